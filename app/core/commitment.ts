@@ -1,0 +1,111 @@
+/**
+ * The key commitment of the Mesh3 handshake v1 (docs/PROTOCOL.md, "Commitment").
+ *
+ * A member publishes `commitKey(roomId, commitment, proof)` on the RoomRegistry. The commitment
+ * binds the member's session keys (ECDH public key and DTLS certificate fingerprint) to one room
+ * of one registry on one chain, so it cannot be replayed elsewhere. The contract keeps the leading
+ * 192 bits (packed with the block number in one storage slot); everyone compares that form.
+ *
+ * Pure: runs unchanged in Deno, the server and browsers.
+ * @module
+ */
+import { encodeAbiParameters, type Hex, isAddress, keccak256, slice, stringToHex } from "viem";
+
+/** Domain tag: keccak256 of this string is the first word of every commitment preimage. */
+export const COMMITMENT_DOMAIN = "mesh3/key-commitment/v1";
+const DOMAIN_TAG: Hex = keccak256(stringToHex(COMMITMENT_DOMAIN));
+
+/** Lengths of the raw public keys the handshake accepts: X25519 (32) and uncompressed P-256 (65). */
+export const PUBLIC_KEY_LENGTHS: readonly number[] = [32, 65];
+
+/** What a commitment binds. */
+export interface CommitmentInput {
+  /** EIP-155 chain id of the registry's chain. */
+  chainId: number;
+  /** Address of the RoomRegistry contract. */
+  registry: Hex;
+  /** The on-chain room id (32 bytes). */
+  roomId: Hex;
+  /** Raw ECDH public key: 32 bytes (X25519) or 65 bytes (uncompressed P-256). */
+  publicKey: Uint8Array;
+  /** SHA-256 DTLS certificate fingerprint, 32 bytes. */
+  fingerprint: Uint8Array;
+}
+
+/**
+ * Computes the full 32-byte commitment, as emitted in `KeyCommitted` and sent to `commitKey`.
+ *
+ * commitment = keccak256(abi.encode(bytes32 keccak256("mesh3/key-commitment/v1"), uint256 chainId,
+ *   address registry, bytes32 roomId, bytes publicKey, bytes32 fingerprint))
+ *
+ * @param input The room, chain and session keys to bind.
+ * @returns The commitment as 0x-prefixed hex.
+ * @throws {TypeError} If a field has the wrong shape.
+ *
+ * @example
+ * ```ts
+ * const c = computeCommitment({ chainId: 31337, registry, roomId, publicKey, fingerprint });
+ * ```
+ */
+export function computeCommitment(input: CommitmentInput): Hex {
+  const { chainId, registry, roomId, publicKey, fingerprint } = input;
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) {
+    throw new TypeError("Cannot compute commitment: chain id must be a positive integer");
+  }
+  if (!isAddress(registry, { strict: false })) {
+    throw new TypeError("Cannot compute commitment: registry is not an address");
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(roomId)) {
+    throw new TypeError("Cannot compute commitment: room id must be 32 bytes of hex");
+  }
+  if (!PUBLIC_KEY_LENGTHS.includes(publicKey.length)) {
+    throw new TypeError(
+      `Cannot compute commitment: public key must be 32 or 65 bytes, got ${publicKey.length}`,
+    );
+  }
+  if (fingerprint.length !== 32) {
+    throw new TypeError(
+      `Cannot compute commitment: fingerprint must be 32 bytes, got ${fingerprint.length}`,
+    );
+  }
+  return keccak256(encodeAbiParameters(
+    [
+      { type: "bytes32" },
+      { type: "uint256" },
+      { type: "address" },
+      { type: "bytes32" },
+      { type: "bytes" },
+      { type: "bytes32" },
+    ],
+    [DOMAIN_TAG, BigInt(chainId), registry, roomId, toHex(publicKey), toHex(fingerprint)],
+  ));
+}
+
+/**
+ * The form the registry stores and `commitmentOf` returns: the leading 24 bytes (192 bits).
+ *
+ * @param commitment A full 32-byte commitment.
+ * @returns Its leading 24 bytes as hex (lower case).
+ */
+export function storedCommitment(commitment: Hex): Hex {
+  return slice(commitment, 0, 24).toLowerCase() as Hex;
+}
+
+/**
+ * Whether a full commitment matches the stored (24-byte) form read from the chain.
+ *
+ * @param commitment Full 32-byte commitment recomputed from the offer.
+ * @param stored The stored form from `commitmentOf` or the `KeyCommitted` event cache.
+ * @returns true only when the leading 192 bits are equal and the stored form is not zero.
+ */
+export function commitmentMatches(commitment: Hex, stored: Hex): boolean {
+  const want = stored.toLowerCase();
+  if (!/^0x[0-9a-f]{48}$/.test(want) || /^0x0+$/.test(want)) return false;
+  return storedCommitment(commitment) === want;
+}
+
+function toHex(bytes: Uint8Array): Hex {
+  let out = "0x";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out as Hex;
+}

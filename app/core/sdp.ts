@@ -1,0 +1,75 @@
+/**
+ * DTLS fingerprints in SDP (RFC 8122 section 5): `a=fingerprint:sha-256 AB:CD:...`.
+ *
+ * The handshake commits to the SHA-256 fingerprint of the peer's DTLS certificate. An SDP may
+ * carry the attribute at session level and in every media section; all of them must be SHA-256
+ * and equal, or the SDP is refused (a second certificate could otherwise slip in).
+ * @module
+ */
+
+/** Thrown when an SDP's fingerprints cannot be used for the handshake. */
+export class SdpFingerprintError extends Error {
+  override name = "SdpFingerprintError";
+}
+
+const FINGERPRINT_LINE = /^a=fingerprint:(\S+) (\S+)\s*$/i;
+
+/**
+ * Extracts the single SHA-256 certificate fingerprint that an SDP uses.
+ *
+ * @param sdp The session description text.
+ * @returns The 32-byte fingerprint.
+ * @throws {SdpFingerprintError} If there is none, one uses another hash, or they differ.
+ *
+ * @example
+ * ```ts
+ * const fp = fingerprintFromSdp(offer.sdp); // Uint8Array(32)
+ * ```
+ */
+export function fingerprintFromSdp(sdp: string): Uint8Array {
+  let found: string | undefined;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (!/^a=fingerprint:/i.test(line)) continue;
+    const m = FINGERPRINT_LINE.exec(line);
+    if (!m) throw new SdpFingerprintError("Cannot read SDP fingerprint: malformed attribute");
+    if (m[1].toLowerCase() !== "sha-256") {
+      throw new SdpFingerprintError(
+        `Cannot use SDP fingerprint: hash must be sha-256, got ${m[1].slice(0, 16)}`,
+      );
+    }
+    const value = m[2].toLowerCase();
+    if (found !== undefined && found !== value) {
+      throw new SdpFingerprintError("Cannot use SDP: it carries more than one fingerprint");
+    }
+    found = value;
+  }
+  if (found === undefined) {
+    throw new SdpFingerprintError("Cannot use SDP: it has no a=fingerprint attribute");
+  }
+  return parseFingerprint(found);
+}
+
+/**
+ * Parses a colon-separated hex fingerprint (either case), as in SDP or `getStats()`.
+ *
+ * @param text For example `"ab:cd:..."` with 32 byte groups.
+ * @returns The 32 bytes.
+ * @throws {SdpFingerprintError} If it is not 32 colon-separated hex bytes.
+ */
+export function parseFingerprint(text: string): Uint8Array {
+  const parts = text.trim().split(":");
+  if (parts.length !== 32 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
+    throw new SdpFingerprintError("Cannot parse fingerprint: want 32 colon-separated hex bytes");
+  }
+  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+}
+
+/**
+ * Formats 32 bytes the way SDP does (upper-case hex, colon-separated).
+ *
+ * @param bytes The fingerprint.
+ * @returns For example `"AB:CD:..."`.
+ */
+export function formatFingerprint(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
+}
