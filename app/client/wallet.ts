@@ -1,0 +1,296 @@
+/**
+ * The wallet connection: pick an injected wallet (EIP-6963 / `window.ethereum`) or, on the local
+ * development chain only, a development account; follow account and chain changes live; move the
+ * wallet to the right network.
+ *
+ * State lives in `@preact/signals` so islands render it directly. Browser-only.
+ * @module
+ */
+import { computed, signal } from "@preact/signals";
+import {
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  custom,
+  getAddress,
+  http,
+  numberToHex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { PublicConfig } from "../islands/types.ts";
+import { chainFromConfig } from "./chain.ts";
+import { devAccountKeys } from "./dev_accounts.ts";
+import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
+import { clearPreference, readPreference, writePreference } from "./preferences.ts";
+
+/** A connected wallet, ready for reads and transactions on the configured chain. */
+export interface WalletConnection {
+  /** "injected" for a browser wallet, "dev" for a local development account. */
+  kind: "injected" | "dev";
+  /** Name to show ("MetaMask", "Development account #1"). */
+  label: string;
+  /** The account. */
+  address: Address;
+  /** Signs and sends (through the wallet, or locally for the dev account). */
+  walletClient: WalletClient<Transport, Chain, Account>;
+  /** Reads the chain through the wallet's own provider (the browser trusts the chain). */
+  publicClient: PublicClient;
+}
+
+/** Connection status. */
+export type WalletStatus = "idle" | "connecting" | "connected" | "error";
+
+const PREFERENCE = "wallet";
+
+/** Wallet state and actions for one page. */
+export class WalletStore {
+  /** Wallets found in the page. */
+  readonly wallets = signal<WalletOption[]>([]);
+  /** Connection status. */
+  readonly status = signal<WalletStatus>("idle");
+  /** The live connection, or null. */
+  readonly connection = signal<WalletConnection | null>(null);
+  /** Chain id the wallet is on (null until known). */
+  readonly chainId = signal<number | null>(null);
+  /** Human error of the last action, or null. */
+  readonly error = signal<string | null>(null);
+  /** True when connected to a wallet that is on another chain than the app's. */
+  readonly wrongNetwork = computed(() =>
+    this.connection.value !== null && this.chainId.value !== null &&
+    this.chainId.value !== this.config.chainId
+  );
+  /** True when connected on the right chain. */
+  readonly ready = computed(() =>
+    this.connection.value !== null && !this.wrongNetwork.value && this.status.value === "connected"
+  );
+
+  #chain: Chain;
+  #provider: Eip1193Provider | null = null;
+  #option: WalletOption | null = null;
+  #stopDiscovery: (() => void) | null = null;
+  #unsubscribe: (() => void) | null = null;
+
+  /**
+   * @param config Public configuration from the server.
+   *
+   * @example
+   * ```ts
+   * const wallet = new WalletStore(props.config);
+   * wallet.start();
+   * ```
+   */
+  constructor(readonly config: PublicConfig) {
+    this.#chain = chainFromConfig(config);
+  }
+
+  /** Development account keys offered on this chain (none unless it is the local dev chain). */
+  get devAccounts(): number {
+    return devAccountKeys(this.config).length;
+  }
+
+  /** Starts wallet discovery and silently restores the last connection (no prompt). */
+  start(): void {
+    this.#stopDiscovery ??= discoverWallets((list) => {
+      this.wallets.value = list;
+      void this.#restore();
+    });
+  }
+
+  /** Stops discovery and event listeners. */
+  stop(): void {
+    this.#stopDiscovery?.();
+    this.#stopDiscovery = null;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  /**
+   * Asks a browser wallet for its account (shows the wallet's prompt).
+   *
+   * @param option One of {@linkcode WalletStore.wallets}.
+   */
+  async connect(option: WalletOption): Promise<void> {
+    await this.#run(async () => {
+      const accounts = await option.provider.request({ method: "eth_requestAccounts" });
+      await this.#attach(option, accounts);
+    });
+  }
+
+  /**
+   * Uses development account `index` (local development chain only).
+   *
+   * @param index Account number, 0-based.
+   * @throws {Error} On any chain that is not the local development chain.
+   */
+  async connectDev(index: number): Promise<void> {
+    await this.#run(() => {
+      const key = devAccountKeys(this.config)[index];
+      if (!key) throw new Error("Cannot use a development account: this is not the local chain");
+      this.#detach();
+      const account = privateKeyToAccount(key);
+      const transport = http(this.config.rpcUrl);
+      this.connection.value = {
+        kind: "dev",
+        label: `Development account #${index}`,
+        address: account.address,
+        walletClient: createWalletClient({ account, chain: this.#chain, transport }),
+        publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
+      };
+      this.chainId.value = this.config.chainId;
+      writePreference(PREFERENCE, `dev:${index}`);
+      return Promise.resolve();
+    });
+  }
+
+  /** Asks the wallet to move to the app's chain, adding the chain when the wallet lacks it. */
+  async switchNetwork(): Promise<void> {
+    const provider = this.#provider;
+    if (!provider) return;
+    await this.#run(async () => {
+      const chainId = numberToHex(this.config.chainId);
+      try {
+        await provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
+      } catch (e) {
+        if (errorCode(e) !== 4902) throw e;
+        await provider.request({
+          method: "wallet_addEthereumChain",
+          params: [{
+            chainId,
+            chainName: this.config.chainName,
+            nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+            rpcUrls: [this.config.rpcUrl],
+          }],
+        });
+      }
+      this.chainId.value = Number(await provider.request({ method: "eth_chainId" }));
+    });
+  }
+
+  /** Forgets the connection in this page (wallets keep their own permissions). */
+  disconnect(): void {
+    this.#detach();
+    this.connection.value = null;
+    this.chainId.value = null;
+    this.status.value = "idle";
+    clearPreference(PREFERENCE);
+  }
+
+  async #restore(): Promise<void> {
+    if (this.connection.value || this.status.value === "connecting") return;
+    const pref = readPreference(PREFERENCE);
+    if (!pref) return;
+    if (pref.startsWith("dev:")) {
+      if (this.devAccounts > 0) await this.connectDev(Number(pref.slice(4)));
+      return;
+    }
+    const option = this.wallets.value.find((w) => w.id === pref);
+    if (!option) return;
+    await this.#run(async () => {
+      const accounts = await option.provider.request({ method: "eth_accounts" });
+      if (Array.isArray(accounts) && accounts.length > 0) await this.#attach(option, accounts);
+      else this.status.value = "idle";
+    });
+  }
+
+  async #attach(option: WalletOption, accounts: unknown): Promise<void> {
+    if (!Array.isArray(accounts) || typeof accounts[0] !== "string") {
+      throw new Error("Cannot connect: the wallet shared no account");
+    }
+    this.#detach();
+    this.#option = option;
+    this.#provider = option.provider;
+    this.chainId.value = Number(await option.provider.request({ method: "eth_chainId" }));
+    this.#setAccount(getAddress(accounts[0]));
+    this.#listen(option.provider);
+    writePreference(PREFERENCE, option.id);
+  }
+
+  #setAccount(address: Address): void {
+    const provider = this.#provider!;
+    const transport = custom(provider as Parameters<typeof custom>[0]);
+    this.connection.value = {
+      kind: "injected",
+      label: this.#option?.name ?? "Browser wallet",
+      address,
+      walletClient: createWalletClient({ account: address, chain: this.#chain, transport }),
+      publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
+    };
+  }
+
+  #listen(provider: Eip1193Provider): void {
+    const onAccounts = (value: unknown) => {
+      const list = Array.isArray(value) ? value : [];
+      if (list.length === 0 || typeof list[0] !== "string") {
+        this.connection.value = null;
+        this.status.value = "idle";
+        return;
+      }
+      this.#setAccount(getAddress(list[0]));
+    };
+    const onChain = (value: unknown) => {
+      this.chainId.value = Number(value);
+    };
+    const onDisconnect = () => {
+      this.connection.value = null;
+      this.status.value = "idle";
+    };
+    provider.on?.("accountsChanged", onAccounts);
+    provider.on?.("chainChanged", onChain);
+    provider.on?.("disconnect", onDisconnect);
+    this.#unsubscribe = () => {
+      provider.removeListener?.("accountsChanged", onAccounts);
+      provider.removeListener?.("chainChanged", onChain);
+      provider.removeListener?.("disconnect", onDisconnect);
+    };
+  }
+
+  #detach(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#provider = null;
+    this.#option = null;
+  }
+
+  async #run(action: () => Promise<void>): Promise<void> {
+    this.status.value = "connecting";
+    this.error.value = null;
+    try {
+      await action();
+      this.status.value = this.connection.value ? "connected" : "idle";
+    } catch (e) {
+      this.status.value = "error";
+      this.error.value = walletErrorMessage(e);
+    }
+  }
+}
+
+/**
+ * A human sentence for a wallet error (EIP-1193 codes).
+ *
+ * @param e What the wallet threw.
+ * @returns One sentence, without any secret.
+ */
+export function walletErrorMessage(e: unknown): string {
+  switch (errorCode(e)) {
+    case 4001:
+      return "You declined the request in your wallet.";
+    case 4100:
+      return "The wallet has not authorised this site yet.";
+    case -32002:
+      return "Your wallet already has a request waiting: open it to continue.";
+    case 4902:
+      return "Your wallet does not know this network.";
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split("\n")[0].slice(0, 200) || "The wallet failed.";
+}
+
+function errorCode(e: unknown): number | undefined {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "number" ? code : undefined;
+}
