@@ -1,0 +1,294 @@
+/**
+ * The signaling wire protocol v1 (docs/PROTOCOL.md): JSON text frames, each an object with
+ * `v: 1` and a `type`, as discriminated unions. One parser per direction at the boundary,
+ * {@linkcode parseClientMessage} on the server and {@linkcode parseServerMessage} in the browser;
+ * both refuse anything that is not exactly a known message.
+ *
+ * Browser-safe: only valibot and viem's address utilities.
+ * @module
+ */
+import * as v from "valibot";
+import { type Address, getAddress, type Hex } from "viem";
+
+/** Protocol version carried in every frame as `v`. */
+export const WIRE_VERSION = 1;
+/** Longest SDP accepted, in characters (a real SDP is a few KB). */
+export const MAX_SDP_LENGTH = 48 * 1024;
+/** Longest ICE candidate line accepted. */
+export const MAX_CANDIDATE_LENGTH = 2048;
+/** Longest `ref` a client may attach to correlate errors. */
+export const MAX_REF_LENGTH = 64;
+
+/** Error codes the server sends in `error` frames. */
+export const ERROR_CODES = [
+  "malformed", // not JSON, wrong field types, unexpected fields
+  "unsupported-version", // v is not 1
+  "unknown-type", // type is not a client message
+  "too-large", // frame over the size limit (the socket is then closed with 1009)
+  "rate-limited", // token bucket empty: the frame was dropped
+  "unauthorized", // session ended or missing
+  "room-not-found", // no such room on-chain
+  "room-closed", // closed by its creator
+  "room-expired", // past its expiresAt
+  "room-full", // peers-per-room limit
+  "too-many-rooms", // rooms-per-socket limit
+  "not-member", // members-only room and the address has no commitment there
+  "not-in-room", // sender (or recipient) has not joined that room
+  "peer-not-found", // `to` is not in the room
+  "no-commitment", // sender has no key commitment in the room
+  "commitment-mismatch", // recomputed commitment differs from the on-chain one
+  "bad-sdp", // no single sha-256 fingerprint, or public key of the wrong length
+  "no-offer", // answer without an offer, or ICE before the sender's description was relayed
+  "chain-unavailable", // the chain cannot be reached: nothing is relayed (fail closed)
+  "replaced", // the same address joined the room from another socket
+  "internal",
+] as const;
+/** One of {@linkcode ERROR_CODES}. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/** An ICE candidate as `RTCIceCandidateInit`; `null` means end of candidates. */
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+type Base = { v: 1; ref?: string };
+/** Messages a browser sends to the server. */
+export type ClientMessage =
+  | Base & { type: "join"; roomId: Hex }
+  | Base & { type: "leave"; roomId: Hex }
+  | Base & { type: "offer" | "answer"; to: Address; roomId: Hex; publicKey: string; sdp: string }
+  | Base & { type: "ice"; to: Address; roomId: Hex; candidate: IceCandidate | null }
+  | Base & { type: "ping" };
+
+/** Messages the server sends to a browser. */
+export type ServerMessage =
+  | { v: 1; type: "welcome"; address: Address; limits: WireLimits }
+  | { v: 1; type: "joined"; roomId: Hex; peers: Address[]; ref?: string }
+  | { v: 1; type: "left"; roomId: Hex; ref?: string }
+  | { v: 1; type: "presence"; roomId: Hex; address: Address; state: "joined" | "left" }
+  | {
+    v: 1;
+    type: "offer" | "answer";
+    from: Address;
+    roomId: Hex;
+    publicKey: string;
+    sdp: string;
+  }
+  | { v: 1; type: "ice"; from: Address; roomId: Hex; candidate: IceCandidate | null }
+  | { v: 1; type: "error"; code: ErrorCode; message: string; ref?: string; roomId?: Hex }
+  | { v: 1; type: "pong"; ref?: string };
+
+/** Limits the server announces in `welcome`. */
+export interface WireLimits {
+  maxFrameBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  maxRoomsPerSocket: number;
+  maxPeersPerRoom: number;
+}
+
+/** Result of a parse: the message, or the error code and a short reason. */
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: ErrorCode; reason: string; ref?: string };
+
+const roomId = v.pipe(
+  v.string(),
+  v.regex(/^0x[0-9a-fA-F]{64}$/, "roomId must be 32 bytes of 0x hex"),
+  v.transform((s) => s.toLowerCase() as Hex),
+);
+const address = v.pipe(
+  v.string(),
+  v.regex(/^0x[0-9a-fA-F]{40}$/, "address must be 20 bytes of 0x hex"),
+  v.transform((s) => getAddress(s)),
+);
+/** base64url without padding of 32 (X25519) or 65 (uncompressed P-256) bytes. */
+const publicKey = v.pipe(
+  v.string(),
+  v.regex(
+    /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{87})$/,
+    "publicKey must be base64url of 32 or 65 bytes",
+  ),
+);
+const sdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SDP_LENGTH));
+const ref = v.optional(v.pipe(v.string(), v.maxLength(MAX_REF_LENGTH)));
+const candidate = v.nullable(v.strictObject({
+  candidate: v.pipe(v.string(), v.maxLength(MAX_CANDIDATE_LENGTH)),
+  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+  sdpMLineIndex: v.optional(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255))),
+  ),
+  usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+}));
+const one = v.literal(1);
+const description = (type: "offer" | "answer") =>
+  v.strictObject({ v: one, ref, type: v.literal(type), to: address, roomId, publicKey, sdp });
+
+const clientSchemas = {
+  join: v.strictObject({ v: one, ref, type: v.literal("join"), roomId }),
+  leave: v.strictObject({ v: one, ref, type: v.literal("leave"), roomId }),
+  offer: description("offer"),
+  answer: description("answer"),
+  ice: v.strictObject({ v: one, ref, type: v.literal("ice"), to: address, roomId, candidate }),
+  ping: v.strictObject({ v: one, ref, type: v.literal("ping") }),
+};
+
+const wireLimits = v.strictObject({
+  maxFrameBytes: v.number(),
+  ratePerSecond: v.number(),
+  rateBurst: v.number(),
+  maxRoomsPerSocket: v.number(),
+  maxPeersPerRoom: v.number(),
+});
+const serverDescription = (type: "offer" | "answer") =>
+  v.strictObject({ v: one, type: v.literal(type), from: address, roomId, publicKey, sdp });
+const serverSchemas = {
+  welcome: v.strictObject({ v: one, type: v.literal("welcome"), address, limits: wireLimits }),
+  joined: v.strictObject({
+    v: one,
+    type: v.literal("joined"),
+    roomId,
+    peers: v.pipe(v.array(address), v.maxLength(1024)),
+    ref,
+  }),
+  left: v.strictObject({ v: one, type: v.literal("left"), roomId, ref }),
+  presence: v.strictObject({
+    v: one,
+    type: v.literal("presence"),
+    roomId,
+    address,
+    state: v.picklist(["joined", "left"]),
+  }),
+  offer: serverDescription("offer"),
+  answer: serverDescription("answer"),
+  ice: v.strictObject({ v: one, type: v.literal("ice"), from: address, roomId, candidate }),
+  error: v.strictObject({
+    v: one,
+    type: v.literal("error"),
+    code: v.picklist(ERROR_CODES),
+    message: v.pipe(v.string(), v.maxLength(500)),
+    ref,
+    roomId: v.optional(roomId),
+  }),
+  pong: v.strictObject({ v: one, type: v.literal("pong"), ref }),
+};
+
+/**
+ * Parses one frame from a browser. Never throws.
+ *
+ * @param text The frame's text.
+ * @returns The typed message, or an error code (`malformed`, `unsupported-version`,
+ *   `unknown-type`) with a short reason that never echoes the frame's content.
+ *
+ * @example
+ * ```ts
+ * const r = parseClientMessage('{"v":1,"type":"ping"}');
+ * if (r.ok) console.log(r.message.type); // "ping"
+ * ```
+ */
+export function parseClientMessage(text: string): ParseResult<ClientMessage> {
+  return parseWith(text, clientSchemas) as ParseResult<ClientMessage>;
+}
+
+/**
+ * Parses one frame from the server (used by the browser). Never throws.
+ *
+ * @param text The frame's text.
+ * @returns The typed message or an error code with a reason.
+ *
+ * @example
+ * ```ts
+ * const r = parseServerMessage('{"v":1,"type":"pong"}');
+ * ```
+ */
+export function parseServerMessage(text: string): ParseResult<ServerMessage> {
+  return parseWith(text, serverSchemas) as ParseResult<ServerMessage>;
+}
+
+/**
+ * Serializes a message for the wire.
+ *
+ * @param message A client or server message.
+ * @returns Its JSON text.
+ */
+export function encodeMessage(message: ClientMessage | ServerMessage): string {
+  return JSON.stringify(message);
+}
+
+function parseWith(
+  text: string,
+  schemas: Record<string, v.GenericSchema>,
+): ParseResult<unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "malformed", reason: "frame is not JSON" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
+  }
+  const obj = raw as Record<string, unknown>;
+  const refValue = typeof obj.ref === "string" && obj.ref.length <= MAX_REF_LENGTH
+    ? obj.ref
+    : undefined;
+  const fail = (code: ErrorCode, reason: string): ParseResult<unknown> =>
+    refValue === undefined
+      ? { ok: false, code, reason }
+      : { ok: false, code, reason, ref: refValue };
+  if (obj.v !== WIRE_VERSION) return fail("unsupported-version", "v must be 1");
+  if (typeof obj.type !== "string" || !Object.hasOwn(schemas, obj.type)) {
+    return fail("unknown-type", "type is not a known message type");
+  }
+  const result = v.safeParse(schemas[obj.type], obj);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
+    return fail("malformed", `${obj.type}: ${path ? path + ": " : ""}${issueText(issue)}`);
+  }
+  return { ok: true, message: result.output };
+}
+
+function issueText(issue: v.BaseIssue<unknown>): string {
+  // Valibot's messages quote the received value; keep only our own or the expectation.
+  if (issue.kind === "validation" && issue.message && !issue.message.includes("Received")) {
+    return issue.message;
+  }
+  return `expected ${issue.expected ?? "a valid value"}`;
+}
+
+/**
+ * Encodes bytes as base64url without padding (the wire form of public keys).
+ *
+ * @param bytes Raw bytes.
+ * @returns base64url text.
+ *
+ * @example
+ * ```ts
+ * encodeBase64Url(new Uint8Array([255])); // "_w"
+ * ```
+ */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/**
+ * Decodes base64url (padding optional).
+ *
+ * @param text base64url text.
+ * @returns The bytes.
+ * @throws {TypeError} If the text is not base64url.
+ */
+export function decodeBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) {
+    throw new TypeError("Cannot decode base64url: invalid character");
+  }
+  const b64 = text.replaceAll("-", "+").replaceAll("_", "/").replace(/=+$/, "");
+  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}

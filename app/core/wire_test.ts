@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import {
+  decodeBase64Url,
+  encodeBase64Url,
+  encodeMessage,
+  MAX_SDP_LENGTH,
+  parseClientMessage,
+  parseServerMessage,
+  type ServerMessage,
+} from "./wire.ts";
+import type { Hex } from "viem";
+
+const room = "0x" + "Ab".repeat(32);
+const to = "0x" + "cd".repeat(20);
+const key32 = encodeBase64Url(new Uint8Array(32).fill(7));
+const key65 = encodeBase64Url(new Uint8Array(65).fill(4));
+
+Deno.test("parseClientMessage: accepts every client message and normalizes ids", async (t) => {
+  const cases: [string, unknown][] = [
+    ["join", { v: 1, type: "join", roomId: room }],
+    ["leave", { v: 1, type: "leave", roomId: room, ref: "r1" }],
+    ["offer", { v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "v=0" }],
+    ["answer", { v: 1, type: "answer", to, roomId: room, publicKey: key65, sdp: "v=0" }],
+    ["ice", {
+      v: 1,
+      type: "ice",
+      to,
+      roomId: room,
+      candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 },
+    }],
+    ["ice end", { v: 1, type: "ice", to, roomId: room, candidate: null }],
+    ["ping", { v: 1, type: "ping" }],
+  ];
+  for (const [name, msg] of cases) {
+    await t.step(name, () => {
+      const r = parseClientMessage(JSON.stringify(msg));
+      assert.ok(r.ok, JSON.stringify(r));
+      if ("roomId" in r.message) assert.equal(r.message.roomId, room.toLowerCase());
+      if ("to" in r.message) assert.equal(r.message.to.toLowerCase(), to);
+    });
+  }
+});
+
+Deno.test("parseClientMessage: refuses bad frames with a typed code", async (t) => {
+  const cases: [string, string, string][] = [
+    ["not JSON", "{", "malformed"],
+    ["array", "[]", "malformed"],
+    ["null", "null", "malformed"],
+    ["no version", JSON.stringify({ type: "ping" }), "unsupported-version"],
+    ["version 2", JSON.stringify({ v: 2, type: "ping" }), "unsupported-version"],
+    ["unknown type", JSON.stringify({ v: 1, type: "hello" }), "unknown-type"],
+    ["prototype type", JSON.stringify({ v: 1, type: "toString" }), "unknown-type"],
+    ["server type", JSON.stringify({ v: 1, type: "pong" }), "unknown-type"],
+    ["extra field", JSON.stringify({ v: 1, type: "ping", x: 1 }), "malformed"],
+    ["short room", JSON.stringify({ v: 1, type: "join", roomId: "0x12" }), "malformed"],
+    [
+      "bad to",
+      JSON.stringify({ v: 1, type: "ice", to: "bob", roomId: room, candidate: null }),
+      "malformed",
+    ],
+    [
+      "key 33 bytes",
+      JSON.stringify({
+        v: 1,
+        type: "offer",
+        to,
+        roomId: room,
+        publicKey: encodeBase64Url(new Uint8Array(33)),
+        sdp: "x",
+      }),
+      "malformed",
+    ],
+    [
+      "padded key",
+      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32 + "=", sdp: "x" }),
+      "malformed",
+    ],
+    [
+      "empty sdp",
+      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "" }),
+      "malformed",
+    ],
+    [
+      "huge sdp",
+      JSON.stringify({
+        v: 1,
+        type: "offer",
+        to,
+        roomId: room,
+        publicKey: key32,
+        sdp: "x".repeat(MAX_SDP_LENGTH + 1),
+      }),
+      "malformed",
+    ],
+    [
+      "ice index",
+      JSON.stringify({
+        v: 1,
+        type: "ice",
+        to,
+        roomId: room,
+        candidate: { candidate: "c", sdpMLineIndex: 1.5 },
+      }),
+      "malformed",
+    ],
+    [
+      "ice extra",
+      JSON.stringify({
+        v: 1,
+        type: "ice",
+        to,
+        roomId: room,
+        candidate: { candidate: "c", evil: 1 },
+      }),
+      "malformed",
+    ],
+    ["long ref", JSON.stringify({ v: 1, type: "ping", ref: "r".repeat(65) }), "malformed"],
+  ];
+  for (const [name, text, code] of cases) {
+    await t.step(name, () => {
+      const r = parseClientMessage(text);
+      assert.equal(r.ok, false);
+      if (!r.ok) assert.equal(r.code, code);
+    });
+  }
+  await t.step("reason never echoes the frame's content", () => {
+    const r = parseClientMessage(JSON.stringify({ v: 1, type: "join", roomId: "SECRET-VALUE" }));
+    assert.ok(!r.ok && !r.reason.includes("SECRET"));
+  });
+  await t.step("ref is kept on refusals", () => {
+    const r = parseClientMessage(JSON.stringify({ v: 1, type: "join", roomId: 1, ref: "abc" }));
+    assert.ok(!r.ok && r.ref === "abc");
+  });
+});
+
+Deno.test("parseServerMessage: round-trips server messages and refuses client ones", () => {
+  const msgs: ServerMessage[] = [
+    { v: 1, type: "joined", roomId: room.toLowerCase() as Hex, peers: [] },
+    { v: 1, type: "error", code: "no-commitment", message: "m", ref: "x" },
+    { v: 1, type: "pong" },
+  ];
+  for (const m of msgs) {
+    const r = parseServerMessage(encodeMessage(m));
+    assert.ok(r.ok);
+    assert.deepEqual(r.message, m);
+  }
+  const bad = parseServerMessage(
+    JSON.stringify({ v: 1, type: "error", code: "nope", message: "" }),
+  );
+  assert.ok(!bad.ok && bad.code === "malformed");
+  assert.equal(parseServerMessage(JSON.stringify({ v: 1, type: "join", roomId: room })).ok, false);
+});
+
+Deno.test("base64url: encode/decode round trip", () => {
+  for (let n = 0; n < 70; n++) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+    assert.deepEqual(decodeBase64Url(encodeBase64Url(bytes)), bytes);
+  }
+  assert.throws(() => decodeBase64Url("a+b"), TypeError);
+});
