@@ -1,0 +1,89 @@
+/**
+ * `/room/:roomId`: the room as read from the chain, and the Room island.
+ * @module
+ */
+import type { Hex } from "viem";
+import type { RoomInfo } from "../../chain/registry.ts";
+import { ErrorPanel } from "../../components/ErrorPanel.tsx";
+import { RoomDetails } from "../../components/RoomDetails.tsx";
+import Room from "../../islands/Room.tsx";
+import type { PublicConfig, RoomInfoProps } from "../../islands/types.ts";
+import type { RouteContext } from "../../server/web/route.ts";
+
+const ROOM_ID = /^0x[0-9a-fA-F]{64}$/;
+
+/** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 503 (chain down). */
+export async function handler(ctx: RouteContext): Promise<Response> {
+  const raw = ctx.params.roomId ?? "";
+  const { chainName } = ctx.deps.publicConfig;
+  if (!ROOM_ID.test(raw)) {
+    return ctx.render(
+      <ErrorPanel status={400} title="That is not a room id">
+        A room id is <code class="font-mono text-slate-300">0x</code>{" "}
+        followed by 64 hexadecimal digits. Check the link you were given.
+      </ErrorPanel>,
+      { status: 400, title: "Bad room id" },
+    );
+  }
+  const roomId = raw.toLowerCase() as Hex;
+  let room: RoomInfo | null;
+  try {
+    room = await ctx.deps.getRoom(roomId);
+  } catch (err) {
+    console.warn(`web: cannot read room from the chain: ${(err as Error)?.message ?? err}`);
+    return ctx.render(
+      <ErrorPanel status={503} title="The chain cannot be reached">
+        Mesh3 reads rooms from {chainName}{" "}
+        and cannot reach it right now. Nothing was lost; try again in a moment.
+      </ErrorPanel>,
+      { status: 503, title: "Chain unreachable" },
+    );
+  }
+  if (room === null) {
+    return ctx.render(
+      <ErrorPanel status={404} title="No such room">
+        There is no room with this id on{" "}
+        {chainName}. The link may be mistyped, or the room may live on another chain.
+      </ErrorPanel>,
+      { status: 404, title: "No such room" },
+    );
+  }
+  return ctx.render(
+    <RoomPage config={ctx.deps.publicConfig} room={toRoomInfoProps(room)} now={nowSeconds()} />,
+    { title: `Room ${roomId.slice(0, 10)}…` },
+  );
+}
+
+/** The JSON-safe form of a room for islands (bigint expiry as a decimal string). */
+export function toRoomInfoProps(room: RoomInfo): RoomInfoProps {
+  return {
+    roomId: room.roomId.toLowerCase() as Hex,
+    creator: room.creator,
+    membersRoot: room.membersRoot,
+    expiresAt: room.expiresAt.toString(),
+    closed: room.closed,
+    membersOnly: room.membersOnly,
+  };
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Props of {@linkcode RoomPage}. */
+export interface RoomPageProps {
+  config: PublicConfig;
+  room: RoomInfoProps;
+  now: number;
+}
+
+/** The room page. */
+export default function RoomPage(props: RoomPageProps) {
+  return (
+    <div class="space-y-6">
+      <a href="/" class="text-sm text-slate-500 hover:text-slate-300">← Mesh3 home</a>
+      <RoomDetails room={props.room} now={props.now} chainName={props.config.chainName} />
+      <Room config={props.config} roomId={props.room.roomId} room={props.room} />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Renders a page to HTML with its islands' payload and boot script (docs/ISLANDS.md).
+ * @module
+ */
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { PAYLOAD_ID } from "./islands_format.ts";
+import { withRenderState } from "./render_hooks.ts";
+import { jsonForScript } from "./serialize_props.ts";
+
+/** Options of {@linkcode renderPage}. */
+export interface RenderPageOptions {
+  /** URL of the islands module script (`Assets.script`). */
+  islandsScript: string;
+}
+
+/**
+ * Renders a full document. When islands were rendered, inserts before `</body>`: `<template>`s
+ * for slots the islands did not render, the JSON payload, and the module script that boots them.
+ * Pages without islands ship no JavaScript. Throws `IslandPropError` for props that cannot be
+ * sent to the browser.
+ *
+ * @example
+ * ```tsx
+ * import { renderPage } from "./render.ts";
+ * const html = renderPage(<html><body><p>hi</p></body></html>, { islandsScript: "/s.js" });
+ * // "<!DOCTYPE html><html><body><p>hi</p></body></html>"
+ * ```
+ */
+export function renderPage(page: VNode, opts: RenderPageOptions): string {
+  const { result: body, state } = withRenderState(() => renderToString(page));
+  const html = "<!DOCTYPE html>" + body;
+  if (state.encoder.size === 0) return html;
+  let tail = "";
+  for (const [id, children] of state.pendingSlots) {
+    // Rendered outside the page's state: islands inside an unrendered slot stay static.
+    tail += `<template data-slot="${id}">${renderToString(<>{children}</>)}</template>`;
+  }
+  tail += `<script type="application/json" id="${PAYLOAD_ID}">${
+    jsonForScript(state.encoder.payload())
+  }</script>`;
+  tail += `<script type="module" src="${escapeAttr(opts.islandsScript)}"></script>`;
+  const at = html.lastIndexOf("</body>");
+  return at === -1 ? html + tail : html.slice(0, at) + tail + html.slice(at);
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}

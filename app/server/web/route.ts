@@ -1,0 +1,42 @@
+/**
+ * The shape of a route module in `app/routes/` (Fresh-like: a `handler` and a page component).
+ * @module
+ */
+import type { VNode } from "preact";
+import type { RoomInfo } from "../../chain/registry.ts";
+import type { Hex } from "viem";
+import type { PublicConfig } from "../../islands/types.ts";
+import type { Assets } from "./assets.ts";
+
+/** What {@linkcode webApp} needs from the rest of the server. */
+export interface WebDeps {
+  /** The built island bundle and stylesheet ({@linkcode buildAssets}). */
+  assets: Assets;
+  /** Reads a room from the chain: null when there is none; throws when the chain is unreachable. */
+  getRoom(roomId: Hex): Promise<RoomInfo | null>;
+  /** Public chain configuration, passed to islands. */
+  publicConfig: PublicConfig;
+}
+
+/** Options of {@linkcode RouteContext.render}. */
+export interface RenderOptions {
+  /** HTTP status, default 200. */
+  status?: number;
+  /** Document title (the product name is appended). */
+  title?: string;
+}
+
+/** What a route handler gets. */
+export interface RouteContext {
+  /** The request. */
+  req: Request;
+  /** Path parameters, e.g. `{ roomId }`. */
+  params: Record<string, string>;
+  /** The app's dependencies. */
+  deps: WebDeps;
+  /** Renders a page inside the app shell (`app/routes/_app.tsx`) as an HTML response. */
+  render(page: VNode, opts?: RenderOptions): Response;
+}
+
+/** A route handler: returns the response for a GET. */
+export type RouteHandler = (ctx: RouteContext) => Response | Promise<Response>;

@@ -1,0 +1,61 @@
+/**
+ * Serves `/static/*`: built assets from memory (immutable) and files of `app/static/` from disk.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { serveStatic } from "hono/serve-static";
+import { join } from "node:path";
+import { type Assets, BUILD_PREFIX } from "./assets.ts";
+import { PROJECT_ROOT } from "./bundle.ts";
+
+/** Cache policy of content-hashed files: they never change under their name. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Cache policy of other static files: an hour, then revalidate. */
+export const SHORT_CACHE = "public, max-age=3600, must-revalidate";
+
+/** Absolute path of `app/static/`. */
+export const STATIC_DIR: string = `${PROJECT_ROOT}app/static`;
+
+/** Files of app/static that are build inputs, not served. */
+const NOT_SERVED = new Set(["/styles.css"]);
+
+/**
+ * Middleware for `/static/*`. Unknown built files fall through (404); paths with `..`, `//` or
+ * encoded separators are refused by Hono's serve-static.
+ *
+ * @example
+ * ```ts ignore
+ * app.use("/static/*", staticFiles(assets));
+ * ```
+ */
+export function staticFiles(assets: Assets, dir: string = STATIC_DIR): MiddlewareHandler {
+  const fromDisk = serveStatic({
+    root: dir,
+    join,
+    rewriteRequestPath: (p) => p.slice("/static".length),
+    getContent: async (path) => {
+      try {
+        const rel = path.slice(dir.length);
+        if (NOT_SERVED.has(rel) || rel.startsWith("/build/")) return null;
+        const stat = await Deno.stat(path);
+        return stat.isFile ? (await Deno.open(path)).readable : null;
+      } catch {
+        return null;
+      }
+    },
+    onFound: (_path, c) => {
+      c.header("Cache-Control", SHORT_CACHE);
+    },
+  });
+  return async function staticFilesHandler(c, next) {
+    if (c.req.path.startsWith(BUILD_PREFIX)) {
+      const file = assets.files.get(c.req.path);
+      if (!file || (c.req.method !== "GET" && c.req.method !== "HEAD")) return await next();
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": file.contentType,
+        "Cache-Control": IMMUTABLE,
+      });
+    }
+    return await fromDisk(c, next);
+  };
+}
