@@ -1,0 +1,196 @@
+/**
+ * The encrypted frame format of Mesh3 v1 (DESIGN.md step 8): a 13-byte header followed by the
+ * AES-256-GCM ciphertext and 16-byte tag (NIST SP 800-38D section 7.1).
+ *
+ * ```
+ * frame  = version (u8 = 1) || epoch (u32 BE) || sequence (u64 BE) || ciphertext || tag (16)
+ * IV     = direction (u32 BE) || sequence (u64 BE)                 96 bits, SP 800-38D 8.2.1
+ * AAD    = header (13 bytes) || direction (u32 BE) || room id (32 bytes)
+ * ```
+ *
+ * The IV is the deterministic construction of SP 800-38D section 8.2.1: the direction is the
+ * fixed field and the sequence number the invocation field. Each direction has its own keys and a
+ * counter that never repeats, so no (key, IV) pair is ever used twice (section 8.3 limits the
+ * invocations per key; the channel rekeys every 2^20 frames, far inside them).
+ *
+ * Stateless: ordering and epochs are the channel's job (channel.ts).
+ * @module
+ */
+import { FrameError } from "./errors.ts";
+
+/** The protocol version byte of every frame. */
+export const PROTOCOL_VERSION = 1;
+/** Header length: version (1) + epoch (4) + sequence (8). */
+export const HEADER_LENGTH = 13;
+/** AES-GCM authentication tag length in bytes (128 bits, SP 800-38D section 5.2.1.2). */
+export const TAG_LENGTH = 16;
+/** Largest plaintext one frame may carry: 64 KiB. */
+export const MAX_PLAINTEXT_LENGTH = 64 * 1024;
+/** Largest valid frame. */
+export const MAX_FRAME_LENGTH = HEADER_LENGTH + MAX_PLAINTEXT_LENGTH + TAG_LENGTH;
+/** Largest sequence number; the counter refuses to go past it instead of wrapping. */
+export const MAX_SEQUENCE = 0xffff_ffff_ffff_ffffn;
+
+/** The IV's fixed field: which party sends (parties ordered by address, transcript.ts). */
+export type Direction = 1 | 2;
+/** Frames sent by the party with the lower address. */
+export const DIRECTION_LOW_TO_HIGH: Direction = 1;
+/** Frames sent by the party with the higher address. */
+export const DIRECTION_HIGH_TO_LOW: Direction = 2;
+
+/** A parsed frame header. */
+export interface FrameHeader {
+  version: number;
+  epoch: number;
+  sequence: bigint;
+}
+
+/** What a frame key is bound to (besides the header). */
+export interface FrameContext {
+  /** AES-256-GCM key of this direction and epoch. */
+  key: CryptoKey;
+  /** The room id, 32 bytes. */
+  roomId: Uint8Array;
+  /** The sender's direction. */
+  direction: Direction;
+}
+
+const subtle = globalThis.crypto.subtle;
+
+/**
+ * The 96-bit IV for a direction and sequence number.
+ *
+ * @throws {RangeError} If the sequence is outside 0..2^64-1.
+ *
+ * @example
+ * ```ts
+ * frameIv(DIRECTION_LOW_TO_HIGH, 5n); // 00000001 0000000000000005
+ * ```
+ */
+export function frameIv(direction: Direction, sequence: bigint): Uint8Array<ArrayBuffer> {
+  if (sequence < 0n || sequence > MAX_SEQUENCE) {
+    throw new RangeError("Cannot build IV: sequence is outside 64 bits");
+  }
+  const iv = new Uint8Array(12);
+  const view = new DataView(iv.buffer);
+  view.setUint32(0, direction);
+  view.setBigUint64(4, sequence);
+  return iv;
+}
+
+/** Writes a header into `out` (at least 13 bytes). */
+function writeHeader(out: Uint8Array, epoch: number, sequence: bigint): void {
+  const view = new DataView(out.buffer, out.byteOffset, HEADER_LENGTH);
+  view.setUint8(0, PROTOCOL_VERSION);
+  view.setUint32(1, epoch);
+  view.setBigUint64(5, sequence);
+}
+
+/**
+ * The associated data of a frame: header || direction || room id.
+ *
+ * @param header The frame's 13 header bytes.
+ */
+export function frameAad(
+  header: Uint8Array,
+  direction: Direction,
+  roomId: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  const aad = new Uint8Array(HEADER_LENGTH + 4 + roomId.length);
+  aad.set(header.subarray(0, HEADER_LENGTH));
+  new DataView(aad.buffer).setUint32(HEADER_LENGTH, direction);
+  aad.set(roomId, HEADER_LENGTH + 4);
+  return aad;
+}
+
+/**
+ * Reads and checks a frame's header (length and version; not authenticity).
+ *
+ * @throws {FrameError} "truncated", "oversized" or "version".
+ */
+export function parseHeader(frame: Uint8Array): FrameHeader {
+  if (!(frame instanceof Uint8Array) || frame.length < HEADER_LENGTH + TAG_LENGTH) {
+    throw new FrameError("truncated", "Cannot open frame: shorter than a header and a tag");
+  }
+  if (frame.length > MAX_FRAME_LENGTH) {
+    throw new FrameError("oversized", "Cannot open frame: longer than the maximum frame");
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER_LENGTH);
+  const version = view.getUint8(0);
+  if (version !== PROTOCOL_VERSION) {
+    throw new FrameError("version", `Cannot open frame: unknown protocol version ${version}`);
+  }
+  return { version, epoch: view.getUint32(1), sequence: view.getBigUint64(5) };
+}
+
+/**
+ * Seals one frame: one AES-GCM encryption, one copy into the output.
+ *
+ * @param context Key, room and direction.
+ * @param epoch Epoch number of `context.key`.
+ * @param sequence This frame's sequence number (never reused with this direction's keys).
+ * @param plaintext At most {@link MAX_PLAINTEXT_LENGTH} bytes.
+ * @returns header || ciphertext || tag.
+ * @throws {FrameError} "oversized" if the plaintext is too long.
+ */
+export async function sealFrame(
+  context: FrameContext,
+  epoch: number,
+  sequence: bigint,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
+  if (plaintext.length > MAX_PLAINTEXT_LENGTH) {
+    throw new FrameError(
+      "oversized",
+      `Cannot seal frame: plaintext is ${plaintext.length} bytes, the maximum is ${MAX_PLAINTEXT_LENGTH}`,
+    );
+  }
+  const header = new Uint8Array(HEADER_LENGTH);
+  writeHeader(header, epoch, sequence);
+  const sealed = await subtle.encrypt(
+    {
+      name: "AES-GCM",
+      iv: frameIv(context.direction, sequence),
+      additionalData: frameAad(header, context.direction, context.roomId),
+      tagLength: TAG_LENGTH * 8,
+    },
+    context.key,
+    plaintext as BufferSource,
+  );
+  const frame = new Uint8Array(HEADER_LENGTH + sealed.byteLength);
+  frame.set(header);
+  frame.set(new Uint8Array(sealed), HEADER_LENGTH);
+  return frame;
+}
+
+/**
+ * Opens one frame whose header was already parsed: one AES-GCM decryption, no copy of the input.
+ *
+ * @param context Key, room and direction the frame must have been sealed with.
+ * @param frame The whole frame.
+ * @param header Its parsed header (from {@link parseHeader}).
+ * @returns The plaintext.
+ * @throws {FrameError} "tampered" if authentication fails.
+ */
+export async function openFrame(
+  context: FrameContext,
+  frame: Uint8Array,
+  header: FrameHeader,
+): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(
+      await subtle.decrypt(
+        {
+          name: "AES-GCM",
+          iv: frameIv(context.direction, header.sequence),
+          additionalData: frameAad(frame, context.direction, context.roomId),
+          tagLength: TAG_LENGTH * 8,
+        },
+        context.key,
+        frame.subarray(HEADER_LENGTH) as BufferSource,
+      ),
+    );
+  } catch {
+    throw new FrameError("tampered", "Cannot open frame: authentication failed");
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The safety number: 60 digits (12 groups of 5) two people compare to know that no one swapped a
+ * key between them (DESIGN.md step 8). In the style of Signal's: each party gets 30 digits from
+ * its own identity and keys, and the two halves are sorted, so both screens show the same number.
+ *
+ * Per party (PBKDF2, RFC 8018 section 5.2, with HMAC-SHA-512):
+ *   half = PBKDF2-HMAC-SHA-512(P = len(pk) (1 byte) || pk || fingerprint,
+ *                              S = "mesh3/safety-number/v1" || 0x00 || address (20 bytes),
+ *                              c = 16384, dkLen = 30)
+ * and each 5-byte chunk of `half`, read as a big-endian integer mod 100000, gives 5 digits.
+ * The number is the two 30-digit halves in ascending order. Someone in the middle would need a key
+ * whose half equals the victim's (about 2^100 tries, each 16384 HMAC iterations).
+ * @module
+ */
+import { concatBytes, utf8 } from "./bytes.ts";
+import { type Party, type PartyBytes, partyBytes } from "./transcript.ts";
+
+/** The PBKDF2 salt label of the safety number. */
+export const SAFETY_NUMBER_LABEL = "mesh3/safety-number/v1";
+/** PBKDF2 iterations per half. */
+export const SAFETY_NUMBER_ITERATIONS = 16384;
+/** Groups of 5 digits in the whole number. */
+export const SAFETY_NUMBER_GROUPS = 12;
+
+const subtle = globalThis.crypto.subtle;
+
+async function half(party: PartyBytes): Promise<string> {
+  const password = concatBytes(
+    Uint8Array.of(party.publicKey.length),
+    party.publicKey,
+    party.fingerprint,
+  );
+  const salt = concatBytes(utf8(SAFETY_NUMBER_LABEL), Uint8Array.of(0), party.address);
+  const key = await subtle.importKey("raw", password as BufferSource, "PBKDF2", false, [
+    "deriveBits",
+  ]);
+  const out = new Uint8Array(
+    await subtle.deriveBits(
+      {
+        name: "PBKDF2",
+        hash: "SHA-512",
+        salt: salt as BufferSource,
+        iterations: SAFETY_NUMBER_ITERATIONS,
+      },
+      key,
+      30 * 8,
+    ),
+  );
+  let digits = "";
+  for (let i = 0; i < 30; i += 5) {
+    let chunk = 0;
+    for (let j = 0; j < 5; j++) chunk = chunk * 256 + out[i + j];
+    digits += String(chunk % 100000).padStart(5, "0");
+  }
+  return digits;
+}
+
+/**
+ * Computes the safety number of two parties; the order of the arguments does not matter.
+ *
+ * @param a One party (address, raw public key, DTLS fingerprint).
+ * @param b The other party.
+ * @returns 12 groups of 5 digits separated by single spaces.
+ * @throws {TypeError} On a malformed party.
+ * @throws {RangeError} If both parties have the same address.
+ *
+ * @example
+ * ```ts
+ * await computeSafetyNumber(me, peer); // "01234 56789 ... 13579" (12 groups)
+ * ```
+ */
+export async function computeSafetyNumber(a: Party, b: Party): Promise<string> {
+  const pa = partyBytes(a);
+  const pb = partyBytes(b);
+  if (pa.address.every((x, i) => x === pb.address[i])) {
+    throw new RangeError("Cannot compute safety number: both parties have one address");
+  }
+  const halves = (await Promise.all([half(pa), half(pb)])).sort();
+  return halves.join("").match(/\d{5}/g)!.join(" ");
+}
