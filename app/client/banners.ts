@@ -1,0 +1,59 @@
+/**
+ * Human banners for the signaling server's error codes (docs/PROTOCOL.md). The server's own
+ * message text is not shown: it is not trusted, and the codes say enough.
+ * @module
+ */
+import type { ErrorCode } from "../core/wire.ts";
+
+/** A banner to show, or nothing for codes that need no attention. */
+export interface ServerBanner {
+  kind: string;
+  tone: "error" | "warning" | "info";
+  message: string;
+}
+
+const BANNERS: Partial<Record<ErrorCode, Omit<ServerBanner, "kind">>> = {
+  "commitment-mismatch": {
+    tone: "error",
+    message: "The server refused a description: its keys do not match the on-chain commitment.",
+  },
+  "chain-unavailable": {
+    tone: "error",
+    message: "The chain is unreachable: the server relays nothing until it can check keys again.",
+  },
+  "not-member": { tone: "error", message: "You are not a member of this room." },
+  "room-not-found": { tone: "error", message: "The server does not know this room." },
+  "room-closed": { tone: "error", message: "This room was closed by its creator." },
+  "room-expired": { tone: "error", message: "This room has expired." },
+  "room-full": { tone: "warning", message: "This room is full." },
+  "no-commitment": {
+    tone: "error",
+    message: "The server sees no key commitment from you in this room yet.",
+  },
+  "unauthorized": {
+    tone: "warning",
+    message: "Your sign-in ended. Reload the page to sign in again.",
+  },
+  "replaced": {
+    tone: "warning",
+    message: "This room was opened with your address in another tab or window.",
+  },
+  "rate-limited": { tone: "warning", message: "Slow down: the server is dropping messages." },
+};
+
+/**
+ * The banner for a server error code.
+ *
+ * @param code The code from an `error` frame.
+ * @param _message The server's text (ignored on purpose).
+ * @returns The banner, or null when the code needs none.
+ *
+ * @example
+ * ```ts
+ * serverErrorBanner("room-full", "...")?.message; // "This room is full."
+ * ```
+ */
+export function serverErrorBanner(code: ErrorCode, _message: string): ServerBanner | null {
+  const b = BANNERS[code];
+  return b ? { kind: code, ...b } : null;
+}

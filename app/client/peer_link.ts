@@ -1,0 +1,297 @@
+/**
+ * One verified WebRTC link to one peer in a room.
+ *
+ * The peer with the lower address offers; the other answers, so offers never cross (no glare).
+ * Each side checks the other's description against the chain before `setRemoteDescription`
+ * (verify_peer.ts), checks after connecting that the DTLS certificate in use is the committed one
+ * (rtc_stats.ts), then runs key confirmation and encrypted chat over the data channel
+ * (secure_channel.ts). When the ICE path fails, the offerer restarts ICE.
+ * @module
+ */
+import { signal } from "@preact/signals";
+import type { Address, Hex, PublicClient } from "viem";
+import type { EcdhKeyPair } from "../core/ecdh.ts";
+import { encodeBase64Url } from "../core/wire.ts";
+import type { IceCandidate } from "../core/wire.ts";
+import type { IceConfig } from "./ice.ts";
+import { type PathKind, remoteCertificateFingerprint, selectedPath } from "./rtc_stats.ts";
+import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
+import type { OutgoingMessage } from "./signaling.ts";
+import { PeerVerificationError, type VerifiedPeer, verifyPeerDescription } from "./verify_peer.ts";
+
+/** Where a link is. */
+export type LinkState =
+  | "waiting" // answerer: waiting for the peer's offer
+  | "verifying" // checking the peer's keys against the chain
+  | "connecting" // ICE and DTLS
+  | "confirming" // DTLS certificate check and key confirmation
+  | "open" // encrypted chat works
+  | "refused" // the peer's keys or confirmation failed: will not connect
+  | "closed"; // the peer left or the connection died
+
+/** Failure kinds the UI has a banner for. */
+export type LinkProblem =
+  | "commitment-mismatch"
+  | "certificate-mismatch"
+  | "key-confirmation"
+  | "chain-unreachable"
+  | "peer-left"
+  | "connection-failed";
+
+/** A decrypted chat message from the peer. */
+export interface IncomingText {
+  from: Address;
+  id: string;
+  text: string;
+  sentAt: number;
+}
+
+/** Everything a link needs from its session. */
+export interface PeerLinkContext {
+  self: Address;
+  peer: Address;
+  roomId: Hex;
+  chainId: number;
+  registry: Address;
+  keyPair: EcdhKeyPair;
+  certificate: RTCCertificate;
+  fingerprint: Uint8Array;
+  ice: IceConfig;
+  publicClient: PublicClient;
+  signal(message: OutgoingMessage): boolean;
+  onText(message: IncomingText): void;
+  onDelivered(id: string): void;
+}
+
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** One peer connection, its verification and its encrypted channel. */
+export class PeerLink {
+  readonly state = signal<LinkState>("waiting");
+  readonly path = signal<PathKind | null>(null);
+  readonly safetyNumber = signal<string | null>(null);
+  readonly problem = signal<{ kind: LinkProblem; message: string } | null>(null);
+  /** True for the side that offers (lower address). */
+  readonly offerer: boolean;
+
+  #pc: RTCPeerConnection;
+  #channel: SecureChannel | null = null;
+  #verified: VerifiedPeer | null = null;
+  #pendingIce: RTCIceCandidateInit[] = [];
+  #remoteSet = false;
+  #restarts = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** @param ctx The session's keys, chain and signaling. */
+  constructor(readonly ctx: PeerLinkContext) {
+    this.offerer = ctx.self.toLowerCase() < ctx.peer.toLowerCase();
+    this.#pc = new RTCPeerConnection({
+      iceServers: ctx.ice.iceServers,
+      iceTransportPolicy: ctx.ice.iceTransportPolicy ?? "all",
+      certificates: [ctx.certificate],
+    });
+    this.#pc.onicecandidate = (e) => {
+      const candidate: IceCandidate | null = e.candidate
+        ? {
+          candidate: e.candidate.candidate,
+          sdpMid: e.candidate.sdpMid,
+          sdpMLineIndex: e.candidate.sdpMLineIndex,
+          usernameFragment: e.candidate.usernameFragment,
+        }
+        : null;
+      if (candidate || e.candidate === null) {
+        ctx.signal({ type: "ice", to: ctx.peer, roomId: ctx.roomId, candidate });
+      }
+    };
+    this.#pc.oniceconnectionstatechange = () => this.#onIceState();
+    this.#pc.ondatachannel = (e) => this.#useDataChannel(e.channel);
+  }
+
+  /** Starts the link: the offerer sends its offer, the answerer waits. */
+  async start(): Promise<void> {
+    this.#timer = setTimeout(() => {
+      if (this.state.value !== "open" && this.state.value !== "refused") {
+        this.#fail("connection-failed", "Could not reach the peer: the connection timed out");
+      }
+    }, CONNECT_TIMEOUT_MS);
+    if (!this.offerer) return;
+    this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
+    await this.#sendDescription("offer");
+  }
+
+  /**
+   * Handles the peer's offer or answer (already parsed by the wire parser).
+   *
+   * @param type "offer" or "answer".
+   * @param publicKey base64url ECDH public key.
+   * @param sdp The SDP.
+   */
+  async handleDescription(type: "offer" | "answer", publicKey: string, sdp: string): Promise<void> {
+    if (this.state.value === "refused" || this.state.value === "closed") return;
+    if ((type === "offer") === this.offerer) return; // Wrong role: ignore.
+    const first = this.#verified === null;
+    if (first) this.state.value = "verifying";
+    try {
+      const verified = await verifyPeerDescription(this.ctx.publicClient, {
+        chainId: this.ctx.chainId,
+        registry: this.ctx.registry,
+        roomId: this.ctx.roomId,
+        peer: this.ctx.peer,
+        publicKey,
+        sdp,
+      });
+      // An ICE restart keeps the keys: a changed key mid-session is refused too.
+      if (this.#verified && !sameKeys(this.#verified, verified)) {
+        throw new PeerVerificationError(
+          "commitment-mismatch",
+          "Refused the peer's connection: its keys changed during the session",
+        );
+      }
+      this.#verified = verified;
+    } catch (e) {
+      if (e instanceof PeerVerificationError) return this.#refuse("commitment-mismatch", e.message);
+      return this.#fail(
+        "chain-unreachable",
+        "Cannot check the peer's keys: the chain is unreachable",
+      );
+    }
+    await this.#pc.setRemoteDescription({ type, sdp });
+    this.#remoteSet = true;
+    for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
+    if (first) this.state.value = "connecting";
+    if (type === "offer") await this.#sendDescription("answer");
+  }
+
+  /**
+   * Handles one trickled ICE candidate from the peer (queued until its description is verified).
+   *
+   * @param candidate The candidate, or null at the end.
+   */
+  async handleIce(candidate: IceCandidate | null): Promise<void> {
+    if (!candidate) return;
+    if (!this.#remoteSet) {
+      if (this.#pendingIce.length < 64) this.#pendingIce.push(candidate);
+      return;
+    }
+    await this.#pc.addIceCandidate(candidate).catch(() => {});
+  }
+
+  /**
+   * Encrypts and sends a chat message.
+   *
+   * @param id Message id (the peer acknowledges it).
+   * @param text The text.
+   * @returns false when the channel is not open.
+   */
+  async send(id: string, text: string): Promise<boolean> {
+    if (!this.#channel || this.state.value !== "open") return false;
+    await this.#channel.sendText(id, text);
+    return true;
+  }
+
+  /** The peer's socket left the room: the link is kept while the connection lives. */
+  peerLeft(): void {
+    if (this.state.value !== "open") this.close("peer-left", "The peer left the room");
+  }
+
+  /**
+   * Closes the link.
+   *
+   * @param kind Banner kind when the close is a problem.
+   * @param message Banner text.
+   */
+  close(kind?: LinkProblem, message?: string): void {
+    clearTimeout(this.#timer);
+    this.#channel?.close();
+    this.#pc.close();
+    if (this.state.value !== "refused") this.state.value = "closed";
+    if (kind && message && !this.problem.value) this.problem.value = { kind, message };
+  }
+
+  async #sendDescription(type: "offer" | "answer", iceRestart = false): Promise<void> {
+    const description = type === "offer"
+      ? await this.#pc.createOffer({ iceRestart })
+      : await this.#pc.createAnswer();
+    await this.#pc.setLocalDescription(description);
+    this.ctx.signal({
+      type,
+      to: this.ctx.peer,
+      roomId: this.ctx.roomId,
+      publicKey: encodeBase64Url(this.ctx.keyPair.publicKey),
+      sdp: this.#pc.localDescription!.sdp,
+    });
+  }
+
+  #useDataChannel(dc: RTCDataChannel): void {
+    dc.binaryType = "arraybuffer";
+    dc.onopen = () => void this.#onOpen(dc);
+    dc.onclose = () => {
+      if (this.state.value === "open" || this.state.value === "confirming") {
+        this.close("peer-left", "The peer left: the connection closed");
+      }
+    };
+  }
+
+  async #onOpen(dc: RTCDataChannel): Promise<void> {
+    this.state.value = "confirming";
+    const verified = this.#verified;
+    const used = await remoteCertificateFingerprint(this.#pc).catch(() => null);
+    if (!verified || !used || !equalBytes(used, verified.fingerprint)) {
+      return this.#refuse(
+        "certificate-mismatch",
+        "Refused the connection: the peer's DTLS certificate is not the one it committed to",
+      );
+    }
+    try {
+      const { channel, safetyNumber } = await openSecureChannel({
+        dc,
+        roomId: this.ctx.roomId,
+        keyPair: this.ctx.keyPair,
+        self: { address: this.ctx.self, fingerprint: this.ctx.fingerprint },
+        peer: { address: this.ctx.peer, publicKey: verified.publicKey, fingerprint: used },
+        onText: (id, text, sentAt) => this.ctx.onText({ from: this.ctx.peer, id, text, sentAt }),
+        onDelivered: (id) => this.ctx.onDelivered(id),
+        onError: (message) => this.#refuse("key-confirmation", message),
+      });
+      this.#channel = channel;
+      this.safetyNumber.value = safetyNumber;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : "unknown error";
+      return this.#refuse("key-confirmation", `Key confirmation failed: ${why}`);
+    }
+    clearTimeout(this.#timer);
+    this.state.value = "open";
+    this.path.value = await selectedPath(this.#pc).catch(() => null);
+  }
+
+  #onIceState(): void {
+    const s = this.#pc.iceConnectionState;
+    if (s === "connected" || s === "completed") {
+      void selectedPath(this.#pc).then((p) => p && (this.path.value = p), () => {});
+    }
+    if (s === "failed" && this.offerer && this.#restarts < 3 && this.#remoteSet) {
+      this.#restarts++;
+      this.#pc.restartIce();
+      void this.#sendDescription("offer", true).catch(() => {});
+    }
+  }
+
+  #refuse(kind: LinkProblem, message: string): void {
+    this.state.value = "refused";
+    this.problem.value = { kind, message };
+    this.close();
+  }
+
+  #fail(kind: LinkProblem, message: string): void {
+    this.problem.value = { kind, message };
+    this.close();
+  }
+}
+
+function sameKeys(a: VerifiedPeer, b: VerifiedPeer): boolean {
+  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

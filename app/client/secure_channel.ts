@@ -1,0 +1,110 @@
+/**
+ * The encrypted chat channel over a verified DataChannel: key schedule and key confirmation from
+ * app/core (the first frame each way), then chat texts and their acknowledgements as sealed
+ * frames. Any frame that does not open (altered, replayed, reordered) ends the channel: a
+ * reliable, ordered DataChannel never produces one honestly.
+ * @module
+ */
+import type { Address, Hex } from "viem";
+import type { Channel } from "../core/channel.ts";
+import type { EcdhKeyPair } from "../core/ecdh.ts";
+import { handshake } from "../core/handshake.ts";
+import { deriveSessionKeys } from "../core/key_schedule.ts";
+import { computeSafetyNumber } from "./safety.ts";
+import { decodeChatMessage, encodeChatMessage } from "./chat_message.ts";
+import { dataChannelTransport } from "./frame_queue.ts";
+
+/** An open encrypted channel. */
+export interface SecureChannel {
+  /** Seals and sends a chat text. */
+  sendText(id: string, text: string): Promise<void>;
+  /** Stops reading and closes the transport. */
+  close(): void;
+}
+
+/** Inputs of {@linkcode openSecureChannel}. */
+export interface SecureChannelParameters {
+  dc: RTCDataChannel;
+  roomId: Hex;
+  keyPair: EcdhKeyPair;
+  self: { address: Address; fingerprint: Uint8Array };
+  /** The peer's keys as verified against the chain and the DTLS handshake. */
+  peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array };
+  onText(id: string, text: string, sentAt: number): void;
+  onDelivered(id: string): void;
+  /** Called once if the channel must stop (a refused frame). */
+  onError(message: string): void;
+}
+
+/**
+ * Derives the session keys, runs key confirmation and starts reading chat frames.
+ *
+ * @param p DataChannel, our keys and the verified peer.
+ * @returns The channel and the safety number both people compare.
+ * @throws {ConfirmationError} When key confirmation fails.
+ *
+ * @example
+ * ```ts
+ * const { channel, safetyNumber } = await openSecureChannel({ dc, roomId, keyPair, self, peer, ... });
+ * await channel.sendText("m1", "hello");
+ * ```
+ */
+export async function openSecureChannel(
+  p: SecureChannelParameters,
+): Promise<{ channel: SecureChannel; safetyNumber: string }> {
+  const keys = await deriveSessionKeys({
+    roomId: p.roomId,
+    keyPair: p.keyPair,
+    self: p.self,
+    peer: p.peer,
+  });
+  const transport = dataChannelTransport(p.dc);
+  const channel: Channel = await handshake({ keys, transport });
+  const safetyNumber = await computeSafetyNumber(p.roomId, {
+    address: p.self.address,
+    publicKey: p.keyPair.publicKey,
+    fingerprint: p.self.fingerprint,
+  }, p.peer);
+  let stopped = false;
+  const send = async (bytes: Uint8Array) => {
+    if (stopped) throw new Error("Cannot send: the secure channel is closed");
+    await transport.send(await channel.seal(bytes));
+  };
+  void (async () => {
+    while (!stopped) {
+      let frame: Uint8Array;
+      try {
+        frame = await transport.receive();
+      } catch {
+        return; // Channel closed: the link reports it.
+      }
+      let plaintext: Uint8Array;
+      try {
+        plaintext = await channel.open(frame);
+      } catch {
+        stopped = true;
+        transport.close();
+        p.onError("A message from the peer failed authentication: the channel was closed");
+        return;
+      }
+      const message = decodeChatMessage(plaintext);
+      if (!message) continue; // Authentic but not understood: ignore it.
+      if (message.t === "ack") {
+        p.onDelivered(message.id);
+      } else {
+        p.onText(message.id, message.text, message.at);
+        await send(encodeChatMessage({ t: "ack", id: message.id })).catch(() => {});
+      }
+    }
+  })();
+  return {
+    safetyNumber,
+    channel: {
+      sendText: (id, text) => send(encodeChatMessage({ t: "text", id, text, at: Date.now() })),
+      close() {
+        stopped = true;
+        transport.close();
+      },
+    },
+  };
+}
