@@ -2,7 +2,7 @@
  * A DataChannel as the core's in-order frame transport (`send` / `receive`).
  * @module
  */
-import type { FrameTransport } from "../core/handshake.ts";
+import type { FrameTransport } from "../core/mod.ts";
 
 /** Largest number of frames waiting to be read before the channel is considered abusive. */
 const MAX_QUEUED = 1024;

@@ -10,7 +10,7 @@
  */
 import { signal } from "@preact/signals";
 import type { Address, Hex, PublicClient } from "viem";
-import type { EcdhKeyPair } from "../core/ecdh.ts";
+import type { EcdhKeyPair } from "../core/mod.ts";
 import { encodeBase64Url } from "../core/wire.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
@@ -251,6 +251,7 @@ export class PeerLink {
         peer: { address: this.ctx.peer, publicKey: verified.publicKey, fingerprint: used },
         onText: (id, text, sentAt) => this.ctx.onText({ from: this.ctx.peer, id, text, sentAt }),
         onDelivered: (id) => this.ctx.onDelivered(id),
+        onBye: () => this.close("peer-left", "The peer left the room"),
         onError: (message) => this.#refuse("key-confirmation", message),
       });
       this.#channel = channel;

@@ -7,9 +7,7 @@
  */
 import { computed, signal } from "@preact/signals";
 import type { Address, Hex } from "viem";
-import { computeCommitment } from "../core/commitment.ts";
-import { generateEcdhKeyPair } from "../core/ecdh.ts";
-import { parseFingerprint } from "../core/sdp.ts";
+import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../core/mod.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../islands/types.ts";
 import { serverErrorBanner } from "./banners.ts";

@@ -3,7 +3,7 @@
  * fingerprint actually in use, and whether the selected path is direct or through a TURN relay.
  * @module
  */
-import { parseFingerprint } from "../core/sdp.ts";
+import { parseFingerprint } from "../core/mod.ts";
 
 /** How the packets travel. */
 export type PathKind = "direct" | "relay";

@@ -6,12 +6,16 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { Channel } from "../core/channel.ts";
-import type { EcdhKeyPair } from "../core/ecdh.ts";
-import { handshake } from "../core/handshake.ts";
-import { deriveSessionKeys } from "../core/key_schedule.ts";
-import { computeSafetyNumber } from "./safety.ts";
-import { decodeChatMessage, encodeChatMessage } from "./chat_message.ts";
+import {
+  type Channel,
+  type ChatMessage,
+  computeSafetyNumber,
+  deriveSessionKeys,
+  type EcdhKeyPair,
+  encodeMessage,
+  handshake,
+  parseMessage,
+} from "../core/mod.ts";
 import { dataChannelTransport } from "./frame_queue.ts";
 
 /** An open encrypted channel. */
@@ -32,6 +36,8 @@ export interface SecureChannelParameters {
   peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array };
   onText(id: string, text: string, sentAt: number): void;
   onDelivered(id: string): void;
+  /** Called when the peer says goodbye. */
+  onBye(): void;
   /** Called once if the channel must stop (a refused frame). */
   onError(message: string): void;
 }
@@ -60,7 +66,7 @@ export async function openSecureChannel(
   });
   const transport = dataChannelTransport(p.dc);
   const channel: Channel = await handshake({ keys, transport });
-  const safetyNumber = await computeSafetyNumber(p.roomId, {
+  const safetyNumber = await computeSafetyNumber({
     address: p.self.address,
     publicKey: p.keyPair.publicKey,
     fingerprint: p.self.fingerprint,
@@ -87,23 +93,36 @@ export async function openSecureChannel(
         p.onError("A message from the peer failed authentication: the channel was closed");
         return;
       }
-      const message = decodeChatMessage(plaintext);
-      if (!message) continue; // Authentic but not understood: ignore it.
-      if (message.t === "ack") {
+      let message: ChatMessage;
+      try {
+        message = parseMessage(plaintext);
+      } catch {
+        continue; // Authentic but not understood (a newer peer?): ignore it.
+      }
+      if (message.type === "receipt") {
         p.onDelivered(message.id);
+      } else if (message.type === "bye") {
+        stopped = true;
+        transport.close();
+        p.onBye();
+        return;
       } else {
-        p.onText(message.id, message.text, message.at);
-        await send(encodeChatMessage({ t: "ack", id: message.id })).catch(() => {});
+        p.onText(message.id, message.text, message.sentAt);
+        await send(encodeMessage({ type: "receipt", id: message.id })).catch(() => {});
       }
     }
   })();
   return {
     safetyNumber,
     channel: {
-      sendText: (id, text) => send(encodeChatMessage({ t: "text", id, text, at: Date.now() })),
+      sendText: (id, text) => send(encodeMessage({ type: "text", id, text, sentAt: Date.now() })),
       close() {
-        stopped = true;
-        transport.close();
+        if (stopped) return;
+        // Best effort goodbye, so the peer shows "left" at once.
+        void send(encodeMessage({ type: "bye" })).catch(() => {}).finally(() => {
+          stopped = true;
+          transport.close();
+        });
       },
     },
   };

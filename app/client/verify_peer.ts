@@ -7,8 +7,8 @@
  * @module
  */
 import type { Address, Hex, PublicClient } from "viem";
-import { commitmentMatches, computeCommitment } from "../core/commitment.ts";
-import { fingerprintFromSdp, SdpFingerprintError } from "../core/sdp.ts";
+import { commitmentMatches, computeCommitment } from "../core/mod.ts";
+import { fingerprintFromSdp, SdpFingerprintError } from "../core/mod.ts";
 import { decodeBase64Url } from "../core/wire.ts";
 import { readChainCommitment } from "./registry.ts";
 
