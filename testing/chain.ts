@@ -43,11 +43,17 @@ const ARTIFACT = new URL(
   import.meta.url,
 );
 
+/** Options of {@link startTestChain}. */
+export interface TestChainOptions {
+  /** EIP-155 chain id (default 31337, Hardhat's). */
+  chainId?: number;
+}
+
 /** A running test chain. */
 export interface TestChain {
   /** `http://127.0.0.1:<port>`, the JSON-RPC endpoint. */
   rpcUrl: string;
-  /** EIP-155 chain id (31337). */
+  /** EIP-155 chain id (31337 unless chosen). */
   chainId: number;
   /** Address of the deployed RoomRegistry. */
   registry: Hex;
@@ -70,13 +76,16 @@ export interface TestChain {
 /**
  * Starts an in-process EDR chain served on a free loopback port, with the registry deployed.
  *
+ * @param options Optional chain id.
  * @returns The running chain; call `stop()` when done.
  * @throws {Error} If the contracts were not built.
  */
-export async function startTestChain(): Promise<TestChain> {
+export async function startTestChain(options: TestChainOptions = {}): Promise<TestChain> {
   installPrepareStackTrace();
   const artifact = await readArtifact();
-  const connection = await network.create();
+  const connection = await network.create(
+    options.chainId === undefined ? undefined : { override: { chainId: options.chainId } },
+  );
   const provider = connection.provider as unknown as JsonRpcProvider;
   const chainId = Number(await provider.request({ method: "eth_chainId" }));
 
