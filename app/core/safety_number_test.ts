@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { computeSafetyNumber } from "./safety_number.ts";
+import type { Party } from "./transcript.ts";
+import { ALICE, BOB, testFingerprint } from "./test_fixtures.ts";
+
+const alice: Party = {
+  address: ALICE,
+  publicKey: new Uint8Array(32).fill(1),
+  fingerprint: testFingerprint(3),
+};
+const bob: Party = {
+  address: BOB,
+  publicKey: new Uint8Array(32).fill(2),
+  fingerprint: testFingerprint(4),
+};
+
+Deno.test("computeSafetyNumber", async (t) => {
+  await t.step("behavior: 12 groups of 5 digits, the same whichever side computes it", async () => {
+    const ab = await computeSafetyNumber(alice, bob);
+    assert.match(ab, /^\d{5}( \d{5}){11}$/);
+    assert.equal(await computeSafetyNumber(bob, alice), ab);
+  });
+  await t.step(
+    "behavior: changes when any party's address, key or fingerprint changes",
+    async () => {
+      const base = await computeSafetyNumber(alice, bob);
+      const variants: Party[] = [
+        { ...bob, address: "0x3333333333333333333333333333333333333333" },
+        { ...bob, publicKey: new Uint8Array(32).fill(9) },
+        { ...bob, fingerprint: testFingerprint(5) },
+      ];
+      for (const v of variants) assert.notEqual(await computeSafetyNumber(alice, v), base);
+    },
+  );
+  await t.step("behavior: a swapped key changes the half the victim sees", async () => {
+    const honest = (await computeSafetyNumber(alice, bob)).split(" ");
+    const swapped =
+      (await computeSafetyNumber(alice, { ...bob, publicKey: new Uint8Array(32).fill(6) })).split(
+        " ",
+      );
+    const shared = honest.filter((g, i) => g === swapped[i]).length;
+    assert.ok(shared <= 6, "only Alice's own half may stay the same");
+  });
+  await t.step("error: one address twice or malformed parties are refused", async () => {
+    await assert.rejects(computeSafetyNumber(alice, { ...bob, address: ALICE }), RangeError);
+    await assert.rejects(computeSafetyNumber(alice, { ...bob, address: "0x12" }), TypeError);
+    await assert.rejects(
+      computeSafetyNumber(alice, { ...bob, publicKey: new Uint8Array(10) }),
+      TypeError,
+    );
+    await assert.rejects(
+      computeSafetyNumber(alice, { ...bob, fingerprint: new Uint8Array(33) }),
+      TypeError,
+    );
+  });
+});
