@@ -26,7 +26,7 @@ async function context(direction = DIRECTION_LOW_TO_HIGH, room = 0x42): Promise<
 }
 
 async function open(ctx: FrameContext, frame: Uint8Array): Promise<Uint8Array> {
-  return openFrame(ctx, frame, parseHeader(frame));
+  return await openFrame(ctx, frame, parseHeader(frame));
 }
 
 function refused(reason: FrameErrorReason) {
