@@ -18,6 +18,7 @@
  */
 import { deployedRegistry } from "../app/chain/deployment.ts";
 import type { Hex } from "viem";
+import { probeChainId } from "./chain.ts";
 
 /** The Ignition module file, relative to the project root. */
 export const REGISTRY_MODULE = "ignition/modules/RoomRegistry.ts";
@@ -96,18 +97,8 @@ export async function checkNetwork(network: string): Promise<{ url: string; chai
       );
     }
   }
-  let chainId: number;
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    const body = await res.json() as { result?: string };
-    chainId = Number(body.result);
-    if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new Error("no chain id");
-  } catch {
+  const chainId = await probeChainId(url, PROBE_TIMEOUT_MS);
+  if (chainId === undefined) {
     const hint = network === "localhost" ? " (start it with `deno task chain`)" : "";
     throw new DeployError(
       `Cannot deploy to ${network}: no Ethereum JSON-RPC node answers at ${redact(url)}${hint}.`,
