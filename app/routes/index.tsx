@@ -20,7 +20,7 @@ const STEPS = [
 /** The home page. */
 export default function HomePage(props: { config: PublicConfig }) {
   return (
-    <div class="space-y-10">
+    <div class="flex flex-col gap-10">
       <section>
         <h1 class="text-3xl font-semibold tracking-tight text-slate-50 sm:text-4xl">
           Private rooms, verified by the chain.

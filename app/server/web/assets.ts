@@ -4,6 +4,7 @@
  * @module
  */
 import { bundleIslands, PROJECT_ROOT } from "./bundle.ts";
+import { ISLANDS_DIR, listIslandFiles } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
 
 /** URL prefix of built assets. */
@@ -31,6 +32,8 @@ export interface BuildAssetsOptions {
   outDir?: string;
   /** Minify JS and CSS (default true). */
   minify?: boolean;
+  /** Folder of island files to bundle; default `app/islands/` (tests use fixture islands). */
+  islandsDir?: string;
 }
 
 const memo = new Map<string, Promise<Assets>>();
@@ -49,11 +52,12 @@ const memo = new Map<string, Promise<Assets>>();
 export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
   const outDir = opts.outDir ?? `${PROJECT_ROOT}app/static/build`;
   const minify = opts.minify ?? true;
-  return sourceHash(minify).then((key) => {
+  const islandsDir = opts.islandsDir ?? ISLANDS_DIR;
+  return sourceHash(minify, islandsDir).then((key) => {
     const memoKey = `${outDir}\0${key}`;
     let built = memo.get(memoKey);
     if (!built) {
-      built = loadOrBuild(outDir, key, minify);
+      built = loadOrBuild(outDir, key, minify, islandsDir);
       memo.set(memoKey, built);
       built.catch(() => memo.delete(memoKey));
     }
@@ -61,7 +65,12 @@ export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
   });
 }
 
-async function loadOrBuild(outDir: string, key: string, minify: boolean): Promise<Assets> {
+async function loadOrBuild(
+  outDir: string,
+  key: string,
+  minify: boolean,
+  islandsDir: string,
+): Promise<Assets> {
   const manifest = `${outDir}/manifest-${key}.json`;
   try {
     const names = JSON.parse(await Deno.readTextFile(manifest)) as string[];
@@ -72,7 +81,11 @@ async function loadOrBuild(outDir: string, key: string, minify: boolean): Promis
   } catch {
     // Not cached (or cache damaged): build.
   }
-  const [js, css] = await Promise.all([bundleIslands({ minify }), buildTailwind({ minify })]);
+  const islands = await listIslandFiles(islandsDir);
+  const [js, css] = await Promise.all([
+    bundleIslands({ minify, islands }),
+    buildTailwind({ minify }),
+  ]);
   const enc = new TextEncoder();
   const files = await Promise.all([
     hashedName("islands", ".js", enc.encode(js)),
@@ -122,8 +135,11 @@ async function writeAtomic(path: string, body: Uint8Array): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
-/** Hash of every file the build reads: sources under app/ (not the build output), deno.json/lock. */
-async function sourceHash(minify: boolean): Promise<string> {
+/**
+ * Hash of every file the build reads: sources under app/ (not the build output) and the islands
+ * folder, deno.json and deno.lock.
+ */
+async function sourceHash(minify: boolean, islandsDir: string): Promise<string> {
   const paths: string[] = [`${PROJECT_ROOT}deno.json`, `${PROJECT_ROOT}deno.lock`];
   const walk = async (dir: string): Promise<void> => {
     for await (const e of Deno.readDir(dir)) {
@@ -135,9 +151,11 @@ async function sourceHash(minify: boolean): Promise<string> {
     }
   };
   await walk(`${PROJECT_ROOT}app`);
+  const dir = islandsDir.replace(/\/$/, "");
+  if (!dir.startsWith(`${PROJECT_ROOT}app/`)) await walk(dir);
   paths.sort();
   const enc = new TextEncoder();
-  const parts: Uint8Array[] = [enc.encode(`v1 minify=${minify}\n`)];
+  const parts: Uint8Array[] = [enc.encode(`v1 minify=${minify} islands=${dir}\n`)];
   for (const p of paths) {
     parts.push(enc.encode(`${p}\n`));
     parts.push(await Deno.readFile(p).catch(() => new Uint8Array()));

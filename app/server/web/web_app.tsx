@@ -36,6 +36,7 @@ export function webApp(deps: WebDeps): Hono {
   const app = new Hono();
   app.use(securityHeaders({ rpcUrl: deps.publicConfig.rpcUrl }));
   app.use("/static/*", staticFiles(deps.assets));
+  app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   for (const [path, handler] of ROUTES) {
     app.get(path, (c) => handler(routeContext(c, deps)));
   }
