@@ -5,7 +5,7 @@
  * {@linkcode PeerLink} per peer. All state is signals for the Room island.
  * @module
  */
-import { computed, signal } from "@preact/signals";
+import { signal } from "@preact/signals";
 import type { Address, Hex } from "viem";
 import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../core/mod.ts";
 import type { ServerMessage } from "../core/wire.ts";
@@ -21,7 +21,7 @@ import {
   TxFailedError,
   type TxState,
 } from "./registry.ts";
-import { SignalingClient, signalingUrl } from "./signaling.ts";
+import { SignalingClient, type SignalingState, signalingUrl } from "./signaling.ts";
 import { signIn } from "./siwe.ts";
 import type { WalletConnection } from "./wallet.ts";
 
@@ -57,7 +57,8 @@ export class RoomSession {
   readonly banners = signal<Banner[]>([]);
   readonly links = signal<PeerLink[]>([]);
   readonly messages = signal<ChatEntry[]>([]);
-  readonly socket = computed(() => this.#signaling?.state.value ?? "closed");
+  /** The signaling socket's state. */
+  readonly socket = signal<SignalingState>("closed");
   /** Wall-clock ms when our commitment was mined, and when the first message was decrypted. */
   readonly timing = { commitMinedAt: 0, firstMessageAt: 0 };
 
@@ -226,6 +227,7 @@ export class RoomSession {
         if (this.step.value === "socket") this.step.value = "ready";
       },
     });
+    this.#signaling.state.subscribe((state) => this.socket.value = state);
     this.#signaling.connect();
     this.#signaling.join(roomId);
   }

@@ -1,11 +1,24 @@
 /**
- * Home island: connect a wallet, create a room, or join one by id.
- *
- * Stub by [web]; the [client] engineer fills in the wallet and transaction flow.
+ * Home island: connect a wallet, create a room (open or members-only, optional expiry) with its
+ * transaction states, share it, or join one by pasting its id or link.
  * @module
  */
 import { useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import type { Hex } from "viem";
+import { parseRoomInput, roomLink } from "../client/links.ts";
+import { type MemberList, memberList, memberListJson } from "../client/members.ts";
+import { createRoom, type TxState } from "../client/registry.ts";
+import { WalletStore } from "../client/wallet.ts";
 import type { PublicConfig } from "./types.ts";
+import { Button } from "./ui/Button.tsx";
+import { Card } from "./ui/Card.tsx";
+import { cx } from "./ui/format.ts";
+import { Notice } from "./ui/Notice.tsx";
+import { ShareRoom } from "./ui/ShareRoom.tsx";
+import { Spinner } from "./ui/Spinner.tsx";
+import { TxProgress } from "./ui/TxProgress.tsx";
+import { WalletPanel } from "./ui/WalletPanel.tsx";
 
 /** Props of the Home island. */
 export interface HomeProps {
@@ -13,53 +26,255 @@ export interface HomeProps {
   config: PublicConfig;
 }
 
+const EXPIRY_CHOICES = [
+  ["0", "Never"],
+  ["3600", "In 1 hour"],
+  ["86400", "In 1 day"],
+  ["604800", "In 1 week"],
+] as const;
+
 /** The interactive part of `/`. */
 export default function Home(props: HomeProps) {
-  const connected = useSignal(false);
-  const roomId = useSignal("");
-  const valid = /^0x[0-9a-fA-F]{64}$/.test(roomId.value.trim());
+  const wallet = useMemo(() => new WalletStore(props.config), [props.config]);
+  useEffect(() => {
+    wallet.start();
+    return () => wallet.stop();
+  }, [wallet]);
   return (
     <div class="space-y-6" data-testid="home-island">
-      <section class="rounded-2xl border border-slate-800 bg-slate-900/60 p-6">
-        <h2 class="text-lg font-semibold text-slate-100">Wallet</h2>
-        <p class="mt-1 text-sm text-slate-400">
-          {connected.value
-            ? "Wallet connected (stub)."
-            : `Connect a wallet on ${props.config.chainName}.`}
-        </p>
-        <button
-          type="button"
-          class="mt-4 rounded-lg bg-emerald-500 px-4 py-2 text-sm font-medium text-slate-950 hover:bg-emerald-400"
-          onClick={() => connected.value = !connected.value}
-          data-testid="connect"
-        >
-          {connected.value ? "Disconnect" : "Connect wallet"}
-        </button>
-      </section>
-      <section class="rounded-2xl border border-slate-800 bg-slate-900/60 p-6">
-        <h2 class="text-lg font-semibold text-slate-100">Join a room</h2>
-        <form
-          class="mt-4 flex gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (valid) location.assign(`/room/${roomId.value.trim()}`);
-          }}
-        >
-          <input
-            class="min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100"
-            placeholder="0x… room id (64 hex digits)"
-            value={roomId.value}
-            onInput={(e) => roomId.value = (e.target as HTMLInputElement).value}
-          />
-          <button
-            type="submit"
-            disabled={!valid}
-            class="rounded-lg bg-slate-700 px-4 py-2 text-sm font-medium text-slate-100 disabled:opacity-40"
-          >
-            Join
-          </button>
-        </form>
-      </section>
+      <WalletPanel wallet={wallet} />
+      <CreateRoom wallet={wallet} />
+      <JoinRoom />
     </div>
   );
+}
+
+function CreateRoom(props: { wallet: WalletStore }) {
+  const { wallet } = props;
+  const membersOnly = useSignal(false);
+  const membersText = useSignal("");
+  const expiry = useSignal("0");
+  const tx = useSignal<TxState>({ phase: "idle" });
+  const error = useSignal<string | null>(null);
+  const created = useSignal<{ roomId: Hex; members: MemberList | null } | null>(null);
+  const ready = wallet.ready.value;
+  const busy = tx.value.phase === "wallet" || tx.value.phase === "pending";
+
+  const submit = async () => {
+    error.value = null;
+    const conn = wallet.connection.value;
+    if (!conn) return;
+    let members: MemberList | null = null;
+    if (membersOnly.value) {
+      try {
+        // The creator is always on the list: otherwise they could not join their own room.
+        members = memberList([conn.address, ...membersText.value.split(/[\s,;]+/).filter(Boolean)]);
+      } catch (e) {
+        error.value = (e as Error).message.replace(/^Cannot use member list: /, "Member list: ");
+        return;
+      }
+      if (members.members.length < 2) {
+        error.value = "Member list: add at least one address besides yours.";
+        return;
+      }
+    }
+    const seconds = BigInt(expiry.value);
+    const expiresAt = seconds === 0n ? 0n : BigInt(Math.floor(Date.now() / 1000)) + seconds;
+    try {
+      const roomId = await createRoom(conn, wallet.config.registry, {
+        membersRoot: members?.root,
+        expiresAt,
+      }, (s) => tx.value = s);
+      created.value = { roomId, members };
+    } catch {
+      // TxProgress shows the reason.
+    }
+  };
+
+  if (created.value) {
+    const { roomId, members } = created.value;
+    const link = roomLink(location.origin, roomId, members);
+    return (
+      <Card
+        title="Your room is ready"
+        subtitle="Send the link to the people you want to talk to. Anyone joining checks keys on-chain."
+        testid="room-created"
+      >
+        <div class="mt-5 space-y-5">
+          <ShareRoom link={link} />
+          {members && (
+            <Notice tone="info" title="Members only">
+              The link carries the member list ({members.members.length}{" "}
+              addresses) so joiners can prove they are on it. You can also share the list as a file.
+              <div class="mt-3">
+                <Button
+                  tone="secondary"
+                  onClick={() => download(members)}
+                  testid="download-members"
+                >
+                  Download member list
+                </Button>
+              </div>
+            </Notice>
+          )}
+          <div class="flex flex-wrap gap-3">
+            <a
+              href={link}
+              class="inline-flex items-center rounded-lg bg-emerald-500 px-4 py-2 text-sm font-medium text-slate-950 hover:bg-emerald-400"
+              data-testid="open-room"
+            >
+              Open the room →
+            </a>
+            <Button
+              tone="ghost"
+              onClick={() => (created.value = null, tx.value = { phase: "idle" })}
+            >
+              Create another
+            </Button>
+          </div>
+        </div>
+      </Card>
+    );
+  }
+
+  return (
+    <Card
+      title="Create a room"
+      subtitle="One transaction registers the room on-chain. Its id cannot be taken by anyone else."
+      testid="create-room"
+    >
+      <form
+        class={cx("mt-5 space-y-5", !ready && "opacity-50")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <fieldset class="grid gap-2 sm:grid-cols-2" disabled={!ready || busy}>
+          <legend class="sr-only">Who can join</legend>
+          {([false, true] as const).map((only) => (
+            <label
+              key={String(only)}
+              class={cx(
+                "flex cursor-pointer gap-3 rounded-xl border p-4 text-sm transition-colors",
+                membersOnly.value === only
+                  ? "border-emerald-500/60 bg-emerald-500/5"
+                  : "border-slate-700 hover:border-slate-600",
+              )}
+            >
+              <input
+                type="radio"
+                name="access"
+                class="mt-1 accent-emerald-500"
+                checked={membersOnly.value === only}
+                onChange={() => membersOnly.value = only}
+                data-testid={only ? "access-members" : "access-open"}
+              />
+              <span>
+                <span class="block font-medium text-slate-100">
+                  {only ? "Members only" : "Open"}
+                </span>
+                <span class="text-slate-400">
+                  {only
+                    ? "Only the addresses you list can join."
+                    : "Anyone with the link can join."}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {membersOnly.value && (
+          <div>
+            <label class="text-sm font-medium text-slate-200" for="members">
+              Member addresses
+            </label>
+            <p class="text-xs text-slate-500">
+              One per line or separated by commas. You are added.
+            </p>
+            <textarea
+              id="members"
+              rows={3}
+              class="mt-2 w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-600"
+              placeholder="0x…"
+              value={membersText.value}
+              onInput={(e) => membersText.value = (e.target as HTMLTextAreaElement).value}
+              disabled={!ready || busy}
+              data-testid="members-input"
+            />
+          </div>
+        )}
+        <div class="flex flex-wrap items-end gap-4">
+          <div>
+            <label class="block text-sm font-medium text-slate-200" for="expiry">Expires</label>
+            <select
+              id="expiry"
+              class="mt-2 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
+              value={expiry.value}
+              onChange={(e) => expiry.value = (e.target as HTMLSelectElement).value}
+              disabled={!ready || busy}
+              data-testid="expiry-select"
+            >
+              {EXPIRY_CHOICES.map(([v, label]) => <option value={v} key={v}>{label}</option>)}
+            </select>
+          </div>
+          <Button type="submit" disabled={!ready || busy} testid="create-button">
+            {busy && <Spinner />}Create room
+          </Button>
+        </div>
+        {!ready && (
+          <p class="text-sm text-slate-500">Connect a wallet on the right network first.</p>
+        )}
+        {error.value && <Notice tone="error" testid="create-error">{error.value}</Notice>}
+        <TxProgress state={tx.value} action="create the room" testid="create-tx" />
+      </form>
+    </Card>
+  );
+}
+
+function JoinRoom() {
+  const text = useSignal("");
+  const parsed = parseRoomInput(text.value);
+  const touched = text.value.trim().length > 0;
+  return (
+    <Card
+      title="Join a room"
+      subtitle="Paste the room link or id you were given."
+      testid="join-room"
+    >
+      <form
+        class="mt-4 flex flex-col gap-3 sm:flex-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (parsed) location.assign(`/room/${parsed.roomId}${parsed.hash}`);
+        }}
+      >
+        <input
+          class="min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-600"
+          placeholder="https://…/room/0x… or 0x…"
+          value={text.value}
+          onInput={(e) => text.value = (e.target as HTMLInputElement).value}
+          aria-invalid={touched && !parsed}
+          data-testid="join-input"
+        />
+        <Button type="submit" tone="secondary" disabled={!parsed} testid="join-button">
+          Join
+        </Button>
+      </form>
+      {touched && !parsed && (
+        <p class="mt-2 text-sm text-amber-300">
+          That does not contain a room id (0x followed by 64 hex digits).
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function download(members: MemberList): void {
+  const blob = new Blob([memberListJson(members)], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `mesh3-members-${members.root.slice(2, 10)}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -1,12 +1,25 @@
 /**
- * Room island: publish the key commitment, sign in, connect to peers and chat.
- *
- * Stub by [web]; the [client] engineer fills in the session and chat.
+ * Room island: connect the wallet, publish the key commitment, sign in, connect to peers with
+ * verified keys, and chat end-to-end encrypted. Thin: the work is in app/client/.
  * @module
  */
-import { useSignal } from "@preact/signals";
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
+import { roomLink } from "../client/links.ts";
+import { type MemberList, memberListFromHash } from "../client/members.ts";
+import { RoomSession } from "../client/room_session.ts";
+import { WalletStore } from "../client/wallet.ts";
 import type { PublicConfig, RoomInfoProps } from "./types.ts";
+import { Button } from "./ui/Button.tsx";
+import { Card } from "./ui/Card.tsx";
+import { Chat } from "./ui/Chat.tsx";
+import { MemberListLoader } from "./ui/MemberListLoader.tsx";
+import { Notice } from "./ui/Notice.tsx";
+import { PeerCard } from "./ui/PeerCard.tsx";
+import { SessionSteps } from "./ui/SessionSteps.tsx";
+import { ShareRoom } from "./ui/ShareRoom.tsx";
+import { WalletPanel } from "./ui/WalletPanel.tsx";
 
 /** Props of the Room island. */
 export interface RoomProps {
@@ -20,30 +33,183 @@ export interface RoomProps {
 
 /** The interactive part of `/room/:roomId`. */
 export default function Room(props: RoomProps) {
-  const joined = useSignal(false);
+  const { config, roomId, room } = props;
+  const wallet = useMemo(() => new WalletStore(config), [config]);
+  const session = useSignal<RoomSession | null>(null);
+  const members = useSignal<MemberList | null>(null);
+  const link = useSignal<string | null>(null);
+  const accountChanged = useSignal(false);
+  useEffect(() => {
+    wallet.start();
+    members.value = memberListFromHash(location.hash);
+    link.value = roomLink(location.origin, roomId, members.value);
+    return () => {
+      wallet.stop();
+      session.value?.stop();
+    };
+  }, [wallet]);
+  // A session belongs to one account: a switch in the wallet ends it.
+  const address = useComputed(() => wallet.connection.value?.address ?? null);
+  useEffect(() => {
+    const s = session.value;
+    if (s && address.value !== s.wallet.address) {
+      s.stop();
+      session.value = null;
+      accountChanged.value = true;
+    }
+  }, [address.value]);
+
+  const expired = room.expiresAt !== "0" && Number(room.expiresAt) * 1000 <= Date.now();
+  const unavailable = room.closed
+    ? "This room was closed by its creator. No one can join it any more."
+    : expired
+    ? "This room has expired. No new keys can be committed to it."
+    : null;
+
+  const join = () => {
+    const conn = wallet.connection.value;
+    if (!conn) return;
+    accountChanged.value = false;
+    const s = new RoomSession(config, roomId, conn, members.value);
+    session.value = s;
+    void s.start();
+  };
+
   return (
-    <section
-      class="rounded-2xl border border-slate-800 bg-slate-900/60 p-6"
-      data-testid="room-island"
-    >
-      <h2 class="text-lg font-semibold text-slate-100">Chat</h2>
-      <p class="mt-1 text-sm text-slate-400">
-        {props.room.closed
-          ? "This room is closed."
-          : joined.value
-          ? "Joining… (stub)"
-          : "Connect your wallet to join this room."}
-      </p>
-      {!props.room.closed && (
-        <button
-          type="button"
-          class="mt-4 rounded-lg bg-emerald-500 px-4 py-2 text-sm font-medium text-slate-950 hover:bg-emerald-400"
-          onClick={() => joined.value = !joined.value}
-          data-testid="join"
-        >
-          {joined.value ? "Leave" : "Join room"}
-        </button>
+    <div class="space-y-6" data-testid="room-island">
+      {unavailable
+        ? (
+          <Notice tone="warning" title="Cannot join" testid="room-unavailable">
+            {unavailable}
+          </Notice>
+        )
+        : session.value
+        ? (
+          <LiveRoom
+            session={session.value}
+            onLeave={() => (session.value?.stop(), session.value = null)}
+          />
+        )
+        : (
+          <>
+            {(!wallet.ready.value || wallet.wrongNetwork.value) && <WalletPanel wallet={wallet} />}
+            {accountChanged.value && (
+              <Notice tone="warning" title="Your wallet account changed" testid="account-changed">
+                The session of the previous account was closed. Join again to chat as the new
+                account.
+              </Notice>
+            )}
+            <Card
+              title="Join this room"
+              subtitle="Joining publishes a commitment to fresh session keys (one transaction), then connects you to the others, browser to browser."
+              testid="join-card"
+            >
+              <div class="mt-5 space-y-4">
+                {room.membersOnly && !members.value && (
+                  <MemberListLoader
+                    root={room.membersRoot}
+                    onLoad={(l) => members.value = l}
+                  />
+                )}
+                {room.membersOnly && members.value && (
+                  <p class="text-sm text-slate-400" data-testid="member-list-loaded">
+                    Member list loaded: {members.value.members.length} addresses.
+                  </p>
+                )}
+                <Button
+                  onClick={join}
+                  disabled={!wallet.ready.value || (room.membersOnly && !members.value)}
+                  testid="join-room"
+                >
+                  Join room
+                </Button>
+                {!wallet.ready.value && (
+                  <p class="text-sm text-slate-500">Connect a wallet on the right network first.</p>
+                )}
+              </div>
+            </Card>
+          </>
+        )}
+      {link.value && !unavailable && (
+        <Card title="Invite someone" testid="invite-card">
+          <div class="mt-4">
+            <ShareRoom link={link.value} />
+          </div>
+        </Card>
       )}
-    </section>
+    </div>
+  );
+}
+
+function LiveRoom(props: { session: RoomSession; onLeave(): void }) {
+  const { session } = props;
+  const links = session.links.value;
+  const open = links.filter((l) => l.state.value === "open");
+  const fatal = session.fatal.value;
+  const socket = session.socket.value;
+  const ready = session.step.value === "ready";
+  const peerText = links.length === 0
+    ? "Waiting for someone else to join. Share the link below."
+    : "Connecting to your peer…";
+  return (
+    <div
+      class="space-y-4"
+      data-testid="live-room"
+      data-commit-mined-at={session.timing.commitMinedAt || undefined}
+      data-first-message-at={session.timing.firstMessageAt || undefined}
+    >
+      {fatal && (
+        <Notice tone="error" title="Cannot join this room" testid="session-fatal">{fatal}</Notice>
+      )}
+      {session.banners.value.map((b) => (
+        <Notice
+          key={b.id}
+          tone={b.tone}
+          testid="banner"
+          onDismiss={() => session.dismiss(b.id)}
+        >
+          <span data-kind={b.kind}>{b.message}</span>
+        </Notice>
+      ))}
+      {ready && socket !== "open" && (
+        <Notice tone="warning" testid="socket-state">
+          Connection to the room server lost. Reconnecting… Your open chats keep working.
+        </Notice>
+      )}
+      {open.length === 0 && (
+        <Card title="Joining" testid="session-card">
+          <div class="mt-5">
+            <SessionSteps session={session} peerText={peerText} peerConnected={open.length > 0} />
+          </div>
+        </Card>
+      )}
+      {links.length > 0 && (
+        <div class="grid gap-3 sm:grid-cols-2" data-testid="peers">
+          {links.map((l) => <PeerCard key={l.ctx.peer} link={l} />)}
+        </div>
+      )}
+      {(ready || session.messages.value.length > 0) && (
+        <Card
+          title="Chat"
+          aside={
+            <Button tone="ghost" onClick={props.onLeave} testid="leave">
+              Leave
+            </Button>
+          }
+          testid="chat-card"
+        >
+          <div class="mt-3">
+            <Chat
+              messages={session.messages.value}
+              canSend={open.length > 0}
+              placeholder={open.length > 0
+                ? "Write a message…"
+                : "Waiting for a secure connection…"}
+              onSend={(text) => void session.send(text)}
+            />
+          </div>
+        </Card>
+      )}
+    </div>
   );
 }
