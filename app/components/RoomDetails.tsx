@@ -58,19 +58,19 @@ export function RoomDetails({ room, now, chainName }: RoomDetailsProps) {
       <p class="mt-3 break-all font-mono text-sm text-slate-400" data-testid="room-id">
         {room.roomId}
       </p>
-      <dl class="mt-6 grid gap-x-6 gap-y-4 text-sm sm:grid-cols-[8rem_1fr]">
+      <dl class="mt-6 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[8rem_1fr] sm:gap-y-4">
         <dt class="text-slate-500">Creator</dt>
-        <dd class="break-all font-mono text-slate-200">{room.creator}</dd>
+        <dd class="mb-3 break-all font-mono text-slate-200 sm:mb-0">{room.creator}</dd>
         <dt class="text-slate-500">Access</dt>
-        <dd class="text-slate-200">
+        <dd class="mb-3 text-slate-200 sm:mb-0">
           {room.membersOnly
             ? "Members only: wallets on the creator's list can join."
             : "Open: any wallet with the link can join."}
         </dd>
         <dt class="text-slate-500">Expires</dt>
-        <dd class="text-slate-200">{expiry}</dd>
+        <dd class="mb-3 text-slate-200 sm:mb-0">{expiry}</dd>
         <dt class="text-slate-500">State</dt>
-        <dd class="text-slate-200">
+        <dd class="mb-3 text-slate-200 sm:mb-0">
           {room.closed
             ? "Closed by its creator. No one can join."
             : expired

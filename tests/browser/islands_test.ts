@@ -8,13 +8,7 @@ import { h } from "preact";
 import { signal } from "@preact/signals";
 import { Hono } from "hono";
 import type { Hex } from "viem";
-import {
-  buildAssets,
-  loadIslands,
-  renderPage,
-  securityHeaders,
-  webApp,
-} from "../../app/server/web/mod.ts";
+import { buildAssets, renderPage, securityHeaders, webApp } from "../../app/server/web/mod.ts";
 import { staticFiles } from "../../app/server/web/static_files.ts";
 import type { RoomInfo } from "../../app/chain/registry.ts";
 import Counter from "../../app/server/web/testdata/islands/Counter.tsx";
@@ -44,7 +38,6 @@ const room: RoomInfo = {
 
 /** A page made only of fixture islands, served with the real static and header middleware. */
 async function fixtureApp(): Promise<Hono> {
-  await loadIslands(FIXTURE_ISLANDS);
   const assets = await buildAssets({ islandsDir: FIXTURE_ISLANDS });
   const app = new Hono();
   app.use(securityHeaders({ rpcUrl: publicConfig.rpcUrl }));
@@ -126,7 +119,6 @@ Deno.test("islands: hydrate in Chromium under the CSP, share signals, keep slots
 });
 
 Deno.test("islands: the app's pages hydrate with no console error or CSP violation", async () => {
-  await loadIslands();
   const app = webApp({
     assets: await buildAssets(),
     getRoom: (id) => Promise.resolve(id === ROOM_ID ? room : null),
@@ -157,6 +149,10 @@ Deno.test("islands: the app's pages hydrate with no console error or CSP violati
       assert.deepEqual(res?.status(), status);
       await page.screenshot({ path: `${RESULTS}web-${shot}.png`, fullPage: true });
     }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/room/${ROOM_ID}`);
+    await page.waitForSelector("mesh3-island[data-hydrated]", { timeout: 10_000 });
+    await page.screenshot({ path: `${RESULTS}web-room-mobile.png`, fullPage: true });
     // Chromium logs the 400/404 documents themselves as failed loads; nothing else may fail.
     const expected = (p: string) => /status of 40[04].*\/room\/0x(123|0{64})\)$/.test(p);
     assert.deepEqual(problems.filter((p) => !expected(p)), []);

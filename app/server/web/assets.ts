@@ -4,7 +4,7 @@
  * @module
  */
 import { bundleIslands, PROJECT_ROOT } from "./bundle.ts";
-import { ISLANDS_DIR, listIslandFiles } from "./island_registry.ts";
+import { ISLANDS_DIR, listIslandFiles, loadIslands } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
 
 /** URL prefix of built assets. */
@@ -24,6 +24,8 @@ export interface Assets {
   stylesheet: string;
   /** Built files by URL path; served with an immutable cache policy. */
   files: Map<string, AssetFile>;
+  /** Names of the islands in the bundle (all registered for the server render). */
+  islands: string[];
 }
 
 /** Options of {@linkcode buildAssets}. */
@@ -38,9 +40,13 @@ export interface BuildAssetsOptions {
 
 const memo = new Map<string, Promise<Assets>>();
 
+/** Built files older than this are removed from `outDir` after a build (they live in memory). */
+const STALE_MS = 24 * 3600 * 1000;
+
 /**
- * Builds (or loads from the cache) the islands bundle and the stylesheet. The cache key hashes
- * every source file under `app/` plus deno.json and deno.lock, so any change rebuilds.
+ * Builds (or loads from the cache) the islands bundle and the stylesheet, and registers the
+ * islands for the server render (`loadIslands`). The cache key hashes every source file under
+ * `app/`, the islands folder, deno.json and deno.lock, so any change rebuilds.
  *
  * @example
  * ```ts ignore
@@ -72,12 +78,13 @@ async function loadOrBuild(
   islandsDir: string,
 ): Promise<Assets> {
   const manifest = `${outDir}/manifest-${key}.json`;
+  const names = await loadIslands(islandsDir);
   try {
-    const names = JSON.parse(await Deno.readTextFile(manifest)) as string[];
+    const cached = JSON.parse(await Deno.readTextFile(manifest)) as string[];
     const files = await Promise.all(
-      names.map(async (n) => [n, await Deno.readFile(`${outDir}/${n}`)] as const),
+      cached.map(async (n) => [n, await Deno.readFile(`${outDir}/${n}`)] as const),
     );
-    return toAssets(files);
+    return toAssets(files, names);
   } catch {
     // Not cached (or cache damaged): build.
   }
@@ -94,10 +101,22 @@ async function loadOrBuild(
   await Deno.mkdir(outDir, { recursive: true });
   for (const [name, body] of files) await writeAtomic(`${outDir}/${name}`, body);
   await writeAtomic(manifest, enc.encode(JSON.stringify(files.map(([n]) => n))));
-  return toAssets(files);
+  await pruneStale(outDir);
+  return toAssets(files, names);
 }
 
-function toAssets(files: readonly (readonly [string, Uint8Array])[]): Assets {
+/** Removes build outputs not touched for a day: servers hold theirs in memory. */
+async function pruneStale(outDir: string): Promise<void> {
+  const cutoff = Date.now() - STALE_MS;
+  for await (const e of Deno.readDir(outDir)) {
+    if (!e.isFile || !/^(islands-|styles-|manifest-)/.test(e.name)) continue;
+    const path = `${outDir}/${e.name}`;
+    const info = await Deno.stat(path).catch(() => null);
+    if (info?.mtime && info.mtime.getTime() < cutoff) await Deno.remove(path).catch(() => {});
+  }
+}
+
+function toAssets(files: readonly (readonly [string, Uint8Array])[], islands: string[]): Assets {
   const map = new Map<string, AssetFile>();
   let script = "", stylesheet = "";
   for (const [name, body] of files) {
@@ -113,7 +132,7 @@ function toAssets(files: readonly (readonly [string, Uint8Array])[]): Assets {
   if (!script || !stylesheet) {
     throw new Error("Cannot load assets: the build manifest is incomplete");
   }
-  return { script, stylesheet, files: map };
+  return { script, stylesheet, files: map, islands };
 }
 
 async function hashedName(

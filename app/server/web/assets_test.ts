@@ -15,6 +15,7 @@ Deno.test("buildAssets: content-hashed bundle and stylesheet, written to outDir"
     assert.match(assets.script, /^\/static\/build\/islands-[0-9a-f]{16}\.js$/);
     assert.match(assets.stylesheet, /^\/static\/build\/styles-[0-9a-f]{16}\.css$/);
     assert.deepEqual([...assets.files.keys()].sort(), [assets.script, assets.stylesheet].sort());
+    assert.deepEqual(assets.islands, ["Counter", "Echo"]);
     for (const [url, file] of assets.files) {
       const hash = url.match(/-([0-9a-f]{16})\./)![1];
       assert.equal((await sha256Hex(file.body)).slice(0, 16), hash);

@@ -67,6 +67,11 @@ export function registerIsland(name: string, component: ComponentType<never>): v
   ISLANDS.set(component, name);
 }
 
+/** Names of all registered islands. */
+export function islandNames(): Set<string> {
+  return new Set(ISLANDS.values());
+}
+
 /** The island name of `component`, or undefined when it is not an island. */
 export function islandName(component: unknown): string | undefined {
   return ISLANDS.get(component as ComponentType<never>);

@@ -3,8 +3,7 @@
  *
  * @example
  * ```ts ignore
- * import { buildAssets, loadIslands, webApp } from "./app/server/web/mod.ts";
- * await loadIslands();
+ * import { buildAssets, webApp } from "./app/server/web/mod.ts";
  * const app = webApp({ assets: await buildAssets(), getRoom, publicConfig });
  * ```
  * @module

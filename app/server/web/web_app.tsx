@@ -8,6 +8,7 @@ import App from "../../routes/_app.tsx";
 import { notFound, serverError } from "../../routes/_error.tsx";
 import * as index from "../../routes/index.tsx";
 import * as room from "../../routes/room/[roomId].tsx";
+import { islandNames } from "./island_registry.ts";
 import { renderPage } from "./render.tsx";
 import type { RenderOptions, RouteContext, RouteHandler, WebDeps } from "./route.ts";
 import { securityHeaders } from "./security_headers.ts";
@@ -21,18 +22,26 @@ const ROUTES: [string, RouteHandler][] = [
 
 /**
  * Builds the web app: security headers on every response, `/static/*`, the page routes, and
- * HTML 404/500 pages. Islands must be registered first (`loadIslands()`), so that their output
- * is marked for hydration.
+ * HTML 404/500 pages. The islands of `deps.assets` must be registered for the server render,
+ * which {@linkcode buildAssets} does; otherwise this throws.
  *
  * @example
  * ```ts ignore
- * import { buildAssets, loadIslands, webApp } from "./mod.ts";
- * await loadIslands();
+ * import { buildAssets, webApp } from "./mod.ts";
  * const app = webApp({ assets: await buildAssets(), getRoom, publicConfig });
  * Deno.serve(app.fetch);
  * ```
  */
 export function webApp(deps: WebDeps): Hono {
+  const registered = islandNames();
+  const missing = deps.assets.islands.filter((name) => !registered.has(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `Cannot build the web app: islands ${
+        missing.join(", ")
+      } are not registered (use buildAssets)`,
+    );
+  }
   const app = new Hono();
   app.use(securityHeaders({ rpcUrl: deps.publicConfig.rpcUrl }));
   app.use("/static/*", staticFiles(deps.assets));

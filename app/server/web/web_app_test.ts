@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import type { RoomInfo } from "../../chain/registry.ts";
 import type { PublicConfig } from "../../islands/types.ts";
-import { buildAssets, loadIslands, webApp } from "./mod.ts";
+import { buildAssets, webApp } from "./mod.ts";
 import type { IslandsPayload } from "./islands_format.ts";
 
 const config: PublicConfig = {
@@ -50,7 +50,6 @@ const rooms = new Map<Hex, RoomInfo>([
   }],
 ]);
 
-await loadIslands();
 const assets = await buildAssets();
 const asked: Hex[] = [];
 let chainDown = false;
@@ -231,5 +230,20 @@ Deno.test("webApp: text from the config is escaped in HTML and in the payload", 
   assert.equal(
     payload(html).islands[0].props.config.chainName,
     "</script><script>alert(1)</script>",
+  );
+});
+
+Deno.test("webApp: error: refuses assets whose islands are not registered", () => {
+  assert.throws(
+    () =>
+      webApp({
+        assets: { ...assets, islands: ["Home", "NotLoaded"] },
+        publicConfig: config,
+        getRoom: () => Promise.resolve(null),
+      }),
+    {
+      name: "Error",
+      message: "Cannot build the web app: islands NotLoaded are not registered (use buildAssets)",
+    },
   );
 });
