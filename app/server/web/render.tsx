@@ -22,7 +22,7 @@ export interface RenderPageOptions {
  *
  * @example
  * ```tsx
- * import { renderPage } from "./render.ts";
+ * import { renderPage } from "./render.tsx";
  * const html = renderPage(<html><body><p>hi</p></body></html>, { islandsScript: "/s.js" });
  * // "<!DOCTYPE html><html><body><p>hi</p></body></html>"
  * ```
