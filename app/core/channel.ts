@@ -115,6 +115,9 @@ export function createChannel(options: ChannelOptions): Channel {
   let sendTail: Promise<unknown> = Promise.resolve();
 
   let receive: EpochKeys = keys.receive;
+  // Keys of the epochs just after `receive`, derived on demand and kept (at most MAX_EPOCH_SKIP),
+  // so forged frames naming a future epoch cost no repeated derivations.
+  let ahead: EpochKeys[] = [];
   let last = -1n;
   let window = 0n; // bit i set: sequence (last - i) was accepted
   let receiveEpochFirst = 0n;
@@ -167,16 +170,18 @@ export function createChannel(options: ChannelOptions): Channel {
     if (epoch === receive.epoch && sequence - receiveEpochFirst >= BigInt(REKEY_AFTER_FRAMES)) {
       throw new FrameError("epoch", "Cannot open frame: the sender did not rekey in time");
     }
-    let keys = receive;
-    while (keys.epoch < epoch) keys = await nextEpochKeys(keys);
+    const step = epoch - receive.epoch;
+    while (ahead.length < step) ahead.push(await nextEpochKeys(ahead.at(-1) ?? receive));
+    const keys = step === 0 ? receive : ahead[step - 1];
     const plaintext = await openFrame(
       { key: keys.key, roomId, direction: keys.direction },
       frame,
       header,
     );
     // Authenticated: only now does the state move.
-    if (keys !== receive) {
+    if (step > 0) {
       receive = keys;
+      ahead = ahead.slice(step);
       receiveEpochFirst = sequence;
     }
     const shift = sequence - last;
