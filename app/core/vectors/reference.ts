@@ -1,0 +1,165 @@
+/**
+ * A second, deliberately plain implementation of docs/CRYPTO.md, used only to check the test
+ * vectors: every secret here is raw bytes (it is test code), every layout is written out by hand,
+ * and it imports nothing from the core. If the core and this file agree
+ * on the vectors, the document, the code and the vectors say the same thing.
+ * @module
+ */
+
+const subtle = crypto.subtle;
+const enc = new TextEncoder();
+
+/** Hex (no 0x) to bytes. */
+export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const h = hex.startsWith("0x") ? hex.slice(2) : hex;
+  return Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+}
+
+/** Bytes to hex (no 0x). */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function cat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), at += p.length);
+  return out;
+}
+
+function be(value: number | bigint, bytes: number): Uint8Array {
+  let v = BigInt(value);
+  const out = new Uint8Array(bytes);
+  for (let i = bytes - 1; i >= 0; i--) (out[i] = Number(v & 0xffn), v >>= 8n);
+  return out;
+}
+
+/** HKDF-SHA-256 (RFC 5869) with L = 32 over raw IKM bytes. */
+export async function hkdf(
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+): Promise<Uint8Array> {
+  const key = await subtle.importKey("raw", ikm as BufferSource, "HKDF", false, ["deriveBits"]);
+  const params = {
+    name: "HKDF",
+    hash: "SHA-256",
+    salt: salt as BufferSource,
+    info: info as BufferSource,
+  };
+  return new Uint8Array(await subtle.deriveBits(params, key, 256));
+}
+
+/** A party of the transcript, as bytes. */
+export interface RefParty {
+  address: Uint8Array;
+  publicKey: Uint8Array;
+  fingerprint: Uint8Array;
+}
+
+/** The transcript of CRYPTO.md, with parties ordered by address. */
+export function transcript(a: RefParty, b: RefParty): { bytes: Uint8Array; aIsLow: boolean } {
+  const aIsLow = toHex(a.address) < toHex(b.address);
+  const [lo, hi] = aIsLow ? [a, b] : [b, a];
+  const bytes = cat(
+    enc.encode("mesh3/handshake/v1"),
+    Uint8Array.of(0),
+    lo.address,
+    hi.address,
+    Uint8Array.of(lo.publicKey.length),
+    lo.publicKey,
+    Uint8Array.of(hi.publicKey.length),
+    hi.publicKey,
+    lo.fingerprint,
+    hi.fingerprint,
+  );
+  return { bytes, aIsLow };
+}
+
+const label = (text: string, context: Uint8Array) =>
+  cat(enc.encode(text), Uint8Array.of(0), context);
+
+/** The key schedule of CRYPTO.md for both directions and epochs 0 and 1, all as raw bytes. */
+export async function keySchedule(sharedSecret: Uint8Array, roomId: Uint8Array, t: Uint8Array) {
+  const out: Record<string, string> = {};
+  const dirs = [["lowToHigh", 1, "low->high"], ["highToLow", 2, "high->low"]] as const;
+  for (const [name, d, arrow] of dirs) {
+    const chain0 = await hkdf(sharedSecret, roomId, label(`mesh3/v1 chain ${arrow}`, t));
+    const confirm = await hkdf(sharedSecret, roomId, label(`mesh3/v1 confirm ${arrow}`, t));
+    const key0 = await hkdf(
+      chain0,
+      new Uint8Array(0),
+      label("mesh3/v1 frame key", cat(be(d, 4), be(0, 4))),
+    );
+    const chain1 = await hkdf(
+      chain0,
+      new Uint8Array(0),
+      label("mesh3/v1 next epoch", cat(be(d, 4), be(1, 4))),
+    );
+    const key1 = await hkdf(
+      chain1,
+      new Uint8Array(0),
+      label("mesh3/v1 frame key", cat(be(d, 4), be(1, 4))),
+    );
+    Object.assign(out, {
+      [`${name}Chain0`]: toHex(chain0),
+      [`${name}Confirmation`]: toHex(confirm),
+      [`${name}FrameKey0`]: toHex(key0),
+      [`${name}Chain1`]: toHex(chain1),
+      [`${name}FrameKey1`]: toHex(key1),
+    });
+  }
+  return out;
+}
+
+/** header, IV, AAD and the sealed frame of CRYPTO.md, from a raw AES-256 key. */
+export async function seal(
+  rawKey: Uint8Array,
+  roomId: Uint8Array,
+  direction: number,
+  epoch: number,
+  sequence: bigint,
+  plaintext: Uint8Array,
+): Promise<{ header: string; iv: string; aad: string; frame: string }> {
+  const header = cat(Uint8Array.of(1), be(epoch, 4), be(sequence, 8));
+  const iv = cat(be(direction, 4), be(sequence, 8));
+  const aad = cat(header, be(direction, 4), roomId);
+  const key = await subtle.importKey("raw", rawKey as BufferSource, "AES-GCM", false, ["encrypt"]);
+  const sealed = new Uint8Array(
+    await subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: aad, tagLength: 128 },
+      key,
+      plaintext as BufferSource,
+    ),
+  );
+  return {
+    header: toHex(header),
+    iv: toHex(iv),
+    aad: toHex(aad),
+    frame: toHex(cat(header, sealed)),
+  };
+}
+
+/** One half of the safety number of CRYPTO.md. */
+async function half(p: RefParty): Promise<string> {
+  const password = cat(Uint8Array.of(p.publicKey.length), p.publicKey, p.fingerprint);
+  const salt = cat(enc.encode("mesh3/safety-number/v1"), Uint8Array.of(0), p.address);
+  const key = await subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
+  const bits = new Uint8Array(
+    await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-512", salt, iterations: 16384 }, key, 240),
+  );
+  let digits = "";
+  for (let i = 0; i < 30; i += 5) {
+    digits += String(Number(BigInt("0x" + toHex(bits.subarray(i, i + 5))) % 100000n)).padStart(
+      5,
+      "0",
+    );
+  }
+  return digits;
+}
+
+/** The safety number of CRYPTO.md. */
+export async function safetyNumber(a: RefParty, b: RefParty): Promise<string> {
+  const halves = [await half(a), await half(b)].sort();
+  return halves.join("").replace(/(\d{5})(?=\d)/g, "$1 ");
+}
