@@ -1,0 +1,54 @@
+/**
+ * Starts Mesh3: reads `fresh.config.ts` from the environment, builds the island bundle and CSS,
+ * and serves. Prints one line with the URL. SIGINT/SIGTERM close sockets and stop cleanly.
+ *
+ * @example
+ * ```sh
+ * deno run -A app/main.ts   # usually through `deno task start`
+ * ```
+ * @module
+ */
+import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { createServer } from "./server/app.ts";
+import { buildAssets } from "./server/web/mod.ts";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Cannot start Mesh3: ${e.message}`);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+  const assets = await buildAssets({ minify: true });
+  const server = await createServer(config, { assets });
+  const abort = new AbortController();
+  const http = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    signal: abort.signal,
+    onListen: ({ port }) => {
+      const shown = config.port === 0 ? `http://${config.host}:${port}` : config.publicOrigin;
+      console.log(
+        `Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`,
+      );
+    },
+  }, server.fetch);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    abort.abort();
+    await http.finished;
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  await http.finished;
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,149 @@
+/**
+ * Composes the Mesh3 server: chain view, sign-in, signaling, ICE, and (when assets are given)
+ * the web pages from app/server/web. State is RAM only.
+ * @module
+ */
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import type { Chain, Hex, PublicClient, Transport } from "viem";
+import type { Config } from "../../fresh.config.ts";
+import { NonceStore } from "./auth/nonces.ts";
+import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
+import { SessionStore } from "./auth/sessions.ts";
+import { ChainView, createChainClient } from "./chain_view.ts";
+import { iceProvider, IceUnavailableError } from "./ice.ts";
+import { SignalingHub } from "./signaling/hub.ts";
+import { upgradeHandler } from "./signaling/upgrade.ts";
+import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
+
+/** A composed server, ready for `Deno.serve`. */
+export interface Mesh3Server {
+  fetch(req: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+  client: PublicClient<Transport, Chain>;
+  view: ChainView;
+  hub: SignalingHub;
+  sessions: SessionStore;
+  nonces: NonceStore;
+  /** Closes sockets and stops polling the chain. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode createServer}. */
+export interface CreateServerOptions {
+  /** Built island bundle and CSS; without them only `/api/*` and `/ws` are served. */
+  assets?: Assets;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Builds the server from a configuration. Polls the chain once before returning (a chain that
+ * is down is tolerated: the view reports `chain-unavailable` until it answers).
+ *
+ * @param config From `loadConfig`.
+ * @param opts Web assets (optional).
+ * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer(loadConfig(Deno.env.toObject()), { assets });
+ * Deno.serve({ port: 8000 }, server.fetch);
+ * ```
+ */
+export async function createServer(
+  config: Config,
+  opts: CreateServerOptions = {},
+): Promise<Mesh3Server> {
+  const l = config.limits;
+  const client = createChainClient({
+    rpcUrl: config.rpcUrl,
+    chainId: config.chainId,
+    chainName: config.chainName,
+    timeoutMs: l.chainTimeoutMs,
+  });
+  const view = new ChainView({
+    client: client as PublicClient,
+    registry: config.registry,
+    pollMs: l.chainPollMs,
+    maxEntries: l.maxCacheEntries,
+  });
+  const nonces = new NonceStore({ ttlSeconds: l.nonceTtlSeconds, maxNonces: l.maxNonces });
+  const sessions = new SessionStore({
+    ttlSeconds: l.sessionTtlSeconds,
+    maxSessions: l.maxSessions,
+  });
+  const hub = new SignalingHub({
+    limits: l,
+    view,
+    chainId: config.chainId,
+    registry: config.registry,
+    sessionLive: (id) => sessions.get(id) !== undefined,
+  });
+  sessions.onEnd((id) => hub.endSession(id));
+  const ice = iceProvider(config.ice, opts.fetch);
+
+  const api = new Hono();
+  api.route("/auth", authRoutes({ config, client: client as PublicClient, nonces, sessions }));
+  api.get("/ice", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    if (!session) return c.json({ error: "Not signed in.", code: "unauthorized" }, 401);
+    try {
+      return c.json(await ice(session.address));
+    } catch (e) {
+      if (!(e instanceof IceUnavailableError)) throw e;
+      return c.json({ error: e.message, code: "ice-unavailable" }, 503);
+    }
+  });
+  api.get("/health", (c) => c.json({ chain: view.healthy ? "ok" : "unavailable" }));
+  api.all("*", (c) => c.json({ error: "Not found.", code: "not-found" }, 404));
+
+  const app = new Hono();
+  const headers = securityHeaders({ rpcUrl: config.rpcUrl });
+  app.use("/api/*", headers);
+  app.route("/api", api);
+  if (opts.assets) {
+    app.route(
+      "/",
+      webApp({
+        assets: opts.assets,
+        getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
+        publicConfig: {
+          chainId: config.chainId,
+          chainName: config.chainName,
+          rpcUrl: config.rpcUrl,
+          registry: config.registry,
+          localDevChain: config.localDevChain,
+        },
+      }),
+    );
+  } else {
+    app.use("*", headers);
+    app.all("*", (c) => c.text("Not found\n", 404));
+  }
+  app.onError((err, c) => {
+    console.error("server: request failed:", err instanceof Error ? err.name : "error");
+    return c.json({ error: "Internal error.", code: "internal" }, 500);
+  });
+
+  const ws = upgradeHandler({ config, sessions, hub });
+  await view.start();
+  const sweeper = setInterval(() => {
+    nonces.sweep();
+    sessions.sweep();
+  }, 60_000);
+
+  return {
+    fetch: (req, info) =>
+      new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req, info),
+    client,
+    view,
+    hub,
+    sessions,
+    nonces,
+    close: async () => {
+      clearInterval(sweeper);
+      hub.closeAll();
+      await view.stop();
+    },
+  };
+}

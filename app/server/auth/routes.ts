@@ -1,0 +1,133 @@
+/**
+ * The `/api/auth/*` routes: nonce, verify (sets the session cookie), logout, me.
+ * @module
+ */
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { getConnInfo } from "hono/deno";
+import type { PublicClient } from "viem";
+import type { Config } from "../../../fresh.config.ts";
+import { KeyedRateLimiter } from "../token_bucket.ts";
+import type { NonceStore } from "./nonces.ts";
+import type { SessionStore } from "./sessions.ts";
+import { SignInError, verifySignIn } from "./siwe.ts";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "mesh3_session";
+
+/** What the auth routes need. */
+export interface AuthDeps {
+  config: Config;
+  client: PublicClient;
+  nonces: NonceStore;
+  sessions: SessionStore;
+}
+
+/**
+ * Builds the auth routes, to mount at `/api/auth`.
+ *
+ * @param deps Configuration, chain client, nonce and session stores.
+ * @returns A Hono app.
+ *
+ * @example
+ * ```ts
+ * app.route("/api/auth", authRoutes({ config, client, nonces, sessions }));
+ * ```
+ */
+export function authRoutes(deps: AuthDeps): Hono {
+  const { config, nonces, sessions } = deps;
+  const secure = config.publicOrigin.startsWith("https:");
+  const perIp = new KeyedRateLimiter({
+    ratePerSecond: config.limits.authPerMinutePerIp / 60,
+    burst: config.limits.authPerMinutePerIp,
+    maxKeys: 10_000,
+  });
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    c.header("Cache-Control", "no-store");
+    const ip = remoteIp(c);
+    if ((c.req.method === "POST" || c.req.path.endsWith("/nonce")) && !perIp.take(ip)) {
+      return c.json(
+        { error: "Too many sign-in requests: wait a minute.", code: "rate-limited" },
+        429,
+      );
+    }
+    if (c.req.method === "POST" && !config.allowedOrigins.includes(c.req.header("origin") ?? "")) {
+      return c.json(
+        { error: "Cannot sign in: request from a foreign origin.", code: "bad-origin" },
+        403,
+      );
+    }
+    await next();
+  });
+
+  app.get("/nonce", (c) => c.json({ nonce: nonces.issue() }));
+
+  app.post("/verify", async (c) => {
+    const text = await c.req.text();
+    if (text.length > 32_768) {
+      return c.json({ error: "Request too large.", code: "too-large" }, 413);
+    }
+    let body: { message?: unknown; signature?: unknown };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return c.json({ error: "Cannot sign in: body is not JSON.", code: "malformed" }, 400);
+    }
+    try {
+      const address = await verifySignIn(
+        { message: body?.message, signature: body?.signature },
+        {
+          publicOrigin: config.publicOrigin,
+          domain: config.siweDomain,
+          chainId: config.chainId,
+          clockSkewSeconds: config.limits.clockSkewSeconds,
+          maxAgeSeconds: config.limits.nonceTtlSeconds,
+          client: deps.client,
+          nonces,
+        },
+      );
+      const old = getCookie(c, SESSION_COOKIE);
+      if (old) sessions.end(old);
+      const session = sessions.create(address);
+      setCookie(c, SESSION_COOKIE, session.id, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure,
+        path: "/",
+        maxAge: config.limits.sessionTtlSeconds,
+      });
+      return c.json({ address });
+    } catch (error) {
+      if (!(error instanceof SignInError)) throw error;
+      const status = error.code === "chain-unavailable" ? 503 : 401;
+      return c.json({ error: error.message, code: error.code }, status);
+    }
+  });
+
+  app.post("/logout", (c) => {
+    const id = getCookie(c, SESSION_COOKIE);
+    if (id) sessions.end(id);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure, httpOnly: true, sameSite: "Strict" });
+    return c.json({ ok: true });
+  });
+
+  app.get("/me", (c) => {
+    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    if (!session) return c.json({ error: "Not signed in.", code: "unauthorized" }, 401);
+    return c.json({ address: session.address });
+  });
+
+  return app;
+}
+
+/** The client's IP as Deno.serve saw it (never a forwarded header). */
+// deno-lint-ignore no-explicit-any
+export function remoteIp(c: any): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

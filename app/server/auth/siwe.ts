@@ -1,0 +1,170 @@
+/**
+ * Sign-In with Ethereum (EIP-4361) checks on the server. The message must name our configured
+ * origin (never the request's Host header), our chain, and a live nonce we issued; its times
+ * must hold with a small clock skew; the signature must be low-s (EIP-2) and verify through the
+ * chain (viem's `verifySiweMessage`: EOAs, EIP-1271 and EIP-6492 wallets).
+ * @module
+ */
+import type { Address, Hex, PublicClient } from "viem";
+import { parseSiweMessage } from "viem/siwe";
+import type { NonceStore } from "./nonces.ts";
+
+/** Why a sign-in was refused. */
+export type SignInErrorCode =
+  | "malformed"
+  | "wrong-domain"
+  | "wrong-uri"
+  | "wrong-chain"
+  | "bad-nonce"
+  | "expired"
+  | "not-yet-valid"
+  | "future-dated"
+  | "stale"
+  | "high-s"
+  | "bad-signature"
+  | "chain-unavailable";
+
+/** A refused sign-in; `code` says why, the message says it for people. */
+export class SignInError extends Error {
+  override name = "SignInError";
+  constructor(readonly code: SignInErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/** What {@linkcode verifySignIn} checks against. */
+export interface SignInContext {
+  /** Configured public origin, e.g. `https://chat.example`. */
+  publicOrigin: string;
+  /** Expected SIWE domain (the origin's host[:port]). */
+  domain: string;
+  chainId: number;
+  clockSkewSeconds: number;
+  /** Oldest accepted `Issued At`, in seconds before now (the nonce TTL). */
+  maxAgeSeconds: number;
+  client: PublicClient;
+  nonces: NonceStore;
+  now?: Date;
+}
+
+/** Longest SIWE message accepted, in characters. */
+export const MAX_SIWE_MESSAGE_LENGTH = 4096;
+/** Longest signature accepted, in hex characters (EIP-6492 wrappers carry deploy data). */
+export const MAX_SIGNATURE_LENGTH = 16_384;
+const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e73_57a4501d_dfe92f46_681b20a0n;
+
+/**
+ * Checks a SIWE message and signature and returns the signer's address.
+ *
+ * @param input The message text and the wallet's signature.
+ * @param ctx Configuration, chain client and the nonce store.
+ * @returns The signed-in address (checksummed).
+ * @throws {SignInError} With a code saying why the sign-in is refused.
+ *
+ * @example
+ * ```ts
+ * const address = await verifySignIn({ message, signature }, ctx);
+ * ```
+ */
+export async function verifySignIn(
+  input: { message: unknown; signature: unknown },
+  ctx: SignInContext,
+): Promise<Address> {
+  const { message, signature } = input;
+  if (
+    typeof message !== "string" || message.length > MAX_SIWE_MESSAGE_LENGTH ||
+    typeof signature !== "string" || signature.length > MAX_SIGNATURE_LENGTH ||
+    !/^0x([0-9a-fA-F]{2})+$/.test(signature)
+  ) {
+    throw new SignInError("malformed", "Cannot sign in: message or signature is malformed");
+  }
+  const m = parseSiweMessage(message);
+  if (
+    !m.address || !m.domain || !m.uri || !m.nonce || !m.chainId || !m.issuedAt || m.version !== "1"
+  ) {
+    throw new SignInError(
+      "malformed",
+      "Cannot sign in: the message is not a complete EIP-4361 message",
+    );
+  }
+  // Burn the nonce first: whatever happens next, this message cannot be tried again.
+  if (!ctx.nonces.consume(m.nonce)) {
+    throw new SignInError("bad-nonce", "Cannot sign in: the nonce is unknown, used or expired");
+  }
+  if (m.domain !== ctx.domain) {
+    throw new SignInError(
+      "wrong-domain",
+      `Cannot sign in: the message is for another site, not ${ctx.domain}`,
+    );
+  }
+  if (m.scheme && `${m.scheme}:` !== new URL(ctx.publicOrigin).protocol) {
+    throw new SignInError("wrong-domain", "Cannot sign in: the message names another scheme");
+  }
+  if (!URL.canParse(m.uri) || new URL(m.uri).origin !== ctx.publicOrigin) {
+    throw new SignInError("wrong-uri", `Cannot sign in: the URI must be on ${ctx.publicOrigin}`);
+  }
+  if (m.chainId !== ctx.chainId) {
+    throw new SignInError(
+      "wrong-chain",
+      `Cannot sign in: the message is for chain ${m.chainId}, not ${ctx.chainId}`,
+    );
+  }
+  const now = ctx.now ?? new Date();
+  const skew = ctx.clockSkewSeconds * 1000;
+  const t = now.getTime();
+  const valid = (d: Date | undefined) => d === undefined || !Number.isNaN(d.getTime());
+  if (!valid(m.issuedAt) || !valid(m.expirationTime) || !valid(m.notBefore)) {
+    throw new SignInError("malformed", "Cannot sign in: a date in the message is not RFC 3339");
+  }
+  if (m.issuedAt.getTime() > t + skew) {
+    throw new SignInError("future-dated", "Cannot sign in: the message is issued in the future");
+  }
+  if (m.issuedAt.getTime() < t - ctx.maxAgeSeconds * 1000 - skew) {
+    throw new SignInError("stale", "Cannot sign in: the message was issued too long ago");
+  }
+  if (m.expirationTime && m.expirationTime.getTime() <= t) {
+    throw new SignInError("expired", "Cannot sign in: the message has expired");
+  }
+  if (m.notBefore && m.notBefore.getTime() > t + skew) {
+    throw new SignInError("not-yet-valid", "Cannot sign in: the message is not valid yet");
+  }
+  if (isHighS(signature as Hex)) {
+    throw new SignInError("high-s", "Cannot sign in: the signature is malleable (high s)");
+  }
+  // Inside the skew window for notBefore, check at notBefore itself.
+  const time = m.notBefore && m.notBefore.getTime() > t ? m.notBefore : now;
+  let ok: boolean;
+  try {
+    ok = await ctx.client.verifySiweMessage({
+      message,
+      signature: signature as Hex,
+      domain: ctx.domain,
+      nonce: m.nonce,
+      time,
+    });
+  } catch {
+    throw new SignInError(
+      "chain-unavailable",
+      "Cannot sign in: the chain cannot be reached to verify the signature",
+    );
+  }
+  if (!ok) {
+    throw new SignInError(
+      "bad-signature",
+      "Cannot sign in: the signature does not match the address",
+    );
+  }
+  return m.address;
+}
+
+/**
+ * Whether a 65-byte ECDSA signature has s in the upper half of the curve order (EIP-2 forbids
+ * it; ecrecover still accepts it, so a second valid signature could otherwise be made).
+ *
+ * @param signature 0x hex; other lengths (EIP-1271/6492 data) return false.
+ * @returns true for a high-s 65-byte signature.
+ */
+export function isHighS(signature: Hex): boolean {
+  if (signature.length !== 132) return false;
+  return BigInt("0x" + signature.slice(66, 130)) > HALF_N;
+}

@@ -1,0 +1,328 @@
+/**
+ * The signaling hub: admits sockets under the connection caps, keeps rooms and presence, and
+ * relays offers, answers and ICE candidates (the checks live in relay.ts). All state is in RAM
+ * and bounded: sockets by `maxSockets`, rooms by sockets × `maxRoomsPerSocket`, members by
+ * `maxPeersPerRoom`, queued frames by the rate-limit burst.
+ * @module
+ */
+import type { Address, Hex } from "viem";
+import type { Limits } from "../../../fresh.config.ts";
+import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
+import { parseClientMessage } from "../../core/wire.ts";
+import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+import { CLOSE, type Conn, Peer } from "./peer.ts";
+import { checkDescription, RelayRefusal } from "./relay.ts";
+
+/** A room's live members and which peer has sent a verified description to which. */
+export interface Room {
+  members: Map<string, Peer>;
+  /** `"<from>><to>"` (lower-case addresses): from's offer/answer to `to` was relayed. */
+  described: Set<string>;
+}
+
+/** What the hub needs. */
+export interface HubDeps {
+  limits: Limits;
+  view: ChainView;
+  chainId: number;
+  registry: Hex;
+  /** Whether the session is still live (logout and expiry end sockets). */
+  sessionLive(id: string): boolean;
+}
+
+/**
+ * Rooms, presence and relaying.
+ *
+ * @example
+ * ```ts
+ * const hub = new SignalingHub({ limits, view, chainId, registry, sessionLive });
+ * const refusal = hub.admit(ip, address); // null or "too many sockets..."
+ * const peer = hub.open(socket, { address, sessionId, ip });
+ * socket.onmessage = (e) => hub.receive(peer, e.data);
+ * socket.onclose = () => hub.detach(peer);
+ * ```
+ */
+export class SignalingHub {
+  readonly rooms = new Map<Hex, Room>();
+  readonly peers = new Set<Peer>();
+  #perIp = new Map<string, number>();
+  #perAddress = new Map<string, number>();
+  #d: HubDeps;
+
+  constructor(deps: HubDeps) {
+    this.#d = deps;
+  }
+
+  /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
+  admit(ip: string, address: Address): string | null {
+    const l = this.#d.limits;
+    if (this.peers.size >= l.maxSockets) return "Cannot connect: the server is full";
+    if ((this.#perIp.get(ip) ?? 0) >= l.maxSocketsPerIp) {
+      return "Cannot connect: too many sockets from this IP address";
+    }
+    if ((this.#perAddress.get(address.toLowerCase()) ?? 0) >= l.maxSocketsPerAddress) {
+      return "Cannot connect: too many sockets for this address";
+    }
+    return null;
+  }
+
+  /** Registers a socket being upgraded (call after {@linkcode admit}); counts it at once. */
+  open(conn: Conn, o: { address: Address; sessionId: string; ip: string }): Peer {
+    const l = this.#d.limits;
+    const peer = new Peer(conn, {
+      ...o,
+      maxSendBufferBytes: l.maxSendBufferBytes,
+      ratePerSecond: l.ratePerSecond,
+      rateBurst: l.rateBurst,
+    });
+    this.peers.add(peer);
+    bump(this.#perIp, peer.ip, 1);
+    bump(this.#perAddress, peer.key, 1);
+    peer.joinTimer = setTimeout(() => {
+      if (peer.rooms.size === 0) peer.close(CLOSE.policy, "no join in time");
+    }, l.joinTimeoutMs);
+    return peer;
+  }
+
+  /** Sends `welcome` (address and limits); call once the socket is open. */
+  greet(peer: Peer): void {
+    const l = this.#d.limits;
+    peer.send({
+      v: 1,
+      type: "welcome",
+      address: peer.address,
+      limits: {
+        maxFrameBytes: l.maxFrameBytes,
+        ratePerSecond: l.ratePerSecond,
+        rateBurst: l.rateBurst,
+        maxRoomsPerSocket: l.maxRoomsPerSocket,
+        maxPeersPerRoom: l.maxPeersPerRoom,
+      },
+    });
+  }
+
+  /** Handles one frame: size, rate and session checks, parse, then in order per peer. */
+  receive(peer: Peer, data: unknown): void {
+    if (peer.closed) return;
+    const l = this.#d.limits;
+    if (typeof data !== "string") {
+      return this.#strike(peer, "malformed", "Cannot read frame: only text frames are accepted");
+    }
+    if (data.length > l.maxFrameBytes || utf8Length(data) > l.maxFrameBytes) {
+      peer.error("too-large", `Cannot read frame: larger than ${l.maxFrameBytes} bytes`);
+      return peer.close(CLOSE.tooLarge, "frame too large");
+    }
+    if (!this.#d.sessionLive(peer.sessionId)) {
+      peer.error("unauthorized", "Cannot continue: the session ended; sign in again");
+      return peer.close(CLOSE.policy, "session ended");
+    }
+    if (!peer.bucket.take() || peer.pending >= l.rateBurst) {
+      return this.#strike(
+        peer,
+        "rate-limited",
+        "Cannot handle frame: too many messages, slow down",
+      );
+    }
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) {
+      return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
+    }
+    peer.pending++;
+    peer.queue = peer.queue.then(() => this.#handle(peer, parsed.message)).catch(() => {
+      peer.error("internal", "Cannot handle frame: internal error");
+    }).finally(() => {
+      peer.pending--;
+    });
+  }
+
+  /** Forgets a closed socket: leaves its rooms (presence "left") and frees its counts. */
+  detach(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    peer.closed = true;
+    clearTimeout(peer.joinTimer);
+    bump(this.#perIp, peer.ip, -1);
+    bump(this.#perAddress, peer.key, -1);
+    for (const roomId of [...peer.rooms]) this.#leave(peer, roomId);
+  }
+
+  /** Closes every socket of a session (logout). */
+  endSession(sessionId: string): void {
+    for (const p of this.peers) {
+      if (p.sessionId === sessionId) {
+        p.error("unauthorized", "Cannot continue: signed out");
+        p.close(CLOSE.policy, "session ended");
+      }
+    }
+  }
+
+  /** Closes every socket (shutdown). */
+  closeAll(): void {
+    for (const p of this.peers) p.close(CLOSE.goingAway, "server shutting down");
+  }
+
+  #strike(peer: Peer, code: ErrorCode, message: string, ref?: string): void {
+    peer.strikes++;
+    if (peer.strikes > this.#d.limits.maxStrikes) {
+      peer.error(code, "Cannot continue: too many refused frames", ref ? { ref } : {});
+      return peer.close(CLOSE.policy, "too many refused frames");
+    }
+    peer.error(code, message, ref ? { ref } : {});
+  }
+
+  async #handle(peer: Peer, m: ClientMessage): Promise<void> {
+    if (peer.closed) return;
+    const ref = m.ref === undefined ? {} : { ref: m.ref };
+    switch (m.type) {
+      case "ping":
+        return peer.send({ v: 1, type: "pong", ...ref });
+      case "join":
+        return await this.#join(peer, m.roomId, ref);
+      case "leave":
+        if (!peer.rooms.has(m.roomId)) {
+          return peer.error("not-in-room", "Cannot leave: not in that room", {
+            ...ref,
+            roomId: m.roomId,
+          });
+        }
+        this.#leave(peer, m.roomId);
+        return peer.send({ v: 1, type: "left", roomId: m.roomId, ...ref });
+      case "offer":
+      case "answer":
+      case "ice":
+        return await this.#relay(peer, m, ref);
+    }
+  }
+
+  async #join(peer: Peer, roomId: Hex, ref: { ref?: string }): Promise<void> {
+    const l = this.#d.limits;
+    const fail = (code: ErrorCode, message: string) =>
+      peer.error(code, message, { ...ref, roomId });
+    if (!peer.rooms.has(roomId) && peer.rooms.size >= l.maxRoomsPerSocket) {
+      return fail("too-many-rooms", `Cannot join: at most ${l.maxRoomsPerSocket} rooms per socket`);
+    }
+    try {
+      const room = await this.#d.view.room(roomId);
+      if (!room) return fail("room-not-found", "Cannot join: no such room on-chain");
+      const status = ChainView.status(room);
+      if (status === "closed") return fail("room-closed", "Cannot join: the room was closed");
+      if (status === "expired") return fail("room-expired", "Cannot join: the room has expired");
+      if (room.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
+        return fail("not-member", "Cannot join: members-only room and no key commitment from you");
+      }
+    } catch (e) {
+      if (e instanceof ChainUnavailableError) {
+        return fail("chain-unavailable", "Cannot join: the chain cannot be reached; try again");
+      }
+      throw e;
+    }
+    if (peer.closed) return;
+    let room = this.rooms.get(roomId);
+    const existing = room?.members.get(peer.key);
+    if (room && existing !== peer && room.members.size - (existing ? 1 : 0) >= l.maxPeersPerRoom) {
+      return fail("room-full", `Cannot join: the room has ${l.maxPeersPerRoom} peers`);
+    }
+    if (existing && existing !== peer) {
+      existing.error("replaced", "Left the room: you joined it from another connection", {
+        roomId,
+      });
+      this.#leave(existing, roomId);
+      room = this.rooms.get(roomId);
+    }
+    if (!room) {
+      room = { members: new Map(), described: new Set() };
+      this.rooms.set(roomId, room);
+    }
+    const others = [...room.members.values()].filter((p) => p !== peer);
+    const fresh = !room.members.has(peer.key);
+    room.members.set(peer.key, peer);
+    peer.rooms.add(roomId);
+    clearTimeout(peer.joinTimer);
+    peer.send({ v: 1, type: "joined", roomId, peers: others.map((p) => p.address), ...ref });
+    if (fresh) {
+      for (const o of others) {
+        o.send({ v: 1, type: "presence", roomId, address: peer.address, state: "joined" });
+      }
+    }
+  }
+
+  #leave(peer: Peer, roomId: Hex): void {
+    peer.rooms.delete(roomId);
+    const room = this.rooms.get(roomId);
+    if (!room || room.members.get(peer.key) !== peer) return;
+    room.members.delete(peer.key);
+    for (const pair of [...room.described]) {
+      const [from, to] = pair.split(">");
+      if (from === peer.key || to === peer.key) room.described.delete(pair);
+    }
+    if (room.members.size === 0) return void this.rooms.delete(roomId);
+    for (const o of room.members.values()) {
+      o.send({ v: 1, type: "presence", roomId, address: peer.address, state: "left" });
+    }
+  }
+
+  async #relay(
+    peer: Peer,
+    m: Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>,
+    ref: { ref?: string },
+  ): Promise<void> {
+    const { roomId } = m;
+    const fail = (code: ErrorCode, message: string) =>
+      peer.error(code, message, { ...ref, roomId });
+    const room = this.rooms.get(roomId);
+    if (!room || room.members.get(peer.key) !== peer) {
+      return fail("not-in-room", `Cannot send ${m.type}: join the room first`);
+    }
+    const toKey = m.to.toLowerCase();
+    const target = room.members.get(toKey);
+    if (!target || toKey === peer.key) {
+      return fail("peer-not-found", `Cannot send ${m.type}: that address is not in the room`);
+    }
+    if (m.type === "ice") {
+      if (!room.described.has(`${peer.key}>${toKey}`)) {
+        return fail(
+          "no-offer",
+          "Cannot send ICE: your offer or answer to that peer was not relayed yet",
+        );
+      }
+      return target.send({ v: 1, type: "ice", from: peer.address, roomId, candidate: m.candidate });
+    }
+    if (m.type === "answer" && !room.described.has(`${toKey}>${peer.key}`)) {
+      return fail("no-offer", "Cannot send answer: that peer sent you no offer");
+    }
+    try {
+      await checkDescription(this.#d, {
+        roomId,
+        from: peer.address,
+        publicKey: m.publicKey,
+        sdp: m.sdp,
+      });
+    } catch (e) {
+      if (e instanceof RelayRefusal) return fail(e.code, e.message);
+      throw e;
+    }
+    // The room may have changed while the chain was asked.
+    if (peer.closed || room.members.get(peer.key) !== peer || room.members.get(toKey) !== target) {
+      return fail("peer-not-found", `Cannot send ${m.type}: the peer left`);
+    }
+    room.described.add(`${peer.key}>${toKey}`);
+    target.send({
+      v: 1,
+      type: m.type,
+      from: peer.address,
+      roomId,
+      publicKey: m.publicKey,
+      sdp: m.sdp,
+    });
+  }
+}
+
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n <= 0) map.delete(key);
+  else map.set(key, n);
+}
+
+function utf8Length(s: string): number {
+  if (s.length * 3 <= 1024) return s.length * 3; // cheap bound for small frames
+  return new TextEncoder().encode(s).length;
+}

@@ -1,0 +1,85 @@
+/**
+ * The relay-path check of the handshake (DESIGN.md step 5): an offer or answer is relayed only
+ * when the commitment recomputed from its public key and its SDP's DTLS fingerprint equals the
+ * sender's current on-chain commitment in that room, and the room is open.
+ * @module
+ */
+import type { Address, Hex } from "viem";
+import { commitmentMatches, computeCommitment } from "../../core/commitment.ts";
+import { fingerprintFromSdp, SdpFingerprintError } from "../../core/sdp.ts";
+import { decodeBase64Url, type ErrorCode } from "../../core/wire.ts";
+import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+
+/** Why a description is not relayed. */
+export class RelayRefusal extends Error {
+  override name = "RelayRefusal";
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Checks an offer or answer against the chain. Waits for at most one round trip.
+ *
+ * @param deps The chain view, chain id and registry.
+ * @param d The room, sender and description.
+ * @throws {RelayRefusal} With code `bad-sdp`, `room-not-found`, `room-closed`, `room-expired`,
+ *   `no-commitment`, `commitment-mismatch` or `chain-unavailable`.
+ *
+ * @example
+ * ```ts
+ * await checkDescription({ view, chainId, registry }, { roomId, from, publicKey, sdp });
+ * ```
+ */
+export async function checkDescription(
+  deps: { view: ChainView; chainId: number; registry: Hex },
+  d: { roomId: Hex; from: Address; publicKey: string; sdp: string },
+): Promise<void> {
+  let full: Hex;
+  try {
+    full = computeCommitment({
+      chainId: deps.chainId,
+      registry: deps.registry,
+      roomId: d.roomId,
+      publicKey: decodeBase64Url(d.publicKey),
+      fingerprint: fingerprintFromSdp(d.sdp),
+    });
+  } catch (e) {
+    if (e instanceof SdpFingerprintError || e instanceof TypeError) {
+      throw new RelayRefusal("bad-sdp", `Cannot relay: ${e.message}`);
+    }
+    throw e;
+  }
+  let room, commitment;
+  try {
+    ({ room, commitment } = await deps.view.roomAndCommitment(d.roomId, d.from, full));
+  } catch (e) {
+    if (e instanceof ChainUnavailableError) {
+      throw new RelayRefusal(
+        "chain-unavailable",
+        "Cannot relay: the chain cannot be reached; nothing is relayed until it is back",
+      );
+    }
+    throw e;
+  }
+  if (!room) throw new RelayRefusal("room-not-found", "Cannot relay: no such room on-chain");
+  const status = ChainView.status(room);
+  if (status === "closed") {
+    throw new RelayRefusal("room-closed", "Cannot relay: the room was closed");
+  }
+  if (status === "expired") {
+    throw new RelayRefusal("room-expired", "Cannot relay: the room has expired");
+  }
+  if (!commitment) {
+    throw new RelayRefusal(
+      "no-commitment",
+      "Cannot relay: you have no key commitment in this room; publish it first",
+    );
+  }
+  if (!commitmentMatches(full, commitment)) {
+    throw new RelayRefusal(
+      "commitment-mismatch",
+      "Cannot relay: these keys are not the ones you committed on-chain for this room",
+    );
+  }
+}
