@@ -14,7 +14,13 @@ import type { EcdhKeyPair } from "../core/mod.ts";
 import { encodeBase64Url } from "../core/wire.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
-import { type PathKind, remoteCertificateFingerprint, selectedPath } from "./rtc_stats.ts";
+import {
+  type PathKind,
+  remoteCertificateDigest,
+  remoteCertificateFingerprint,
+  selectedPath,
+} from "./rtc_stats.ts";
+import { type DataChannelTransport, dataChannelTransport } from "./frame_queue.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
 import type { OutgoingMessage } from "./signaling.ts";
 import { PeerVerificationError, type VerifiedPeer, verifyPeerDescription } from "./verify_peer.ts";
@@ -76,6 +82,7 @@ export class PeerLink {
 
   #pc: RTCPeerConnection;
   #channel: SecureChannel | null = null;
+  #transport: DataChannelTransport | null = null;
   #verified: VerifiedPeer | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
@@ -224,7 +231,9 @@ export class PeerLink {
 
   #useDataChannel(dc: RTCDataChannel): void {
     dc.binaryType = "arraybuffer";
-    dc.onopen = () => void this.#onOpen(dc);
+    // Listen at once: the peer's confirmation frame may arrive before our checks finish.
+    this.#transport = dataChannelTransport(dc);
+    dc.onopen = () => void this.#onOpen();
     dc.onclose = () => {
       if (this.state.value === "open" || this.state.value === "confirming") {
         this.close("peer-left", "The peer left: the connection closed");
@@ -232,19 +241,30 @@ export class PeerLink {
     };
   }
 
-  async #onOpen(dc: RTCDataChannel): Promise<void> {
+  async #onOpen(): Promise<void> {
     this.state.value = "confirming";
     const verified = this.#verified;
-    const used = await remoteCertificateFingerprint(this.#pc).catch(() => null);
-    if (!verified || !used || !equalBytes(used, verified.fingerprint)) {
+    // getStats() reports are cached for a moment: ask again until the certificate shows. Where
+    // the browser also exposes the DTLS transport's certificate, it must agree too.
+    let seen: Uint8Array[] = [];
+    for (let i = 0; i < 30 && seen.length === 0 && this.#pc.connectionState !== "closed"; i++) {
+      const found = await Promise.all([
+        remoteCertificateFingerprint(this.#pc).catch(() => null),
+        remoteCertificateDigest(this.#pc).catch(() => null),
+      ]);
+      seen = found.filter((f): f is Uint8Array => f !== null);
+      if (seen.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!verified || seen.length === 0 || !seen.every((f) => equalBytes(f, verified.fingerprint))) {
       return this.#refuse(
         "certificate-mismatch",
         "Refused the connection: the peer's DTLS certificate is not the one it committed to",
       );
     }
+    const used = seen[0];
     try {
       const { channel, safetyNumber } = await openSecureChannel({
-        dc,
+        transport: this.#transport!,
         roomId: this.ctx.roomId,
         keyPair: this.ctx.keyPair,
         self: { address: this.ctx.self, fingerprint: this.ctx.fingerprint },

@@ -42,12 +42,34 @@ async function transportOf(pc: RTCPeerConnection) {
 export async function remoteCertificateFingerprint(
   pc: RTCPeerConnection,
 ): Promise<Uint8Array | null> {
-  const { byId, transport } = await transportOf(pc);
-  const certId = transport?.remoteCertificateId;
-  if (typeof certId !== "string") return null;
-  const cert = byId.get(certId);
-  if (!cert || String(cert.fingerprintAlgorithm).toLowerCase() !== "sha-256") return null;
-  return parseFingerprint(String(cert.fingerprint));
+  const { byId } = await transportOf(pc);
+  // Every transport in use must name the same remote certificate (one with BUNDLE).
+  let found: string | null = null;
+  for (const s of byId.values()) {
+    if (s.type !== "transport" || typeof s.remoteCertificateId !== "string") continue;
+    const cert = byId.get(s.remoteCertificateId);
+    if (!cert || String(cert.fingerprintAlgorithm).toLowerCase() !== "sha-256") return null;
+    const fp = String(cert.fingerprint).toLowerCase();
+    if (found !== null && found !== fp) return null;
+    found = fp;
+  }
+  return found === null ? null : parseFingerprint(found);
+}
+
+/**
+ * The SHA-256 of the remote DTLS certificate from `RTCDtlsTransport.getRemoteCertificates()`
+ * (the leaf, DER), where the browser has it.
+ *
+ * @param pc A connected peer connection.
+ * @returns 32 bytes, or null when not available.
+ */
+export async function remoteCertificateDigest(pc: RTCPeerConnection): Promise<Uint8Array | null> {
+  const transport = pc.sctp?.transport as
+    | (RTCDtlsTransport & { getRemoteCertificates?: () => ArrayBuffer[] })
+    | undefined;
+  const certs = transport?.getRemoteCertificates?.();
+  if (!certs || certs.length === 0) return null;
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", certs[0]));
 }
 
 /**

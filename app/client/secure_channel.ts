@@ -16,7 +16,7 @@ import {
   handshake,
   parseMessage,
 } from "../core/mod.ts";
-import { dataChannelTransport } from "./frame_queue.ts";
+import type { DataChannelTransport } from "./frame_queue.ts";
 
 /** An open encrypted channel. */
 export interface SecureChannel {
@@ -28,7 +28,8 @@ export interface SecureChannel {
 
 /** Inputs of {@linkcode openSecureChannel}. */
 export interface SecureChannelParameters {
-  dc: RTCDataChannel;
+  /** The DataChannel as a frame transport (listening since the channel was created). */
+  transport: DataChannelTransport;
   roomId: Hex;
   keyPair: EcdhKeyPair;
   self: { address: Address; fingerprint: Uint8Array };
@@ -64,7 +65,7 @@ export async function openSecureChannel(
     self: p.self,
     peer: p.peer,
   });
-  const transport = dataChannelTransport(p.dc);
+  const { transport } = p;
   const channel: Channel = await handshake({ keys, transport });
   const safetyNumber = await computeSafetyNumber({
     address: p.self.address,

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Address, Hex } from "viem";
 import { startTestChain, type TestChain } from "../../testing/chain.ts";
 import { launchChromium } from "./chromium.ts";
+import { startCoturn } from "./coturn.ts";
 import { installTestWallet } from "./eip1193_provider.ts";
 import { bundleEntry, servePage } from "./harness.ts";
 import type { Harness } from "./testdata/link_harness.ts";
@@ -80,6 +81,7 @@ async function pair(
   url: string,
   accounts: [number, number],
   tamperAtoB?: Tamper,
+  ice: { policy: RTCIceTransportPolicy; servers: RTCIceServer[] } = { policy: "all", servers: [] },
 ): Promise<[Side, Side]> {
   const pages: Page[] = [];
   const queues = [Promise.resolve(), Promise.resolve()];
@@ -112,7 +114,11 @@ async function pair(
   );
   await Promise.all(
     pages.map((p) =>
-      p.evaluate((id) => (globalThis as unknown as W).harness.prepare(id, "all", []), roomId)
+      p.evaluate(
+        ([id, policy, servers]) =>
+          (globalThis as unknown as W).harness.prepare(id as Hex, policy, servers),
+        [roomId, ice.policy, ice.servers] as const,
+      )
     ),
   );
   // A has the lower address in every pair used here only if so; the link decides who offers.
@@ -163,6 +169,24 @@ Deno.test("peer link: two browsers verify each other on chain and chat encrypted
       await a.page.context().close();
       await b.page.context().close();
     };
+
+    await t.step("relay only: connects through a real coturn and reports relay", async () => {
+      const turn = await startCoturn();
+      try {
+        const [a, b] = await pair(browser, chain, server.url, [5, 6], undefined, {
+          policy: "relay",
+          servers: turn.iceServers,
+        });
+        await waitFor(a.page, (s) => s.state === "open" && s.path === "relay", "A relay");
+        await waitFor(b.page, (s) => s.state === "open" && s.path === "relay", "B relay");
+        await a.page.evaluate(() => (globalThis as unknown as W).harness.send("r1", "via relay"));
+        await waitFor(b.page, (s) => s.received.includes("via relay"), "B received via relay");
+        await a.page.context().close();
+        await b.page.context().close();
+      } finally {
+        await turn.stop();
+      }
+    });
 
     await t.step("refuses a description whose public key was swapped", async () => {
       await hostile((m) => {
