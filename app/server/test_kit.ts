@@ -1,0 +1,295 @@
+/**
+ * Helpers for the server's integration tests (not shipped): start the real server on a free
+ * loopback port against a real test chain, sign in with real viem local-account signatures, make
+ * rooms and commitments on-chain, and drive real WebSocket clients.
+ * @module
+ */
+import {
+  type Address,
+  encodeAbiParameters,
+  type Hex,
+  keccak256,
+  type PrivateKeyAccount,
+  toHex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import type { TestChain } from "../../testing/chain.ts";
+import { loadConfig } from "../../fresh.config.ts";
+import { roomRegistryAbi } from "../chain/registry_abi.ts";
+import { computeCommitment } from "../core/commitment.ts";
+import { formatFingerprint } from "../core/sdp.ts";
+import { encodeBase64Url, parseServerMessage, type ServerMessage } from "../core/wire.ts";
+import { createServer, type Mesh3Server } from "./app.ts";
+
+/** The public origin the test servers are configured with. */
+export const ORIGIN = "http://mesh3.test";
+
+/** A running server. */
+export interface RunningServer {
+  base: string;
+  wsUrl: string;
+  server: Mesh3Server;
+  stop(): Promise<void>;
+}
+
+/** Starts the real server on 127.0.0.1:0 against `chain`, with extra `MESH3_*` variables. */
+export async function startServer(
+  chain: TestChain,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  const config = loadConfig({
+    MESH3_PORT: "0",
+    MESH3_RPC_URL: chain.rpcUrl,
+    MESH3_CHAIN_ID: String(chain.chainId),
+    MESH3_REGISTRY: chain.registry,
+    MESH3_PUBLIC_ORIGIN: ORIGIN,
+    MESH3_CHAIN_POLL_MS: "100",
+    MESH3_CHAIN_TIMEOUT_MS: "1000",
+    ...env,
+  });
+  const server = await createServer(config);
+  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, server.fetch);
+  const base = `http://127.0.0.1:${http.addr.port}`;
+  return {
+    base,
+    wsUrl: `ws://127.0.0.1:${http.addr.port}/ws`,
+    server,
+    stop: async () => {
+      await server.close();
+      await http.shutdown();
+    },
+  };
+}
+
+/** Fields of the SIWE message a test may change. */
+export type SiweOverrides = Partial<Parameters<typeof createSiweMessage>[0]>;
+
+/** Builds and signs a SIWE message for `account` with a fresh server nonce. */
+export async function signedMessage(
+  base: string,
+  account: PrivateKeyAccount,
+  chainId: number,
+  overrides: SiweOverrides = {},
+): Promise<{ message: string; signature: Hex }> {
+  const { nonce } = await (await fetch(`${base}/api/auth/nonce`)).json();
+  const message = createSiweMessage({
+    domain: new URL(ORIGIN).host,
+    uri: ORIGIN,
+    address: account.address,
+    chainId,
+    nonce,
+    version: "1",
+    issuedAt: new Date(),
+    ...overrides,
+  });
+  return { message, signature: await account.signMessage({ message }) };
+}
+
+/** POSTs to /api/auth/verify; returns status, body and the session cookie if set. */
+export async function verify(
+  base: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, string>; cookie?: string }> {
+  const res = await fetch(`${base}/api/auth/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN },
+    body: JSON.stringify(body),
+  });
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const m = /mesh3_session=([^;]+)/.exec(setCookie);
+  return {
+    status: res.status,
+    body: await res.json(),
+    cookie: m ? `mesh3_session=${m[1]}` : undefined,
+  };
+}
+
+/** Signs in development account `index`; returns its account and session cookie. */
+export async function signIn(
+  base: string,
+  chain: TestChain,
+  index: number,
+): Promise<{ account: PrivateKeyAccount; cookie: string }> {
+  const account = privateKeyToAccount(chain.accounts[index]);
+  const r = await verify(base, await signedMessage(base, account, chain.chainId));
+  if (r.status !== 200 || !r.cookie) throw new Error(`Cannot sign in test account: ${r.status}`);
+  return { account, cookie: r.cookie };
+}
+
+/** Creates a room from account `index`; returns its id. */
+export async function createRoom(
+  chain: TestChain,
+  index: number,
+  o: { membersRoot?: Hex; expiresAt?: bigint } = {},
+): Promise<Hex> {
+  const wallet = chain.walletClient(index);
+  const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
+  const hash = await wallet.writeContract({
+    address: chain.registry,
+    abi: roomRegistryAbi,
+    functionName: "createRoom",
+    args: [salt, o.membersRoot ?? `0x${"00".repeat(32)}`, o.expiresAt ?? 0n],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash });
+  return keccak256(
+    encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [wallet.account.address, salt]),
+  );
+}
+
+/** Closes a room from its creator `index`. */
+export async function closeRoom(chain: TestChain, index: number, roomId: Hex): Promise<void> {
+  const hash = await chain.walletClient(index).writeContract({
+    address: chain.registry,
+    abi: roomRegistryAbi,
+    functionName: "closeRoom",
+    args: [roomId],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash });
+}
+
+/** Session keys as the browser would make them: a public key and an SDP carrying a fingerprint. */
+export interface TestKeys {
+  publicKey: string;
+  sdp: string;
+  commitment: Hex;
+}
+
+/** Makes random session keys for a room and their full commitment. */
+export function makeKeys(chain: TestChain, roomId: Hex): TestKeys {
+  const pub = crypto.getRandomValues(new Uint8Array(32));
+  const fp = crypto.getRandomValues(new Uint8Array(32));
+  const sdp = [
+    "v=0",
+    "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
+    "s=-",
+    "t=0 0",
+    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+    `a=fingerprint:sha-256 ${formatFingerprint(fp)}`,
+    "",
+  ].join("\r\n");
+  const commitment = computeCommitment({
+    chainId: chain.chainId,
+    registry: chain.registry,
+    roomId,
+    publicKey: pub,
+    fingerprint: fp,
+  });
+  return { publicKey: encodeBase64Url(pub), sdp, commitment };
+}
+
+/** Publishes `keys`' commitment for account `index` (with a Merkle proof for members-only rooms). */
+export async function commit(
+  chain: TestChain,
+  index: number,
+  roomId: Hex,
+  keys: TestKeys,
+  proof: Hex[] = [],
+): Promise<void> {
+  const hash = await chain.walletClient(index).writeContract({
+    address: chain.registry,
+    abi: roomRegistryAbi,
+    functionName: "commitKey",
+    args: [roomId, keys.commitment, proof],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash });
+}
+
+/** A real WebSocket client that queues parsed server messages. */
+export class Client {
+  readonly messages: ServerMessage[] = [];
+  closeCode: number | undefined;
+  #waiters: (() => void)[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.onmessage = (e) => {
+      const r = parseServerMessage(String(e.data));
+      if (!r.ok) throw new Error(`server sent an invalid frame: ${r.reason}`);
+      this.messages.push(r.message);
+      this.#wake();
+    };
+    ws.onclose = (e) => {
+      this.closeCode = e.code;
+      this.#wake();
+    };
+  }
+
+  /** Connects with a cookie and Origin; resolves after the `welcome` frame. */
+  static async connect(wsUrl: string, cookie: string, origin = ORIGIN): Promise<Client> {
+    // Deno's WebSocket takes extra request headers.
+    const ws = new WebSocket(wsUrl, { headers: { cookie, origin } } as unknown as string[]);
+    const c = new Client(ws);
+    await c.next("welcome");
+    return c;
+  }
+
+  /** Sends a frame (object as JSON, or raw text). */
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  /** Waits (at most `ms`) for the next message of `type` (optionally matching), removing it. */
+  async next<T extends ServerMessage["type"]>(
+    type: T,
+    match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+    ms = 5000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const deadline = Date.now() + ms;
+    while (true) {
+      const i = this.messages.findIndex((m) => m.type === type && match(m as never));
+      if (i >= 0) return this.messages.splice(i, 1)[0] as never;
+      if (this.closeCode !== undefined) {
+        throw new Error(`socket closed (${this.closeCode}) before ${type}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for an error frame and returns its code. */
+  async error(ms = 5000): Promise<string> {
+    return (await this.next("error", () => true, ms)).code;
+  }
+
+  /** Waits (at most `ms`) for the socket to close; returns the close code. */
+  async closed(ms = 5000): Promise<number> {
+    const deadline = Date.now() + ms;
+    while (this.closeCode === undefined) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`socket still open after ${ms} ms`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    return this.closeCode;
+  }
+
+  /** Closes and waits for the close to finish. */
+  async close(): Promise<void> {
+    if (this.closeCode !== undefined) return;
+    this.ws.close();
+    await this.closed().catch(() => {});
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+}
+
+/** Joins `roomId` and returns the `joined` frame. */
+export async function join(c: Client, roomId: Hex): Promise<Address[]> {
+  c.send({ v: 1, type: "join", roomId });
+  return (await c.next("joined", (m) => m.roomId === roomId.toLowerCase())).peers;
+}
