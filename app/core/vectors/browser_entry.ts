@@ -1,0 +1,37 @@
+/**
+ * Browser bundle entry for `chromium_test.ts`: exposes the vector computations and a short
+ * handshake run on `globalThis`, so the same core code is checked in Chromium's WebCrypto.
+ * @module
+ */
+import * as compute from "./compute.ts";
+import {
+  FrameError,
+  generateEcdhKeyPair,
+  handshake,
+  memoryTransportPair,
+  supportsX25519,
+} from "../mod.ts";
+import { sessionPair } from "../test_fixtures.ts";
+
+async function handshakeRun(): Promise<Record<string, unknown>> {
+  const [a, b] = await sessionPair();
+  const [ta, tb] = memoryTransportPair();
+  const [ca, cb] = await Promise.all([
+    handshake({ keys: a.keys, transport: ta }),
+    handshake({ keys: b.keys, transport: tb }),
+  ]);
+  const frame = await ca.seal(new TextEncoder().encode("hello from chromium"));
+  const text = new TextDecoder().decode(await cb.open(frame));
+  const bad = await ca.seal(new TextEncoder().encode("altered on the way"));
+  bad[20] ^= 1;
+  let refused = "";
+  try {
+    await cb.open(bad);
+  } catch (error) {
+    refused = error instanceof FrameError ? error.reason : String(error);
+  }
+  const pair = await generateEcdhKeyPair();
+  return { text, refused, curve: pair.curve, x25519: await supportsX25519() };
+}
+
+Object.assign(globalThis, { mesh3Core: { ...compute, handshakeRun } });
