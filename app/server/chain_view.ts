@@ -61,6 +61,8 @@ export class ChainView {
   #commitments: BoundedMap<string, Hex>;
   #healthy = false;
   #nextBlock: bigint | undefined;
+  #seenBlock: bigint | undefined;
+  #chainTime = 0n;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -155,6 +157,15 @@ export class ChainView {
     return "open";
   }
 
+  /**
+   * A room's status now: by the later of this server's clock and the latest block's timestamp,
+   * so a room the contract already treats as expired is expired here too.
+   */
+  statusOf(room: RoomInfo): RoomStatus {
+    const wall = BigInt(Math.floor(Date.now() / 1000));
+    return ChainView.status(room, Number(wall > this.#chainTime ? wall : this.#chainTime));
+  }
+
   #assertHealthy(): void {
     if (!this.#healthy) throw new ChainUnavailableError();
   }
@@ -184,6 +195,10 @@ export class ChainView {
 
   async #poll(): Promise<void> {
     const latest = await this.#o.client.getBlockNumber({ cacheTime: 0 });
+    if (latest !== this.#seenBlock) {
+      this.#chainTime = (await this.#o.client.getBlock({ blockNumber: latest })).timestamp;
+      this.#seenBlock = latest;
+    }
     let from = this.#nextBlock ?? latest + 1n;
     const range = this.#o.maxBlockRange ?? 1000n;
     // Bounded: each pass asks for at most `range` blocks and stops at `latest`.

@@ -230,9 +230,9 @@ export class Client {
   /** Waits (at most `ms`) for the next message of `type` (optionally matching), removing it. */
   async next<T extends ServerMessage["type"]>(
     type: T,
-    match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+    match: (m: ServerMessage & { type: T }) => boolean = () => true,
     ms = 5000,
-  ): Promise<Extract<ServerMessage, { type: T }>> {
+  ): Promise<ServerMessage & { type: T }> {
     const deadline = Date.now() + ms;
     while (true) {
       const i = this.messages.findIndex((m) => m.type === type && match(m as never));

@@ -203,7 +203,7 @@ export class SignalingHub {
     try {
       const room = await this.#d.view.room(roomId);
       if (!room) return fail("room-not-found", "Cannot join: no such room on-chain");
-      const status = ChainView.status(room);
+      const status = this.#d.view.statusOf(room);
       if (status === "closed") return fail("room-closed", "Cannot join: the room was closed");
       if (status === "expired") return fail("room-expired", "Cannot join: the room has expired");
       if (room.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {

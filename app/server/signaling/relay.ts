@@ -63,7 +63,7 @@ export async function checkDescription(
     throw e;
   }
   if (!room) throw new RelayRefusal("room-not-found", "Cannot relay: no such room on-chain");
-  const status = ChainView.status(room);
+  const status = deps.view.statusOf(room);
   if (status === "closed") {
     throw new RelayRefusal("room-closed", "Cannot relay: the room was closed");
   }
