@@ -119,7 +119,7 @@ export function createChannel(options: ChannelOptions): Channel {
   // so forged frames naming a future epoch cost no repeated derivations.
   let ahead: EpochKeys[] = [];
   let last = -1n;
-  let window = 0n; // bit i set: sequence (last - i) was accepted
+  let acceptedMask = 0n; // bit i set: sequence (last - i) was accepted
   let receiveEpochFirst = 0n;
   let skipped = 0n;
   let receiveTail: Promise<unknown> = Promise.resolve();
@@ -156,7 +156,7 @@ export function createChannel(options: ChannelOptions): Channel {
     const { sequence, epoch } = header;
     if (sequence <= last) {
       const age = last - sequence;
-      if (age < WINDOW && ((window >> age) & 1n) === 1n) {
+      if (age < WINDOW && ((acceptedMask >> age) & 1n) === 1n) {
         throw new FrameError("replayed", "Cannot open frame: its sequence number was already used");
       }
       throw new FrameError("reordered", "Cannot open frame: it is older than the newest frame");
@@ -185,7 +185,7 @@ export function createChannel(options: ChannelOptions): Channel {
       receiveEpochFirst = sequence;
     }
     const shift = sequence - last;
-    window = shift >= WINDOW ? 1n : ((window << shift) | 1n) & WINDOW_MASK;
+    acceptedMask = shift >= WINDOW ? 1n : ((acceptedMask << shift) | 1n) & WINDOW_MASK;
     skipped += shift - 1n;
     last = sequence;
     return plaintext;

@@ -7,7 +7,7 @@ import type { FrameTransport } from "./handshake.ts";
 
 /** One end of a memory pair, with a way to end it. */
 export interface MemoryTransport extends FrameTransport {
-  /** Ends this side: pending and later `receive` calls on the other side reject. */
+  /** Ends the pair: pending and later `receive` calls on both sides reject. */
   close(): void;
 }
 
