@@ -76,6 +76,7 @@ export class SignalingHub {
       rateBurst: l.rateBurst,
     });
     this.peers.add(peer);
+    peer.onClose = () => this.detach(peer);
     bump(this.#perIp, peer.ip, 1);
     bump(this.#perAddress, peer.key, 1);
     peer.joinTimer = setTimeout(() => {

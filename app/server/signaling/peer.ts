@@ -47,6 +47,9 @@ export class Peer {
   pending = 0;
   queue: Promise<void> = Promise.resolve();
   joinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Called once when the server closes this peer (the hub detaches it at once, without
+   * waiting for a close handshake that a stalled client would never finish). */
+  onClose: (() => void) | undefined;
   #maxBuffer: number;
 
   constructor(
@@ -97,5 +100,6 @@ export class Peer {
     } catch {
       // already closed
     }
+    this.onClose?.();
   }
 }
