@@ -15,6 +15,7 @@ import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";
 import { Chat } from "./ui/Chat.tsx";
 import { MemberListLoader } from "./ui/MemberListLoader.tsx";
+import { shortAddress } from "./ui/format.ts";
 import { Notice } from "./ui/Notice.tsx";
 import { PeerCard } from "./ui/PeerCard.tsx";
 import { SessionSteps } from "./ui/SessionSteps.tsx";
@@ -123,9 +124,25 @@ export default function Room(props: RoomProps) {
                 >
                   Join room
                 </Button>
-                {!wallet.ready.value && (
-                  <p class="text-sm text-slate-500">Connect a wallet on the right network first.</p>
-                )}
+                {wallet.ready.value
+                  ? (
+                    <p class="text-sm text-slate-400">
+                      Joining as{" "}
+                      <span
+                        class="font-mono text-slate-200"
+                        title={wallet.connection.value!.address}
+                        data-testid="wallet-address"
+                      >
+                        {shortAddress(wallet.connection.value!.address)}
+                      </span>{" "}
+                      ({wallet.connection.value!.label}).
+                    </p>
+                  )
+                  : (
+                    <p class="text-sm text-slate-500">
+                      Connect a wallet on the right network first.
+                    </p>
+                  )}
               </div>
             </Card>
           </>

@@ -1,0 +1,75 @@
+/**
+ * The real Mesh3 server for browser tests: `createServer` from app/server/app.ts with the real
+ * island bundle and CSS, configured through `loadConfig` against a test chain, served on
+ * loopback. Optionally behind a TCP proxy whose connections the test can cut (a real network
+ * drop for reconnect tests).
+ * @module
+ */
+import { loadConfig } from "../../fresh.config.ts";
+import { createServer, type Mesh3Server } from "../../app/server/app.ts";
+import { buildAssets } from "../../app/server/web/mod.ts";
+import type { TestChain } from "../../testing/chain.ts";
+import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
+
+/** A running app server. */
+export interface TestAppServer {
+  /** The origin browsers open (the proxy's, when there is one). */
+  url: string;
+  server: Mesh3Server;
+  /** Present when started with `proxy: true`. */
+  proxy?: TcpProxy;
+  stop(): Promise<void>;
+}
+
+/** Options of {@linkcode startAppServer}. */
+export interface StartAppServerOptions {
+  /** Serve through a cuttable TCP proxy. */
+  proxy?: boolean;
+  /** More `MESH3_*` variables (ICE servers, policy…). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Builds the assets and starts the server against `chain`.
+ *
+ * @param chain A running test chain.
+ * @param opts Proxy and extra environment.
+ * @returns The running server; `stop()` it in a `finally`.
+ */
+export async function startAppServer(
+  chain: TestChain,
+  opts: StartAppServerOptions = {},
+): Promise<TestAppServer> {
+  const assets = await buildAssets({ minify: true });
+  let handler: ((req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>) | null =
+    null;
+  const http = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
+  );
+  const proxy = opts.proxy ? startTcpProxy(http.addr.port) : undefined;
+  const port = proxy ? proxy.port : http.addr.port;
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    MESH3_HOST: "127.0.0.1",
+    MESH3_PORT: String(port),
+    MESH3_PUBLIC_ORIGIN: url,
+    MESH3_RPC_URL: chain.rpcUrl,
+    MESH3_CHAIN_ID: String(chain.chainId),
+    MESH3_REGISTRY: chain.registry,
+    MESH3_CHAIN_POLL_MS: "200",
+    ...opts.env,
+  });
+  const server = await createServer(config, { assets });
+  handler = server.fetch;
+  return {
+    url,
+    server,
+    proxy,
+    async stop() {
+      proxy?.close();
+      await server.close();
+      await http.shutdown();
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The whole product in real Chromium: the real server (app/server/app.ts with the real island
+ * bundle), a real chain, and two people with real wallets (EIP-1193 fixture). They create and
+ * join a room, publish commitments, connect, verify, and chat both ways; the safety numbers
+ * match; the signaling socket is cut and comes back; a members-only room refuses a non-member.
+ * Screenshots of each main state go to test-results/.
+ */
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { startTestChain, type TestChain } from "../../testing/chain.ts";
+import { startAppServer, type TestAppServer } from "./app_server.ts";
+import { launchChromium, watchPage } from "./chromium.ts";
+import { installTestWallet } from "./eip1193_provider.ts";
+
+const RESULTS = new URL("../../test-results/", import.meta.url).pathname;
+
+async function person(
+  browser: Browser,
+  chain: TestChain,
+  account: number,
+): Promise<{ page: Page; problems: string[]; address: string }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const wallet = await installTestWallet(context, {
+    privateKey: chain.accounts[account],
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const problems = await watchPage(page);
+  return { page, problems, address: wallet.address };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
+}
+
+async function connectWallet(page: Page): Promise<void> {
+  // The page may restore the last connection by itself a moment after it loads.
+  const address = page.getByTestId("wallet-address");
+  const option = page.getByTestId("wallet-option").filter({ hasText: "Test Wallet" });
+  for (let i = 0; i < 100 && !(await address.isVisible()); i++) {
+    if (await option.isVisible()) await option.click({ timeout: 1000 }).catch(() => {});
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await address.waitFor();
+}
+
+async function createRoom(page: Page, url: string, members?: string[]): Promise<string> {
+  await page.goto(url);
+  await connectWallet(page);
+  if (members) {
+    await page.getByTestId("access-members").check();
+    await page.getByTestId("members-input").fill(members.join("\n"));
+  }
+  await page.getByTestId("create-button").click();
+  await page.getByTestId("room-created").waitFor();
+  return (await page.getByTestId("room-link").textContent())!.trim();
+}
+
+async function joinRoom(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await connectWallet(page);
+  await page.getByTestId("join-room").click();
+}
+
+async function sendMessage(page: Page, text: string): Promise<void> {
+  const composer = page.getByTestId("composer");
+  const lines = text.split("\n");
+  await composer.click();
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await composer.press("Shift+Enter");
+    await composer.pressSequentially(line);
+  }
+  await composer.press("Enter");
+}
+
+/**
+ * Problems other than expected ones: the 401 of /api/auth/me before signing in, and requests
+ * aborted because the test navigated away or cut connections on purpose.
+ */
+function unexpected(problems: string[]): string[] {
+  return problems.filter((p) =>
+    !/status of 401 .*\/api\/auth\/me/.test(p) && !p.endsWith("net::ERR_ABORTED")
+  );
+}
+
+function theirMessage(page: Page, text: string) {
+  return page.locator('[data-testid="message"][data-mine="false"]').filter({ hasText: text });
+}
+
+Deno.test("chat: two people create, join, verify and talk through the real server", async (t) => {
+  await Deno.mkdir(RESULTS, { recursive: true });
+  const chain = await startTestChain();
+  let app: TestAppServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    app = await startAppServer(chain, { proxy: true });
+    browser = await launchChromium();
+    const alice = await person(browser, chain, 1);
+    const bob = await person(browser, chain, 2);
+    let link = "";
+
+    await t.step("Alice connects her wallet and creates a room", async () => {
+      await alice.page.goto(app!.url);
+      await alice.page.getByTestId("wallet-option").first().waitFor();
+      await shot(alice.page, "01-home");
+      link = await createRoom(alice.page, app!.url);
+      assert.match(link, /\/room\/0x[0-9a-f]{64}$/);
+      await alice.page.getByTestId("room-qr").waitFor();
+      await shot(alice.page, "02-room-created");
+    });
+
+    await t.step("both publish commitments, connect and verify each other", async () => {
+      await alice.page.goto(link);
+      await alice.page.getByTestId("join-room").click();
+      await alice.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
+      await shot(alice.page, "03-waiting-for-peer");
+      await joinRoom(bob.page, link);
+      for (const p of [alice.page, bob.page]) {
+        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
+      }
+      const [sa, sb] = await Promise.all(
+        [alice.page, bob.page].map((p) => p.getByTestId("safety-number").innerText()),
+      );
+      assert.match(sa.replace(/\s+/g, " ").trim(), /^(\d{5} ){11}\d{5}$/);
+      assert.equal(sa, sb);
+      assert.equal(await alice.page.getByTestId("path-badge").getAttribute("data-path"), "direct");
+    });
+
+    await t.step("messages go both ways, with delivery state", async () => {
+      await sendMessage(alice.page, "Hello Bob, this is end-to-end encrypted.");
+      await theirMessage(bob.page, "Hello Bob").waitFor();
+      const times = await Promise.all(
+        [alice.page, bob.page].map((p) =>
+          p.getByTestId("live-room").evaluate((el) => ({
+            mined: Number((el as HTMLElement).dataset.commitMinedAt),
+            first: Number((el as HTMLElement).dataset.firstMessageAt),
+          }))
+        ),
+      );
+      const bothMined = Math.max(times[0].mined, times[1].mined);
+      console.log(
+        `commitments mined → first decrypted message: ${times[1].first - bothMined} ms`,
+      );
+      await sendMessage(bob.page, "Hi Alice!\nSecond line.");
+      await theirMessage(alice.page, "Second line.").waitFor();
+      assert.equal(
+        await theirMessage(alice.page, "Hi Alice!").getByTestId("message-text").innerText(),
+        "Hi Alice!\nSecond line.",
+      );
+      await alice.page.locator('[data-testid="message"][data-status="delivered"]').waitFor();
+      await alice.page.getByTestId("verified-toggle").check();
+      await shot(alice.page, "04-chat-alice");
+      await shot(bob.page, "05-chat-bob");
+    });
+
+    await t.step("the signaling socket is cut, comes back, and the room is re-joined", async () => {
+      const roomId = link.split("/room/")[1] as `0x${string}`;
+      assert.ok(app!.proxy!.dropAll() > 0);
+      await alice.page.getByTestId("socket-state").waitFor();
+      await shot(alice.page, "06-reconnecting");
+      for (const p of [alice.page, bob.page]) {
+        await p.getByTestId("socket-state").waitFor({ state: "detached" });
+      }
+      // Both are members of the room on the server again.
+      let members = 0;
+      for (let i = 0; i < 50 && members < 2; i++) {
+        members = app!.server.hub.rooms.get(roomId)?.members.size ?? 0;
+        if (members < 2) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(members, 2);
+      await sendMessage(bob.page, "Still here after the drop.");
+      await theirMessage(alice.page, "Still here after the drop.").waitFor();
+    });
+
+    await t.step("leaving shows 'peer left' on the other side", async () => {
+      await bob.page.getByTestId("leave").click();
+      await alice.page.locator('[data-testid="banner"]').filter({ hasText: "left" }).waitFor();
+      await shot(alice.page, "07-peer-left");
+    });
+
+    await t.step("a members-only room refuses a non-member with a clear message", async () => {
+      const carol = await person(browser!, chain, 3);
+      const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
+      assert.match(membersLink, /#members=/);
+      await joinRoom(carol.page, membersLink);
+      const fatal = carol.page.getByTestId("session-fatal");
+      await fatal.waitFor();
+      assert.match(await fatal.innerText(), /not a member of this room/);
+      await shot(carol.page, "08-not-a-member");
+      assert.deepEqual(unexpected(carol.problems), []);
+    });
+
+    assert.deepEqual(unexpected(alice.problems), []);
+    assert.deepEqual(unexpected(bob.problems), []);
+  } finally {
+    await browser?.close();
+    await app?.stop();
+    await chain.stop();
+  }
+});
