@@ -1,8 +1,24 @@
 import assert from "node:assert/strict";
 import { type Hex, numberToHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { startTestChain } from "../../../testing/chain.ts";
+import { startTestChain, type TestChain } from "../../../testing/chain.ts";
+import { createSiweMessage } from "viem/siwe";
 import { Client, ORIGIN, signedMessage, signIn, startServer, verify } from "../test_kit.ts";
+
+/**
+ * Deploys a minimal contract wallet whose EIP-1271 `isValidSignature` answers `magic` for any
+ * call: `PUSH4 magic PUSH1 0xe0 SHL PUSH1 0 MSTORE PUSH1 0x20 PUSH1 0 RETURN` (hand-assembled, so
+ * the test needs no compiler). 0x1626ba7e says yes; anything else says no.
+ */
+async function deployWallet(chain: TestChain, magic: string): Promise<Hex> {
+  const runtime = `63${magic}60e01b60005260206000f3`;
+  const n = (runtime.length / 2).toString(16).padStart(2, "0");
+  const bytecode = `0x60${n}600c60003960${n}6000f3${runtime}` as Hex;
+  const wallet = chain.walletClient(0);
+  const hash = await wallet.deployContract({ abi: [], bytecode });
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  return receipt.contractAddress!;
+}
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -125,6 +141,32 @@ Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
       const signed = await signedMessage(base, alice, chain.chainId);
       await refuse({ ...signed, signature: highS(signed.signature) }, "high-s");
     });
+
+    await t.step(
+      "behavior: EIP-1271 contract wallets verify through the chain, yes or no",
+      async () => {
+        const yes = await deployWallet(chain, "1626ba7e");
+        const no = await deployWallet(chain, "ffffffff");
+        const contractMessage = async (address: Hex) => {
+          const { nonce } = await (await fetch(`${base}/api/auth/nonce`)).json();
+          return createSiweMessage({
+            domain: new URL(ORIGIN).host,
+            uri: ORIGIN,
+            address,
+            chainId: chain.chainId,
+            nonce,
+            version: "1",
+            issuedAt: new Date(),
+          });
+        };
+        // The wallets judge the signature bytes themselves: any low-s bytes will do.
+        const signature = `0x${"11".repeat(65)}` as Hex;
+        const ok = await verify(base, { message: await contractMessage(yes), signature });
+        assert.equal(ok.status, 200);
+        assert.equal(ok.body.address.toLowerCase(), yes.toLowerCase());
+        await refuse({ message: await contractMessage(no), signature }, "bad-signature");
+      },
+    );
 
     await t.step("error: malformed bodies", async () => {
       await refuse({ message: 1, signature: "0x00" }, "malformed");
