@@ -165,9 +165,10 @@ function LiveRoom(props: { session: RoomSession; onLeave(): void }) {
   const fatal = session.fatal.value;
   const socket = session.socket.value;
   const ready = session.step.value === "ready";
-  const peerText = links.length === 0
-    ? "Waiting for someone else to join. Share the link below."
-    : "Connecting to your peer…";
+  const connecting = links.some((l) => l.state.value !== "closed" && l.state.value !== "refused");
+  const peerText = connecting
+    ? "Connecting to your peer…"
+    : "Waiting for someone else to join. Share the link below.";
   return (
     <div
       class="space-y-4"

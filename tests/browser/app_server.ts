@@ -9,6 +9,7 @@ import { loadConfig } from "../../fresh.config.ts";
 import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
+import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 
 /** A running app server. */
@@ -27,6 +28,8 @@ export interface StartAppServerOptions {
   proxy?: boolean;
   /** More `MESH3_*` variables (ICE servers, policy…). */
   env?: Record<string, string>;
+  /** Put a hostile relay in front of `/ws` that rewrites server→browser frames. */
+  tamper?: Tamper;
 }
 
 /**
@@ -41,8 +44,9 @@ export async function startAppServer(
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
   const assets = await buildAssets({ minify: true });
-  let handler: ((req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>) | null =
-    null;
+  let handler:
+    | ((req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>)
+    | null = null;
   const http = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
@@ -61,7 +65,14 @@ export async function startAppServer(
     ...opts.env,
   });
   const server = await createServer(config, { assets });
-  handler = server.fetch;
+  const upstream = `ws://127.0.0.1:${http.addr.port}/ws`;
+  const tamper = opts.tamper;
+  handler = tamper
+    ? (req, info) =>
+      new URL(req.url).pathname === "/ws" && !req.headers.has(UPSTREAM_HEADER)
+        ? hostileRelay(req, upstream, tamper)
+        : server.fetch(req, info)
+    : server.fetch;
   return {
     url,
     server,

@@ -6,88 +6,20 @@
  * Screenshots of each main state go to test-results/.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startTestChain, type TestChain } from "../../testing/chain.ts";
+import type { Browser } from "playwright-core";
+import { startTestChain } from "../../testing/chain.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
-import { launchChromium, watchPage } from "./chromium.ts";
-import { installTestWallet } from "./eip1193_provider.ts";
-
-const RESULTS = new URL("../../test-results/", import.meta.url).pathname;
-
-async function person(
-  browser: Browser,
-  chain: TestChain,
-  account: number,
-): Promise<{ page: Page; problems: string[]; address: string }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const wallet = await installTestWallet(context, {
-    privateKey: chain.accounts[account],
-    rpcUrl: chain.rpcUrl,
-    chainId: chain.chainId,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const problems = await watchPage(page);
-  return { page, problems, address: wallet.address };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
-}
-
-async function connectWallet(page: Page): Promise<void> {
-  // The page may restore the last connection by itself a moment after it loads.
-  const address = page.getByTestId("wallet-address");
-  const option = page.getByTestId("wallet-option").filter({ hasText: "Test Wallet" });
-  for (let i = 0; i < 100 && !(await address.isVisible()); i++) {
-    if (await option.isVisible()) await option.click({ timeout: 1000 }).catch(() => {});
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await address.waitFor();
-}
-
-async function createRoom(page: Page, url: string, members?: string[]): Promise<string> {
-  await page.goto(url);
-  await connectWallet(page);
-  if (members) {
-    await page.getByTestId("access-members").check();
-    await page.getByTestId("members-input").fill(members.join("\n"));
-  }
-  await page.getByTestId("create-button").click();
-  await page.getByTestId("room-created").waitFor();
-  return (await page.getByTestId("room-link").textContent())!.trim();
-}
-
-async function joinRoom(page: Page, link: string): Promise<void> {
-  await page.goto(link);
-  await connectWallet(page);
-  await page.getByTestId("join-room").click();
-}
-
-async function sendMessage(page: Page, text: string): Promise<void> {
-  const composer = page.getByTestId("composer");
-  const lines = text.split("\n");
-  await composer.click();
-  for (const [i, line] of lines.entries()) {
-    if (i > 0) await composer.press("Shift+Enter");
-    await composer.pressSequentially(line);
-  }
-  await composer.press("Enter");
-}
-
-/**
- * Problems other than expected ones: the 401 of /api/auth/me before signing in, and requests
- * aborted because the test navigated away or cut connections on purpose.
- */
-function unexpected(problems: string[]): string[] {
-  return problems.filter((p) =>
-    !/status of 401 .*\/api\/auth\/me/.test(p) && !p.endsWith("net::ERR_ABORTED")
-  );
-}
-
-function theirMessage(page: Page, text: string) {
-  return page.locator('[data-testid="message"][data-mine="false"]').filter({ hasText: text });
-}
+import {
+  createRoom,
+  joinRoom,
+  person,
+  RESULTS,
+  sendMessage,
+  shot,
+  theirMessage,
+  unexpected,
+} from "./app_flow.ts";
+import { launchChromium } from "./chromium.ts";
 
 Deno.test("chat: two people create, join, verify and talk through the real server", async (t) => {
   await Deno.mkdir(RESULTS, { recursive: true });

@@ -82,7 +82,7 @@ export function PeerCard(props: { link: PeerLink }) {
         {busy && <Spinner class="h-3 w-3" />}
         {STATE_TEXT[state]}
       </p>
-      {safety && (
+      {safety && state === "open" && (
         <div class="mt-4">
           <p class="text-xs font-medium uppercase tracking-wider text-slate-500">Safety number</p>
           <p

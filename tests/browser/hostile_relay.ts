@@ -1,0 +1,55 @@
+/**
+ * A hostile signaling server for tests: it stands in front of the real `/ws`, passes every
+ * frame through, and rewrites what the real server sends to browsers (for example swapping the
+ * public key or the DTLS fingerprint of an offer). The browsers must notice by themselves.
+ * @module
+ */
+
+/** Rewrites one server→browser text frame. */
+export type Tamper = (frame: string) => string;
+
+/** Header that marks the relay's own upstream connection (so it is not relayed again). */
+export const UPSTREAM_HEADER = "x-mesh3-test-upstream";
+
+/**
+ * Handles a browser's `/ws` request: upgrades it, opens the same request upstream (with the
+ * browser's cookie and origin), and relays both ways, tampering with server→browser frames.
+ *
+ * @param req The browser's upgrade request.
+ * @param upstreamUrl The real server's `ws://.../ws`.
+ * @param tamper The rewrite.
+ * @returns The upgrade response.
+ */
+export function hostileRelay(req: Request, upstreamUrl: string, tamper: Tamper): Response {
+  const { socket, response } = Deno.upgradeWebSocket(req);
+  const headers: Record<string, string> = { [UPSTREAM_HEADER]: "1" };
+  for (const name of ["cookie", "origin"]) {
+    const value = req.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  // Deno's WebSocket accepts request headers as a second argument.
+  const upstream = new (WebSocket as unknown as new (
+    url: string,
+    init: { headers: Record<string, string> },
+  ) => WebSocket)(upstreamUrl, { headers });
+  const pending: string[] = [];
+  socket.onmessage = (e) => {
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(e.data);
+    else if (pending.length < 256) pending.push(String(e.data));
+  };
+  upstream.onopen = () => {
+    for (const m of pending.splice(0)) upstream.send(m);
+  };
+  upstream.onmessage = (e) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(tamper(String(e.data)));
+  };
+  const closeBoth = () => {
+    if (socket.readyState <= WebSocket.OPEN) socket.close();
+    if (upstream.readyState <= WebSocket.OPEN) upstream.close();
+  };
+  socket.onclose = closeBoth;
+  upstream.onclose = closeBoth;
+  socket.onerror = closeBoth;
+  upstream.onerror = closeBoth;
+  return response;
+}
