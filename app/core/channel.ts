@@ -21,7 +21,7 @@ import {
   parseHeader,
   sealFrame,
 } from "./frame.ts";
-import { type EpochKeys, nextEpochKeys, type SessionKeys } from "./key_schedule.ts";
+import { type ConnectionKeys, type EpochKeys, nextEpochKeys } from "./key_schedule.ts";
 
 /** Frames per epoch before the sender rekeys (2^20, far inside SP 800-38D section 8.3). */
 export const REKEY_AFTER_FRAMES = 2 ** 20;
@@ -34,8 +34,8 @@ const WINDOW_MASK = (1n << WINDOW) - 1n;
 
 /** Options of {@link createChannel}. */
 export interface ChannelOptions {
-  /** The session's keys; each SessionKeys value makes exactly one channel. */
-  keys: SessionKeys;
+  /** One connection's keys (from `deriveConnectionKeys`); each value makes exactly one channel. */
+  keys: ConnectionKeys;
   /** Clock in milliseconds (default `Date.now`). */
   now?: () => number;
   /** Rekey after this many frames (1..2^20; default 2^20). */
@@ -70,7 +70,7 @@ export interface Channel {
   state(): ChannelState;
 }
 
-const used = new WeakSet<SessionKeys>();
+const used = new WeakSet<ConnectionKeys>();
 
 /**
  * Creates the channel for a session's keys. Prefer `handshake()`, which also confirms the keys.
@@ -89,7 +89,7 @@ const used = new WeakSet<SessionKeys>();
 export function createChannel(options: ChannelOptions): Channel {
   const { keys } = options;
   if (used.has(keys)) {
-    throw new TypeError("Cannot create channel: these session keys already made one");
+    throw new TypeError("Cannot create channel: these connection keys already made one");
   }
   const now = options.now ?? Date.now;
   const rekeyAfterFrames = options.rekeyAfterFrames ?? REKEY_AFTER_FRAMES;

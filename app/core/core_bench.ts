@@ -5,7 +5,7 @@
 import { createChannel } from "./channel.ts";
 import { computeCommitment } from "./commitment.ts";
 import { generateEcdhKeyPair } from "./ecdh.ts";
-import { deriveSessionKeys } from "./key_schedule.ts";
+import { deriveConnectionKeys, deriveSessionKeys, nextEpochKeys } from "./key_schedule.ts";
 import { computeSafetyNumber } from "./safety_number.ts";
 import { ALICE, BOB, sessionPair, TEST_ROOM_ID, testFingerprint } from "./test_fixtures.ts";
 
@@ -47,13 +47,22 @@ for (const [name, plaintext] of [["1 KiB", kib], ["64 KiB", max]] as const) {
 
 const pair = await generateEcdhKeyPair();
 const peer = await generateEcdhKeyPair();
-Deno.bench("key schedule (ECDH + HKDF, one side)", async () => {
+const nonce = new Uint8Array(32).fill(3);
+Deno.bench("key schedule: session (ECDH + HKDF), one side", async () => {
   await deriveSessionKeys({
     roomId: TEST_ROOM_ID,
     keyPair: pair,
     self: { address: ALICE, fingerprint: testFingerprint(1) },
     peer: { address: BOB, publicKey: peer.publicKey, fingerprint: testFingerprint(2) },
   });
+});
+
+Deno.bench("key schedule: connection (nonces → epoch 0 + confirmations), one side", async () => {
+  await deriveConnectionKeys(a.session, { self: nonce, peer: nonce });
+});
+
+Deno.bench("rekey: next epoch", async () => {
+  await nextEpochKeys(a.keys.send);
 });
 
 Deno.bench("generate X25519 key pair", async () => {

@@ -1,7 +1,7 @@
 /**
  * Frame-level fuzzing of the crypto core (issue 6 part 2), in the manner of libsignal's
- * interaction fuzzer: a seeded PRNG drives two parties through send, drop, duplicate, reorder,
- * tamper and rekey, and a model predicts every outcome exactly.
+ * interaction fuzzer: a seeded PRNG drives two parties through a handshake (sometimes attacked),
+ * then send, drop, duplicate, reorder, tamper and rekey, and a model predicts every outcome.
  *
  * Counts (env, defaults are the full counts; the whole file takes well under a minute):
  *   MESH3_FUZZ_SEED       PRNG seed                              default 0x6d657368
@@ -14,7 +14,9 @@
 import assert from "node:assert/strict";
 import { createChannel, MAX_EPOCH_SKIP } from "./channel.ts";
 import { SequenceCounter } from "./counter.ts";
-import { FrameError, type FrameErrorReason } from "./errors.ts";
+import { ConfirmationError, FrameError, type FrameErrorReason } from "./errors.ts";
+import { handshake } from "./handshake.ts";
+import { memoryTransportPair } from "./memory_transport.ts";
 import { frameIv, HEADER_LENGTH, MAX_SEQUENCE, parseHeader } from "./frame.ts";
 import { sessionPair } from "./test_fixtures.ts";
 
@@ -99,7 +101,7 @@ interface Sent {
 
 /** What the receiver must do, from the frames' own headers (the model of channel.ts). */
 class ReceiverModel {
-  last = -1n;
+  last = 0n; // the confirmation frame was accepted
   epoch = 0;
   skipped = 0n;
   expect(s: Sent): FrameErrorReason | "accept" {
@@ -129,9 +131,45 @@ Deno.test(
     for (let run = 0; run < RUNS; run++) {
       const [sa, sb] = await sessionPair();
       const options = { now: () => clock, rekeyAfterFrames: 1 + rng.int(12), rekeyAfterMs: 1000 };
+      // Each run starts with a real handshake (hello, then confirmation, each way); one run in
+      // 20 has one of those four messages mutated, and must then fail with ConfirmationError.
+      const attack = rng.int(20) === 0 ? { side: rng.int(2), index: rng.int(2) } : null;
+      const sentCount = [0, 0];
+      const [ta, tb] = memoryTransportPair({
+        intercept: (frame, from) => {
+          const i = sentCount[from]++;
+          return attack && attack.side === from && attack.index === i ? mutate(rng, frame) : frame;
+        },
+      });
+      const stop = (error: unknown) => {
+        ta.close(); // the other side stops waiting
+        throw error;
+      };
+      const settled = await Promise.allSettled([
+        handshake({ keys: sa.session, transport: ta, ...options }).catch(stop),
+        handshake({ keys: sb.session, transport: tb, ...options }).catch(stop),
+      ]);
+      if (attack) {
+        assert.ok(
+          settled.some((r) => r.status === "rejected"),
+          `run ${run}: an attack went unseen`,
+        );
+        for (const r of settled) {
+          if (r.status === "rejected") {
+            assert.ok(r.reason instanceof ConfirmationError, String(r.reason));
+          }
+        }
+        count("handshakes attacked and refused");
+        continue;
+      }
+      const channels = settled.map((r) => {
+        if (r.status === "rejected") throw r.reason;
+        return r.value;
+      });
+      count("handshakes");
       const sides = [
-        { channel: createChannel({ keys: sa.keys, ...options }), model: new ReceiverModel() },
-        { channel: createChannel({ keys: sb.keys, ...options }), model: new ReceiverModel() },
+        { channel: channels[0], model: new ReceiverModel() },
+        { channel: channels[1], model: new ReceiverModel() },
       ];
       const inFlight: Sent[][] = [[], []]; // inFlight[d]: frames sent by side d, not yet delivered
       const history: Sent[][] = [[], []]; // every frame sent by side d
@@ -173,7 +211,7 @@ Deno.test(
           const frame = await sender.seal(plaintext);
           const { epoch, sequence } = parseHeader(frame);
           const prev = history[from].at(-1);
-          assert.equal(sequence, prev ? prev.sequence + 1n : 0n);
+          assert.equal(sequence, prev ? prev.sequence + 1n : 1n);
           assert.ok(!prev || epoch === prev.epoch || epoch === prev.epoch + 1);
           const sent = { frame, plaintext, epoch, sequence };
           inFlight[from].push(sent);

@@ -1,28 +1,70 @@
 import assert from "node:assert/strict";
-import { ConfirmationError } from "./errors.ts";
-import { handshake } from "./handshake.ts";
-import { deriveSessionKeys } from "./key_schedule.ts";
-import { memoryTransportPair } from "./memory_transport.ts";
-import { generateEcdhKeyPair } from "./ecdh.ts";
 import { createChannel } from "./channel.ts";
+import { generateEcdhKeyPair } from "./ecdh.ts";
+import { ConfirmationError } from "./errors.ts";
+import { encodeHello, handshake, HELLO_LENGTH, parseHello } from "./handshake.ts";
+import { deriveConnectionKeys, deriveSessionKeys } from "./key_schedule.ts";
+import { memoryTransportPair } from "./memory_transport.ts";
 import { sessionPair, TEST_ROOM_ID } from "./test_fixtures.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("encodeHello and parseHello", async (t) => {
+  await t.step('behavior: "M3H1" then the 32-byte nonce', () => {
+    const nonce = new Uint8Array(32).fill(7);
+    const hello = encodeHello(nonce);
+    assert.equal(hello.length, HELLO_LENGTH);
+    assert.equal(text(hello.subarray(0, 4)), "M3H1");
+    assert.deepEqual(parseHello(hello), nonce);
+  });
+  await t.step("error: anything else is not a hello", () => {
+    const good = encodeHello(new Uint8Array(32));
+    const wrongMagic = good.slice();
+    wrongMagic[3] = 0x32;
+    for (
+      const bad of [new Uint8Array(0), good.subarray(0, 35), Uint8Array.of(...good, 0), wrongMagic]
+    ) {
+      assert.equal(parseHello(bad), null);
+    }
+  });
+});
 
 Deno.test("handshake", async (t) => {
   await t.step("behavior: both sides confirm and then exchange messages", async () => {
     const [a, b] = await sessionPair();
     const [ta, tb] = memoryTransportPair();
     const [ca, cb] = await Promise.all([
-      handshake({ keys: a.keys, transport: ta }),
-      handshake({ keys: b.keys, transport: tb }),
+      handshake({ keys: a.session, transport: ta }),
+      handshake({ keys: b.session, transport: tb }),
     ]);
     await ta.send(await ca.seal(bytes("hi bob")));
     assert.equal(text(await cb.open(await tb.receive())), "hi bob");
     await tb.send(await cb.seal(bytes("hi alice")));
     assert.equal(text(await ca.open(await ta.receive())), "hi alice");
   });
+  await t.step(
+    "behavior: reusing the same key pairs gives a new connection with new keys",
+    async () => {
+      const [a, b] = await sessionPair();
+      const confirmations: string[] = [];
+      for (let round = 0; round < 2; round++) {
+        const [ta, tb] = memoryTransportPair({
+          intercept: (frame, from) => {
+            if (from === 0 && frame.length !== HELLO_LENGTH) confirmations.push(frame.join());
+            return frame;
+          },
+        });
+        const [ca] = await Promise.all([
+          handshake({ keys: a.session, transport: ta }),
+          handshake({ keys: b.session, transport: tb }),
+        ]);
+        assert.equal(ca.state().nextSendSequence, 1n); // the counter restarted at 0 ...
+      }
+      assert.equal(confirmations.length, 2);
+      assert.notEqual(confirmations[0], confirmations[1]); // ... under a different key
+    },
+  );
   await t.step("error: a key swapped in the middle fails confirmation on both sides", async () => {
     const [a, b] = await sessionPair();
     const mallory = await generateEcdhKeyPair();
@@ -35,7 +77,7 @@ Deno.test("handshake", async (t) => {
     });
     const [ta, tb] = memoryTransportPair();
     const results = await Promise.allSettled([
-      handshake({ keys: a.keys, transport: ta }),
+      handshake({ keys: a.session, transport: ta }),
       handshake({ keys: bobKeys, transport: tb }),
     ]);
     for (const r of results) {
@@ -47,28 +89,47 @@ Deno.test("handshake", async (t) => {
       );
     }
   });
-  await t.step("error: a tampered confirmation frame fails", async () => {
-    const [a, b] = await sessionPair();
-    const [ta, tb] = memoryTransportPair({
-      intercept: (frame, from) => {
-        if (from === 0) frame[frame.length - 1] ^= 1;
-        return frame;
-      },
+  await t.step("error: an altered nonce or confirmation frame fails", async () => {
+    for (const target of ["hello", "confirmation"]) {
+      const [a, b] = await sessionPair();
+      const [ta, tb] = memoryTransportPair({
+        intercept: (frame, from) => {
+          const isHello = frame.length === HELLO_LENGTH;
+          if (from === 0 && isHello === (target === "hello")) frame[frame.length - 1] ^= 1;
+          return frame;
+        },
+      });
+      const [ra, rb] = await Promise.allSettled([
+        handshake({ keys: a.session, transport: ta }),
+        handshake({ keys: b.session, transport: tb }),
+      ]);
+      assert.equal(rb.status, "rejected", target);
+      assert.ok(rb.reason instanceof ConfirmationError);
+      if (target === "hello") assert.equal(ra.status, "rejected"); // keys differ both ways
+    }
+  });
+  await t.step("error: a malformed hello fails", async () => {
+    const [a] = await sessionPair();
+    const [ta, tb] = memoryTransportPair();
+    tb.send(new Uint8Array(40));
+    await assert.rejects(handshake({ keys: a.session, transport: ta }), {
+      name: "ConfirmationError",
+      message: "Cannot confirm keys: the peer's hello is malformed",
     });
-    const [ra, rb] = await Promise.allSettled([
-      handshake({ keys: a.keys, transport: ta }),
-      handshake({ keys: b.keys, transport: tb }),
-    ]);
-    assert.equal(ra.status, "fulfilled");
-    assert.equal(rb.status, "rejected");
-    assert.ok(rb.reason instanceof ConfirmationError);
   });
   await t.step("error: a first frame that is not the confirmation fails", async () => {
     const [a, b] = await sessionPair();
     const [ta, tb] = memoryTransportPair();
-    const rogue = createChannel({ keys: a.keys }); // skips confirmation, sends a message first
+    const pending = handshake({ keys: b.session, transport: tb });
+    // A peer that says hello, then sends a message instead of its confirmation.
+    const nonce = new Uint8Array(32).fill(1);
+    await ta.send(encodeHello(nonce));
+    const bobNonce = parseHello(await ta.receive())!;
+    const rogue = createChannel({
+      keys: await deriveConnectionKeys(a.session, { self: nonce, peer: bobNonce }),
+    });
     await ta.send(await rogue.seal(bytes("no confirmation")));
-    await assert.rejects(handshake({ keys: b.keys, transport: tb }), {
+    await assert.rejects(pending, {
       name: "ConfirmationError",
       message: "Cannot confirm keys: the peer's first frame is not its confirmation",
     });
@@ -76,22 +137,23 @@ Deno.test("handshake", async (t) => {
   await t.step(
     "error: a silent peer times out, an abort stops, a closed transport fails",
     async () => {
-      const [a, b, c] = [...await sessionPair(), (await sessionPair())[0]];
+      const [a, b] = await sessionPair();
+      const [c] = await sessionPair();
       const [ta] = memoryTransportPair();
-      await assert.rejects(handshake({ keys: a.keys, transport: ta, timeoutMs: 20 }), {
+      await assert.rejects(handshake({ keys: a.session, transport: ta, timeoutMs: 20 }), {
         name: "ConfirmationError",
-        message: "Cannot confirm keys: no confirmation from the peer in time",
+        message: "Cannot confirm keys: no answer from the peer in time",
       });
       const controller = new AbortController();
       const [tb] = memoryTransportPair();
-      const pending = handshake({ keys: b.keys, transport: tb, signal: controller.signal });
+      const pending = handshake({ keys: b.session, transport: tb, signal: controller.signal });
       controller.abort();
       await assert.rejects(pending, {
         name: "ConfirmationError",
         message: "Cannot confirm keys: the handshake was aborted",
       });
       const [tc, td] = memoryTransportPair();
-      const closing = handshake({ keys: c.keys, transport: tc });
+      const closing = handshake({ keys: c.session, transport: tc });
       td.close();
       await assert.rejects(closing, {
         name: "ConfirmationError",

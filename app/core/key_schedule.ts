@@ -1,20 +1,28 @@
 /**
  * The Mesh3 v1 key schedule (DESIGN.md step 7): ECDH shared secret → HKDF-SHA-256 (RFC 5869) →
- * per-direction chains of epochs, each epoch with its own AES-256-GCM key.
+ * per-direction session chains → per-connection chains of epochs, each epoch with its own
+ * AES-256-GCM key. All HKDF outputs are 32 bytes; every label is followed by one 0x00 byte.
  *
- * Root step (RFC 5869 section 2.2 Extract + 2.3 Expand, done by WebCrypto's HKDF in one call):
- *   out = HKDF-SHA-256(IKM = ECDH secret, salt = room id (32 bytes), info = label || 0x00 || transcript, L = 32)
- * gives `chain_0` per direction and the key-confirmation value per direction.
+ * Session (RFC 5869 section 2.2 Extract + 2.3 Expand, done by WebCrypto's HKDF in one call):
+ *   session_d = HKDF(IKM = ECDH secret, salt = room id, info = LABEL_CHAIN_d || 0x00 || transcript)
  *
- * Epoch step, per direction d (u32, frame.ts) and epoch n (u32), with an empty salt:
- *   frame key_n   = HKDF-SHA-256(chain_n, info = "mesh3/v1 frame key" || 0x00 || d || n)
- *   chain_{n+1}   = HKDF-SHA-256(chain_n, info = "mesh3/v1 next epoch" || 0x00 || d || n+1)
+ * Connection: the ECDH keys live as long as the on-chain commitment, and may serve several
+ * connections between the same two browsers; each connection therefore mixes in a fresh 32-byte
+ * nonce from each side (sent in the clear by `handshake`), so its keys are new even when both key
+ * pairs are reused and sequence numbers restart at 0. With N = nonce_low || nonce_high:
+ *   chain_0,d      = HKDF(session_d, salt = N, info = "mesh3/v1 connection" || 0x00 || u32 d)
+ *   confirmation_d = HKDF(session_d, salt = N, info = "mesh3/v1 confirm"    || 0x00 || u32 d)
+ *
+ * Epoch step, per direction d and epoch n (u32), with an empty salt:
+ *   frame_key_n,d  = HKDF(chain_n,d, info = "mesh3/v1 frame key"  || 0x00 || u32 d || u32 n)
+ *   chain_n+1,d    = HKDF(chain_n,d, info = "mesh3/v1 next epoch" || 0x00 || u32 d || u32 n+1)
  * After a step the old chain is dropped, so a later compromise does not open earlier epochs.
  *
- * Everything is a non-extractable CryptoKey except the 32-byte chain values, which pass through
- * `deriveBits` for one moment: WebCrypto cannot `deriveKey` an HKDF key from an HKDF key (HKDF has
- * no "key length", so `deriveKey(..., {name: "HKDF"})` is refused), so the bits are imported back
- * as a non-extractable HKDF key at once and the buffer is zeroed.
+ * Every secret is a non-extractable CryptoKey except for one moment per chain value: WebCrypto
+ * cannot `deriveKey` an HKDF key from an HKDF key (HKDF has no "key length", so `deriveKey(...,
+ * {name: "HKDF"})` is refused), so a chain value comes out of `deriveBits`, is imported back as a
+ * non-extractable HKDF key at once, and its buffer is zeroed. The confirmation values are bytes:
+ * they are sent (encrypted) anyway and reveal nothing about the keys.
  * @module
  */
 import type { Hex } from "viem";
@@ -23,24 +31,46 @@ import { deriveSharedSecret, type EcdhKeyPair } from "./ecdh.ts";
 import { type Direction, DIRECTION_HIGH_TO_LOW, DIRECTION_LOW_TO_HIGH } from "./frame.ts";
 import { buildTranscript } from "./transcript.ts";
 
-/** Root label: the chain of epochs sent by the low party to the high party. */
+/** Session label: the chain of frames sent by the low party to the high party. */
 export const LABEL_CHAIN_LOW_TO_HIGH = "mesh3/v1 chain low->high";
-/** Root label: the chain of epochs sent by the high party to the low party. */
+/** Session label: the chain of frames sent by the high party to the low party. */
 export const LABEL_CHAIN_HIGH_TO_LOW = "mesh3/v1 chain high->low";
-/** Root label: the confirmation value the low party sends. */
-export const LABEL_CONFIRM_LOW_TO_HIGH = "mesh3/v1 confirm low->high";
-/** Root label: the confirmation value the high party sends. */
-export const LABEL_CONFIRM_HIGH_TO_LOW = "mesh3/v1 confirm high->low";
+/** Connection label: a direction's epoch-0 chain value. */
+export const LABEL_CONNECTION = "mesh3/v1 connection";
+/** Connection label: a direction's key-confirmation value. */
+export const LABEL_CONFIRM = "mesh3/v1 confirm";
 /** Epoch label: the AES-256-GCM key of an epoch. */
 export const LABEL_FRAME_KEY = "mesh3/v1 frame key";
 /** Epoch label: the next epoch's chain value. */
 export const LABEL_NEXT_EPOCH = "mesh3/v1 next epoch";
 
+/** Length of each side's connection nonce. */
+export const NONCE_LENGTH = 32;
 /** Largest epoch number (the header carries it as u32). */
 export const MAX_EPOCH = 0xffff_ffff;
 
 const subtle = globalThis.crypto.subtle;
 const EMPTY = new Uint8Array(0);
+
+/** A direction's session chain value (non-extractable HKDF key). */
+export interface SessionChain {
+  direction: Direction;
+  chain: CryptoKey;
+}
+
+/** What one handshake's ECDH and transcript give; `handshake` turns it into connection keys. */
+export interface SessionKeys {
+  /** The room id bytes (HKDF salt, and bound into every frame's associated data). */
+  roomId: Uint8Array;
+  /** The canonical transcript (HKDF info) both sides derived from. */
+  transcript: Uint8Array;
+  /** Whether we are the low party (we send low→high). */
+  selfIsLow: boolean;
+  /** The chain of the direction we send in. */
+  send: SessionChain;
+  /** The chain of the direction we receive in. */
+  receive: SessionChain;
+}
 
 /** The keys of one direction in one epoch. */
 export interface EpochKeys {
@@ -50,13 +80,13 @@ export interface EpochKeys {
   epoch: number;
   /** Non-extractable AES-256-GCM key (usage "encrypt" on the sending side, "decrypt" receiving). */
   key: CryptoKey;
-  /** Non-extractable HKDF key holding chain_n, from which the next epoch is derived. */
+  /** Non-extractable HKDF key holding this epoch's chain value. */
   chain: CryptoKey;
 }
 
-/** Everything a channel needs, from one handshake. Use it for exactly one channel. */
-export interface SessionKeys {
-  /** The room id bytes (bound into every frame's associated data). */
+/** Everything a channel needs for one connection. Use it for exactly one channel. */
+export interface ConnectionKeys {
+  /** The room id bytes. */
   roomId: Uint8Array;
   /** Epoch 0 of the direction we send in. */
   send: EpochKeys;
@@ -66,8 +96,6 @@ export interface SessionKeys {
   sendConfirmation: Uint8Array;
   /** 32 bytes we expect as the peer's key-confirmation message. */
   receiveConfirmation: Uint8Array;
-  /** The canonical transcript (HKDF info) both sides derived from. */
-  transcript: Uint8Array;
 }
 
 /** Inputs of {@link deriveSessionKeys}. */
@@ -117,13 +145,18 @@ async function chainKey(
 }
 
 /**
- * Derives the AES-256-GCM key of epoch `epoch` from that epoch's chain key.
+ * Derives the AES-256-GCM key of an epoch from that epoch's chain key.
  *
  * @param chain The epoch's chain key (HKDF).
  * @param direction The direction constant.
  * @param epoch The epoch number.
  * @param usage "encrypt" for the sender, "decrypt" for the receiver.
  * @returns The epoch's keys.
+ *
+ * @example
+ * ```ts
+ * const keys = await deriveEpochKeys(chain, DIRECTION_LOW_TO_HIGH, 0, "encrypt");
+ * ```
  */
 export async function deriveEpochKeys(
   chain: CryptoKey,
@@ -143,7 +176,7 @@ export async function deriveEpochKeys(
 
 /**
  * Rekey: derives epoch n+1 from epoch n of the same direction. Both sides call it, the sender
- * when its channel decides to rekey, the receiver when a frame names the next epoch.
+ * when its channel decides to rekey, the receiver when a frame names a later epoch.
  *
  * @param current The current epoch's keys.
  * @returns The next epoch's keys (same usage as `current.key`).
@@ -164,12 +197,13 @@ export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
 }
 
 /**
- * Runs the handshake's key schedule: ECDH, then HKDF over the canonical transcript.
+ * Runs the session part of the key schedule: ECDH, then HKDF over the canonical transcript.
  *
  * @param params Room id, our key pair and identity, the verified peer.
- * @returns Epoch-0 keys per direction, confirmation values and the transcript.
+ * @returns The session chains per direction and the transcript; pass them to `handshake`.
  * @throws {KeyAgreementError} If the peer's public key is unusable.
- * @throws {TypeError} If an input is malformed.
+ * @throws {TypeError} If an input is malformed, or the keys are on different curves.
+ * @throws {RangeError} If both parties have the same address.
  *
  * @example
  * ```ts
@@ -186,27 +220,59 @@ export async function deriveSessionKeys(params: DeriveSessionKeysParameters): Pr
   );
   const ikm = await deriveSharedSecret(keyPair, peer.publicKey);
   const t = transcript.bytes;
-  const [chainL2H, chainH2L, confirmL2H, confirmH2L] = await Promise.all([
+  const [lowToHigh, highToLow] = await Promise.all([
     chainKey(ikm, roomId, info(LABEL_CHAIN_LOW_TO_HIGH, t)),
     chainKey(ikm, roomId, info(LABEL_CHAIN_HIGH_TO_LOW, t)),
-    bits(ikm, roomId, info(LABEL_CONFIRM_LOW_TO_HIGH, t)),
-    bits(ikm, roomId, info(LABEL_CONFIRM_HIGH_TO_LOW, t)),
   ]);
+  const l2h: SessionChain = { direction: DIRECTION_LOW_TO_HIGH, chain: lowToHigh };
+  const h2l: SessionChain = { direction: DIRECTION_HIGH_TO_LOW, chain: highToLow };
   const low = transcript.selfIsLow;
+  return { roomId, transcript: t, selfIsLow: low, send: low ? l2h : h2l, receive: low ? h2l : l2h };
+}
+
+/**
+ * Runs the connection part: mixes both sides' nonces into fresh epoch-0 keys and confirmation
+ * values. `handshake` calls it; tests and vectors call it with fixed nonces.
+ *
+ * @param session The session keys.
+ * @param nonces Our nonce and the peer's, 32 bytes each.
+ * @returns Keys for exactly one channel.
+ * @throws {TypeError} If a nonce is not 32 bytes.
+ *
+ * @example
+ * ```ts
+ * const connection = await deriveConnectionKeys(keys, { self: myNonce, peer: theirNonce });
+ * ```
+ */
+export async function deriveConnectionKeys(
+  session: SessionKeys,
+  nonces: { self: Uint8Array; peer: Uint8Array },
+): Promise<ConnectionKeys> {
+  for (const n of [nonces.self, nonces.peer]) {
+    if (!(n instanceof Uint8Array) || n.length !== NONCE_LENGTH) {
+      throw new TypeError(`Cannot derive connection keys: a nonce must be ${NONCE_LENGTH} bytes`);
+    }
+  }
+  const salt = session.selfIsLow
+    ? concatBytes(nonces.self, nonces.peer)
+    : concatBytes(nonces.peer, nonces.self);
+  const side = async (s: SessionChain, usage: "encrypt" | "decrypt") => {
+    const d = u32(s.direction);
+    const [chain, confirmation] = await Promise.all([
+      chainKey(s.chain, salt, info(LABEL_CONNECTION, d)),
+      bits(s.chain, salt, info(LABEL_CONFIRM, d)),
+    ]);
+    return { keys: await deriveEpochKeys(chain, s.direction, 0, usage), confirmation };
+  };
   const [send, receive] = await Promise.all([
-    low
-      ? deriveEpochKeys(chainL2H, DIRECTION_LOW_TO_HIGH, 0, "encrypt")
-      : deriveEpochKeys(chainH2L, DIRECTION_HIGH_TO_LOW, 0, "encrypt"),
-    low
-      ? deriveEpochKeys(chainH2L, DIRECTION_HIGH_TO_LOW, 0, "decrypt")
-      : deriveEpochKeys(chainL2H, DIRECTION_LOW_TO_HIGH, 0, "decrypt"),
+    side(session.send, "encrypt"),
+    side(session.receive, "decrypt"),
   ]);
   return {
-    roomId,
-    send,
-    receive,
-    sendConfirmation: low ? confirmL2H : confirmH2L,
-    receiveConfirmation: low ? confirmH2L : confirmL2H,
-    transcript: t,
+    roomId: session.roomId,
+    send: send.keys,
+    receive: receive.keys,
+    sendConfirmation: send.confirmation,
+    receiveConfirmation: receive.confirmation,
   };
 }

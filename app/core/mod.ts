@@ -43,10 +43,13 @@ export {
 } from "./ecdh.ts";
 export { buildTranscript, type Party, PROTOCOL_TAG, type Transcript } from "./transcript.ts";
 export {
+  type ConnectionKeys,
+  deriveConnectionKeys,
   deriveSessionKeys,
   type DeriveSessionKeysParameters,
   type EpochKeys,
   nextEpochKeys,
+  NONCE_LENGTH,
   type SessionKeys,
 } from "./key_schedule.ts";
 export {
@@ -67,9 +70,12 @@ export {
 } from "./channel.ts";
 export {
   CONFIRMATION_TIMEOUT_MS,
+  encodeHello,
   type FrameTransport,
   handshake,
   type HandshakeOptions,
+  HELLO_LENGTH,
+  parseHello,
 } from "./handshake.ts";
 export { type MemoryTransport, memoryTransportPair } from "./memory_transport.ts";
 export {

@@ -5,7 +5,12 @@
  */
 import type { Hex } from "viem";
 import { type EcdhCurve, type EcdhKeyPair, generateEcdhKeyPair } from "./ecdh.ts";
-import { deriveSessionKeys, type SessionKeys } from "./key_schedule.ts";
+import {
+  type ConnectionKeys,
+  deriveConnectionKeys,
+  deriveSessionKeys,
+  type SessionKeys,
+} from "./key_schedule.ts";
 import type { Party } from "./transcript.ts";
 
 /** A fixed room id for tests. */
@@ -18,7 +23,10 @@ export const BOB: Hex = "0x2222222222222222222222222222222222222222";
 export interface TestSide {
   keyPair: EcdhKeyPair;
   party: Party;
-  keys: SessionKeys;
+  /** Session keys (for `handshake`). */
+  session: SessionKeys;
+  /** Connection keys from fresh random nonces (for `createChannel`). */
+  keys: ConnectionKeys;
 }
 
 /** Fingerprint filled with one byte value. */
@@ -27,7 +35,8 @@ export function testFingerprint(fill: number): Uint8Array {
 }
 
 /**
- * Makes Alice and Bob with fresh key pairs and derives both sides' session keys.
+ * Makes Alice and Bob with fresh key pairs, derives both sides' session keys, and connection
+ * keys from one pair of random nonces.
  *
  * @param curve Force a curve (default: X25519 when supported).
  */
@@ -38,9 +47,18 @@ export async function sessionPair(curve?: EcdhCurve): Promise<[TestSide, TestSid
   ]);
   const pa: Party = { address: ALICE, publicKey: ka.publicKey, fingerprint: testFingerprint(0xa1) };
   const pb: Party = { address: BOB, publicKey: kb.publicKey, fingerprint: testFingerprint(0xb2) };
-  const [keysA, keysB] = await Promise.all([
+  const [sa, sb] = await Promise.all([
     deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: ka, self: pa, peer: pb }),
     deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: kb, self: pb, peer: pa }),
   ]);
-  return [{ keyPair: ka, party: pa, keys: keysA }, { keyPair: kb, party: pb, keys: keysB }];
+  const na = crypto.getRandomValues(new Uint8Array(32));
+  const nb = crypto.getRandomValues(new Uint8Array(32));
+  const [keysA, keysB] = await Promise.all([
+    deriveConnectionKeys(sa, { self: na, peer: nb }),
+    deriveConnectionKeys(sb, { self: nb, peer: na }),
+  ]);
+  return [
+    { keyPair: ka, party: pa, session: sa, keys: keysA },
+    { keyPair: kb, party: pb, session: sb, keys: keysB },
+  ];
 }

@@ -77,6 +77,8 @@ Deno.test("vectors: key_schedule.json", async (t) => {
         c.output.transcript,
       );
       assert.equal(c.output.aliceDirection, ref.aIsLow ? 1 : 2);
+      assert.equal(c.output.aliceHello, "4d334831" + c.input.alice.nonce); // "M3H1" || nonce
+      assert.equal(c.output.bobHello, "4d334831" + c.input.bob.nonce);
       const room = fromHex(c.input.roomId);
       for (
         const [who, frames, dir] of [

@@ -17,8 +17,8 @@ async function handshakeRun(): Promise<Record<string, unknown>> {
   const [a, b] = await sessionPair();
   const [ta, tb] = memoryTransportPair();
   const [ca, cb] = await Promise.all([
-    handshake({ keys: a.keys, transport: ta }),
-    handshake({ keys: b.keys, transport: tb }),
+    handshake({ keys: a.session, transport: ta }),
+    handshake({ keys: b.session, transport: tb }),
   ]);
   const frame = await ca.seal(new TextEncoder().encode("hello from chromium"));
   const text = new TextDecoder().decode(await cb.open(frame));

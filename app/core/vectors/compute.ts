@@ -10,7 +10,8 @@ import { computeCommitment, storedCommitment } from "../commitment.ts";
 import { createChannel } from "../channel.ts";
 import type { EcdhCurve, EcdhKeyPair } from "../ecdh.ts";
 import { type Direction, frameAad, frameIv, sealFrame } from "../frame.ts";
-import { deriveSessionKeys } from "../key_schedule.ts";
+import { deriveConnectionKeys, deriveSessionKeys } from "../key_schedule.ts";
+import { encodeHello } from "../handshake.ts";
 import { computeSafetyNumber } from "../safety_number.ts";
 import { fromHex, toHex } from "./reference.ts";
 
@@ -88,6 +89,8 @@ export interface KeyScheduleParty {
   address: Hex;
   privateKeyPkcs8: string;
   fingerprint: string;
+  /** This party's connection nonce (32 bytes; random in real handshakes). */
+  nonce: string;
 }
 
 /** Inputs of a key-schedule vector. */
@@ -100,8 +103,9 @@ export interface KeyScheduleCase {
 }
 
 /**
- * Runs the whole handshake for both parties: session keys, then each party's frames — its
- * confirmation (sequence 0), the messages in order, then after `rekey()` the same messages again.
+ * Runs the whole handshake for both parties with the given nonces: session keys, hellos,
+ * connection keys, then each party's frames — its confirmation (sequence 0), the messages in
+ * order, then after `rekey()` the same messages again.
  */
 export async function keyScheduleOutputs(c: KeyScheduleCase) {
   const [ka, kb] = await Promise.all([
@@ -118,8 +122,21 @@ export async function keyScheduleOutputs(c: KeyScheduleCase) {
     publicKey: kb.publicKey,
     fingerprint: fromHex(c.bob.fingerprint),
   };
-  const keysA = await deriveSessionKeys({ roomId: c.roomId, keyPair: ka, self: alice, peer: bob });
-  const keysB = await deriveSessionKeys({ roomId: c.roomId, keyPair: kb, self: bob, peer: alice });
+  const sessionA = await deriveSessionKeys({
+    roomId: c.roomId,
+    keyPair: ka,
+    self: alice,
+    peer: bob,
+  });
+  const sessionB = await deriveSessionKeys({
+    roomId: c.roomId,
+    keyPair: kb,
+    self: bob,
+    peer: alice,
+  });
+  const [na, nb] = [fromHex(c.alice.nonce), fromHex(c.bob.nonce)];
+  const keysA = await deriveConnectionKeys(sessionA, { self: na, peer: nb });
+  const keysB = await deriveConnectionKeys(sessionB, { self: nb, peer: na });
   const frames = async (keys: typeof keysA) => {
     const channel = createChannel({ keys });
     const out = [toHex(await channel.seal(keys.sendConfirmation))];
@@ -131,7 +148,9 @@ export async function keyScheduleOutputs(c: KeyScheduleCase) {
   return {
     alicePublicKey: toHex(ka.publicKey),
     bobPublicKey: toHex(kb.publicKey),
-    transcript: toHex(keysA.transcript),
+    transcript: toHex(sessionA.transcript),
+    aliceHello: toHex(encodeHello(na)),
+    bobHello: toHex(encodeHello(nb)),
     aliceDirection: keysA.send.direction,
     aliceConfirmation: toHex(keysA.sendConfirmation),
     bobConfirmation: toHex(keysB.sendConfirmation),

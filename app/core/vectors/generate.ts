@@ -49,9 +49,11 @@ export async function intermediates(
       fingerprint: fromHex(input.bob.fingerprint),
     },
   );
+  const [na, nb] = [fromHex(input.alice.nonce), fromHex(input.bob.nonce)];
+  const nonces = t.aIsLow ? new Uint8Array([...na, ...nb]) : new Uint8Array([...nb, ...na]);
   return {
     sharedSecret: toHex(shared),
-    ...(await keySchedule(shared, fromHex(input.roomId), t.bytes)),
+    ...(await keySchedule(shared, fromHex(input.roomId), t.bytes, nonces)),
   };
 }
 
@@ -79,7 +81,7 @@ if (import.meta.main) {
   );
   await write(
     "key_schedule",
-    "Both parties' session keys from fixed private keys (PKCS #8). Frames per party: confirmation (sequence 0), each message, then after a rekey (epoch 1) each message again. `intermediate` holds the raw secrets a second implementation can compare step by step.",
+    'Both parties\' keys from fixed private keys (PKCS #8) and fixed connection nonces. Per party: its hello ("M3H1" || nonce), then its frames: confirmation (sequence 0), each message, then after a rekey (epoch 1) each message again. `intermediate` holds the raw secrets a second implementation can compare step by step.',
     await Promise.all(keyScheduleCases.map(async (c) => ({
       ...c,
       output: await keyScheduleOutputs(c.input),

@@ -9,6 +9,8 @@ const ACCOUNT_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const ROOM = "0xdf0d91741366a3f6a6cde616aac6197b401c0053e124d8fcae7fec767b22c77a";
 const FP_A = "be9df91c14e58e2be3f244c335e8339589e77327626fe385b4a37bc2c32d7582";
+const NONCE_A = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const NONCE_B = "f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff";
 const FP_B = "a1adfcc65cb40ad571767b62f66b1997da631cea093ab0293aea9fa9f4ecc0a8";
 
 /** RFC 7748 section 6.1 private keys, wrapped in PKCS #8 (RFC 8410). */
@@ -98,11 +100,13 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         address: ACCOUNT_0,
         privateKeyPkcs8: X25519_PKCS8 + RFC7748_ALICE_PRIVATE,
         fingerprint: FP_A,
+        nonce: NONCE_A,
       },
       bob: {
         address: ACCOUNT_1,
         privateKeyPkcs8: X25519_PKCS8 + RFC7748_BOB_PRIVATE,
         fingerprint: FP_B,
+        nonce: NONCE_B,
       },
       messages: [
         '{"type":"text","id":"m1","text":"hello","sentAt":1764000000000}',
@@ -115,8 +119,8 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
     input: {
       curve: "P-256",
       roomId: ROOM,
-      alice: { address: ACCOUNT_1, privateKeyPkcs8: P256_A, fingerprint: FP_A },
-      bob: { address: ACCOUNT_0, privateKeyPkcs8: P256_B, fingerprint: FP_B },
+      alice: { address: ACCOUNT_1, privateKeyPkcs8: P256_A, fingerprint: FP_A, nonce: NONCE_B },
+      bob: { address: ACCOUNT_0, privateKeyPkcs8: P256_B, fingerprint: FP_B, nonce: NONCE_A },
       messages: ['{"type":"receipt","id":"m1"}'],
     },
   },

@@ -79,29 +79,28 @@ export function transcript(a: RefParty, b: RefParty): { bytes: Uint8Array; aIsLo
 const label = (text: string, context: Uint8Array) =>
   cat(enc.encode(text), Uint8Array.of(0), context);
 
-/** The key schedule of CRYPTO.md for both directions and epochs 0 and 1, all as raw bytes. */
-export async function keySchedule(sharedSecret: Uint8Array, roomId: Uint8Array, t: Uint8Array) {
+/**
+ * The key schedule of CRYPTO.md for both directions and epochs 0 and 1, all as raw bytes.
+ * `nonces` is nonce_low || nonce_high.
+ */
+export async function keySchedule(
+  sharedSecret: Uint8Array,
+  roomId: Uint8Array,
+  t: Uint8Array,
+  nonces: Uint8Array,
+) {
   const out: Record<string, string> = {};
+  const empty = new Uint8Array(0);
   const dirs = [["lowToHigh", 1, "low->high"], ["highToLow", 2, "high->low"]] as const;
   for (const [name, d, arrow] of dirs) {
-    const chain0 = await hkdf(sharedSecret, roomId, label(`mesh3/v1 chain ${arrow}`, t));
-    const confirm = await hkdf(sharedSecret, roomId, label(`mesh3/v1 confirm ${arrow}`, t));
-    const key0 = await hkdf(
-      chain0,
-      new Uint8Array(0),
-      label("mesh3/v1 frame key", cat(be(d, 4), be(0, 4))),
-    );
-    const chain1 = await hkdf(
-      chain0,
-      new Uint8Array(0),
-      label("mesh3/v1 next epoch", cat(be(d, 4), be(1, 4))),
-    );
-    const key1 = await hkdf(
-      chain1,
-      new Uint8Array(0),
-      label("mesh3/v1 frame key", cat(be(d, 4), be(1, 4))),
-    );
+    const session = await hkdf(sharedSecret, roomId, label(`mesh3/v1 chain ${arrow}`, t));
+    const chain0 = await hkdf(session, nonces, label("mesh3/v1 connection", be(d, 4)));
+    const confirm = await hkdf(session, nonces, label("mesh3/v1 confirm", be(d, 4)));
+    const key0 = await hkdf(chain0, empty, label("mesh3/v1 frame key", cat(be(d, 4), be(0, 4))));
+    const chain1 = await hkdf(chain0, empty, label("mesh3/v1 next epoch", cat(be(d, 4), be(1, 4))));
+    const key1 = await hkdf(chain1, empty, label("mesh3/v1 frame key", cat(be(d, 4), be(1, 4))));
     Object.assign(out, {
+      [`${name}Session`]: toHex(session),
       [`${name}Chain0`]: toHex(chain0),
       [`${name}Confirmation`]: toHex(confirm),
       [`${name}FrameKey0`]: toHex(key0),
