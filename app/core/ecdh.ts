@@ -73,7 +73,14 @@ export async function generateEcdhKeyPair(
 /**
  * Which curve a raw public key belongs to, by its length.
  *
+ * @param raw A raw public key.
+ * @returns "X25519" for 32 bytes, "P-256" for 65.
  * @throws {KeyAgreementError} If the length is neither 32 nor 65.
+ *
+ * @example
+ * ```ts
+ * curveOfPublicKey(new Uint8Array(32)); // "X25519"
+ * ```
  */
 export function curveOfPublicKey(raw: Uint8Array): EcdhCurve {
   if (raw.length === 32) return "X25519";
@@ -114,6 +121,11 @@ function isP256Point(raw: Uint8Array): boolean {
  * @param curve The curve of our own key pair; the peer must use the same.
  * @returns A public CryptoKey for `deriveSharedSecret`.
  * @throws {KeyAgreementError} On a wrong length, another curve, or a point not on P-256.
+ *
+ * @example
+ * ```ts
+ * const peerKey = await importPeerPublicKey(raw, pair.curve);
+ * ```
  */
 export async function importPeerPublicKey(raw: Uint8Array, curve: EcdhCurve): Promise<CryptoKey> {
   const peerCurve = curveOfPublicKey(raw);

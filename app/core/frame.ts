@@ -90,6 +90,14 @@ function writeHeader(out: Uint8Array, epoch: number, sequence: bigint): void {
  * The associated data of a frame: header || direction || room id.
  *
  * @param header The frame's 13 header bytes.
+ * @param direction The sender's direction.
+ * @param roomId The room id, 32 bytes.
+ * @returns 49 bytes.
+ *
+ * @example
+ * ```ts
+ * frameAad(frame, DIRECTION_LOW_TO_HIGH, roomId); // header || 00000001 || room id
+ * ```
  */
 export function frameAad(
   header: Uint8Array,
@@ -106,7 +114,14 @@ export function frameAad(
 /**
  * Reads and checks a frame's header (length and version; not authenticity).
  *
+ * @param frame A received frame.
+ * @returns Its version, epoch and sequence number.
  * @throws {FrameError} "truncated", "oversized" or "version".
+ *
+ * @example
+ * ```ts
+ * const { epoch, sequence } = parseHeader(frame);
+ * ```
  */
 export function parseHeader(frame: Uint8Array): FrameHeader {
   if (!(frame instanceof Uint8Array) || frame.length < HEADER_LENGTH + TAG_LENGTH) {
@@ -132,6 +147,11 @@ export function parseHeader(frame: Uint8Array): FrameHeader {
  * @param plaintext At most {@link MAX_PLAINTEXT_LENGTH} bytes.
  * @returns header || ciphertext || tag.
  * @throws {FrameError} "oversized" if the plaintext is too long.
+ *
+ * @example
+ * ```ts
+ * const frame = await sealFrame({ key, roomId, direction: DIRECTION_LOW_TO_HIGH }, 0, 0n, bytes);
+ * ```
  */
 export async function sealFrame(
   context: FrameContext,
@@ -171,6 +191,11 @@ export async function sealFrame(
  * @param header Its parsed header (from {@link parseHeader}).
  * @returns The plaintext.
  * @throws {FrameError} "tampered" if authentication fails.
+ *
+ * @example
+ * ```ts
+ * const plaintext = await openFrame(context, frame, parseHeader(frame));
+ * ```
  */
 export async function openFrame(
   context: FrameContext,

@@ -51,6 +51,11 @@ export interface HandshakeOptions extends Omit<ChannelOptions, "keys"> {
  *
  * @param nonce 32 bytes.
  * @returns "M3H1" || nonce.
+ *
+ * @example
+ * ```ts
+ * await transport.send(encodeHello(crypto.getRandomValues(new Uint8Array(32))));
+ * ```
  */
 export function encodeHello(nonce: Uint8Array): Uint8Array {
   return concatBytes(MAGIC, nonce);
@@ -60,6 +65,12 @@ export function encodeHello(nonce: Uint8Array): Uint8Array {
  * Reads the peer's nonce from its hello, or returns null if it is not a hello.
  *
  * @param bytes The first message from the peer.
+ * @returns The 32-byte nonce, or null.
+ *
+ * @example
+ * ```ts
+ * const peerNonce = parseHello(await transport.receive());
+ * ```
  */
 export function parseHello(bytes: Uint8Array): Uint8Array | null {
   if (!(bytes instanceof Uint8Array) || bytes.length !== HELLO_LENGTH) return null;

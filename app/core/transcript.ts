@@ -46,7 +46,14 @@ export interface Transcript {
 /**
  * Checks a party record and returns it as bytes.
  *
+ * @param party A party record.
+ * @returns The same record with the address as 20 bytes.
  * @throws {TypeError} On a malformed address, public key or fingerprint.
+ *
+ * @example
+ * ```ts
+ * partyBytes({ address, publicKey, fingerprint }).address.length; // 20
+ * ```
  */
 export function partyBytes(party: Party): PartyBytes {
   const address = fixedHex(party.address, 20, "party address");
