@@ -206,5 +206,28 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
       }
     },
   );
+
+  await t.step("behavior: a socket that answers no ping is dropped", async () => {
+    const pinging = await startServer(chain, { MESH3_PING_INTERVAL_SECONDS: "1" });
+    let silent: Deno.TcpConn | undefined;
+    let watcher: Client | undefined;
+    try {
+      const roomId = await createRoom(chain, 7);
+      watcher = await Client.connect(pinging.wsUrl, (await signIn(pinging.base, chain, 7)).cookie);
+      await join(watcher, roomId);
+      // The raw client never reads, so it never answers Deno's pings.
+      silent = await stalledClient(pinging, (await signIn(pinging.base, chain, 8)).cookie, roomId);
+      await watcher.next("presence", (p) => p.state === "joined");
+      const left = await watcher.next("presence", (p) => p.state === "left", 10_000);
+      assert.equal(left.state, "left");
+      // The watcher answers pings (browsers and Deno do it by themselves) and stays.
+      watcher.send({ v: 1, type: "ping", ref: "alive" });
+      assert.equal((await watcher.next("pong")).ref, "alive");
+    } finally {
+      silent?.close();
+      await watcher?.close();
+      await pinging.stop();
+    }
+  });
   await chain.stop();
 });
