@@ -58,7 +58,7 @@ interface RpcError {
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: RpcError };
 
-const BINDING = "__mesh3TestWalletRequest";
+const BINDING_PREFIX = "__mesh3TestWallet_";
 
 /**
  * Installs the wallet into every page of the context (and future navigations).
@@ -78,6 +78,7 @@ export async function installTestWallet(
   options: TestWalletOptions,
 ): Promise<TestWallet> {
   const account = privateKeyToAccount(options.privateKey);
+  const rdns = options.rdns ?? "org.mesh3.testwallet";
   const chain = defineChain({
     id: options.chainId,
     name: "Test chain",
@@ -95,8 +96,9 @@ export async function installTestWallet(
     for (const p of pages) {
       if (p.isClosed()) continue;
       await p.evaluate(
-        ([e, v]) => (globalThis as unknown as TestWalletGlobal).__mesh3TestWallet?.emit(e, v),
-        [event, value] as const,
+        ([e, v, id]) =>
+          (globalThis as unknown as TestWalletGlobal).__mesh3TestWallets?.[id]?.emit(e, v),
+        [event, value, rdns] as const,
       ).catch(() => {});
     }
   };
@@ -159,12 +161,14 @@ export async function installTestWallet(
     }
   };
 
-  await target.exposeBinding(BINDING, binding);
+  // One binding per wallet, so a page can hold several test wallets (EIP-6963 discovery).
+  const bindingName = BINDING_PREFIX + rdns.replace(/[^A-Za-z0-9]/g, "_");
+  await target.exposeBinding(bindingName, binding);
   await target.addInitScript({
-    content: pageScript({
+    content: pageScript(bindingName, {
       uuid: crypto.randomUUID(),
       name: options.name ?? "Test Wallet",
-      rdns: options.rdns ?? "org.mesh3.testwallet",
+      rdns,
       windowEthereum: options.windowEthereum ?? true,
     }),
   });
@@ -183,7 +187,7 @@ export async function installTestWallet(
 }
 
 interface TestWalletGlobal {
-  __mesh3TestWallet?: { emit(event: string, value: unknown): void };
+  __mesh3TestWallets?: Record<string, { emit(event: string, value: unknown): void }>;
 }
 
 interface RpcTransaction {
@@ -233,7 +237,10 @@ async function forward(rpcUrl: string, method: string, params: unknown[]): Promi
 }
 
 /** The script that runs in the page before any of its own scripts. */
-function pageScript(info: { uuid: string; name: string; rdns: string; windowEthereum: boolean }) {
+function pageScript(
+  binding: string,
+  info: { uuid: string; name: string; rdns: string; windowEthereum: boolean },
+) {
   const icon = "data:image/svg+xml," +
     encodeURIComponent(
       '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#10b981"/></svg>',
@@ -245,7 +252,7 @@ function pageScript(info: { uuid: string; name: string; rdns: string; windowEthe
     isMesh3TestWallet: true,
     async request(args) {
       if (!args || typeof args.method !== "string") throw new TypeError("request needs a method");
-      const reply = await globalThis.${BINDING}(args.method, args.params ?? []);
+      const reply = await globalThis.${binding}(args.method, args.params ?? []);
       if (reply.ok) return reply.result;
       const err = new Error(reply.error.message);
       err.code = reply.error.code;
@@ -261,7 +268,7 @@ function pageScript(info: { uuid: string; name: string; rdns: string; windowEthe
       return provider;
     },
   };
-  globalThis.__mesh3TestWallet = {
+  (globalThis.__mesh3TestWallets ??= {})[info.rdns] = {
     emit(event, value) {
       for (const fn of listeners.get(event) ?? []) { try { fn(value); } catch (_) { /* listener bug */ } }
     },
