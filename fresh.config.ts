@@ -81,7 +81,7 @@ export interface Config {
   publicOrigin: string;
   /** The SIWE `domain` (host[:port] of {@linkcode Config.publicOrigin}). */
   siweDomain: string;
-  /** Origins allowed to open `/ws` and POST to `/api/*`. */
+  /** Origins allowed to open `/ws`, POST to `/api/*` and name in SIWE messages (public first). */
   allowedOrigins: string[];
   rpcUrl: string;
   chainId: number;
@@ -165,8 +165,12 @@ export function loadConfig(
     "MESH3_PUBLIC_ORIGIN",
     get("MESH3_PUBLIC_ORIGIN") ?? `http://localhost:${port}`,
   );
+  const localDefault = get("MESH3_PUBLIC_ORIGIN") === undefined &&
+    ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host);
   const allowedOrigins = [
     publicOrigin,
+    // Locally, http://127.0.0.1:<port> works as well as http://localhost:<port>.
+    ...(localDefault ? [`http://127.0.0.1:${port}`] : []),
     ...list("MESH3_ALLOWED_ORIGINS").map((o) => origin("MESH3_ALLOWED_ORIGINS", o)),
   ];
 

@@ -10,7 +10,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.equal(c.port, 8000);
   assert.equal(c.publicOrigin, "http://localhost:8000");
   assert.equal(c.siweDomain, "localhost:8000");
-  assert.deepEqual(c.allowedOrigins, ["http://localhost:8000"]);
+  assert.deepEqual(c.allowedOrigins, ["http://localhost:8000", "http://127.0.0.1:8000"]);
   assert.equal(c.rpcUrl, "http://127.0.0.1:8545");
   assert.equal(c.chainId, 31337);
   assert.equal(c.registry, REGISTRY);

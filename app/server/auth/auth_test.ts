@@ -33,7 +33,7 @@ function highS(sig: Hex): Hex {
 
 Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
   const chain = await startTestChain();
-  const srv = await startServer(chain);
+  const srv = await startServer(chain, { MESH3_ALLOWED_ORIGINS: "http://alt.mesh3.test" });
   const { base } = srv;
   const alice = privateKeyToAccount(chain.accounts[1]);
   const mallory = privateKeyToAccount(chain.accounts[2]);
@@ -94,6 +94,16 @@ Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
         await iceAfter.body?.cancel();
       },
     );
+
+    await t.step("behavior: another configured origin may be named, with its own URI", async () => {
+      const alt = { domain: "alt.mesh3.test", uri: "http://alt.mesh3.test/room/x" };
+      const r = await verify(base, await signedMessage(base, alice, chain.chainId, alt));
+      assert.equal(r.status, 200);
+      await refuse(
+        await signedMessage(base, alice, chain.chainId, { ...alt, uri: ORIGIN }),
+        "wrong-uri",
+      );
+    });
 
     await t.step("error: signature by another key", async () => {
       const { message } = await signedMessage(base, alice, chain.chainId);

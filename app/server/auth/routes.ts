@@ -79,8 +79,7 @@ export function authRoutes(deps: AuthDeps): Hono {
       const address = await verifySignIn(
         { message: body?.message, signature: body?.signature },
         {
-          publicOrigin: config.publicOrigin,
-          domain: config.siweDomain,
+          origins: config.allowedOrigins,
           chainId: config.chainId,
           clockSkewSeconds: config.limits.clockSkewSeconds,
           maxAgeSeconds: config.limits.nonceTtlSeconds,

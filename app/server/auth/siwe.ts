@@ -1,6 +1,6 @@
 /**
- * Sign-In with Ethereum (EIP-4361) checks on the server. The message must name our configured
- * origin (never the request's Host header), our chain, and a live nonce we issued; its times
+ * Sign-In with Ethereum (EIP-4361) checks on the server. The message must name one of our
+ * configured origins (never the request's Host header), our chain, and a live nonce we issued; its times
  * must hold with a small clock skew; the signature must be low-s (EIP-2) and verify through the
  * chain (viem's `verifySiweMessage`: EOAs, EIP-1271 and EIP-6492 wallets).
  * @module
@@ -34,10 +34,9 @@ export class SignInError extends Error {
 
 /** What {@linkcode verifySignIn} checks against. */
 export interface SignInContext {
-  /** Configured public origin, e.g. `https://chat.example`. */
-  publicOrigin: string;
-  /** Expected SIWE domain (the origin's host[:port]). */
-  domain: string;
+  /** Configured origins (the public origin first), e.g. `["https://chat.example"]`: the message's
+   * domain must be one's host[:port] and its URI on that same origin. */
+  origins: string[];
   chainId: number;
   clockSkewSeconds: number;
   /** Oldest accepted `Issued At`, in seconds before now (the nonce TTL). */
@@ -91,17 +90,18 @@ export async function verifySignIn(
   if (!ctx.nonces.consume(m.nonce)) {
     throw new SignInError("bad-nonce", "Cannot sign in: the nonce is unknown, used or expired");
   }
-  if (m.domain !== ctx.domain) {
+  const origin = ctx.origins.find((o) => new URL(o).host === m.domain);
+  if (origin === undefined) {
     throw new SignInError(
       "wrong-domain",
-      `Cannot sign in: the message is for another site, not ${ctx.domain}`,
+      `Cannot sign in: the message is for another site, not ${new URL(ctx.origins[0]).host}`,
     );
   }
-  if (m.scheme && `${m.scheme}:` !== new URL(ctx.publicOrigin).protocol) {
+  if (m.scheme && `${m.scheme}:` !== new URL(origin).protocol) {
     throw new SignInError("wrong-domain", "Cannot sign in: the message names another scheme");
   }
-  if (!URL.canParse(m.uri) || new URL(m.uri).origin !== ctx.publicOrigin) {
-    throw new SignInError("wrong-uri", `Cannot sign in: the URI must be on ${ctx.publicOrigin}`);
+  if (!URL.canParse(m.uri) || new URL(m.uri).origin !== origin) {
+    throw new SignInError("wrong-uri", `Cannot sign in: the URI must be on ${origin}`);
   }
   if (m.chainId !== ctx.chainId) {
     throw new SignInError(
@@ -138,7 +138,7 @@ export async function verifySignIn(
     ok = await ctx.client.verifySiweMessage({
       message,
       signature: signature as Hex,
-      domain: ctx.domain,
+      domain: m.domain,
       nonce: m.nonce,
       time,
     });
