@@ -261,6 +261,7 @@ export function createChainClient(
   });
   return createPublicClient({
     chain,
-    transport: http(opts.rpcUrl, { timeout: opts.timeoutMs, retryCount: 0 }),
+    // Batched: the reads a relay check makes in parallel travel in one JSON-RPC batch request.
+    transport: http(opts.rpcUrl, { timeout: opts.timeoutMs, retryCount: 0, batch: true }),
   });
 }
