@@ -44,7 +44,11 @@ export default function Room(props: RoomProps) {
     wallet.start();
     members.value = memberListFromHash(location.hash);
     link.value = roomLink(location.origin, roomId, members.value);
+    // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
+    const bye = () => session.value?.stop();
+    addEventListener("pagehide", bye);
     return () => {
+      removeEventListener("pagehide", bye);
       wallet.stop();
       session.value?.stop();
     };
@@ -88,6 +92,7 @@ export default function Room(props: RoomProps) {
         ? (
           <LiveRoom
             session={session.value}
+            link={link.value}
             onLeave={() => (session.value?.stop(), session.value = null)}
           />
         )
@@ -147,18 +152,26 @@ export default function Room(props: RoomProps) {
             </Card>
           </>
         )}
-      {link.value && !unavailable && (
-        <Card title="Invite someone" testid="invite-card">
-          <div class="mt-4">
-            <ShareRoom link={link.value} />
-          </div>
-        </Card>
-      )}
+      {link.value && !unavailable && !session.value && <Invite link={link.value} />}
     </div>
   );
 }
 
-function LiveRoom(props: { session: RoomSession; onLeave(): void }) {
+function Invite(props: { link: string }) {
+  return (
+    <Card
+      title="Invite someone"
+      subtitle="Anyone you send this to can join; their keys are checked on-chain."
+      testid="invite-card"
+    >
+      <div class="mt-4">
+        <ShareRoom link={props.link} />
+      </div>
+    </Card>
+  );
+}
+
+function LiveRoom(props: { session: RoomSession; link: string | null; onLeave(): void }) {
   const { session } = props;
   const links = session.links.value;
   const open = links.filter((l) => l.state.value === "open");
@@ -206,7 +219,8 @@ function LiveRoom(props: { session: RoomSession; onLeave(): void }) {
           {links.map((l) => <PeerCard key={l.ctx.peer} link={l} />)}
         </div>
       )}
-      {(ready || session.messages.value.length > 0) && (
+      {open.length === 0 && props.link && <Invite link={props.link} />}
+      {(connecting || open.length > 0 || session.messages.value.length > 0) && (
         <Card
           title="Chat"
           aside={
@@ -228,6 +242,7 @@ function LiveRoom(props: { session: RoomSession; onLeave(): void }) {
           </div>
         </Card>
       )}
+      {open.length > 0 && props.link && <Invite link={props.link} />}
     </div>
   );
 }

@@ -85,6 +85,9 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       await alice.page.getByTestId("verified-toggle").check();
       await shot(alice.page, "04-chat-alice");
       await shot(bob.page, "05-chat-bob");
+      await bob.page.setViewportSize({ width: 390, height: 844 });
+      await shot(bob.page, "05b-chat-bob-mobile");
+      await bob.page.setViewportSize({ width: 1100, height: 900 });
     });
 
     await t.step("the signaling socket is cut, comes back, and the room is re-joined", async () => {

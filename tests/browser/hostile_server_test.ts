@@ -70,7 +70,8 @@ Deno.test("hostile server: a swapped key or fingerprint is refused by the browse
         await page.locator('[data-testid="peer"][data-state="refused"]').waitFor();
         for (const p of [a.page, b.page]) {
           assert.equal(await p.locator('[data-testid="peer"][data-state="open"]').count(), 0);
-          assert.equal(await p.getByTestId("composer").isDisabled(), true);
+          const composer = p.getByTestId("composer");
+          assert.ok((await composer.count()) === 0 || await composer.isDisabled());
         }
         await shot(page, name);
         await a.page.context().close();
