@@ -190,7 +190,12 @@ function LiveRoom(props: { session: RoomSession; link: string | null; onLeave():
       data-first-message-at={session.timing.firstMessageAt || undefined}
     >
       {fatal && (
-        <Notice tone="error" title="Cannot join this room" testid="session-fatal">{fatal}</Notice>
+        <Notice tone="error" title="Cannot join this room" testid="session-fatal">
+          <p>{fatal}</p>
+          <Button tone="secondary" class="mt-3" onClick={props.onLeave} testid="try-again">
+            Back
+          </Button>
+        </Notice>
       )}
       {session.banners.value.map((b) => (
         <Notice

@@ -12,12 +12,14 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import {
+  type Chain,
   createWalletClient,
   defineChain,
   type Hex,
   http,
   numberToHex,
   type TransactionRequest,
+  type Transport,
 } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 
@@ -41,7 +43,7 @@ export interface TestWalletOptions {
 
 /** Handle on the installed wallet, kept in the test process. */
 export interface TestWallet {
-  /** The account's address. */
+  /** The current account's address. */
   readonly address: Hex;
   /** Methods the page called, in order (for assertions; no params kept). */
   readonly calls: string[];
@@ -49,6 +51,8 @@ export interface TestWallet {
   rejectNext(method: string): void;
   /** Pretend the wallet moved to another chain and tell the page (`chainChanged`). */
   setChain(chainId: number): Promise<void>;
+  /** Switch the wallet to another account and tell the page (`accountsChanged`). */
+  setAccount(privateKey: Hex): Promise<void>;
 }
 
 interface RpcError {
@@ -77,7 +81,7 @@ export async function installTestWallet(
   target: Page | BrowserContext,
   options: TestWalletOptions,
 ): Promise<TestWallet> {
-  const account = privateKeyToAccount(options.privateKey);
+  let account = privateKeyToAccount(options.privateKey);
   const rdns = options.rdns ?? "org.mesh3.testwallet";
   const chain = defineChain({
     id: options.chainId,
@@ -85,7 +89,7 @@ export async function installTestWallet(
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [options.rpcUrl] } },
   });
-  const signer = createWalletClient({ account, chain, transport: http(options.rpcUrl) });
+  const signer = createWalletClient({ chain, transport: http(options.rpcUrl) });
   const calls: string[] = [];
   const rejections = new Set<string>();
   let current = options.startChainId ?? options.chainId;
@@ -174,7 +178,9 @@ export async function installTestWallet(
   });
 
   return {
-    address: account.address,
+    get address() {
+      return account.address;
+    },
     calls,
     rejectNext(method) {
       rejections.add(method);
@@ -182,6 +188,10 @@ export async function installTestWallet(
     async setChain(chainId) {
       current = chainId;
       await emit("chainChanged", numberToHex(chainId));
+    },
+    async setAccount(privateKey) {
+      account = privateKeyToAccount(privateKey);
+      await emit("accountsChanged", authorized ? [account.address] : []);
     },
   };
 }
@@ -206,7 +216,7 @@ function requireAuthorized(authorized: boolean) {
 }
 
 async function sendTransaction(
-  signer: ReturnType<typeof createWalletClient>,
+  signer: ReturnType<typeof createWalletClient<Transport, Chain>>,
   account: PrivateKeyAccount,
   tx: RpcTransaction,
 ): Promise<Hex> {

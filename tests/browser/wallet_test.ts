@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { privateKeyToAccount } from "viem/accounts";
 import { startTestChain } from "../../testing/chain.ts";
-import { person, shot, unexpected } from "./app_flow.ts";
+import { createRoom, person, shot, unexpected } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
 import { installTestWallet } from "./eip1193_provider.ts";
@@ -56,6 +56,34 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
       assert.deepEqual(unexpected(p.problems), []);
       await p.page.context().close();
     });
+
+    await t.step(
+      "an account switch ends the room session; a chain outage is reported",
+      async () => {
+        const p = await person(browser!, chain, 15);
+        const link = await createRoom(p.page, app!.url);
+        await p.page.goto(link);
+        await p.page.getByTestId("join-room").click();
+        await p.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
+        await p.wallet.setAccount(chain.accounts[16]);
+        await p.page.getByTestId("account-changed").waitFor();
+        assert.equal(
+          await p.page.getByTestId("wallet-address").getAttribute("title"),
+          privateKeyToAccount(chain.accounts[16]).address,
+        );
+        await chain.goOffline();
+        try {
+          await p.page.getByTestId("join-room").click();
+          const fatal = p.page.getByTestId("session-fatal");
+          await fatal.waitFor();
+          assert.match(await fatal.innerText(), /Cannot reach the chain/);
+          await shot(p.page, "14-chain-unreachable");
+        } finally {
+          await chain.goOnline();
+        }
+        await p.page.context().close();
+      },
+    );
 
     await t.step("a declined transaction says so", async () => {
       const p = await person(browser!, chain, 14);
