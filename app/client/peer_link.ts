@@ -114,6 +114,11 @@ export class PeerLink {
     this.#pc.ondatachannel = (e) => this.#useDataChannel(e.channel);
   }
 
+  /** The block of the peer's commitment this link verified (null before verification). */
+  get verifiedBlock(): bigint | null {
+    return this.#verified?.blockNumber ?? null;
+  }
+
   /** Starts the link: the offerer sends its offer, the answerer waits. */
   async start(): Promise<void> {
     this.#timer = setTimeout(() => {

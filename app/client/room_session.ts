@@ -17,6 +17,7 @@ import { PeerLink } from "./peer_link.ts";
 import {
   ChainUnreachableError,
   commitKey,
+  readChainCommitment,
   readChainRoom,
   TxFailedError,
   type TxState,
@@ -238,7 +239,7 @@ export class RoomSession {
         for (const peer of m.peers) this.#ensureLink(peer);
         return;
       case "presence":
-        if (m.state === "joined") this.#ensureLink(m.address);
+        if (m.state === "joined") await this.#peerJoined(m.address);
         else this.#link(m.address)?.peerLeft();
         return;
       case "offer":
@@ -253,6 +254,25 @@ export class RoomSession {
         return;
       }
     }
+  }
+
+  /**
+   * A peer (re)joined. If we still hold a live link to it, its socket only reconnected, unless
+   * it committed new keys since (a new session after a crash): then the old link is replaced.
+   */
+  async #peerJoined(peer: Address): Promise<void> {
+    const link = this.#link(peer);
+    const block = link?.verifiedBlock;
+    if (link && block != null && link.state.value !== "closed" && link.state.value !== "refused") {
+      const now = await readChainCommitment(
+        this.wallet.publicClient,
+        this.config.registry,
+        this.roomId,
+        peer,
+      ).catch(() => null);
+      if (now && now.blockNumber !== block) link.close();
+    }
+    this.#ensureLink(peer);
   }
 
   #link(peer: Address): PeerLink | undefined {

@@ -115,6 +115,19 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       await shot(alice.page, "07-peer-left");
     });
 
+    await t.step("the peer joins again with new keys and the chat resumes", async () => {
+      await bob.page.getByTestId("join-room").click();
+      for (const p of [alice.page, bob.page]) {
+        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
+      }
+      const [sa, sb] = await Promise.all(
+        [alice.page, bob.page].map((p) => p.getByTestId("safety-number").innerText()),
+      );
+      assert.equal(sa, sb);
+      await sendMessage(bob.page, "Back with fresh keys.");
+      await theirMessage(alice.page, "Back with fresh keys.").waitFor();
+    });
+
     await t.step("a members-only room refuses a non-member with a clear message", async () => {
       const carol = await person(browser!, chain, 3);
       const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
