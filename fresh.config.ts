@@ -89,6 +89,8 @@ export interface Config {
   registry: Hex;
   /** true on the local development chain (31337). */
   localDevChain: boolean;
+  /** Count clients by the last `X-Forwarded-For` entry (only behind a reverse proxy). */
+  trustProxy: boolean;
   ice: IceConfig;
   limits: Limits;
 }
@@ -174,6 +176,12 @@ export function loadConfig(
     ...list("MESH3_ALLOWED_ORIGINS").map((o) => origin("MESH3_ALLOWED_ORIGINS", o)),
   ];
 
+  const trustRaw = get("MESH3_TRUST_PROXY") ?? "0";
+  if (!["0", "1", "true", "false"].includes(trustRaw)) {
+    throw new ConfigError(`MESH3_TRUST_PROXY must be 1, 0, true or false, got "${trustRaw}".`);
+  }
+  const trustProxy = trustRaw === "1" || trustRaw === "true";
+
   const rpcUrl = get("MESH3_RPC_URL") ?? "http://127.0.0.1:8545";
   if (!/^(https?|wss?):\/\//.test(rpcUrl) || !URL.canParse(rpcUrl)) {
     throw new ConfigError(`MESH3_RPC_URL must be an http(s) or ws(s) URL, got "${rpcUrl}".`);
@@ -218,6 +226,7 @@ export function loadConfig(
     chainName,
     registry,
     localDevChain,
+    trustProxy,
     ice: iceConfig(get, list),
     limits,
   };

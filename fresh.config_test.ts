@@ -15,6 +15,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.equal(c.chainId, 31337);
   assert.equal(c.registry, REGISTRY);
   assert.equal(c.localDevChain, true);
+  assert.equal(c.trustProxy, false);
   assert.deepEqual(c.ice, { kind: "static", servers: [], policy: "all" });
   assert.deepEqual(c.limits, DEFAULT_LIMITS);
 });
@@ -30,6 +31,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
       MESH3_REGISTRY: REGISTRY.toLowerCase(),
       MESH3_MAX_PEERS_PER_ROOM: "3",
       MESH3_PING_INTERVAL_SECONDS: "0",
+      MESH3_TRUST_PROXY: "1",
     }, deps);
     assert.equal(c.publicOrigin, "https://chat.example");
     assert.equal(c.siweDomain, "chat.example");
@@ -39,6 +41,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
     assert.equal(c.registry, REGISTRY);
     assert.equal(c.limits.maxPeersPerRoom, 3);
     assert.equal(c.limits.pingIntervalSeconds, 0);
+    assert.equal(c.trustProxy, true);
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -110,6 +113,7 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_MAX_FRAME_BYTES: "10" }, "MESH3_MAX_FRAME_BYTES"],
     [{ MESH3_RATE_PER_SECOND: "0" }, "MESH3_RATE_PER_SECOND"],
     [{ MESH3_MAX_PEERS_PER_ROOM: "many" }, "MESH3_MAX_PEERS_PER_ROOM"],
+    [{ MESH3_TRUST_PROXY: "yes" }, "MESH3_TRUST_PROXY"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

@@ -4,9 +4,9 @@
  */
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { getConnInfo } from "hono/deno";
 import type { PublicClient } from "viem";
 import type { Config } from "../../../fresh.config.ts";
+import { clientIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";
 import type { SessionStore } from "./sessions.ts";
@@ -46,7 +46,7 @@ export function authRoutes(deps: AuthDeps): Hono {
 
   app.use("*", async (c, next) => {
     c.header("Cache-Control", "no-store");
-    const ip = remoteIp(c);
+    const ip = clientIp(c.req.raw, c.env as Deno.ServeHandlerInfo | undefined, config.trustProxy);
     if ((c.req.method === "POST" || c.req.path.endsWith("/nonce")) && !perIp.take(ip)) {
       return c.json(
         { error: "Too many sign-in requests: wait a minute.", code: "rate-limited" },
@@ -119,14 +119,4 @@ export function authRoutes(deps: AuthDeps): Hono {
   });
 
   return app;
-}
-
-/** The client's IP as Deno.serve saw it (never a forwarded header). */
-// deno-lint-ignore no-explicit-any
-export function remoteIp(c: any): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
 }

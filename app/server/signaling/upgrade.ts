@@ -6,6 +6,7 @@
  */
 import type { Config } from "../../../fresh.config.ts";
 import { SESSION_COOKIE } from "../auth/routes.ts";
+import { clientIp } from "../client_ip.ts";
 import type { SessionStore } from "../auth/sessions.ts";
 import type { SignalingHub } from "./hub.ts";
 
@@ -33,7 +34,7 @@ export function upgradeHandler(
     }
     const session = sessions.get(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
     if (!session) return refuse(401, "Cannot connect: sign in first");
-    const ip = (info.remoteAddr as Deno.NetAddr).hostname ?? "unknown";
+    const ip = clientIp(req, info, config.trustProxy);
     const refusal = hub.admit(ip, session.address);
     if (refusal) return refuse(429, refusal);
 
