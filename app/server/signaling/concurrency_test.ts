@@ -100,6 +100,14 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
     for (const s of sockets) {
       assert.deepEqual(s.messages.filter((m) => m.type !== "presence"), []);
     }
+    // Once everyone is gone the server holds no socket and no room.
+    for (const c of clients.splice(0)) await c.close();
+    const hub = srv.server.hub;
+    for (let i = 0; i < 50 && (hub.peers.size > 0 || hub.rooms.size > 0); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(hub.peers.size, 0);
+    assert.equal(hub.rooms.size, 0);
   } finally {
     for (const c of clients) await c.close();
     await srv.stop();
