@@ -129,7 +129,9 @@ export class SignalingHub {
       return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
     }
     peer.pending++;
-    peer.queue = peer.queue.then(() => this.#handle(peer, parsed.message)).catch(() => {
+    peer.queue = peer.queue.then(() => this.#handle(peer, parsed.message)).catch((e) => {
+      // A bug: say so, without the frame (it may carry SDP or keys).
+      console.error("signaling: cannot handle frame:", e instanceof Error ? e.name : typeof e);
       peer.error("internal", "Cannot handle frame: internal error");
     }).finally(() => {
       peer.pending--;
