@@ -227,6 +227,10 @@ export class RoomSession {
       onOpen: () => {
         if (this.step.value === "socket") this.step.value = "ready";
       },
+      // Refused more than once: the session may be gone (server restart). Sign in again.
+      beforeReconnect: async () => {
+        await signIn({ walletClient: wallet.walletClient });
+      },
     });
     this.#signaling.state.subscribe((state) => this.socket.value = state);
     this.#signaling.connect();

@@ -31,6 +31,11 @@ export interface SignalingOptions {
   onMessage: (message: ServerMessage) => void;
   /** Called after each (re)connection once the server said `welcome`. */
   onOpen?: (reconnected: boolean) => void;
+  /**
+   * Called before the second and later attempts in a row: a socket refused again and again may
+   * need a new sign-in (the server forgets sessions when it restarts).
+   */
+  beforeReconnect?: () => Promise<void>;
   /** First reconnect delay in ms (doubles up to `maxDelayMs`). Default 250. */
   baseDelayMs?: number;
   /** Longest delay between attempts. Default 8000. */
@@ -65,7 +70,9 @@ export class SignalingClient {
   /** Times the socket was reopened after a drop. */
   readonly reconnects = signal(0);
 
-  #opts: Required<Omit<SignalingOptions, "onOpen">> & Pick<SignalingOptions, "onOpen">;
+  #opts:
+    & Required<Omit<SignalingOptions, "onOpen" | "beforeReconnect">>
+    & Pick<SignalingOptions, "onOpen" | "beforeReconnect">;
   #socket: WebSocket | null = null;
   #rooms = new Set<Hex>();
   #attempts = 0;
@@ -188,6 +195,12 @@ export class SignalingClient {
     const exp = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** this.#attempts);
     this.#attempts++;
     const delay = exp / 2 + Math.random() * exp / 2;
-    this.#timer = setTimeout(() => this.#open(), delay);
+    const attempt = this.#attempts;
+    this.#timer = setTimeout(async () => {
+      if (attempt >= 2 && this.#opts.beforeReconnect) {
+        await this.#opts.beforeReconnect().catch(() => {});
+      }
+      this.#open();
+    }, delay);
   }
 }

@@ -109,6 +109,24 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       await theirMessage(alice.page, "Still here after the drop.").waitFor();
     });
 
+    await t.step("a session the server forgot is renewed by signing in again", async () => {
+      const cookie = (await alice.page.context().cookies()).find((c) => c.name === "mesh3_session");
+      assert.ok(cookie);
+      const before = alice.problems.length;
+      app!.server.sessions.end(cookie.value);
+      await alice.page.getByTestId("socket-state").waitFor();
+      await alice.page.getByTestId("socket-state").waitFor({ state: "detached" });
+      const renewed = (await alice.page.context().cookies()).find((c) =>
+        c.name === "mesh3_session"
+      );
+      assert.notEqual(renewed?.value, cookie.value);
+      // The browser logs the refused socket (401) on purpose here; keep any other problem.
+      const during = alice.problems.splice(before);
+      alice.problems.push(...during.filter((p) => !/WebSocket connection .* failed/.test(p)));
+      await sendMessage(alice.page, "Signed in again.");
+      await theirMessage(bob.page, "Signed in again.").waitFor();
+    });
+
     await t.step("leaving shows 'peer left' on the other side", async () => {
       await bob.page.getByTestId("leave").click();
       await alice.page.locator('[data-testid="banner"]').filter({ hasText: "left" }).waitFor();
