@@ -66,6 +66,7 @@ export class ChainView {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
+  #onClosed = new Set<(roomId: Hex) => void>();
 
   constructor(options: ChainViewOptions) {
     this.#o = options;
@@ -76,6 +77,11 @@ export class ChainView {
   /** Whether the last contact with the chain succeeded. */
   get healthy(): boolean {
     return this.#healthy;
+  }
+
+  /** Calls `listener(roomId)` for each `RoomClosed` event seen. */
+  onRoomClosed(listener: (roomId: Hex) => void): void {
+    this.#onClosed.add(listener);
   }
 
   /** Polls once (awaited, failure tolerated) and then every `pollMs`. */
@@ -237,6 +243,7 @@ export class ChainView {
       const roomId = (a.roomId as string).toLowerCase() as Hex;
       const room = this.#rooms.get(roomId);
       if (room) this.#rooms.set(roomId, { ...room, closed: true });
+      for (const f of this.#onClosed) f(roomId);
     }
   }
 }

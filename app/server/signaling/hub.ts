@@ -51,6 +51,7 @@ export class SignalingHub {
 
   constructor(deps: HubDeps) {
     this.#d = deps;
+    deps.view.onRoomClosed((roomId) => this.#roomClosed(roomId));
   }
 
   /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
@@ -245,6 +246,17 @@ export class SignalingHub {
       for (const o of others) {
         o.send({ v: 1, type: "presence", roomId, address: peer.address, state: "joined" });
       }
+    }
+  }
+
+  /** The creator closed the room on-chain: tell its members and empty it. */
+  #roomClosed(roomId: Hex): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.rooms.delete(roomId);
+    for (const p of room.members.values()) {
+      p.rooms.delete(roomId);
+      p.error("room-closed", "Left the room: its creator closed it on-chain", { roomId });
     }
   }
 

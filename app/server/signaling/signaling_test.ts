@@ -135,27 +135,27 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
       assert.equal(await carol.c.error(), "not-in-room");
     });
 
-    await t.step("error: a room closed on-chain refuses joins and relays", async () => {
-      const closing = await createRoom(chain, 1);
-      const k = makeKeys(chain, closing);
-      await commit(chain, 1, closing, k);
-      await commit(chain, 2, closing, makeKeys(chain, closing));
-      await join(alice.c, closing);
-      await join(bob.c, closing);
-      await closeRoom(chain, 1, closing);
-      // The RoomClosed event reaches the server's cache within a few polls (bounded wait).
-      for (let i = 0; i < 50 && !(await srv.server.view.room(closing))?.closed; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      alice.c.send(offer(bob.address, closing, k));
-      assert.equal(await alice.c.error(), "room-closed");
-      carol.c.send({ v: 1, type: "join", roomId: closing });
-      assert.equal(await carol.c.error(), "room-closed");
-      alice.c.send({ v: 1, type: "leave", roomId: closing });
-      await alice.c.next("left");
-      bob.c.send({ v: 1, type: "leave", roomId: closing });
-      await bob.c.next("left");
-    });
+    await t.step(
+      "error: a room closed on-chain: members are told and leave, joins are refused",
+      async () => {
+        const closing = await createRoom(chain, 1);
+        const k = makeKeys(chain, closing);
+        await commit(chain, 1, closing, k);
+        await commit(chain, 2, closing, makeKeys(chain, closing));
+        await join(alice.c, closing);
+        await join(bob.c, closing);
+        await closeRoom(chain, 1, closing);
+        // The RoomClosed event reaches the server within a few polls; members are told at once.
+        for (const c of [alice.c, bob.c]) {
+          const e = await c.next("error", (m) => m.roomId === closing);
+          assert.equal(e.code, "room-closed");
+        }
+        alice.c.send(offer(bob.address, closing, k));
+        assert.equal(await alice.c.error(), "not-in-room");
+        carol.c.send({ v: 1, type: "join", roomId: closing });
+        assert.equal(await carol.c.error(), "room-closed");
+      },
+    );
 
     await t.step("error: an expired room refuses joins", async () => {
       const block = await chain.publicClient.getBlock();
