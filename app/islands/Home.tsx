@@ -6,10 +6,16 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
-import { parseRoomInput, roomLink } from "../client/links.ts";
-import { type MemberList, memberList, memberListJson } from "../client/members.ts";
-import { createRoom, type TxState } from "../client/registry.ts";
-import { WalletStore } from "../client/wallet.ts";
+import {
+  createRoom,
+  type MemberList,
+  memberList,
+  memberListJson,
+  parseRoomInput,
+  roomLink,
+  type TxState,
+  WalletStore,
+} from "../client/mod.ts";
 import type { PublicConfig } from "./types.ts";
 import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";

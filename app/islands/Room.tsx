@@ -6,10 +6,13 @@
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
-import { roomLink } from "../client/links.ts";
-import { type MemberList, memberListFromHash } from "../client/members.ts";
-import { RoomSession } from "../client/room_session.ts";
-import { WalletStore } from "../client/wallet.ts";
+import {
+  type MemberList,
+  memberListFromHash,
+  roomLink,
+  RoomSession,
+  WalletStore,
+} from "../client/mod.ts";
 import type { PublicConfig, RoomInfoProps } from "./types.ts";
 import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";

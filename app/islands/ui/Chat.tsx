@@ -6,7 +6,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { MAX_TEXT_LENGTH } from "../../core/mod.ts";
-import type { ChatEntry } from "../../client/room_session.ts";
+import type { ChatEntry } from "../../client/mod.ts";
 import { clockTime, cx, shortAddress } from "./format.ts";
 
 const STATUS: Record<ChatEntry["status"], [string, string]> = {

@@ -3,7 +3,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import type { LinkState, PeerLink } from "../../client/peer_link.ts";
+import type { LinkState, PeerLink } from "../../client/mod.ts";
 import { cx, shortAddress } from "./format.ts";
 import { Spinner } from "./Spinner.tsx";
 

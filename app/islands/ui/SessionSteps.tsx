@@ -3,7 +3,7 @@
  * waiting, or failed.
  * @module
  */
-import type { RoomSession, SessionStep } from "../../client/room_session.ts";
+import type { RoomSession, SessionStep } from "../../client/mod.ts";
 import { cx } from "./format.ts";
 import { Spinner } from "./Spinner.tsx";
 import { TxProgress } from "./TxProgress.tsx";

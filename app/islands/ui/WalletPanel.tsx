@@ -4,7 +4,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import type { WalletStore } from "../../client/wallet.ts";
+import type { WalletStore } from "../../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { shortAddress } from "./format.ts";
