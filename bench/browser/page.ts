@@ -1,0 +1,321 @@
+/**
+ * Browser entry for benchmarks 3 and 4, bundled and served by bench/servers/mesh3_server.ts on
+ * the Mesh3 server's own origin. Exposes `bench` for the orchestrator (playwright):
+ *
+ * - Mesh3: `prepare` (wallet, fresh keys, commitment mined: not timed) then `enter` (timed:
+ *   SIWE sign-in, ICE config, socket, join, the real PeerLink with chain checks, DTLS
+ *   certificate check, key confirmation, first encrypted message), with marks at each step.
+ * - Raw baseline: `rawEnter` opens a WebSocket to the bare relay and connects a plain
+ *   RTCPeerConnection + DataChannel (no checks, no encryption), first message in the clear.
+ * - Throughput over the raw connection: 64 MiB sent in the clear or sealed with the core's
+ *   channel (app/core/channel.ts), flow control through `bufferedAmountLowThreshold`.
+ * @module
+ */
+import type { Address, Hex } from "viem";
+import {
+  type Channel,
+  computeCommitment,
+  createChannel,
+  deriveConnectionKeys,
+  deriveSessionKeys,
+  type EcdhKeyPair,
+  generateEcdhKeyPair,
+  parseFingerprint,
+} from "../../app/core/mod.ts";
+import type { ServerMessage } from "../../app/core/wire.ts";
+import { fetchIceConfig } from "../../app/client/ice.ts";
+import { PeerLink } from "../../app/client/peer_link.ts";
+import { commitKey } from "../../app/client/registry.ts";
+import { SignalingClient, signalingUrl } from "../../app/client/signaling.ts";
+import { signIn } from "../../app/client/siwe.ts";
+import { WalletStore } from "../../app/client/wallet.ts";
+import type { PublicConfig } from "../../app/islands/types.ts";
+
+/** Wall-clock marks (ms since the epoch, sub-ms precision). */
+const marks: Record<string, number> = {};
+const now = () => performance.timeOrigin + performance.now();
+const mark = (name: string) => {
+  if (!(name in marks)) marks[name] = now();
+};
+
+// Marks ICE and DTLS completion of every peer connection the client makes.
+const Native = RTCPeerConnection;
+class TimedPeerConnection extends Native {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    this.addEventListener("iceconnectionstatechange", () => {
+      const s = this.iceConnectionState;
+      if (s === "connected" || s === "completed") mark("ice-connected");
+    });
+    this.addEventListener("connectionstatechange", () => {
+      if (this.connectionState === "connected") mark("dtls-connected");
+    });
+  }
+}
+globalThis.RTCPeerConnection = TimedPeerConnection;
+
+let wallet: WalletStore | null = null;
+let prepared: {
+  roomId: Hex;
+  keyPair: EcdhKeyPair;
+  certificate: RTCCertificate;
+  fingerprint: Uint8Array;
+} | null = null;
+let firstMessage: (() => void) | null = null;
+let received: Promise<number> | null = null;
+
+let rawPc: RTCPeerConnection | null = null;
+let rawDc: RTCDataChannel | null = null;
+let channel: Channel | null = null;
+let ecdh: { pair: EcdhKeyPair; nonce: Uint8Array } | null = null;
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+const bench = {
+  async prepare(config: PublicConfig, roomId: Hex): Promise<Address> {
+    if (!wallet) {
+      wallet = new WalletStore(config);
+      wallet.start();
+      for (let i = 0; i < 100 && wallet.wallets.value.length === 0; i++) await sleep(20);
+      await wallet.connect(wallet.wallets.value[0]);
+    }
+    const conn = wallet.connection.value;
+    if (!conn) throw new Error(wallet.error.value ?? "Cannot connect the test wallet");
+    const keyPair = await generateEcdhKeyPair();
+    const certificate = await RTCPeerConnection.generateCertificate({
+      name: "ECDSA",
+      namedCurve: "P-256",
+    } as EcKeyGenParams);
+    const fp = certificate.getFingerprints().find((f) => f.algorithm === "sha-256")!.value!;
+    const fingerprint = parseFingerprint(fp);
+    const commitment = computeCommitment({
+      chainId: config.chainId,
+      registry: config.registry,
+      roomId,
+      publicKey: keyPair.publicKey,
+      fingerprint,
+    });
+    await commitKey(conn, config.registry, roomId, commitment, [], () => {});
+    prepared = { roomId, keyPair, certificate, fingerprint };
+    return conn.address;
+  },
+
+  /** Timed: resolves once the first decrypted message arrived (or after 30 s). */
+  async enter(config: PublicConfig): Promise<Record<string, number>> {
+    for (const k of Object.keys(marks)) delete marks[k];
+    const conn = wallet!.connection.value!;
+    const p = prepared!;
+    const got = new Promise<void>((r) => firstMessage = r);
+    mark("enter");
+    await signIn({ walletClient: conn.walletClient });
+    mark("signed-in");
+    const ice = await fetchIceConfig();
+    mark("ice-config");
+    let link: PeerLink | null = null;
+    const ensure = (peer: Address) => {
+      if (link) return link;
+      link = new PeerLink({
+        self: conn.address,
+        peer,
+        roomId: p.roomId,
+        chainId: config.chainId,
+        registry: config.registry,
+        keyPair: p.keyPair,
+        certificate: p.certificate,
+        fingerprint: p.fingerprint,
+        ice,
+        publicClient: conn.publicClient,
+        signal: (m) => {
+          if (m.type !== "ice") mark(`${m.type}-sent`);
+          return signaling.send(m);
+        },
+        onText: () => {
+          mark("first-message");
+          firstMessage?.();
+        },
+        onDelivered: () => {},
+      });
+      const l = link;
+      l.state.subscribe((s) => {
+        mark(`state-${s}`);
+        if (s === "open") void l.send("bench", "hello");
+      });
+      void l.start();
+      return l;
+    };
+    const onMessage = (m: ServerMessage) => {
+      if (m.type === "joined") {
+        mark("joined");
+        for (const peer of m.peers) ensure(peer);
+      } else if (m.type === "presence" && m.state === "joined") ensure(m.address);
+      else if (m.type === "offer" || m.type === "answer") {
+        mark(`${m.type}-received`);
+        void ensure(m.from).handleDescription(m.type, m.publicKey, m.sdp);
+      } else if (m.type === "ice") void link?.handleIce(m.candidate);
+    };
+    const signaling = new SignalingClient({
+      url: signalingUrl(location),
+      onMessage,
+      onOpen: () => mark("socket-open"),
+    });
+    signaling.connect();
+    signaling.join(p.roomId);
+    await Promise.race([got, sleep(30_000)]);
+    await sleep(200); // let the peer receive its first message too
+    signaling.close();
+    (link as PeerLink | null)?.close();
+    return { ...marks };
+  },
+
+  /** Timed raw baseline through the bare relay. */
+  async rawEnter(relay: string, self: string, peer: string, offerer: boolean) {
+    for (const k of Object.keys(marks)) delete marks[k];
+    rawDc?.close();
+    rawPc?.close();
+    const got = new Promise<void>((r) => firstMessage = r);
+    mark("enter");
+    const ws = new WebSocket(`${relay}/ws?id=${self}`);
+    const send = (m: Record<string, unknown>) => ws.send(JSON.stringify({ to: peer, ...m }));
+    const pc = rawPc = new RTCPeerConnection({ iceServers: [] });
+    pc.onicecandidate = (e) => send({ type: "ice", candidate: e.candidate?.toJSON() ?? null });
+    const useDc = (dc: RTCDataChannel) => {
+      rawDc = dc;
+      dc.binaryType = "arraybuffer";
+      dc.onopen = () => {
+        mark("dc-open");
+        dc.send("hello");
+      };
+      dc.onmessage = () => {
+        mark("first-message");
+        firstMessage?.();
+      };
+    };
+    pc.ondatachannel = (e) => useDc(e.channel);
+    let started = false;
+    let greeted = false;
+    const start = async () => {
+      if (started || !offerer) return;
+      started = true;
+      useDc(pc.createDataChannel("raw", { ordered: true }));
+      await pc.setLocalDescription(await pc.createOffer());
+      mark("offer-sent");
+      send({ type: "offer", sdp: pc.localDescription!.sdp });
+    };
+    ws.onopen = () => {
+      mark("socket-open");
+      send({ type: "hello" });
+    };
+    ws.onmessage = async (e) => {
+      const m = JSON.parse(e.data);
+      if (m.type === "hello") {
+        if (!greeted) send({ type: "hello" });
+        greeted = true;
+        await start();
+      } else if (m.type === "offer") {
+        mark("offer-received");
+        await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        mark("answer-sent");
+        send({ type: "answer", sdp: pc.localDescription!.sdp });
+      } else if (m.type === "answer") {
+        mark("answer-received");
+        await pc.setRemoteDescription({ type: "answer", sdp: m.sdp });
+      } else if (m.type === "ice" && m.candidate) {
+        await pc.addIceCandidate(m.candidate).catch(() => {});
+      }
+    };
+    await Promise.race([got, sleep(30_000)]);
+    await sleep(200);
+    ws.close();
+    return { ...marks };
+  },
+
+  /** Key agreement for the encrypted transfer: our public key and nonce. */
+  async keyShare(): Promise<{ publicKey: number[]; nonce: number[] }> {
+    const pair = await generateEcdhKeyPair();
+    ecdh = { pair, nonce: crypto.getRandomValues(new Uint8Array(32)) };
+    return { publicKey: [...pair.publicKey], nonce: [...ecdh.nonce] };
+  },
+
+  /** Derives session and connection keys with the peer's share; makes the channel. */
+  async keyFinish(
+    self: Address,
+    peer: Address,
+    theirs: { publicKey: number[]; nonce: number[] },
+  ): Promise<void> {
+    const fp = (b: number) => new Uint8Array(32).fill(b);
+    const lowSelf = self.toLowerCase() < peer.toLowerCase();
+    const session = await deriveSessionKeys({
+      roomId: `0x${"ab".repeat(32)}`,
+      keyPair: ecdh!.pair,
+      self: { address: self, fingerprint: fp(lowSelf ? 1 : 2) },
+      peer: {
+        address: peer,
+        publicKey: Uint8Array.from(theirs.publicKey),
+        fingerprint: fp(lowSelf ? 2 : 1),
+      },
+    });
+    const keys = await deriveConnectionKeys(session, {
+      self: ecdh!.nonce,
+      peer: Uint8Array.from(theirs.nonce),
+    });
+    channel = createChannel({ keys });
+  },
+
+  /** Receiver: arms counting (and for "sealed", opening) of `total` bytes. */
+  arm(mode: "clear" | "sealed", total: number): void {
+    const dc = rawDc!;
+    let bytes = 0;
+    let chain = Promise.resolve();
+    received = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("transfer timed out")), 180_000);
+      const done = () => {
+        if (bytes < total) return;
+        clearTimeout(timer);
+        resolve(now());
+      };
+      dc.onmessage = (e: MessageEvent) => {
+        const data = new Uint8Array(e.data as ArrayBuffer);
+        if (mode === "clear") {
+          bytes += data.length;
+          return done();
+        }
+        chain = chain.then(async () => {
+          bytes += (await channel!.open(data)).length;
+          done();
+        }).catch(reject);
+      };
+    });
+    received.catch(() => {});
+  },
+
+  /** Receiver: the time the last armed byte arrived. */
+  finished(): Promise<number> {
+    return received!;
+  },
+
+  /** Sender: `total` bytes in `chunk`-byte messages; resolves with the start time. */
+  async blast(mode: "clear" | "sealed", total: number, chunk: number): Promise<number> {
+    const dc = rawDc!;
+    const high = 4 * 1024 * 1024;
+    dc.bufferedAmountLowThreshold = 1024 * 1024;
+    const data = crypto.getRandomValues(new Uint8Array(chunk));
+    const started = now();
+    for (let sent = 0; sent < total; sent += chunk) {
+      if (dc.bufferedAmount > high) {
+        await new Promise<void>((r) => {
+          dc.addEventListener("bufferedamountlow", () => r(), { once: true });
+        });
+      }
+      dc.send(mode === "clear" ? data : await channel!.seal(data) as Uint8Array<ArrayBuffer>);
+    }
+    return started;
+  },
+};
+
+/** The API the orchestrator calls. */
+export type BenchPage = typeof bench;
+
+(globalThis as unknown as { bench: BenchPage }).bench = bench;

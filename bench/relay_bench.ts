@@ -1,0 +1,319 @@
+/**
+ * Benchmarks 1 and 2: signaling relay throughput and latency at several socket counts on
+ * Mesh3 (real `/ws`, signed-in sockets, offers and answers checked against on-chain
+ * commitments from the event cache) against the bare Deno relay and the PeerJS server; then
+ * memory per idle socket and the largest number of held sockets with the relay p99 < 50 ms.
+ * Each server runs in its own process; this process is the client.
+ * @module
+ */
+import type { Hex, PrivateKeyAccount } from "viem";
+import { makeKeys, ORIGIN, signedMessage, verify } from "../app/server/test_kit.ts";
+import type { TestChain } from "../testing/chain.ts";
+import { commitAll, createRooms, fundedAccounts } from "./chain_setup.ts";
+import { type ServerProcess, sleep, spawnServer } from "./process.ts";
+import {
+  closeAll,
+  type Endpoint,
+  type Kind,
+  type LoadResult,
+  openAll,
+  probe,
+  runPhases,
+  type Sock,
+} from "./relay_load.ts";
+import type { Summary } from "./stats.ts";
+
+const BENCH = new URL("./", import.meta.url).pathname;
+const ICE_MS = 4000;
+const WINDOW = 1;
+const P99_LIMIT_MS = 50;
+
+/** Limits raised for the bench (per-socket rate limit, per-IP caps: all clients are 127.0.0.1). */
+export const BENCH_LIMITS: Record<string, string> = {
+  MESH3_RATE_PER_SECOND: "1000000",
+  MESH3_RATE_BURST: "1000",
+  MESH3_MAX_SOCKETS: "100000",
+  MESH3_MAX_SOCKETS_PER_IP: "100000",
+  MESH3_AUTH_PER_MINUTE_PER_IP: "1000000",
+  MESH3_MAX_SESSIONS: "100000",
+  MESH3_MAX_NONCES: "100000",
+};
+
+/** Memory per idle socket of one server. */
+export interface MemoryRow {
+  server: string;
+  sockets: number;
+  rssPerSocket: number;
+  heapPerSocket: number | null;
+  /** Mesh3: memory per signed-in session (SIWE sign-in), measured before its sockets. */
+  rssPerSession?: number;
+}
+
+/** One step of the capacity search. */
+export interface CapacityStep {
+  idleSockets: number;
+  probe: { messages: number; latency: Summary; errors: number };
+  ok: boolean;
+}
+
+/** Everything benchmarks 1 and 2 report. */
+export interface RelayReport {
+  levels: { n: number; results: Partial<Record<Kind, LoadResult | { error: string }>> }[];
+  signIn: { accounts: number; perSecond: number };
+  memory: MemoryRow[];
+  capacity: { steps: CapacityStep[]; largestOk: number; probeRate: number };
+  setupSeconds: number;
+}
+
+type Log = (line: string) => void;
+
+async function stats(p: ServerProcess): Promise<{ rss: number; heapUsed: number | null }> {
+  const rss = await p.rss();
+  try {
+    const s = await (await fetch(`http://127.0.0.1:${p.port}/__bench/stats`)).json();
+    return { rss, heapUsed: s.heapUsed };
+  } catch {
+    return { rss, heapUsed: null };
+  }
+}
+
+function denoServer(name: string, script: string, env: Record<string, string> = {}) {
+  return spawnServer(
+    name,
+    Deno.execPath(),
+    ["run", "-A", "--v8-flags=--expose-gc", `${BENCH}servers/${script}`],
+    env,
+  );
+}
+
+/** Starts the PeerJS server with Node.js from the npm install under bench/out/peerjs. */
+export async function startPeerJs(): Promise<ServerProcess> {
+  const dir = `${BENCH}out/peerjs`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.copyFile(`${BENCH}peerjs/package.json`, `${dir}/package.json`);
+  const out = await new Deno.Command("npm", {
+    args: ["install", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`Cannot install the PeerJS server: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return await spawnServer("peerjs", "node", [`${BENCH}servers/peerjs_server.mjs`, dir]);
+}
+
+/** Runs `f` over `items` with at most `parallel` at a time. */
+async function pool<T, R>(items: T[], parallel: number, f: (x: T, i: number) => Promise<R>) {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await f(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Runs benchmarks 1 and 2.
+ *
+ * @param chain A running test chain.
+ * @param o Socket counts for the relay runs, idle sockets for memory, and the capacity ladder.
+ */
+export async function relayBench(
+  chain: TestChain,
+  o: { levels: number[]; memorySockets: number; ladder: number[] },
+  log: Log,
+): Promise<RelayReport> {
+  const maxN = Math.max(...o.levels, o.memorySockets);
+  const t0 = performance.now();
+  log(`relay: funding ${maxN + 1} fresh accounts, ${maxN / 2} rooms, ${maxN} commitments`);
+  const accounts = await fundedAccounts(chain, maxN + 1);
+  const creator = accounts.pop()!;
+  const rooms = await createRooms(chain, creator, maxN / 2);
+
+  const servers: ServerProcess[] = [];
+  try {
+    const mesh = await denoServer("mesh3", "mesh3_server.ts", {
+      MESH3_RPC_URL: chain.rpcUrl,
+      MESH3_CHAIN_ID: String(chain.chainId),
+      MESH3_REGISTRY: chain.registry,
+      MESH3_PUBLIC_ORIGIN: ORIGIN,
+      MESH3_CHAIN_POLL_MS: "200",
+      ...BENCH_LIMITS,
+    });
+    servers.push(mesh);
+    const meshBase = `http://127.0.0.1:${mesh.port}`;
+    // Published after the server started: it learns every commitment from its event poll.
+    const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
+    await commitAll(
+      chain,
+      accounts.map((account, i) => ({
+        account,
+        roomId: rooms[i >> 1],
+        commitment: keys[i].commitment,
+      })),
+    );
+    log(`relay: chain ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Memory: a fresh Mesh3 process before and after sign-in, then with idle joined sockets.
+    const m0 = await stats(mesh);
+    const tSign = performance.now();
+    const cookies = await pool(accounts, 16, async (account: PrivateKeyAccount) => {
+      const r = await verify(meshBase, await signedMessage(meshBase, account, chain.chainId));
+      if (!r.cookie) throw new Error(`Cannot sign in a bench account: ${r.status}`);
+      return r.cookie;
+    });
+    const signIn = {
+      accounts: accounts.length,
+      perSecond: accounts.length / ((performance.now() - tSign) / 1000),
+    };
+    log(`relay: ${accounts.length} sign-ins at ${signIn.perSecond.toFixed(0)}/s`);
+    await sleep(1000); // two event polls: the cache holds every commitment
+    const m1 = await stats(mesh);
+    const eps = (kind: Kind, n: number, copy = 0): Endpoint[] =>
+      accounts.slice(0, n).map((a, i) =>
+        kind === "mesh3"
+          ? {
+            id: a.address,
+            cookie: cookies[i],
+            roomId: rooms[((i >> 1) + copy) % rooms.length],
+            publicKey: keys[i].publicKey,
+            sdp: keys[i].sdp,
+          }
+          : { id: `p${copy}x${i}`, sdp: keys[i].sdp }
+      );
+    const memory: MemoryRow[] = [];
+    const bare = await denoServer("bare", "bare_relay.ts");
+    servers.push(bare);
+    const peer = await startPeerJs();
+    servers.push(peer);
+    const wsBase = (p: ServerProcess) => `ws://127.0.0.1:${p.port}`;
+    for (const [kind, proc] of [["mesh3", mesh], ["bare", bare], ["peerjs", peer]] as const) {
+      const before = kind === "mesh3" ? m1 : await stats(proc);
+      const socks = await openAll(kind, wsBase(proc), eps(kind, o.memorySockets), ORIGIN);
+      await sleep(1000);
+      const after = await stats(proc);
+      const n = socks.length;
+      memory.push({
+        server: kind,
+        sockets: n,
+        rssPerSocket: (after.rss - before.rss) / n,
+        heapPerSocket: after.heapUsed !== null && before.heapUsed !== null
+          ? (after.heapUsed - before.heapUsed) / n
+          : null,
+        ...(kind === "mesh3" ? { rssPerSession: (m1.rss - m0.rss) / accounts.length } : {}),
+      });
+      log(`memory: ${kind} ${(memory.at(-1)!.rssPerSocket / 1024).toFixed(1)} KiB/socket (RSS)`);
+      await closeAll(socks);
+    }
+    await sleep(1000);
+
+    const levels: RelayReport["levels"] = [];
+    for (const n of o.levels) {
+      const results: Partial<Record<Kind, LoadResult | { error: string }>> = {};
+      for (const [kind, proc] of [["bare", bare], ["peerjs", peer], ["mesh3", mesh]] as const) {
+        let socks: Sock[] = [];
+        try {
+          const tc = performance.now();
+          socks = await openAll(kind, wsBase(proc), eps(kind, n), ORIGIN);
+          const connectMs = performance.now() - tc;
+          const r = await runPhases(kind, socks, { iceMs: ICE_MS, window: WINDOW });
+          results[kind] = { sockets: n, connectMs, ...r };
+          log(
+            `relay N=${n} ${kind}: ${r.ice.perSecond.toFixed(0)} msg/s, p50 ` +
+              `${r.ice.latency.p50.toFixed(1)} ms, p99 ${r.ice.latency.p99.toFixed(1)} ms, ` +
+              `offers+answers ${r.handshake.perSecond.toFixed(0)}/s, errors ${
+                r.handshake.errors + r.ice.errors
+              }`,
+          );
+        } catch (e) {
+          results[kind] = { error: e instanceof Error ? e.message : String(e) };
+          log(`relay N=${n} ${kind}: ${results[kind]!.error}`);
+        } finally {
+          await closeAll(socks);
+          await sleep(500);
+        }
+      }
+      levels.push({ n, results });
+    }
+    await bare.stop();
+    await peer.stop();
+
+    const capacity = await capacitySearch(mesh, eps, o.ladder, log);
+    return {
+      levels,
+      signIn,
+      memory,
+      capacity,
+      setupSeconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+const PROBE_PAIRS = 50;
+const PROBE_RATE = 10;
+
+async function capacitySearch(
+  mesh: ServerProcess,
+  eps: (kind: Kind, n: number, copy?: number) => Endpoint[],
+  ladder: number[],
+  log: Log,
+): Promise<RelayReport["capacity"]> {
+  const base = `ws://127.0.0.1:${mesh.port}`;
+  const probeSocks = await openAll("mesh3", base, eps("mesh3", PROBE_PAIRS * 2), ORIGIN);
+  await runPhases("mesh3", probeSocks, { iceMs: 200, window: 1 });
+  const idle: Sock[] = [];
+  const steps: CapacityStep[] = [];
+  let largestOk = 0;
+  try {
+    const perCopy = eps("mesh3", 1 << 30).length;
+    for (const target of ladder) {
+      // Copies 1..7 of each account, each in another room (≤ 8 sockets per address, ≤ 16 per room).
+      let copy = Math.floor(idle.length / perCopy) + 1;
+      try {
+        for (let i = 0; idle.length < target && copy <= 7 && i < 100; i++) {
+          const all = eps("mesh3", perCopy, copy);
+          const have = idle.length - (copy - 1) * perCopy;
+          const want = Math.min(all.length, have + target - idle.length);
+          idle.push(...await openAll("mesh3", base, all.slice(have, want), ORIGIN));
+          if (want === all.length) copy++;
+        }
+      } catch (e) {
+        log(`capacity: stopped opening at ${idle.length}: ${e instanceof Error ? e.message : e}`);
+        steps.push({
+          idleSockets: idle.length,
+          probe: { messages: 0, latency: { n: 0, p50: 0, p99: 0, mean: 0 }, errors: 1 },
+          ok: false,
+        });
+        break;
+      }
+      if (idle.length < target) {
+        log(`capacity: only ${idle.length} sockets possible with these accounts`);
+        break;
+      }
+      await sleep(500);
+      const p = await probe("mesh3", probeSocks, { ms: 3000, ratePerSecond: PROBE_RATE });
+      const ok = p.latency.p99 < P99_LIMIT_MS && p.errors === 0;
+      steps.push({ idleSockets: idle.length, probe: p, ok });
+      log(
+        `capacity: ${idle.length} idle + ${probeSocks.length} probe sockets: p99 ` +
+          `${p.latency.p99.toFixed(1)} ms ${ok ? "ok" : "over"}`,
+      );
+      if (!ok) break;
+      largestOk = idle.length + probeSocks.length;
+    }
+  } finally {
+    await closeAll([...probeSocks, ...idle]);
+  }
+  return { steps, largestOk, probeRate: PROBE_PAIRS * 2 * PROBE_RATE };
+}
+
+/** For callers that want the room of a pair. */
+export type RoomId = Hex;

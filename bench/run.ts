@@ -1,0 +1,58 @@
+/**
+ * `deno task bench`: runs every Mesh3 benchmark against its baseline in the same run and writes
+ * bench/RESULTS.md and bench/results.json. Loopback only; every phase bounded.
+ *
+ * Environment:
+ * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
+ *   memory sockets, capacity ladder). 0.2 gives a quick run.
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, core, gas).
+ *
+ * Needs `deno task build:contracts` once (the test chain deploys the artifact), Chromium at
+ * /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into bench/out/peerjs).
+ * @module
+ */
+import { startTestChain } from "../testing/chain.ts";
+import { browserBench } from "./browser_bench.ts";
+import { coreBench, gasBench } from "./core_and_gas.ts";
+import { relayBench } from "./relay_bench.ts";
+import { type Results, writeReport } from "./report.ts";
+
+const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
+if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
+const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,core,gas").split(",");
+const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
+const log = (line: string) => console.log(`[bench] ${line}`);
+const started = new Date();
+const t0 = performance.now();
+
+const results: Results = { scale, seconds: 0 };
+const chain = await startTestChain();
+try {
+  if (only.includes("core")) {
+    log("core: deno bench app/core/core_bench.ts");
+    results.core = await coreBench();
+  }
+  if (only.includes("gas")) {
+    log("gas: scripts/gas.ts");
+    results.gas = await gasBench();
+  }
+  if (only.includes("browser")) {
+    results.browser = await browserBench(chain, {
+      runs: 11,
+      bytes: 64 * 1024 * 1024,
+      rounds: 2,
+    }, log);
+  }
+  if (only.includes("relay")) {
+    results.relay = await relayBench(chain, {
+      levels: [100, 1000, 5000].map(even),
+      memorySockets: even(5000),
+      ladder: [2500, 5000, 10_000, 15_000].map(even),
+    }, log);
+  }
+} finally {
+  await chain.stop();
+}
+results.seconds = (performance.now() - t0) / 1000;
+await writeReport(results, started);
+log(`done in ${results.seconds.toFixed(0)} s: bench/RESULTS.md, bench/results.json`);

@@ -1,0 +1,57 @@
+/**
+ * Small statistics for the bench: percentiles, medians and ratio formatting.
+ * @module
+ */
+
+/** Count and percentiles of a sample, in its unit. */
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+/**
+ * Summarizes a sample (nearest-rank percentiles).
+ *
+ * @param xs Values.
+ * @returns n, p50, p99 and mean (zeros for an empty sample).
+ *
+ * @example
+ * ```ts
+ * summarize([1, 2, 3]); // { n: 3, p50: 2, p99: 3, mean: 2 }
+ * ```
+ */
+export function summarize(xs: number[]): Summary {
+  if (xs.length === 0) return { n: 0, p50: 0, p99: 0, mean: 0 };
+  const s = Float64Array.from(xs).sort();
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  let sum = 0;
+  for (const x of s) sum += x;
+  return { n: s.length, p50: at(0.5), p99: at(0.99), mean: sum / s.length };
+}
+
+/**
+ * The median of a sample.
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(xs: number[]): number {
+  return summarize(xs).p50;
+}
+
+/**
+ * A ratio rounded to two decimals ("-" when the baseline is zero).
+ *
+ * @example
+ * ```ts
+ * ratio(1, 2); // 0.5
+ * ```
+ */
+export function ratio(x: number, baseline: number): number | null {
+  if (!baseline || !Number.isFinite(x / baseline)) return null;
+  return Math.round((x / baseline) * 100) / 100;
+}
