@@ -31,6 +31,7 @@ export {
 export { type IncomingText, type LinkProblem, type LinkState, PeerLink } from "./peer_link.ts";
 export {
   ChainUnreachableError,
+  closeRoom,
   commitKey,
   createRoom,
   decodeFailure,

@@ -130,8 +130,33 @@ export async function commitKey(
   }, onState);
 }
 
+/**
+ * Closes a room for good (its creator only): it accepts no further commitments.
+ *
+ * @param wallet The creator's wallet.
+ * @param registry Registry address.
+ * @param roomId The room.
+ * @param onState Progress callback.
+ * @returns The block it was mined in.
+ * @throws {TxFailedError} With the decoded reason.
+ */
+export async function closeRoom(
+  wallet: WalletConnection,
+  registry: Address,
+  roomId: Hex,
+  onState: (state: TxState) => void,
+): Promise<bigint> {
+  return await sendRegistryTx(
+    wallet,
+    registry,
+    { functionName: "closeRoom", args: [roomId] },
+    onState,
+  );
+}
+
 type RegistryCall =
   | { functionName: "createRoom"; args: readonly [Hex, Hex, bigint] }
+  | { functionName: "closeRoom"; args: readonly [Hex] }
   | { functionName: "commitKey"; args: readonly [Hex, Hex, readonly Hex[]] };
 
 async function sendRegistryTx(

@@ -253,6 +253,14 @@ export class RoomSession {
       case "ice":
         return await this.#link(m.from)?.handleIce(m.candidate);
       case "error": {
+        if (m.code === "room-closed" || m.code === "room-expired") {
+          // The room is over: nothing more to join or wait for (chats already open end too).
+          this.stop();
+          this.fatal.value = m.code === "room-closed"
+            ? "This room was closed by its creator."
+            : "This room has expired.";
+          return;
+        }
         const banner = serverErrorBanner(m.code, m.message);
         if (banner) this.#banner(banner.kind, banner.tone, banner.message);
         return;

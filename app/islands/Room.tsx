@@ -4,6 +4,7 @@
  * @module
  */
 import { useComputed, useSignal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
 import {
@@ -17,6 +18,7 @@ import type { PublicConfig, RoomInfoProps } from "./types.ts";
 import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";
 import { Chat } from "./ui/Chat.tsx";
+import { CloseRoom } from "./ui/CloseRoom.tsx";
 import { MemberListLoader } from "./ui/MemberListLoader.tsx";
 import { shortAddress } from "./ui/format.ts";
 import { Notice } from "./ui/Notice.tsx";
@@ -43,6 +45,7 @@ export default function Room(props: RoomProps) {
   const members = useSignal<MemberList | null>(null);
   const link = useSignal<string | null>(null);
   const accountChanged = useSignal(false);
+  const closedHere = useSignal(false);
   useEffect(() => {
     wallet.start();
     members.value = memberListFromHash(location.hash);
@@ -68,10 +71,29 @@ export default function Room(props: RoomProps) {
   }, [address.value]);
 
   const expired = room.expiresAt !== "0" && Number(room.expiresAt) * 1000 <= Date.now();
-  const unavailable = room.closed
+  const unavailable = closedHere.value
+    ? "You closed this room. No one can join it any more."
+    : room.closed
     ? "This room was closed by its creator. No one can join it any more."
     : expired
     ? "This room has expired. No new keys can be committed to it."
+    : null;
+
+  const conn = wallet.connection.value;
+  const creatorTools = conn && wallet.ready.value &&
+      conn.address.toLowerCase() === room.creator.toLowerCase()
+    ? (
+      <CloseRoom
+        wallet={conn}
+        registry={config.registry}
+        roomId={roomId}
+        onClosed={() => {
+          session.value?.stop();
+          session.value = null;
+          closedHere.value = true;
+        }}
+      />
+    )
     : null;
 
   const join = () => {
@@ -96,6 +118,7 @@ export default function Room(props: RoomProps) {
           <LiveRoom
             session={session.value}
             link={link.value}
+            creatorTools={creatorTools}
             onLeave={() => (session.value?.stop(), session.value = null)}
           />
         )
@@ -155,26 +178,36 @@ export default function Room(props: RoomProps) {
             </Card>
           </>
         )}
-      {link.value && !unavailable && !session.value && <Invite link={link.value} />}
+      {link.value && !unavailable && !session.value && (
+        <Invite link={link.value} creatorTools={creatorTools} />
+      )}
     </div>
   );
 }
 
-function Invite(props: { link: string }) {
+function Invite(props: { link: string; creatorTools?: ComponentChildren }) {
   return (
     <Card
       title="Invite someone"
       subtitle="Anyone you send this to can join; their keys are checked on-chain."
       testid="invite-card"
     >
-      <div class="mt-4">
+      <div class="mt-4 space-y-5">
         <ShareRoom link={props.link} />
+        {props.creatorTools}
       </div>
     </Card>
   );
 }
 
-function LiveRoom(props: { session: RoomSession; link: string | null; onLeave(): void }) {
+function LiveRoom(
+  props: {
+    session: RoomSession;
+    link: string | null;
+    creatorTools: ComponentChildren;
+    onLeave(): void;
+  },
+) {
   const { session } = props;
   const links = session.links.value;
   const open = links.filter((l) => l.state.value === "open");
@@ -227,7 +260,9 @@ function LiveRoom(props: { session: RoomSession; link: string | null; onLeave():
           {links.map((l) => <PeerCard key={l.ctx.peer} link={l} />)}
         </div>
       )}
-      {open.length === 0 && props.link && <Invite link={props.link} />}
+      {open.length === 0 && !fatal && props.link && (
+        <Invite link={props.link} creatorTools={props.creatorTools} />
+      )}
       {(connecting || open.length > 0 || session.messages.value.length > 0) && (
         <Card
           title="Chat"
@@ -250,7 +285,9 @@ function LiveRoom(props: { session: RoomSession; link: string | null; onLeave():
           </div>
         </Card>
       )}
-      {open.length > 0 && props.link && <Invite link={props.link} />}
+      {open.length > 0 && !fatal && props.link && (
+        <Invite link={props.link} creatorTools={props.creatorTools} />
+      )}
     </div>
   );
 }

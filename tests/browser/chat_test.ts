@@ -146,6 +146,16 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       await theirMessage(alice.page, "Back with fresh keys.").waitFor();
     });
 
+    await t.step("the creator closes the room and the other side is told", async () => {
+      await alice.page.getByTestId("close-room").getByRole("button").click();
+      await alice.page.getByTestId("close-room-confirm").click();
+      await alice.page.getByTestId("room-unavailable").waitFor();
+      const over = bob.page.getByTestId("session-fatal");
+      await over.waitFor();
+      assert.match(await over.innerText(), /closed by its creator/);
+      await shot(bob.page, "07b-room-closed");
+    });
+
     await t.step("a members-only room refuses a non-member with a clear message", async () => {
       const carol = await person(browser!, chain, 3);
       const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
