@@ -226,7 +226,11 @@ function LiveRoom(
       data-first-message-at={session.timing.firstMessageAt || undefined}
     >
       {fatal && (
-        <Notice tone="error" title="Cannot join this room" testid="session-fatal">
+        <Notice
+          tone="error"
+          title={ready ? "The session ended" : "Cannot join this room"}
+          testid="session-fatal"
+        >
           <p>{fatal}</p>
           <Button tone="secondary" class="mt-3" onClick={props.onLeave} testid="try-again">
             Back
@@ -243,7 +247,7 @@ function LiveRoom(
           <span data-kind={b.kind}>{b.message}</span>
         </Notice>
       ))}
-      {ready && socket !== "open" && (
+      {ready && !fatal && socket !== "open" && (
         <Notice tone="warning" testid="socket-state">
           Connection to the room server lost. Reconnecting… Your open chats keep working.
         </Notice>
