@@ -70,6 +70,9 @@ export interface PeerLinkContext {
 }
 
 const CONNECT_TIMEOUT_MS = 30_000;
+/** How long a "disconnected" path may heal by itself before the offerer restarts ICE. */
+const ICE_GRACE_MS = 3_000;
+const MAX_ICE_RESTARTS = 5;
 
 /** One peer connection, its verification and its encrypted channel. */
 export class PeerLink {
@@ -77,6 +80,12 @@ export class PeerLink {
   readonly path = signal<PathKind | null>(null);
   readonly safetyNumber = signal<string | null>(null);
   readonly problem = signal<{ kind: LinkProblem; message: string } | null>(null);
+  /** True while the network path is lost and being restored (ICE restart). */
+  readonly reconnecting = signal(false);
+  /** ICE restarts done so far. */
+  get iceRestarts(): number {
+    return this.#restarts;
+  }
   /** True for the side that offers (lower address). */
   readonly offerer: boolean;
 
@@ -88,6 +97,7 @@ export class PeerLink {
   #remoteSet = false;
   #restarts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param ctx The session's keys, chain and signaling. */
   constructor(readonly ctx: PeerLinkContext) {
@@ -143,6 +153,8 @@ export class PeerLink {
     if ((type === "offer") === this.offerer) return; // Wrong role: ignore.
     const first = this.#verified === null;
     if (first) this.state.value = "verifying";
+    // Candidates of this description wait until it is verified and applied.
+    this.#remoteSet = false;
     try {
       const verified = await verifyPeerDescription(this.ctx.publicClient, {
         chainId: this.ctx.chainId,
@@ -214,6 +226,7 @@ export class PeerLink {
    */
   close(kind?: LinkProblem, message?: string): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#iceTimer);
     this.#channel?.close();
     this.#pc.close();
     if (this.state.value !== "refused") this.state.value = "closed";
@@ -292,14 +305,28 @@ export class PeerLink {
 
   #onIceState(): void {
     const s = this.#pc.iceConnectionState;
+    clearTimeout(this.#iceTimer);
     if (s === "connected" || s === "completed") {
+      this.reconnecting.value = false;
       void selectedPath(this.#pc).then((p) => p && (this.path.value = p), () => {});
+    } else if (s === "disconnected" && this.state.value === "open") {
+      // Often a blip that heals by itself; if it does not, restart ICE before "failed" (~30 s).
+      this.reconnecting.value = true;
+      this.#iceTimer = setTimeout(() => this.#restartIce(), ICE_GRACE_MS);
+    } else if (s === "failed") {
+      this.reconnecting.value = true;
+      this.#restartIce();
     }
-    if (s === "failed" && this.offerer && this.#restarts < 3 && this.#remoteSet) {
-      this.#restarts++;
-      this.#pc.restartIce();
-      void this.#sendDescription("offer", true).catch(() => {});
-    }
+  }
+
+  /** The offerer restarts ICE with a new offer (the peer verifies it like the first). */
+  #restartIce(): void {
+    const s = this.#pc.iceConnectionState;
+    if (s !== "disconnected" && s !== "failed") return;
+    if (!this.offerer || !this.#remoteSet || this.#restarts >= MAX_ICE_RESTARTS) return;
+    this.#restarts++;
+    this.#pc.restartIce();
+    void this.#sendDescription("offer", true).catch(() => {});
   }
 
   #refuse(kind: LinkProblem, message: string): void {

@@ -7,6 +7,8 @@
 export interface Coturn {
   /** `turn:127.0.0.1:<port>?transport=udp`. */
   url: string;
+  /** The listening port. */
+  port: number;
   username: string;
   credential: string;
   /** ICE servers for RTCPeerConnection. */
@@ -18,6 +20,7 @@ export interface Coturn {
 /**
  * Starts `turnserver` with long-term credentials on a random loopback port.
  *
+ * @param reuse Port and credentials of an earlier run, to start "the same" server again.
  * @returns The running server; call `stop()` in a `finally`.
  * @throws {Error} When it does not come up on three ports in a row.
  *
@@ -27,11 +30,13 @@ export interface Coturn {
  * try { ... } finally { await turn.stop(); }
  * ```
  */
-export async function startCoturn(): Promise<Coturn> {
-  const username = "mesh3";
-  const credential = crypto.randomUUID();
+export async function startCoturn(
+  reuse?: { port: number; username: string; credential: string },
+): Promise<Coturn> {
+  const username = reuse?.username ?? "mesh3";
+  const credential = reuse?.credential ?? crypto.randomUUID();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = reuse?.port ?? 20000 + Math.floor(Math.random() * 20000);
     const minPort = 40000 + Math.floor(Math.random() * 200) * 100;
     const child = new Deno.Command("turnserver", {
       args: [
@@ -58,6 +63,7 @@ export async function startCoturn(): Promise<Coturn> {
       const url = `turn:127.0.0.1:${port}?transport=udp`;
       return {
         url,
+        port,
         username,
         credential,
         iceServers: [{ urls: url, username, credential }],

@@ -22,6 +22,8 @@ type Status = {
   path: string | null;
   safetyNumber: string | null;
   problem: { kind: string; message: string } | null;
+  reconnecting: boolean;
+  iceRestarts: number;
   received: string[];
   delivered: string[];
 };
@@ -171,7 +173,7 @@ Deno.test("peer link: two browsers verify each other on chain and chat encrypted
     };
 
     await t.step("relay only: connects through a real coturn and reports relay", async () => {
-      const turn = await startCoturn();
+      let turn = await startCoturn();
       try {
         const [a, b] = await pair(browser, chain, server.url, [5, 6], undefined, {
           policy: "relay",
@@ -181,6 +183,19 @@ Deno.test("peer link: two browsers verify each other on chain and chat encrypted
         await waitFor(b.page, (s) => s.state === "open" && s.path === "relay", "B relay");
         await a.page.evaluate(() => (globalThis as unknown as W).harness.send("r1", "via relay"));
         await waitFor(b.page, (s) => s.received.includes("via relay"), "B received via relay");
+
+        // The relay dies: the path is lost, the offerer restarts ICE once it is back.
+        await turn.stop();
+        await waitFor(a.page, (s) => s.reconnecting, "A notices the lost path");
+        turn = await startCoturn(turn);
+        const offerer = a.address.toLowerCase() < b.address.toLowerCase() ? a : b; // lower offers
+        const other = offerer === a ? b : a;
+        await waitFor(offerer.page, (s) => s.iceRestarts > 0 && !s.reconnecting, "ICE restarted");
+        await waitFor(other.page, (s) => !s.reconnecting && s.state === "open", "peer back");
+        await other.page.evaluate(() =>
+          (globalThis as unknown as W).harness.send("r2", "after restart")
+        );
+        await waitFor(offerer.page, (s) => s.received.includes("after restart"), "after restart");
         await a.page.context().close();
         await b.page.context().close();
       } finally {

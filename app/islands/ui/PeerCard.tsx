@@ -79,8 +79,10 @@ export function PeerCard(props: { link: PeerLink }) {
         </div>
       </div>
       <p class="mt-2 flex items-center gap-2 text-xs text-slate-400" data-testid="peer-state">
-        {busy && <Spinner class="h-3 w-3" />}
-        {STATE_TEXT[state]}
+        {(busy || link.reconnecting.value) && <Spinner class="h-3 w-3" />}
+        {state === "open" && link.reconnecting.value
+          ? "Network path lost, reconnecting…"
+          : STATE_TEXT[state]}
       </p>
       {safety && state === "open" && (
         <div class="mt-4">

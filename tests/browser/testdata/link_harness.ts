@@ -97,6 +97,8 @@ const harness = {
       path: link?.path.value ?? null,
       safetyNumber: link?.safetyNumber.value ?? null,
       problem: link?.problem.value ?? null,
+      reconnecting: link?.reconnecting.value ?? false,
+      iceRestarts: link?.iceRestarts ?? 0,
       received: received.map((m) => m.text),
       delivered: [...delivered],
     };
