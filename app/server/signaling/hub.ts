@@ -20,6 +20,25 @@ export interface Room {
   described: Set<string>;
 }
 
+/** Sizes of the hub's state, from {@linkcode SignalingHub.stats}. */
+export interface HubStats {
+  /** Open sockets. */
+  sockets: number;
+  /** Sockets the server closed whose connection has not ended yet (still counted in the caps). */
+  ending: number;
+  /** Rooms with at least one member. */
+  rooms: number;
+  /** Memberships over all rooms. */
+  members: number;
+  /** Relayed-description pairs over all rooms. */
+  pairs: number;
+  /** Frames accepted and not yet handled, over all sockets. */
+  pending: number;
+  /** Entries in the per-IP and per-address socket counters. */
+  ips: number;
+  addresses: number;
+}
+
 /** What the hub needs. */
 export interface HubDeps {
   limits: Limits;
@@ -44,7 +63,12 @@ export interface HubDeps {
  */
 export class SignalingHub {
   readonly rooms = new Map<Hex, Room>();
+  /** Live sockets: in rooms, handling frames. */
   readonly peers = new Set<Peer>();
+  /** Sockets counted against the caps: the live ones and those the server closed whose TCP
+   * connection has not ended yet (a client that never finishes the close handshake keeps its
+   * connection open, and Deno cannot abort it; counting it bounds them per IP and address). */
+  #counted = new Set<Peer>();
   #perIp = new Map<string, number>();
   #perAddress = new Map<string, number>();
   #d: HubDeps;
@@ -57,7 +81,7 @@ export class SignalingHub {
   /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
   admit(ip: string, address: Address): string | null {
     const l = this.#d.limits;
-    if (this.peers.size >= l.maxSockets) return "Cannot connect: the server is full";
+    if (this.#counted.size >= l.maxSockets) return "Cannot connect: the server is full";
     if ((this.#perIp.get(ip) ?? 0) >= l.maxSocketsPerIp) {
       return "Cannot connect: too many sockets from this IP address";
     }
@@ -77,13 +101,41 @@ export class SignalingHub {
       rateBurst: l.rateBurst,
     });
     this.peers.add(peer);
-    peer.onClose = () => this.detach(peer);
+    this.#counted.add(peer);
+    peer.onClose = () => this.#leaveAll(peer);
     bump(this.#perIp, peer.ip, 1);
     bump(this.#perAddress, peer.key, 1);
     peer.joinTimer = setTimeout(() => {
       if (peer.rooms.size === 0) peer.close(CLOSE.policy, "no join in time");
     }, l.joinTimeoutMs);
     return peer;
+  }
+
+  /**
+   * Sizes of every map the hub keeps: all zero once every socket has gone.
+   *
+   * @example
+   * ```ts
+   * hub.stats(); // { sockets: 0, ending: 0, rooms: 0, members: 0, pairs: 0, pending: 0, ips: 0, addresses: 0 }
+   * ```
+   */
+  stats(): HubStats {
+    let members = 0, pairs = 0, pending = 0;
+    for (const r of this.rooms.values()) {
+      members += r.members.size;
+      pairs += r.described.size;
+    }
+    for (const p of this.peers) pending += p.pending;
+    return {
+      sockets: this.peers.size,
+      ending: this.#counted.size - this.peers.size,
+      rooms: this.rooms.size,
+      members,
+      pairs,
+      pending,
+      ips: this.#perIp.size,
+      addresses: this.#perAddress.size,
+    };
   }
 
   /** Sends `welcome` (address and limits); call once the socket is open. */
@@ -139,13 +191,21 @@ export class SignalingHub {
     });
   }
 
-  /** Forgets a closed socket: leaves its rooms (presence "left") and frees its counts. */
+  /** Forgets a socket whose connection ended: leaves its rooms (presence "left") and frees its
+   * place in the caps. */
   detach(peer: Peer): void {
+    this.#leaveAll(peer);
+    if (!this.#counted.delete(peer)) return;
+    bump(this.#perIp, peer.ip, -1);
+    bump(this.#perAddress, peer.key, -1);
+  }
+
+  /** Takes a socket out of its rooms at once (closed by either side); it stays counted until
+   * {@linkcode detach}. */
+  #leaveAll(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     peer.closed = true;
     clearTimeout(peer.joinTimer);
-    bump(this.#perIp, peer.ip, -1);
-    bump(this.#perAddress, peer.key, -1);
     for (const roomId of [...peer.rooms]) this.#leave(peer, roomId);
   }
 

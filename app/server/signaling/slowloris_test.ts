@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { startTestChain } from "../../../testing/chain.ts";
+import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
+import { Client, createRoom, join, type RunningServer, signIn, startServer } from "../test_kit.ts";
+import type { HubStats } from "./hub.ts";
+
+const enc = new TextEncoder();
+const EMPTY: HubStats = {
+  sockets: 0,
+  ending: 0,
+  rooms: 0,
+  members: 0,
+  pairs: 0,
+  pending: 0,
+  ips: 0,
+  addresses: 0,
+};
+
+/** Writes `bytes` one per `everyMs` until done or the connection fails (bounded by length). */
+function trickle(conn: Deno.TcpConn, bytes: Uint8Array, everyMs: number): Promise<number> {
+  return (async () => {
+    let sent = 0;
+    for (const b of bytes) {
+      try {
+        await conn.write(new Uint8Array([b]));
+      } catch {
+        return sent;
+      }
+      sent++;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    return sent;
+  })();
+}
+
+/** Waits (bounded) until `done(stats)` holds; returns the hub's stats. */
+async function settled(srv: RunningServer, done: (s: HubStats) => boolean): Promise<HubStats> {
+  for (let i = 0; i < 100 && !done(srv.server.hub.stats()); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return srv.server.hub.stats();
+}
+
+Deno.test("slow-loris: WebSockets that never finish a frame are dropped", async (t) => {
+  const chain = await startTestChain();
+  const srv = await startServer(chain, {
+    MESH3_JOIN_TIMEOUT_MS: "2000",
+    MESH3_PING_INTERVAL_SECONDS: "2",
+    MESH3_MAX_SOCKETS_PER_ADDRESS: "2",
+  });
+  const conns: Deno.TcpConn[] = [];
+  const clients: Client[] = [];
+  try {
+    const roomId = await createRoom(chain, 1);
+    const s1 = await signIn(srv.base, chain, 1);
+    const s2 = await signIn(srv.base, chain, 2);
+    const s3 = await signIn(srv.base, chain, 3);
+
+    await t.step("behavior: a socket that never sends is closed at the join timeout", async () => {
+      const conn = await rawUpgrade(srv.base, s1.cookie);
+      conns.push(conn);
+      const end = await readUntilClosed(conn, 15_000, { closeFrame: true });
+      assert.equal(end.closeCode, 1008);
+      // Out of every room at once; its TCP connection lingers (the client never answers the
+      // close) and keeps its place in the caps until it ends.
+      assert.deepEqual(
+        await settled(srv, (s) => s.sockets === 0),
+        { ...EMPTY, ending: 1, ips: 1, addresses: 1 },
+      );
+      conn.close();
+      conns.pop();
+      assert.deepEqual(await settled(srv, (s) => s.ending === 0), EMPTY);
+    });
+
+    await t.step(
+      "behavior: a socket trickling its join one byte per second is closed at the join timeout",
+      async () => {
+        const conn = await rawUpgrade(srv.base, s1.cookie);
+        conns.push(conn);
+        const frame = wsFrame(enc.encode(JSON.stringify({ v: 1, type: "join", roomId })));
+        const writing = trickle(conn, frame, 1000);
+        const end = await readUntilClosed(conn, 15_000, { closeFrame: true });
+        assert.equal(end.closeCode, 1008);
+        assert.equal((await settled(srv, (s) => s.sockets === 0)).sockets, 0);
+        conn.close();
+        conns.pop();
+        const sent = await writing;
+        assert.ok(sent < frame.length, `the whole frame went through (${sent} bytes)`);
+        assert.deepEqual(await settled(srv, (s) => s.ending === 0), EMPTY);
+      },
+    );
+
+    await t.step(
+      "regression: sockets closed by the server count in the caps until their TCP ends",
+      async () => {
+        // Before the fix a closed socket freed its slot at once while Deno kept its connection
+        // open forever: one session could pile up unbounded half-closed connections.
+        const lingering: Deno.TcpConn[] = [];
+        for (let i = 0; i < 2; i++) {
+          const conn = await rawUpgrade(srv.base, s3.cookie);
+          conns.push(conn);
+          lingering.push(conn);
+          assert.equal((await readUntilClosed(conn, 15_000, { closeFrame: true })).closeCode, 1008);
+        }
+        await assert.rejects(rawUpgrade(srv.base, s3.cookie), /429/);
+        for (const c of lingering) c.close();
+        await settled(srv, (s) => s.ending === 0);
+        const again = await rawUpgrade(srv.base, s3.cookie);
+        conns.push(again);
+      },
+    );
+
+    await t.step(
+      "behavior: a joined socket trickling a frame answers no ping and is dropped",
+      async () => {
+        const watcher = await Client.connect(srv.wsUrl, s2.cookie);
+        clients.push(watcher);
+        await join(watcher, roomId);
+        const conn = await rawUpgrade(srv.base, s1.cookie);
+        conns.push(conn);
+        await conn.write(wsFrame(enc.encode(JSON.stringify({ v: 1, type: "join", roomId }))));
+        await watcher.next("presence", (p) => p.state === "joined");
+        // A frame that announces 60,000 bytes and gets one per second: never complete.
+        const payload = enc.encode(`{"v":1,"type":"ping","ref":"${"x".repeat(59_970)}"}`);
+        const frame = wsFrame(payload);
+        const writing = trickle(conn, frame, 1000);
+        const left = await watcher.next("presence", (p) => p.state === "left", 20_000);
+        assert.equal(left.address, s1.account.address);
+        const end = await readUntilClosed(conn, 15_000);
+        assert.equal(end.eof, true);
+        assert.ok((await writing) < frame.length);
+        // The watcher answers pings by itself and stays.
+        watcher.send({ v: 1, type: "ping", ref: "alive" });
+        assert.equal((await watcher.next("pong")).ref, "alive");
+      },
+    );
+  } finally {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch {
+        // already closed by the server
+      }
+    }
+    for (const c of clients) await c.close();
+    await srv.stop();
+    await chain.stop();
+  }
+});
