@@ -48,13 +48,18 @@ export default function Room(props: RoomProps) {
   const closedHere = useSignal(false);
   useEffect(() => {
     wallet.start();
-    members.value = memberListFromHash(location.hash);
-    link.value = roomLink(location.origin, roomId, members.value);
+    const readHash = () => {
+      members.value = memberListFromHash(location.hash) ?? members.value;
+      link.value = roomLink(location.origin, roomId, members.value);
+    };
+    readHash();
+    addEventListener("hashchange", readHash);
     // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
     const bye = () => session.value?.stop();
     addEventListener("pagehide", bye);
     return () => {
       removeEventListener("pagehide", bye);
+      removeEventListener("hashchange", readHash);
       wallet.stop();
       session.value?.stop();
     };
@@ -118,6 +123,7 @@ export default function Room(props: RoomProps) {
           <LiveRoom
             session={session.value}
             link={link.value}
+            membersOnly={room.membersOnly}
             creatorTools={creatorTools}
             onLeave={() => (session.value?.stop(), session.value = null)}
           />
@@ -179,17 +185,23 @@ export default function Room(props: RoomProps) {
           </>
         )}
       {link.value && !unavailable && !session.value && (
-        <Invite link={link.value} creatorTools={creatorTools} />
+        <Invite link={link.value} membersOnly={room.membersOnly} creatorTools={creatorTools} />
       )}
     </div>
   );
 }
 
-function Invite(props: { link: string; creatorTools?: ComponentChildren }) {
+function Invite(
+  props: { link: string; membersOnly?: boolean; creatorTools?: ComponentChildren },
+) {
   return (
     <Card
       title="Invite someone"
-      subtitle="Anyone you send this to can join; their keys are checked on-chain."
+      subtitle={props.membersOnly
+        ? `Only wallets on the member list can join.${
+          props.link.includes("#members=") ? " The link carries the list." : ""
+        }`
+        : "Anyone you send this to can join; their keys are checked on-chain."}
       testid="invite-card"
     >
       <div class="mt-4 space-y-5">
@@ -204,6 +216,7 @@ function LiveRoom(
   props: {
     session: RoomSession;
     link: string | null;
+    membersOnly: boolean;
     creatorTools: ComponentChildren;
     onLeave(): void;
   },
@@ -265,7 +278,11 @@ function LiveRoom(
         </div>
       )}
       {open.length === 0 && !fatal && props.link && (
-        <Invite link={props.link} creatorTools={props.creatorTools} />
+        <Invite
+          link={props.link}
+          membersOnly={props.membersOnly}
+          creatorTools={props.creatorTools}
+        />
       )}
       {(connecting || open.length > 0 || session.messages.value.length > 0) && (
         <Card
@@ -290,7 +307,11 @@ function LiveRoom(
         </Card>
       )}
       {open.length > 0 && !fatal && props.link && (
-        <Invite link={props.link} creatorTools={props.creatorTools} />
+        <Invite
+          link={props.link}
+          membersOnly={props.membersOnly}
+          creatorTools={props.creatorTools}
+        />
       )}
     </div>
   );

@@ -160,6 +160,10 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       const carol = await person(browser!, chain, 3);
       const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
       assert.match(membersLink, /#members=/);
+      // Without the list in the link, the page asks for it.
+      await carol.page.goto(membersLink.split("#")[0]);
+      await carol.page.getByTestId("member-list-loader").waitFor();
+      await shot(carol.page, "08a-member-list-needed");
       await joinRoom(carol.page, membersLink);
       const fatal = carol.page.getByTestId("session-fatal");
       await fatal.waitFor();

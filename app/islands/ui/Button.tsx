@@ -7,7 +7,7 @@ import { cx } from "./format.ts";
 
 const TONES = {
   primary:
-    "bg-emerald-500 text-slate-950 hover:bg-emerald-400 focus-visible:outline-emerald-300 disabled:bg-emerald-500/40",
+    "bg-emerald-500 text-slate-950 hover:bg-emerald-400 focus-visible:outline-emerald-300 disabled:bg-slate-700 disabled:text-slate-400",
   secondary:
     "border border-slate-700 bg-slate-800/80 text-slate-100 hover:bg-slate-700 focus-visible:outline-slate-400 disabled:opacity-40",
   ghost:
