@@ -15,6 +15,7 @@ import { encodeBase64Url } from "../core/wire.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
 import {
+  canReadRemoteCertificate,
   type PathKind,
   remoteCertificateDigest,
   remoteCertificateFingerprint,
@@ -264,8 +265,13 @@ export class PeerLink {
     const verified = this.#verified;
     // getStats() reports are cached for a moment: ask again until the certificate shows. Where
     // the browser also exposes the DTLS transport's certificate, it must agree too.
+    const readable = await canReadRemoteCertificate(this.#pc).catch(() => true);
     let seen: Uint8Array[] = [];
-    for (let i = 0; i < 30 && seen.length === 0 && this.#pc.connectionState !== "closed"; i++) {
+    for (
+      let i = 0;
+      readable && i < 30 && seen.length === 0 && this.#pc.connectionState !== "closed";
+      i++
+    ) {
       const found = await Promise.all([
         remoteCertificateFingerprint(this.#pc).catch(() => null),
         remoteCertificateDigest(this.#pc).catch(() => null),
@@ -273,13 +279,17 @@ export class PeerLink {
       seen = found.filter((f): f is Uint8Array => f !== null);
       if (seen.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
-    if (!verified || seen.length === 0 || !seen.every((f) => equalBytes(f, verified.fingerprint))) {
+    if (
+      !verified || (readable && seen.length === 0) ||
+      !seen.every((f) => equalBytes(f, verified.fingerprint))
+    ) {
       return this.#refuse(
         "certificate-mismatch",
         "Refused the connection: the peer's DTLS certificate is not the one it committed to",
       );
     }
-    const used = seen[0];
+    // Unreadable here: the browser checked the DTLS certificate against the verified SDP.
+    const used = seen[0] ?? verified.fingerprint;
     try {
       const { channel, safetyNumber } = await openSecureChannel({
         transport: this.#transport!,

@@ -73,6 +73,24 @@ export async function remoteCertificateDigest(pc: RTCPeerConnection): Promise<Ui
 }
 
 /**
+ * Whether this browser can tell which remote certificate a connection uses at all: `getStats()`
+ * with transport entries, or `RTCDtlsTransport.getRemoteCertificates()`. Where it cannot (some
+ * Firefox versions), the browser's own DTLS check against the remote description's fingerprint,
+ * which was verified against the chain, is what remains.
+ *
+ * @param pc A connected peer connection.
+ * @returns true when at least one of the two sources exists.
+ */
+export async function canReadRemoteCertificate(pc: RTCPeerConnection): Promise<boolean> {
+  const transport = pc.sctp?.transport as
+    | (RTCDtlsTransport & { getRemoteCertificates?: () => ArrayBuffer[] })
+    | undefined;
+  if (typeof transport?.getRemoteCertificates === "function") return true;
+  const { transport: stats } = await transportOf(pc);
+  return stats !== undefined;
+}
+
+/**
  * Whether the selected candidate pair goes through a relay (either end a `relay` candidate).
  *
  * @param pc A connected peer connection.
