@@ -160,6 +160,9 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       const carol = await person(browser!, chain, 3);
       const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
       assert.match(membersLink, /#members=/);
+      await alice.page.setViewportSize({ width: 390, height: 844 });
+      await shot(alice.page, "08b-members-room-created-mobile");
+      await alice.page.setViewportSize({ width: 1100, height: 900 });
       // Without the list in the link, the page asks for it.
       await carol.page.goto(membersLink.split("#")[0]);
       await carol.page.getByTestId("member-list-loader").waitFor();
