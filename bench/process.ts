@@ -122,3 +122,15 @@ export async function readRss(pid: number): Promise<number> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * CPU time (user + system) a process has used, in seconds (/proc/<pid>/stat, 100 ticks/s).
+ *
+ * @param pid Process id ("self" for this process).
+ */
+export async function readCpuSeconds(pid: number | "self"): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the command name (which may contain spaces) start at ") ".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -3,12 +3,12 @@
  * Deno relay, the PeerJS server), pairs them two per room, runs the handshake phase (one offer
  * and one answer per pair; on Mesh3 each is checked against the sender's on-chain commitment)
  * and then the ICE phase (each socket keeps `window` candidates in flight to its partner, closed
- * loop, for a fixed time). Latency is send → receive at the partner, both in this process; every
+ * loop, for a fixed time after a 1 s warm-up that is not counted). Latency is send → receive at the partner, both in this process; every
  * server keeps per-sender order, so each direction is a FIFO of send times.
  * @module
  */
 import type { Address, Hex } from "viem";
-import { sleep } from "./process.ts";
+import { readCpuSeconds, sleep } from "./process.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** One socket's identity on the server under test. */
@@ -31,8 +31,21 @@ export interface LoadResult {
   sockets: number;
   connectMs: number;
   handshake: { messages: number; perSecond: number; latency: Summary; errors: number };
-  ice: { messages: number; perSecond: number; latency: Summary; errors: number };
+  ice: {
+    messages: number;
+    perSecond: number;
+    latency: Summary;
+    errors: number;
+    /** Server CPU seconds per wall second during the ICE phase (1 = one core busy). */
+    serverCpu: number | null;
+    /** This (client) process's CPU seconds per wall second during the ICE phase. */
+    clientCpu: number;
+    /** Server CPU microseconds per relayed message. */
+    serverCpuUsPerMessage: number | null;
+  };
 }
+
+const WARMUP_MS = 1000;
 
 const CANDIDATE = {
   candidate:
@@ -173,7 +186,7 @@ export async function closeAll(socks: Sock[]): Promise<void> {
 export async function runPhases(
   kind: Kind,
   socks: Sock[],
-  o: { iceMs: number; window: number },
+  o: { iceMs: number; window: number; serverPid?: number },
 ): Promise<Omit<LoadResult, "sockets" | "connectMs">> {
   for (let i = 0; i + 1 < socks.length; i += 2) {
     socks[i].partner = socks[i + 1];
@@ -219,21 +232,38 @@ export async function runPhases(
     errors,
   };
 
+  phase = "ice";
+  for (const s of socks) for (let w = 0; w < o.window; w++) send(s, "ice");
+  // The first moments (every socket sending at once) are a start-up transient: not counted.
+  await sleep(WARMUP_MS);
   errors = 0;
   latencies = [];
-  phase = "ice";
+  const before = iceCount;
+  const cpu = () =>
+    Promise.all([o.serverPid ? readCpuSeconds(o.serverPid) : NaN, readCpuSeconds("self")]);
+  const [s0, c0] = await cpu();
   const t1 = performance.now();
-  for (const s of socks) for (let w = 0; w < o.window; w++) send(s, "ice");
   await sleep(o.iceMs);
+  const [s1, c1] = await cpu();
   phase = "drain";
   const iceMs = performance.now() - t1;
-  const count = iceCount;
+  const count = iceCount - before;
   const lat = summarize(latencies);
+  const wall = iceMs / 1000;
+  const serverCpu = Number.isFinite(s1 - s0) ? (s1 - s0) / wall : null;
   // Let the in-flight messages land (bounded) so the next run starts clean.
   for (let i = 0; i < 100 && socks.some((s) => s.inflight.length > 0); i++) await sleep(50);
   return {
     handshake,
-    ice: { messages: count, perSecond: count / (iceMs / 1000), latency: lat, errors },
+    ice: {
+      messages: count,
+      perSecond: count / wall,
+      latency: lat,
+      errors,
+      serverCpu,
+      clientCpu: (c1 - c0) / wall,
+      serverCpuUsPerMessage: serverCpu === null ? null : ((s1 - s0) * 1e6) / count,
+    },
   };
 }
 

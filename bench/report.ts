@@ -7,6 +7,7 @@ import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
+import type { ProfileSummary } from "./cpu_profile.ts";
 import { median, ratio } from "./stats.ts";
 
 const BENCH = new URL("./", import.meta.url).pathname;
@@ -54,8 +55,8 @@ function relaySection(rel: RelayReport, out: string[]): void {
   out.push(
     "## 1. Signaling relay",
     "",
-    "| N sockets | server | ICE msg/s | vs bare | vs PeerJS | p50 ms | p99 ms | offers+answers/s | errors |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| N sockets | server | ICE msg/s | vs bare | vs PeerJS | p50 ms | p99 ms | server CPU | client CPU | server µs CPU/msg | vs bare | offers+answers/s | errors |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const level of rel.levels) {
     const ok = (k: string) => {
@@ -68,7 +69,7 @@ function relaySection(rel: RelayReport, out: string[]): void {
       const v = level.results[k as keyof typeof level.results];
       if (!v) continue;
       if (!("ice" in v)) {
-        out.push(`| ${level.n} | ${k} | failed: ${v.error} | | | | | | |`);
+        out.push(`| ${level.n} | ${k} | failed: ${v.error} | | | | | | | | | | |`);
         continue;
       }
       out.push(
@@ -76,15 +77,25 @@ function relaySection(rel: RelayReport, out: string[]): void {
           r(bare ? ratio(v.ice.perSecond, bare.ice.perSecond) : null)
         } | ${r(peer ? ratio(v.ice.perSecond, peer.ice.perSecond) : null)} | ${
           f(v.ice.latency.p50, 1)
-        } | ${f(v.ice.latency.p99, 1)} | ${f(v.handshake.perSecond)} | ${
-          v.ice.errors + v.handshake.errors
-        } |`,
+        } | ${f(v.ice.latency.p99, 1)} | ${f(v.ice.serverCpu, 2)} | ${f(v.ice.clientCpu, 2)} | ${
+          f(v.ice.serverCpuUsPerMessage, 1)
+        } | ${
+          r(
+            bare?.ice.serverCpuUsPerMessage && v.ice.serverCpuUsPerMessage
+              ? ratio(v.ice.serverCpuUsPerMessage, bare.ice.serverCpuUsPerMessage)
+              : null,
+          )
+        } | ${f(v.handshake.perSecond)} | ${v.ice.errors + v.handshake.errors} |`,
       );
     }
   }
   out.push(
     "",
-    "Targets: Mesh3 ≥ 0.80× the bare relay and ≥ 1.00× PeerJS (ICE msg/s column).",
+    "Targets: Mesh3 ≥ 0.80× the bare relay and ≥ 1.00× PeerJS (ICE msg/s column). CPU columns: " +
+      "CPU seconds per wall second during the ICE phase (1.00 = one core busy); a server below " +
+      "about 0.9 was not the bottleneck (the client or the shared machine was), so its msg/s is a " +
+      "lower bound. Server CPU per message is the cost that does not depend on who the bottleneck " +
+      "was.",
     "",
     `Sign-in (SIWE, real signatures verified by the server through the chain): ${
       f(rel.signIn.perSecond)
@@ -131,6 +142,28 @@ function relaySection(rel: RelayReport, out: string[]): void {
     );
   }
   out.push("");
+  const prof = (title: string, p: ProfileSummary | null) => {
+    if (!p) return;
+    out.push(
+      `### Profile: ${title} (${f(p.samples)} samples; idle and the inspector's own ` +
+        `reporting, ${f(p.inspectorShare, 1)} % of busy samples, left out)`,
+      "",
+      "| where (self time) | share |",
+      "|---|---:|",
+      ...p.byOrigin.map((x) => `| ${x.name} | ${f(x.share, 1)} % |`),
+      "",
+      "| top functions (self time) | share |",
+      "|---|---:|",
+      ...p.topFunctions.slice(0, 15).map((x) => `| \`${x.name}\` | ${f(x.share, 1)} % |`),
+      "",
+    );
+  };
+  prof(
+    `Mesh3 server, relay at N = ${f(rel.profile.relaySockets)}, ${
+      f(rel.profile.profiledRate)
+    } msg/s while profiled`,
+    rel.profile.relay,
+  );
 }
 
 function browserSection(b: BrowserReport, out: string[]): void {

@@ -40,14 +40,14 @@ try {
     results.browser = await browserBench(chain, {
       runs: 11,
       bytes: 64 * 1024 * 1024,
-      rounds: 2,
+      rounds: 3,
     }, log);
   }
   if (only.includes("relay")) {
     results.relay = await relayBench(chain, {
       levels: [100, 1000, 5000].map(even),
       memorySockets: even(5000),
-      ladder: [2500, 5000, 10_000, 15_000].map(even),
+      ladder: [2500, 5000, 7500, 10_000, 12_500, 15_000].map(even),
     }, log);
   }
 } finally {
