@@ -13,6 +13,8 @@ export interface RawEnd {
   closeCode?: number;
   /** The server closed the TCP connection. */
   eof: boolean;
+  /** A text frame matching the `text` option came. */
+  matched?: boolean;
 }
 
 /**
@@ -96,15 +98,15 @@ export function wsFrame(payload: Uint8Array, o: FrameOptions = {}): Uint8Array {
 
 /**
  * Reads server frames until the server closes the TCP connection (or, with `closeFrame`, sends
- * a close frame) or `ms` pass; notes the code of a close frame on the way. Never answers pings
- * nor the close frame (a client that never finishes anything).
+ * a close frame; with `text`, sends a text frame that matches) or `ms` pass; notes the code of a
+ * close frame on the way. Never answers pings nor the close frame.
  *
  * @returns How it ended; `eof` is false when the time ran out first.
  */
 export async function readUntilClosed(
   conn: Deno.TcpConn,
   ms: number,
-  o: { closeFrame?: boolean } = {},
+  o: { closeFrame?: boolean; text?: RegExp } = {},
 ): Promise<RawEnd> {
   const end: RawEnd = { eof: false };
   let bytes: Uint8Array = new Uint8Array(0);
@@ -121,8 +123,9 @@ export async function readUntilClosed(
       if (n === "timeout") break;
       if (n === null) return { ...end, eof: true };
       bytes = concat(bytes, buf.subarray(0, n));
-      bytes = scanFrames(bytes, end);
+      bytes = scanFrames(bytes, end, o.text);
       if (o.closeFrame && end.closeCode !== undefined) break;
+      if (end.matched) break;
     }
     return end;
   } finally {
@@ -131,7 +134,7 @@ export async function readUntilClosed(
 }
 
 /** Consumes whole server frames from `bytes`, records a close code; returns the rest. */
-function scanFrames(bytes: Uint8Array, end: RawEnd): Uint8Array {
+function scanFrames(bytes: Uint8Array, end: RawEnd, text?: RegExp): Uint8Array {
   let at = 0;
   while (bytes.length - at >= 2) {
     const opcode = bytes[at] & 0x0f;
@@ -147,6 +150,9 @@ function scanFrames(bytes: Uint8Array, end: RawEnd): Uint8Array {
       hdr = 10;
     }
     if (bytes.length - at < hdr + len) break;
+    if (opcode === 0x1 && text) {
+      end.matched ||= text.test(new TextDecoder().decode(bytes.subarray(at + hdr, at + hdr + len)));
+    }
     if (opcode === 0x8) {
       end.closeCode = len >= 2 ? (bytes[at + hdr] << 8) | bytes[at + hdr + 1] : 1005;
     }

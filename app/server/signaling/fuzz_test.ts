@@ -1,0 +1,405 @@
+/**
+ * `/ws` protocol fuzzing (issue 6, item 1): seeded hostile frames from several signed-in
+ * sockets and signed-out upgrade attempts, while an honest pair in another room keeps
+ * signaling. `MESH3_FUZZ_WS_FRAMES` (default 2,000; `deno task fuzz:ws` runs 10,000) and
+ * `MESH3_FUZZ_WS_SEED` choose the run.
+ */
+import assert from "node:assert/strict";
+import type { Address } from "viem";
+import { startTestChain } from "../../../testing/chain.ts";
+import { storedCommitment } from "../../core/commitment.ts";
+import {
+  Client,
+  commit,
+  createRoom,
+  join,
+  makeKeys,
+  ORIGIN,
+  type RunningServer,
+  signIn,
+  startServer,
+  type TestKeys,
+} from "../test_kit.ts";
+import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
+import { type FuzzContext, nextFrame, prng } from "./fuzz_kit.ts";
+
+const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
+const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");
+const WORKERS = 4;
+const MIN_HONEST_ROUNDS = 20;
+/** Heap growth allowed over the run: after a GC with `--expose-gc` (the fuzz:ws task), looser
+ * without (garbage not yet collected counts then). */
+const gc = (globalThis as { gc?: () => void }).gc;
+const HEAP_BOUND = (gc ? 16 : 64) * 1024 * 1024;
+const CANDIDATE = (r: number, i: number) => `candidate:${r} ${i} udp 1 127.0.0.1 5000 typ host`;
+
+type Tally = Map<string, Map<string, number>>;
+const count = (t: Tally, kind: string, outcome: string) => {
+  const m = t.get(kind) ?? new Map<string, number>();
+  m.set(outcome, (m.get(outcome) ?? 0) + 1);
+  t.set(kind, m);
+};
+
+/** Status of an HTTP attempt at /ws (refusals come back before any upgrade). */
+async function attempt(srv: RunningServer, headers: Record<string, string>, method = "GET") {
+  const res = await fetch(srv.base + "/ws", { method, headers });
+  await res.body?.cancel();
+  return res.status;
+}
+
+const enc = new TextEncoder();
+const PING = enc.encode('{"v":1,"type":"ping"}');
+/** Frames that break RFC 6455 itself (Deno's parser refuses them: the connection is dropped),
+ * and two it tolerates (answered like any ping). */
+const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
+  ["reserved-opcode", wsFrame(PING, { opcode: 3 }), "dropped"],
+  ["rsv1-without-extension", wsFrame(PING, { rsv: 4 }), "dropped"],
+  ["invalid-utf8", wsFrame(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), "dropped"],
+  ["lone-continuation", wsFrame(PING, { opcode: 0 }), "dropped"],
+  ["control-over-125", wsFrame(new Uint8Array(200), { opcode: 9 }), "dropped"],
+  ["fragmented-control", wsFrame(new Uint8Array(2), { opcode: 9, fin: false }), "dropped"],
+  ["close-code-999", wsFrame(new Uint8Array([0x03, 0xe7]), { opcode: 8 }), "dropped"],
+  ["length-2^62", wsFrame(enc.encode("{"), { length: 1n << 62n }), "dropped"],
+  ["unmasked", wsFrame(PING, { mask: false }), "answered"],
+  [
+    "fragmented-text",
+    new Uint8Array([
+      ...wsFrame(PING.subarray(0, 7), { fin: false }),
+      ...wsFrame(PING.subarray(7), { opcode: 0 }),
+    ]),
+    "answered",
+  ],
+];
+
+const UPGRADE = {
+  upgrade: "websocket",
+  connection: "Upgrade",
+  "sec-websocket-version": "13",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+};
+
+Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`, async (t) => {
+  const chain = await startTestChain();
+  const srv = await startServer(chain, {
+    MESH3_RATE_PER_SECOND: "100000",
+    MESH3_RATE_BURST: "1000",
+    MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+  });
+  const clients: Client[] = [];
+  const open = async (cookie: string) => {
+    const c = await Client.connect(srv.wsUrl, cookie);
+    clients.push(c);
+    return c;
+  };
+  try {
+    const fuzzRoom = await createRoom(chain, 1);
+    const honestRoom = await createRoom(chain, 2);
+    const kH1 = makeKeys(chain, honestRoom);
+    const kH2 = makeKeys(chain, honestRoom);
+    await commit(chain, 3, honestRoom, kH1);
+    await commit(chain, 4, honestRoom, kH2);
+    const h1s = await signIn(srv.base, chain, 3);
+    const h2s = await signIn(srv.base, chain, 4);
+    const ts = await signIn(srv.base, chain, 5);
+    const h1 = await open(h1s.cookie);
+    const h2 = await open(h2s.cookie);
+    const target = await open(ts.cookie);
+    await join(h1, honestRoom);
+    await join(h2, honestRoom);
+    await join(target, fuzzRoom);
+
+    // Each fuzzing socket commits K1, sends it, re-commits K2: K1 offers are now stale.
+    const workers: { cookie: string; ctx: FuzzContext }[] = [];
+    await t.step("behavior: a replayed offer with a stale commitment is refused", async () => {
+      for (let w = 0; w < WORKERS; w++) {
+        const acc = 6 + w;
+        const s = await signIn(srv.base, chain, acc);
+        const k1 = makeKeys(chain, fuzzRoom);
+        const k2 = makeKeys(chain, fuzzRoom);
+        await commit(chain, acc, fuzzRoom, k1);
+        const c = await open(s.cookie);
+        await join(c, fuzzRoom);
+        const offer = (k: TestKeys) => ({
+          v: 1,
+          type: "offer",
+          to: ts.account.address,
+          roomId: fuzzRoom,
+          publicKey: k.publicKey,
+          sdp: k.sdp,
+        });
+        c.send(offer(k1));
+        await target.next("offer", (m) => m.from === s.account.address);
+        await commit(chain, acc, fuzzRoom, k2);
+        // Bounded wait until the server's event poll has seen K2.
+        for (let i = 0; i < 100; i++) {
+          const seen = await srv.server.view.commitment(fuzzRoom, s.account.address);
+          if (seen === storedCommitment(k2.commitment)) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        c.send(offer(k1));
+        assert.equal(await c.error(), "commitment-mismatch");
+        c.send(offer(k2));
+        await target.next("offer", (m) => m.from === s.account.address);
+        c.send(offer(k1));
+        assert.equal(await c.error(), "commitment-mismatch");
+        // Leave and re-join: the pair is forgotten, so ICE to the target is out of order again.
+        c.send({ v: 1, type: "leave", roomId: fuzzRoom });
+        await c.next("left");
+        await join(c, fuzzRoom);
+        await c.close();
+        workers.push({
+          cookie: s.cookie,
+          ctx: {
+            me: s.account.address,
+            target: ts.account.address,
+            room: fuzzRoom,
+            otherRoom: honestRoom,
+            honest: h1s.account.address,
+            keys: { publicKey: k2.publicKey, sdp: k2.sdp },
+            staleKeys: { publicKey: k1.publicKey, sdp: k1.sdp },
+            maxFrameBytes: 64 * 1024,
+          },
+        });
+      }
+    });
+
+    const idle = srv.server.hub.stats();
+    gc?.();
+    const heapBefore = Deno.memoryUsage().heapUsed;
+
+    // The honest pair: offer, answer and ICE both ways, round after round, every one counted.
+    let fuzzing = true;
+    const sent = { offer: 0, answer: 0, ice: 0 };
+    const got = { offer: 0, answer: 0, ice: 0 };
+    const a1 = h1s.account.address, a2 = h2s.account.address;
+    const desc = (type: string, to: Address, k: TestKeys, r: number) => ({
+      v: 1,
+      type,
+      to,
+      roomId: honestRoom,
+      publicKey: k.publicKey,
+      sdp: k.sdp + `a=x-round:${r}\r\n`,
+    });
+    const ice = (c: Client, to: Address, r: number) => {
+      for (let i = 0; i < 2; i++) {
+        c.send({
+          v: 1,
+          type: "ice",
+          to,
+          roomId: honestRoom,
+          candidate: { candidate: CANDIDATE(r, i), sdpMid: "0" },
+        });
+        sent.ice++;
+      }
+    };
+    const expectIce = async (c: Client, from: Address, r: number) => {
+      for (let i = 0; i < 2; i++) {
+        await c.next(
+          "ice",
+          (m) => m.from === from && m.candidate?.candidate === CANDIDATE(r, i),
+          20_000,
+        );
+        got.ice++;
+      }
+    };
+    const honest = (async () => {
+      let r = 0;
+      for (; r < 100_000 && (fuzzing || r < MIN_HONEST_ROUNDS); r++) {
+        h1.send(desc("offer", a2, kH1, r));
+        sent.offer++;
+        ice(h1, a2, r);
+        await h2.next("offer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000);
+        got.offer++;
+        h2.send(desc("answer", a1, kH2, r));
+        sent.answer++;
+        ice(h2, a1, r);
+        await expectIce(h2, a1, r);
+        await h1.next("answer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000);
+        got.answer++;
+        await expectIce(h1, a2, r);
+      }
+      return r;
+    })();
+
+    // Signed-out attempts run alongside: no cookie, forged, oversized or ended sessions,
+    // foreign Origin, not an upgrade.
+    const refused = new Map<string, number>();
+    const strangers = (async () => {
+      const ended = await signIn(srv.base, chain, 10);
+      const c = await open(ended.cookie);
+      await join(c, fuzzRoom);
+      const out = await fetch(srv.base + "/api/auth/logout", {
+        method: "POST",
+        headers: { origin: ORIGIN, cookie: ended.cookie },
+      });
+      await out.body?.cancel();
+      assert.equal(await c.error(), "unauthorized");
+      assert.equal(await c.closed(), 1008);
+      const forged = "mesh3_session=" + "A".repeat(43);
+      const cases: [string, Record<string, string>, string?][] = [
+        ["no-cookie", { ...UPGRADE, origin: ORIGIN }],
+        ["forged-cookie", { ...UPGRADE, origin: ORIGIN, cookie: forged }],
+        ["huge-cookie", { ...UPGRADE, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
+        ["ended-session", { ...UPGRADE, origin: ORIGIN, cookie: ended.cookie }],
+        ["foreign-origin", { ...UPGRADE, origin: "http://evil.test", cookie: h1s.cookie }],
+        ["no-origin", { ...UPGRADE, cookie: h1s.cookie }],
+        ["not-upgrade", { origin: ORIGIN, cookie: h1s.cookie }],
+        ["post", { ...UPGRADE, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
+      ];
+      for (let i = 0; i < Math.ceil(FRAMES / 10); i++) {
+        const [name, headers, method] = cases[i % cases.length];
+        const status = await attempt(srv, headers, method);
+        const key = `${name}:${status}`;
+        refused.set(key, (refused.get(key) ?? 0) + 1);
+      }
+    })();
+
+    const tally: Tally = new Map();
+    const violations: string[] = [];
+    // Frames that break the WebSocket framing itself, over raw TCP.
+    const raw = new Map<string, number>();
+    const rawSession = await signIn(srv.base, chain, 11);
+    const rawFrames = (async () => {
+      for (let i = 0; i < Math.ceil(FRAMES / 50); i++) {
+        const [name, bytes, want] = RAW[i % RAW.length];
+        const conn = await rawUpgrade(srv.base, rawSession.cookie);
+        await conn.write(bytes);
+        const end = await readUntilClosed(conn, 10_000, { text: /"type":"pong"/ });
+        const outcome = end.matched ? "answered" : end.eof ? "dropped" : "open";
+        if (outcome !== want) violations.push(`raw ${name}: ${outcome}, expected ${want}`);
+        const key = `${name}:${outcome}${end.closeCode ? `+close:${end.closeCode}` : ""}`;
+        raw.set(key, (raw.get(key) ?? 0) + 1);
+        conn.close();
+      }
+    })();
+
+    // The fuzzing sockets: one frame, then a ping as a barrier; what came back in between
+    // (frames are handled in order per socket) is that frame's answer.
+    let reconnects = 0;
+    const perWorker = Math.ceil(FRAMES / WORKERS);
+    await Promise.all(workers.map(async ({ cookie, ctx }, w) => {
+      const rand = prng(SEED + w);
+      let c = await open(cookie);
+      let inRoom = false;
+      for (let n = 0; n < perWorker; n++) {
+        const f = nextFrame(rand, ctx);
+        if (c.closeCode !== undefined) {
+          clients.splice(clients.indexOf(c), 1); // keep the test's own memory flat
+          c = await open(cookie);
+          reconnects++;
+          inRoom = false;
+        }
+        if (f.needsRoom && !inRoom) {
+          await join(c, ctx.room);
+          inRoom = true;
+        }
+        c.messages.length = 0;
+        if (typeof f.data === "string") c.send(f.data);
+        else c.ws.send(f.data);
+        const ref = `b${w}.${n}`;
+        c.send({ v: 1, type: "ping", ref });
+        let closed = false;
+        try {
+          await c.next("pong", (m) => m.ref === ref, 20_000);
+        } catch {
+          if (c.closeCode === undefined) throw new Error(`no answer to a ${f.kind} frame`);
+          closed = true;
+        }
+        const answers = c.messages.filter((m) =>
+          m.type === "error" || m.type === "pong" || m.type === "joined" || m.type === "left"
+        );
+        const first = answers[0];
+        const code = first?.type === "error" ? first.code : undefined;
+        for (const a of answers) {
+          if (a.type === "joined" && a.roomId === ctx.room) inRoom = true;
+          if (a.type === "left" && a.roomId === ctx.room) inRoom = false;
+        }
+        const outcome = (first ? (code ? `error:${code}` : first.type) : "none") +
+          (closed ? `+close:${c.closeCode}` : "");
+        count(tally, f.kind, outcome);
+        if (!first && !closed) violations.push(`${f.kind}: no answer`);
+        if (code === "internal") violations.push(`${f.kind}: internal error`);
+        if (f.expect && !(code && f.expect.includes(code))) {
+          violations.push(`${f.kind}: ${outcome}, expected ${f.expect.join("|")}`);
+        }
+        // The server sends the close code in its close frame; a client still writing (the
+        // barrier) may lose that frame to the race and see an abnormal close (0, 1005, 1006),
+        // which is clean when a typed error announced it.
+        const announced = answers.some((a) =>
+          a.type === "error" &&
+          (a.code === "too-large" || a.message === "Cannot continue: too many refused frames")
+        );
+        const clean = (want: number[]) =>
+          want.includes(c.closeCode!) || (announced && [0, 1005, 1006].includes(c.closeCode!));
+        if (f.closes !== undefined && !(closed && clean([f.closes]))) {
+          violations.push(`${f.kind}: ${outcome}, expected close ${f.closes}`);
+        }
+        if (closed && !clean([1008, 1009])) {
+          violations.push(`${f.kind}: unclean close ${c.closeCode}`);
+        }
+      }
+      await c.close();
+    }));
+    fuzzing = false;
+    const rounds = await honest;
+    await strangers;
+    await rawFrames;
+
+    await t.step("behavior: every hostile frame got a typed error or a clean close", () => {
+      const rows = [...tally].sort().map(([k, m]) =>
+        `${k.padEnd(40)} ${[...m].map(([o, n]) => `${o}=${n}`).join(" ")}`
+      );
+      console.log(
+        `fuzz: ${FRAMES} frames, seed ${SEED}, ${reconnects} reconnects\n${rows.join("\n")}`,
+      );
+      console.log(`fuzz: raw frames ${JSON.stringify(Object.fromEntries(raw))}`);
+      console.log(`fuzz: signed-out attempts ${JSON.stringify(Object.fromEntries(refused))}`);
+      const total = [...tally.values()].reduce(
+        (s, m) => s + [...m.values()].reduce((a, b) => a + b, 0),
+        0,
+      );
+      assert.equal(total, perWorker * WORKERS);
+      assert.deepEqual(violations.slice(0, 20), []);
+      for (const [key] of refused) assert.match(key, /:(400|401|403|426)$/);
+    });
+
+    await t.step("behavior: the honest pair lost no signaling message", () => {
+      console.log(
+        `fuzz: honest pair ${rounds} rounds, sent ${JSON.stringify(sent)}, received ${
+          JSON.stringify(got)
+        }`,
+      );
+      assert.ok(rounds >= MIN_HONEST_ROUNDS);
+      assert.deepEqual(got, sent);
+      for (const c of [h1, h2]) {
+        assert.deepEqual(c.messages.filter((m) => m.type !== "presence"), []);
+      }
+    });
+
+    await t.step("behavior: the hub's maps return to idle and the heap stays bounded", async () => {
+      const busy = () => {
+        const s = srv.server.hub.stats();
+        return s.sockets !== idle.sockets || s.ending > 0 || s.pending > 0;
+      };
+      for (let i = 0; i < 100 && busy(); i++) await new Promise((r) => setTimeout(r, 20));
+      // Only h1, h2 and the target remain, as before the run; h1 and h2 described to each other.
+      const after = srv.server.hub.stats();
+      assert.deepEqual(after, { ...idle, pairs: after.pairs });
+      assert.ok(after.pairs <= 2 + WORKERS, `pairs: ${after.pairs}`);
+      target.messages.length = 0;
+      tally.clear();
+      gc?.();
+      const growth = Deno.memoryUsage().heapUsed - heapBefore;
+      console.log(
+        `fuzz: heap ${(heapBefore / 2 ** 20).toFixed(1)} MiB before, growth ${
+          (growth / 2 ** 20).toFixed(1)
+        } MiB (${gc ? "after GC" : "no GC"}), bound ${HEAP_BOUND / 2 ** 20} MiB`,
+      );
+      assert.ok(growth < HEAP_BOUND, `heap grew ${growth} bytes`);
+    });
+  } finally {
+    for (const c of clients) await c.close();
+    await srv.stop();
+    await chain.stop();
+  }
+});
