@@ -4,7 +4,6 @@
  * @module
  */
 import { useComputed, useSignal } from "@preact/signals";
-import type { ComponentChildren } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
 import {
@@ -17,14 +16,12 @@ import {
 import type { PublicConfig, RoomInfoProps } from "./types.ts";
 import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";
-import { Chat } from "./ui/Chat.tsx";
 import { CloseRoom } from "./ui/CloseRoom.tsx";
 import { MemberListLoader } from "./ui/MemberListLoader.tsx";
 import { shortAddress } from "./ui/format.ts";
 import { Notice } from "./ui/Notice.tsx";
-import { PeerCard } from "./ui/PeerCard.tsx";
-import { SessionSteps } from "./ui/SessionSteps.tsx";
-import { ShareRoom } from "./ui/ShareRoom.tsx";
+import { Invite } from "./ui/Invite.tsx";
+import { LiveRoom } from "./ui/LiveRoom.tsx";
 import { WalletPanel } from "./ui/WalletPanel.tsx";
 
 /** Props of the Room island. */
@@ -186,132 +183,6 @@ export default function Room(props: RoomProps) {
         )}
       {link.value && !unavailable && !session.value && (
         <Invite link={link.value} membersOnly={room.membersOnly} creatorTools={creatorTools} />
-      )}
-    </div>
-  );
-}
-
-function Invite(
-  props: { link: string; membersOnly?: boolean; creatorTools?: ComponentChildren },
-) {
-  return (
-    <Card
-      title="Invite someone"
-      subtitle={props.membersOnly
-        ? `Only wallets on the member list can join.${
-          props.link.includes("#members=") ? " The link carries the list." : ""
-        }`
-        : "Anyone you send this to can join; their keys are checked on-chain."}
-      testid="invite-card"
-    >
-      <div class="mt-4 space-y-5">
-        <ShareRoom link={props.link} />
-        {props.creatorTools}
-      </div>
-    </Card>
-  );
-}
-
-function LiveRoom(
-  props: {
-    session: RoomSession;
-    link: string | null;
-    membersOnly: boolean;
-    creatorTools: ComponentChildren;
-    onLeave(): void;
-  },
-) {
-  const { session } = props;
-  const links = session.links.value;
-  const open = links.filter((l) => l.state.value === "open");
-  const fatal = session.fatal.value;
-  const socket = session.socket.value;
-  const ready = session.step.value === "ready";
-  const connecting = links.some((l) => l.state.value !== "closed" && l.state.value !== "refused");
-  const peerText = connecting
-    ? "Connecting to your peer…"
-    : "Waiting for someone else to join. Share the link below.";
-  return (
-    <div
-      class="space-y-4"
-      data-testid="live-room"
-      data-commit-mined-at={session.timing.commitMinedAt || undefined}
-      data-first-message-at={session.timing.firstMessageAt || undefined}
-    >
-      {fatal && (
-        <Notice
-          tone="error"
-          title={ready ? "The session ended" : "Cannot join this room"}
-          testid="session-fatal"
-        >
-          <p>{fatal}</p>
-          <Button tone="secondary" class="mt-3" onClick={props.onLeave} testid="try-again">
-            Back
-          </Button>
-        </Notice>
-      )}
-      {session.banners.value.map((b) => (
-        <Notice
-          key={b.id}
-          tone={b.tone}
-          testid="banner"
-          onDismiss={() => session.dismiss(b.id)}
-        >
-          <span data-kind={b.kind}>{b.message}</span>
-        </Notice>
-      ))}
-      {ready && !fatal && socket !== "open" && (
-        <Notice tone="warning" testid="socket-state">
-          Connection to the room server lost. Reconnecting… Your open chats keep working.
-        </Notice>
-      )}
-      {open.length === 0 && (
-        <Card title="Joining" testid="session-card">
-          <div class="mt-5">
-            <SessionSteps session={session} peerText={peerText} peerConnected={open.length > 0} />
-          </div>
-        </Card>
-      )}
-      {links.length > 0 && (
-        <div class="grid gap-3 sm:grid-cols-2" data-testid="peers">
-          {links.map((l) => <PeerCard key={l.ctx.peer} link={l} />)}
-        </div>
-      )}
-      {open.length === 0 && !fatal && props.link && (
-        <Invite
-          link={props.link}
-          membersOnly={props.membersOnly}
-          creatorTools={props.creatorTools}
-        />
-      )}
-      {(connecting || open.length > 0 || session.messages.value.length > 0) && (
-        <Card
-          title="Chat"
-          aside={
-            <Button tone="ghost" onClick={props.onLeave} testid="leave">
-              Leave
-            </Button>
-          }
-          testid="chat-card"
-        >
-          <div class="mt-3">
-            <Chat
-              messages={session.messages.value}
-              canSend={open.length > 0}
-              placeholder={open.length > 0
-                ? "Write a message…"
-                : "Waiting for a secure connection…"}
-              onSend={(text) => void session.send(text)}
-            />
-          </div>
-        </Card>
-      )}
-      {open.length > 0 && !fatal && props.link && (
-        <Invite
-          link={props.link}
-          membersOnly={props.membersOnly}
-          creatorTools={props.creatorTools}
-        />
       )}
     </div>
   );
