@@ -11,6 +11,7 @@ import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../cor
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../islands/types.ts";
 import { serverErrorBanner } from "./banners.ts";
+import { watchChain } from "./chain_watch.ts";
 import { fetchIceConfig, type IceConfig } from "./ice.ts";
 import { type MemberList, memberProof } from "./members.ts";
 import { PeerLink } from "./peer_link.ts";
@@ -60,6 +61,8 @@ export class RoomSession {
   readonly messages = signal<ChatEntry[]>([]);
   /** The signaling socket's state. */
   readonly socket = signal<SignalingState>("closed");
+  /** False while the chain does not answer (new peers cannot be verified meanwhile). */
+  readonly chainReachable = signal(true);
   /** Wall-clock ms when our commitment was mined, and when the first message was decrypted. */
   readonly timing = { commitMinedAt: 0, firstMessageAt: 0 };
 
@@ -68,6 +71,7 @@ export class RoomSession {
   #keys: Omit<ConstructorParameters<typeof PeerLink>[0], "peer"> | null = null;
   #bannerId = 0;
   #stopped = false;
+  #unwatchChain: (() => void) | null = null;
 
   /**
    * @param config Public chain configuration.
@@ -127,6 +131,7 @@ export class RoomSession {
   /** Ends the session: closes links and the socket. */
   stop(): void {
     this.#stopped = true;
+    this.#unwatchChain?.();
     this.#signaling?.close();
     for (const link of this.links.value) link.close();
   }
@@ -233,6 +238,9 @@ export class RoomSession {
       },
     });
     this.#signaling.state.subscribe((state) => this.socket.value = state);
+    this.#unwatchChain = watchChain(wallet.publicClient, {
+      onChange: (ok) => this.chainReachable.value = ok,
+    });
     this.#signaling.connect();
     this.#signaling.join(roomId);
   }

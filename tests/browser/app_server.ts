@@ -19,6 +19,13 @@ export interface TestAppServer {
   server: Mesh3Server;
   /** Present when started with `proxy: true`. */
   proxy?: TcpProxy;
+  /**
+   * Stops the server process-wise (sockets closed, RAM state gone, port no longer listening),
+   * as a crash or deploy would. Browsers' established DataChannels do not depend on it.
+   */
+  halt(): Promise<void>;
+  /** Starts a fresh server (new RAM state, new sessions) on the same port after `halt()`. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,12 +54,15 @@ export async function startAppServer(
   let handler:
     | ((req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>)
     | null = null;
-  const http = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
-  );
-  const proxy = opts.proxy ? startTcpProxy(http.addr.port) : undefined;
-  const port = proxy ? proxy.port : http.addr.port;
+  const serve = (port: number) =>
+    Deno.serve(
+      { hostname: "127.0.0.1", port, onListen: () => {} },
+      (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
+    );
+  let http: Deno.HttpServer<Deno.NetAddr> | null = serve(0);
+  const httpPort = http.addr.port;
+  const proxy = opts.proxy ? startTcpProxy(httpPort) : undefined;
+  const port = proxy ? proxy.port : httpPort;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     MESH3_HOST: "127.0.0.1",
@@ -64,23 +74,40 @@ export async function startAppServer(
     MESH3_CHAIN_POLL_MS: "200",
     ...opts.env,
   });
-  const server = await createServer(config, { assets });
-  const upstream = `ws://127.0.0.1:${http.addr.port}/ws`;
+  const upstream = `ws://127.0.0.1:${httpPort}/ws`;
   const tamper = opts.tamper;
-  handler = tamper
-    ? (req, info) =>
-      new URL(req.url).pathname === "/ws" && !req.headers.has(UPSTREAM_HEADER)
-        ? hostileRelay(req, upstream, tamper)
-        : server.fetch(req, info)
-    : server.fetch;
+  const compose = async () => {
+    const server = await createServer(config, { assets });
+    handler = tamper
+      ? (req, info) =>
+        new URL(req.url).pathname === "/ws" && !req.headers.has(UPSTREAM_HEADER)
+          ? hostileRelay(req, upstream, tamper)
+          : server.fetch(req, info)
+      : server.fetch;
+    return server;
+  };
+  let server = await compose();
+  const halt = async () => {
+    handler = null;
+    await server.close();
+    await http?.shutdown();
+    http = null;
+  };
   return {
     url,
-    server,
+    get server() {
+      return server;
+    },
     proxy,
+    halt,
+    async resume() {
+      if (http) return;
+      http = serve(httpPort);
+      server = await compose();
+    },
     async stop() {
       proxy?.close();
-      await server.close();
-      await http.shutdown();
+      if (http) await halt();
     },
   };
 }

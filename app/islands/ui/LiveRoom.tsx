@@ -66,6 +66,12 @@ export function LiveRoom(
           Connection to the room server lost. Reconnecting… Your open chats keep working.
         </Notice>
       )}
+      {ready && !fatal && !session.chainReachable.value && (
+        <Notice tone="warning" testid="chain-state">
+          Cannot reach the chain. New peers cannot be verified until it answers again; your open
+          chats keep working, their keys were checked already.
+        </Notice>
+      )}
       {open.length === 0 && (
         <Card title="Joining" testid="session-card">
           <div class="mt-5">

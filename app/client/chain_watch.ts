@@ -1,0 +1,72 @@
+/**
+ * Watches, during a room session, whether the chain answers through the wallet's provider. Open
+ * chats do not need the chain (their keys were verified already), but new peers cannot be
+ * verified without it, so the room says so while it is unreachable and clears the notice by
+ * itself when it answers again.
+ * @module
+ */
+
+/** What the watcher needs: anything that can ask for the latest block number. */
+export interface BlockSource {
+  getBlockNumber(): Promise<bigint>;
+}
+
+/** Options of {@linkcode watchChain}. */
+export interface WatchChainOptions {
+  /** Called with `false` when a read fails, `true` when one succeeds again (changes only). */
+  onChange(reachable: boolean): void;
+  /** Time between reads in ms. Default 2000. */
+  intervalMs?: number;
+  /** A read slower than this counts as a failure. Default 4000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Reads the block number every `intervalMs` and reports reachability changes.
+ *
+ * @param client The wallet's public client (or any {@linkcode BlockSource}).
+ * @param opts Callback and timing.
+ * @returns A function that stops watching.
+ *
+ * @example
+ * ```ts
+ * const stop = watchChain(wallet.publicClient, {
+ *   onChange: (ok) => (chainReachable.value = ok),
+ * });
+ * // ... later
+ * stop();
+ * ```
+ */
+export function watchChain(client: BlockSource, opts: WatchChainOptions): () => void {
+  const interval = opts.intervalMs ?? 2000;
+  const timeout = opts.timeoutMs ?? 4000;
+  let reachable = true;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    let ok = false;
+    let limit: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        client.getBlockNumber(),
+        new Promise((_, reject) => limit = setTimeout(reject, timeout)),
+      ]);
+      ok = true;
+    } catch {
+      ok = false;
+    } finally {
+      clearTimeout(limit);
+    }
+    if (stopped) return;
+    if (ok !== reachable) {
+      reachable = ok;
+      opts.onChange(ok);
+    }
+    timer = setTimeout(tick, interval);
+  };
+  timer = setTimeout(tick, interval);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
