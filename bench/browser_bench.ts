@@ -36,7 +36,7 @@ export interface BrowserReport {
     chunk: number;
     clearMBps: number[];
     sealedMBps: number[];
-  };
+  }[];
 }
 
 type Log = (line: string) => void;
@@ -204,9 +204,6 @@ export async function browserBench(
       ([s, p, t]) => (globalThis as unknown as W).bench.keyFinish(s, p, t),
       [addrs[1], addrs[0], sa] as const,
     );
-    const chunk = 16 * 1024;
-    const clearMBps: number[] = [];
-    const sealedMBps: number[] = [];
     // Warm-up (not counted): a fresh SCTP association starts slow.
     await b.evaluate(
       ([n]) => (globalThis as unknown as W).bench.arm("clear", n),
@@ -214,27 +211,31 @@ export async function browserBench(
     );
     await a.evaluate(
       ([n, c]) => (globalThis as unknown as W).bench.blast("clear", n, c),
-      [
-        8 << 20,
-        chunk,
-      ] as const,
+      [8 << 20, 16 << 10] as const,
     );
     await b.evaluate(() => (globalThis as unknown as W).bench.finished());
-    for (let round = 0; round < o.rounds; round++) {
-      for (const mode of round % 2 ? ["sealed", "clear"] as const : ["clear", "sealed"] as const) {
-        await b.evaluate(
-          ([m, n]) => (globalThis as unknown as W).bench.arm(m, n),
-          [mode, o.bytes] as const,
-        );
-        const start = await a.evaluate(
-          ([m, n, c]) => (globalThis as unknown as W).bench.blast(m, n, c),
-          [mode, o.bytes, chunk] as const,
-        );
-        const end = await b.evaluate(() => (globalThis as unknown as W).bench.finished());
-        const mbps = o.bytes / 1024 / 1024 / ((end - start) / 1000);
-        (mode === "clear" ? clearMBps : sealedMBps).push(mbps);
-        log(`throughput ${mode}: ${mbps.toFixed(1)} MiB/s`);
+    const throughput: BrowserReport["throughput"] = [];
+    // 16 KiB (the usual interoperable DataChannel message) and 64 KiB (the frame's maximum).
+    for (const chunk of [16 << 10, 64 << 10]) {
+      const row = { bytes: o.bytes, chunk, clearMBps: [] as number[], sealedMBps: [] as number[] };
+      for (let round = 0; round < o.rounds; round++) {
+        const order = round % 2 ? ["sealed", "clear"] as const : ["clear", "sealed"] as const;
+        for (const mode of order) {
+          await b.evaluate(
+            ([m, n]) => (globalThis as unknown as W).bench.arm(m, n),
+            [mode, o.bytes] as const,
+          );
+          const start = await a.evaluate(
+            ([m, n, c]) => (globalThis as unknown as W).bench.blast(m, n, c),
+            [mode, o.bytes, chunk] as const,
+          );
+          const end = await b.evaluate(() => (globalThis as unknown as W).bench.finished());
+          const mbps = o.bytes / 1024 / 1024 / ((end - start) / 1000);
+          (mode === "clear" ? row.clearMBps : row.sealedMBps).push(mbps);
+          log(`throughput ${chunk >> 10} KiB ${mode}: ${mbps.toFixed(1)} MiB/s`);
+        }
       }
+      throughput.push(row);
     }
     return {
       runs: o.runs,
@@ -244,7 +245,7 @@ export async function browserBench(
       rawMedian: median(rawMs),
       steps: medians(meshSteps),
       rawSteps: medians(rawSteps),
-      throughput: { bytes: o.bytes, chunk, clearMBps, sealedMBps },
+      throughput,
     };
   } finally {
     await browser?.close();

@@ -274,8 +274,8 @@ export async function runPhases(
 export async function probe(
   kind: Kind,
   socks: Sock[],
-  o: { ms: number; ratePerSecond: number },
-): Promise<{ messages: number; latency: Summary; errors: number }> {
+  o: { ms: number; ratePerSecond: number; serverPid?: number },
+): Promise<ProbeResult> {
   let errors = 0;
   const latencies: number[] = [];
   for (let i = 0; i + 1 < socks.length; i += 2) {
@@ -291,6 +291,8 @@ export async function probe(
       if (sent !== undefined) latencies.push(performance.now() - sent);
     };
   }
+  const s0 = o.serverPid ? await readCpuSeconds(o.serverPid) : NaN;
+  const t0 = performance.now();
   const tickMs = 50;
   const perTick = o.ratePerSecond * tickMs / 1000;
   let owed = 0;
@@ -306,7 +308,23 @@ export async function probe(
     await sleep(tickMs);
   }
   for (let i = 0; i < 100 && socks.some((s) => s.inflight.length > 0); i++) await sleep(50);
-  return { messages: latencies.length, latency: summarize(latencies), errors };
+  const s1 = o.serverPid ? await readCpuSeconds(o.serverPid) : NaN;
+  const cpu = (s1 - s0) / ((performance.now() - t0) / 1000);
+  return {
+    messages: latencies.length,
+    latency: summarize(latencies),
+    errors,
+    serverCpu: Number.isFinite(cpu) ? cpu : null,
+  };
+}
+
+/** What one probe measured. */
+export interface ProbeResult {
+  messages: number;
+  latency: Summary;
+  errors: number;
+  /** Server CPU seconds per wall second during the probe. */
+  serverCpu: number | null;
 }
 
 /** Addresses used as Mesh3 endpoint ids must be the checksummed account addresses. */

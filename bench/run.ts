@@ -47,7 +47,7 @@ try {
     results.relay = await relayBench(chain, {
       levels: [100, 1000, 5000].map(even),
       memorySockets: even(5000),
-      ladder: [2500, 5000, 7500, 10_000, 12_500, 15_000].map(even),
+      ladder: [2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500].map(even),
     }, log);
   }
 } finally {
