@@ -10,7 +10,6 @@ import { startTestChain } from "../../../testing/chain.ts";
 import { commitAll, createRooms, fundedAccounts } from "../chain_batch_kit.ts";
 import {
   Client,
-  join,
   makeKeys,
   signedMessage,
   startServer,
@@ -86,8 +85,10 @@ Deno.test(`load: ${ROOMS} rooms signal at once; nothing lost or misrouted`, asyn
         const [aa, ab] = [members[2 * r].address, members[2 * r + 1].address];
         const tally = { offer: 0, answer: 0, ice: 0 };
         received.set(roomId, tally);
-        await join(a, roomId);
-        await join(b, roomId);
+        for (const c of [a, b]) {
+          c.send({ v: 1, type: "join", roomId });
+          await c.next("joined", (m) => m.roomId === roomId, 60_000);
+        }
         const send = (c: Client, type: string, to: string, k: TestKeys) => {
           c.send({ v: 1, type, to, roomId, publicKey: k.publicKey, sdp: k.sdp });
           for (let i = 0; i < ICE_EACH; i++) {
