@@ -122,6 +122,7 @@ export class PeerLink {
       }
     };
     this.#pc.oniceconnectionstatechange = () => this.#onIceState();
+    this.#pc.onconnectionstatechange = () => this.#onConnectionState();
     this.#pc.ondatachannel = (e) => this.#useDataChannel(e.channel);
   }
 
@@ -134,7 +135,13 @@ export class PeerLink {
   async start(): Promise<void> {
     this.#timer = setTimeout(() => {
       if (this.state.value !== "open" && this.state.value !== "refused") {
-        this.#fail("connection-failed", "Could not reach the peer: the connection timed out");
+        // The peer cannot tell us it refused our keys (the server could drop that too), so
+        // say what we know: no verified connection came up in time.
+        this.#fail(
+          "connection-failed",
+          "Could not connect to the peer in 30 seconds: it may have refused our keys, or " +
+            "something on the path is blocking or tampering with the connection",
+        );
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
@@ -327,6 +334,22 @@ export class PeerLink {
       this.reconnecting.value = true;
       this.#restartIce();
     }
+  }
+
+  /**
+   * A DTLS transport that fails after ICE found a path: the certificate presented on that path
+   * is not the one in the verified description (RFC 8122 check by the browser), so someone
+   * else is answering on the peer's behalf. Refuse and say so, rather than time out.
+   */
+  #onConnectionState(): void {
+    if (this.#pc.connectionState !== "failed") return;
+    if (this.state.value === "refused" || this.state.value === "closed") return;
+    if (this.#pc.sctp?.transport.state !== "failed") return;
+    this.#refuse(
+      "certificate-mismatch",
+      "Refused the connection: the DTLS certificate on the network path is not the one the " +
+        "peer committed to (someone may be trying to stand in between)",
+    );
   }
 
   /** The offerer restarts ICE with a new offer (the peer verifies it like the first). */

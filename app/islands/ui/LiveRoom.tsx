@@ -29,8 +29,13 @@ export function LiveRoom(
   const socket = session.socket.value;
   const ready = session.step.value === "ready";
   const connecting = links.some((l) => l.state.value !== "closed" && l.state.value !== "refused");
+  const refused = links.some((l) => l.state.value === "refused");
   const peerText = connecting
     ? "Connecting to your peer…"
+    : refused
+    ? "Not connected: your peer's connection was refused (see above). Waiting for a new session."
+    : links.length > 0
+    ? "Not connected. Waiting for your peer to come back."
     : "Waiting for someone else to join. Share the link below.";
   return (
     <div
