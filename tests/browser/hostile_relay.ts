@@ -5,8 +5,11 @@
  * @module
  */
 
-/** Rewrites one server→browser text frame. */
-export type Tamper = (frame: string) => string;
+/**
+ * Rewrites one server→browser text frame; `null` drops it. May be async (frames to one browser
+ * keep their order).
+ */
+export type Tamper = (frame: string) => string | null | Promise<string | null>;
 
 /** Header that marks the relay's own upstream connection (so it is not relayed again). */
 export const UPSTREAM_HEADER = "x-mesh3-test-upstream";
@@ -40,8 +43,13 @@ export function hostileRelay(req: Request, upstreamUrl: string, tamper: Tamper):
   upstream.onopen = () => {
     for (const m of pending.splice(0)) upstream.send(m);
   };
+  let order = Promise.resolve();
   upstream.onmessage = (e) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(tamper(String(e.data)));
+    const frame = String(e.data);
+    order = order.then(async () => {
+      const out = await tamper(frame);
+      if (out !== null && socket.readyState === WebSocket.OPEN) socket.send(out);
+    }).catch(() => {});
   };
   const closeBoth = () => {
     if (socket.readyState <= WebSocket.OPEN) socket.close();

@@ -1,83 +1,221 @@
 /**
- * A hostile signaling server (a relay in front of the real `/ws`) swaps the public key or the
- * DTLS fingerprint inside offers after the real server checked them. The receiving browser
- * verifies against the chain itself, refuses to connect, and says why.
+ * A hostile signaling server (a relay in front of the real `/ws`) attacks the handshake after
+ * the real server checked it (issue 6, item 4):
+ * - swaps the public key or the DTLS fingerprint in offers, and in answers (both directions);
+ * - replays a peer's old description, carrying its old committed keys, after it re-committed;
+ * - splices its own WebRTC endpoint into the path (mitm_peer.ts): the offerer gets an answer with
+ *   the real peer's committed key and fingerprint but the attacker's ICE credentials, so ICE
+ *   reaches the attacker, which tries to terminate DTLS with its own certificate.
+ * Every time the browser that receives the forgery refuses and says why; the other one never
+ * opens either and says it could not connect; no DataChannel opens, nothing is sent.
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { startTestChain } from "../../testing/chain.ts";
-import { createRoom, joinRoom, person, shot } from "./app_flow.ts";
+import type { Hex } from "viem";
+import { startTestChain, type TestChain } from "../../testing/chain.ts";
+import { createRoom, joinRoom, person, sendMessage, shot, theirMessage } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
+import { type MitmPeer, startMitmPeer } from "./mitm_peer.ts";
 import { encodeBase64Url } from "../../app/core/wire.ts";
 
-type Mode = "none" | "key" | "fingerprint";
+type Swap = "key" | "fingerprint";
+type Attack =
+  | { kind: "swap"; on: "offer" | "answer"; swap: Swap }
+  | { kind: "replay" }
+  | { kind: "mitm"; peer: MitmPeer; offerer?: string; answer?: Promise<string> };
 
-function tamperWith(mode: () => Mode) {
-  return (frame: string): string => {
+const FINGERPRINT = /a=fingerprint:sha-256 \S+/g;
+
+/** The hostile server: per room, one attack; it remembers every peer's first descriptions. */
+function hostile(attacks: Map<string, Attack>) {
+  const first = new Map<string, { publicKey: string; sdp: string }>();
+  return async (frame: string): Promise<string | null> => {
     const m = JSON.parse(frame);
-    if (m.type !== "offer" || mode() === "none") return frame;
-    if (mode() === "key") {
-      const length = m.publicKey.length > 43 ? 65 : 32;
-      const fake = crypto.getRandomValues(new Uint8Array(length));
-      if (length === 65) fake[0] = 4;
-      m.publicKey = encodeBase64Url(fake);
-    } else {
-      const fp = Array.from({ length: 32 }, () => "5A").join(":");
-      m.sdp = m.sdp.replace(/a=fingerprint:sha-256 \S+/g, `a=fingerprint:sha-256 ${fp}`);
+    if (!m.roomId) return frame;
+    const remember = `${m.roomId}/${m.from}/${m.type}`;
+    if ((m.type === "offer" || m.type === "answer") && !first.has(remember)) {
+      first.set(remember, { publicKey: m.publicKey, sdp: m.sdp });
+    }
+    const attack = attacks.get(m.roomId);
+    if (!attack) return frame;
+    if (attack.kind === "swap" && m.type === attack.on) {
+      if (attack.swap === "key") {
+        const length = m.publicKey.length > 43 ? 65 : 32;
+        const fake = crypto.getRandomValues(new Uint8Array(length));
+        if (length === 65) fake[0] = 4;
+        m.publicKey = encodeBase64Url(fake);
+      } else {
+        const fp = Array.from({ length: 32 }, () => "5A").join(":");
+        m.sdp = m.sdp.replace(FINGERPRINT, `a=fingerprint:sha-256 ${fp}`);
+      }
+    } else if (attack.kind === "replay" && (m.type === "offer" || m.type === "answer")) {
+      Object.assign(m, first.get(remember));
+    } else if (attack.kind === "mitm") {
+      if (m.type === "offer") {
+        attack.offerer = m.from;
+        attack.answer ??= attack.peer.answer(m.sdp);
+      } else if (m.type === "ice") {
+        // The real answerer is cut off: the offerer's candidates go to the attacker only.
+        if (m.from === attack.offerer) {
+          void attack.answer?.then(() => attack.peer.addIce(m.candidate));
+        }
+        return null;
+      } else if (m.type === "answer") {
+        // Real committed key and fingerprint, the attacker's ICE credentials and candidates.
+        const real = String(m.sdp).match(FINGERPRINT)![0];
+        m.sdp = (await attack.answer!).replace(FINGERPRINT, real);
+      }
     }
     return JSON.stringify(m);
   };
 }
 
+const refusedBanner = (p: Page) =>
+  p.locator('[data-testid="banner"]').filter({ hasText: "Refused the" });
+
 /** Waits until one of the pages shows a refusal banner; returns that page and its text. */
 async function refusal(pages: Page[]): Promise<{ page: Page; text: string }> {
-  const banner = (p: Page) =>
-    p.locator('[data-testid="banner"]').filter({ hasText: "Refused the peer's connection" });
   for (let i = 0; i < 300; i++) {
     for (const p of pages) {
-      if (await banner(p).count() > 0) return { page: p, text: await banner(p).innerText() };
+      if (await refusedBanner(p).count() > 0) {
+        return { page: p, text: await refusedBanner(p).first().innerText() };
+      }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("No browser refused the tampered offer");
+  throw new Error("No browser refused the forged description");
 }
 
-Deno.test("hostile server: a swapped key or fingerprint is refused by the browser", async (t) => {
+async function assertNothingOpen(pages: Page[]): Promise<void> {
+  for (const p of pages) {
+    assert.equal(await p.locator('[data-testid="peer"][data-state="open"]').count(), 0);
+    const composer = p.getByTestId("composer");
+    assert.ok((await composer.count()) === 0 || await composer.isDisabled());
+    assert.equal(await p.getByTestId("message").count(), 0);
+  }
+}
+
+interface Pair {
+  a: Page;
+  b: Page;
+  /** The page whose address is lower: it offers. */
+  offerer: Page;
+  roomId: Hex;
+}
+
+/** A creates a room and waits in it; the attack is armed; B joins. */
+async function meet(
+  browser: Browser,
+  chain: TestChain,
+  app: TestAppServer,
+  accounts: [number, number],
+  arm: (roomId: Hex) => void,
+): Promise<Pair> {
+  const a = await person(browser, chain, accounts[0]);
+  const b = await person(browser, chain, accounts[1]);
+  const link = await createRoom(a.page, app.url);
+  const roomId = link.split("/room/")[1].toLowerCase() as Hex;
+  arm(roomId);
+  await a.page.goto(link);
+  await a.page.getByTestId("join-room").click();
+  await a.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
+  await joinRoom(b.page, link);
+  const offerer = a.address.toLowerCase() < b.address.toLowerCase() ? a.page : b.page;
+  return { a: a.page, b: b.page, offerer, roomId };
+}
+
+Deno.test("hostile server: forged, replayed and spliced descriptions are refused", async (t) => {
   const chain = await startTestChain();
-  let mode: Mode = "none";
+  const attacks = new Map<string, Attack>();
   let app: TestAppServer | undefined;
   let browser: Browser | undefined;
+  /** Browsers that were not sent the forgery: they must end up saying they could not connect. */
+  const waiting: Page[] = [];
   try {
-    app = await startAppServer(chain, { tamper: tamperWith(() => mode) });
+    app = await startAppServer(chain, { tamper: hostile(attacks) });
     browser = await launchChromium();
-    const cases: [Mode, number, string][] = [
-      ["key", 5, "09-refused-swapped-key"],
-      ["fingerprint", 7, "10-refused-swapped-fingerprint"],
+    const swaps: [Attack & { kind: "swap" }, [number, number], string][] = [
+      [{ kind: "swap", on: "offer", swap: "key" }, [1, 2], "09-refused-swapped-key"],
+      [
+        { kind: "swap", on: "offer", swap: "fingerprint" },
+        [3, 4],
+        "10-refused-swapped-fingerprint",
+      ],
+      [{ kind: "swap", on: "answer", swap: "key" }, [5, 6], "10b-refused-swapped-answer-key"],
+      [{ kind: "swap", on: "answer", swap: "fingerprint" }, [7, 8], "10c-refused-answer-fp"],
     ];
-    for (const [m, account, name] of cases) {
-      await t.step(`swapped ${m}: the receiving browser refuses and says why`, async () => {
-        mode = m;
-        const a = await person(browser!, chain, account);
-        const b = await person(browser!, chain, account + 1);
-        const link = await createRoom(a.page, app!.url);
-        await a.page.goto(link);
-        await a.page.getByTestId("join-room").click();
-        await a.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
-        await joinRoom(b.page, link);
-        const { page, text } = await refusal([a.page, b.page]);
+    for (const [attack, accounts, name] of swaps) {
+      await t.step(`swapped ${attack.swap} in the ${attack.on}: refused, says why`, async () => {
+        const pair = await meet(browser!, chain, app!, accounts, (id) => attacks.set(id, attack));
+        const { page, text } = await refusal([pair.a, pair.b]);
         assert.match(text, /do not match its on-chain commitment/);
+        // The forged description was the offer: the answerer refused it, and the other way.
+        assert.equal(page === pair.offerer, attack.on === "answer");
         await page.locator('[data-testid="peer"][data-state="refused"]').waitFor();
-        for (const p of [a.page, b.page]) {
-          assert.equal(await p.locator('[data-testid="peer"][data-state="open"]').count(), 0);
-          const composer = p.getByTestId("composer");
-          assert.ok((await composer.count()) === 0 || await composer.isDisabled());
-        }
+        await assertNothingOpen([pair.a, pair.b]);
         await shot(page, name);
-        await a.page.context().close();
-        await b.page.context().close();
+        waiting.push(page === pair.a ? pair.b : pair.a);
       });
     }
+
+    await t.step("an old description replayed after the peer re-committed is refused", async () => {
+      const pair = await meet(browser!, chain, app!, [9, 10], () => {});
+      for (const p of [pair.a, pair.b]) {
+        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
+      }
+      await sendMessage(pair.a, "First session.");
+      await theirMessage(pair.b, "First session.").waitFor();
+      // B starts a new session (new keys, new on-chain commitment); the server replays B's
+      // descriptions of the first session, whose keys matched B's old commitment.
+      await pair.b.getByTestId("leave").click();
+      attacks.set(pair.roomId, { kind: "replay" });
+      await pair.b.getByTestId("join-room").click();
+      const { page, text } = await refusal([pair.a, pair.b]);
+      assert.equal(page, pair.a);
+      assert.match(text, /do not match its on-chain commitment/);
+      assert.equal(await pair.a.locator('[data-testid="peer"][data-state="open"]').count(), 0);
+      assert.equal(await pair.b.locator('[data-testid="peer"][data-state="open"]').count(), 0);
+      await shot(page, "10d-refused-replayed-offer");
+      waiting.push(pair.b);
+    });
+
+    await t.step("an attacker's endpoint spliced into the path cannot finish DTLS", async () => {
+      const peer = await startMitmPeer(browser!);
+      try {
+        const pair = await meet(
+          browser!,
+          chain,
+          app!,
+          [11, 12],
+          (id) => attacks.set(id, { kind: "mitm", peer }),
+        );
+        const { page, text } = await refusal([pair.a, pair.b]);
+        assert.equal(page, pair.offerer);
+        assert.match(text, /DTLS certificate on the network path is not the one the peer/);
+        await page.locator('[data-testid="peer"][data-state="refused"]').waitFor();
+        await assertNothingOpen([pair.a, pair.b]);
+        const seen = await peer.report();
+        console.log(`mitm endpoint: ${JSON.stringify(seen)}`);
+        assert.equal(seen.channelOpened, false);
+        assert.equal(seen.messages, 0);
+        await shot(page, "10e-refused-mitm-dtls");
+        waiting.push(page === pair.a ? pair.b : pair.a);
+      } finally {
+        await peer.close();
+      }
+    });
+
+    await t.step("the browsers that got no forgery say they could not connect", async () => {
+      for (const p of waiting) {
+        const banner = p.locator('[data-testid="banner"]').filter({
+          hasText: "Could not connect to the peer",
+        });
+        await banner.waitFor({ timeout: 45_000 });
+        await assertNothingOpen([p]);
+      }
+      await shot(waiting[0], "10f-no-verified-peer");
+    });
   } finally {
     await browser?.close();
     await app?.stop();
