@@ -5,13 +5,15 @@
  */
 
 /** Options of {@linkcode BoundedMap}. */
-export interface BoundedMapOptions {
+export interface BoundedMapOptions<K = unknown> {
   /** Most entries kept; inserting beyond it evicts the oldest. */
   maxSize: number;
   /** Entries older than this many milliseconds read as missing (0 = no expiry). */
   ttlMs?: number;
   /** Clock, in milliseconds (tests pass their own). */
   now?: () => number;
+  /** Called with each key dropped by age or evicted for room (not for `delete`/`take`). */
+  onDrop?: (key: K) => void;
 }
 
 /**
@@ -29,14 +31,16 @@ export class BoundedMap<K, V> {
   #maxSize: number;
   #ttlMs: number;
   #now: () => number;
+  #onDrop: ((key: K) => void) | undefined;
 
-  constructor(options: BoundedMapOptions) {
+  constructor(options: BoundedMapOptions<K>) {
     if (!Number.isSafeInteger(options.maxSize) || options.maxSize < 1) {
       throw new RangeError("Cannot create BoundedMap: maxSize must be a positive integer");
     }
     this.#maxSize = options.maxSize;
     this.#ttlMs = options.ttlMs ?? 0;
     this.#now = options.now ?? Date.now;
+    this.#onDrop = options.onDrop;
   }
 
   /** Number of entries held (expired ones included until touched or swept). */
@@ -50,6 +54,7 @@ export class BoundedMap<K, V> {
     if (!e) return undefined;
     if (this.#expired(e.at)) {
       this.#entries.delete(key);
+      this.#onDrop?.(key);
       return undefined;
     }
     return e.value;
@@ -67,26 +72,33 @@ export class BoundedMap<K, V> {
     while (this.#entries.size > this.#maxSize) {
       const oldest = this.#entries.keys().next().value as K;
       this.#entries.delete(oldest);
+      this.#onDrop?.(oldest);
     }
   }
 
   /** Removes `key`; returns whether a live entry was removed. */
   delete(key: K): boolean {
-    const live = this.has(key);
-    this.#entries.delete(key);
-    return live;
+    return this.take(key) !== undefined;
   }
 
   /** Removes and returns the live value for `key` (for single-use entries such as nonces). */
   take(key: K): V | undefined {
-    const v = this.get(key);
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
     this.#entries.delete(key);
-    return v;
+    if (!this.#expired(e.at)) return e.value;
+    this.#onDrop?.(key);
+    return undefined;
   }
 
   /** Drops expired entries; call from a timer to keep memory at its live size. */
   sweep(): void {
-    for (const [k, e] of this.#entries) if (this.#expired(e.at)) this.#entries.delete(k);
+    for (const [k, e] of this.#entries) {
+      if (this.#expired(e.at)) {
+        this.#entries.delete(k);
+        this.#onDrop?.(k);
+      }
+    }
   }
 
   /** Removes everything. */

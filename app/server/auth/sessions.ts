@@ -44,6 +44,8 @@ export class SessionStore {
       maxSize: options.maxSessions,
       ttlMs: this.#ttlMs,
       now: this.#now,
+      // An expired or evicted session ends like a logout: its sockets close.
+      onDrop: (id) => this.#ended(id),
     });
   }
 
@@ -65,7 +67,7 @@ export class SessionStore {
 
   /** Ends a session and tells the listeners (sockets of that session close). */
   end(id: string): void {
-    if (this.#sessions.delete(id)) { for (const f of this.#onEnd) f(id); }
+    if (this.#sessions.delete(id)) this.#ended(id);
   }
 
   /** Calls `listener(id)` whenever a session is ended. */
@@ -73,8 +75,12 @@ export class SessionStore {
     this.#onEnd.add(listener);
   }
 
-  /** Drops expired sessions. */
+  /** Drops expired sessions (their listeners are told; the server calls this every minute). */
   sweep(): void {
     this.#sessions.sweep();
+  }
+
+  #ended(id: string): void {
+    for (const f of this.#onEnd) f(id);
   }
 }

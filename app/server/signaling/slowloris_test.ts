@@ -41,7 +41,7 @@ async function settled(srv: RunningServer, done: (s: HubStats) => boolean): Prom
   return srv.server.hub.stats();
 }
 
-Deno.test("slow-loris: WebSockets that never finish a frame are dropped", async (t) => {
+Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) => {
   const chain = await startTestChain();
   const srv = await startServer(chain, {
     MESH3_JOIN_TIMEOUT_MS: "2000",
@@ -134,6 +134,21 @@ Deno.test("slow-loris: WebSockets that never finish a frame are dropped", async 
         assert.equal((await watcher.next("pong")).ref, "alive");
       },
     );
+    await t.step("regression: a silent socket whose session expired is closed", async () => {
+      const short = await startServer(chain, { MESH3_SESSION_TTL_SECONDS: "1" });
+      try {
+        const s4 = await signIn(short.base, chain, 4);
+        const c = await Client.connect(short.wsUrl, s4.cookie);
+        clients.push(c);
+        await join(c, roomId);
+        await new Promise((r) => setTimeout(r, 1100));
+        short.server.sessions.sweep(); // what the server's minute timer does
+        assert.equal(await c.error(), "unauthorized");
+        assert.equal(await c.closed(), 1008);
+      } finally {
+        await short.stop();
+      }
+    });
   } finally {
     for (const c of conns) {
       try {
