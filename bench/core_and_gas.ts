@@ -19,13 +19,14 @@ export interface CoreRow {
 }
 
 /**
- * Runs app/core/core_bench.ts with `deno bench --json`.
+ * Runs a bench file (by default app/core/core_bench.ts) with `deno bench --json`.
  *
+ * @param file Path from the repository root.
  * @returns One row per benchmark.
  */
-export async function coreBench(): Promise<CoreRow[]> {
+export async function coreBench(file = "app/core/core_bench.ts"): Promise<CoreRow[]> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bench", "-A", "--json", "app/core/core_bench.ts"],
+    args: ["bench", "-A", "--json", file],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",

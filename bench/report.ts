@@ -19,6 +19,7 @@ export interface Results {
   relay?: RelayReport;
   browser?: BrowserReport;
   core?: CoreRow[];
+  relayPath?: CoreRow[];
   gas?: { floor: number; rows: GasFigure[] };
 }
 
@@ -229,6 +230,14 @@ function browserSection(b: BrowserReport, out: string[]): void {
   out.push("");
 }
 
+function benchRows(rows: CoreRow[]): string[] {
+  return rows.map((c) =>
+    `| ${c.group ?? ""} | ${c.name}${c.baseline ? " (baseline)" : ""} | ${f(c.avgUs, 2)} | ${
+      f(c.p99Us, 2)
+    } | ${c.vsBaseline === null ? "" : r(c.vsBaseline)} |`
+  );
+}
+
 /**
  * Writes both files.
  *
@@ -254,6 +263,16 @@ export async function writeReport(results: Results, started: Date): Promise<void
     "",
   ];
   if (results.relay) relaySection(results.relay, out);
+  if (results.relayPath) {
+    out.push(
+      "### Per-message work on the relay path (`deno bench bench/relay_path_bench.ts`)",
+      "",
+      "| group | benchmark | avg µs | p99 µs | vs group baseline |",
+      "|---|---|---:|---:|---:|",
+      ...benchRows(results.relayPath),
+      "",
+    );
+  }
   if (results.browser) browserSection(results.browser, out);
   if (results.core) {
     out.push(
@@ -261,11 +280,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
       "",
       "| group | benchmark | avg µs | p99 µs | vs group baseline |",
       "|---|---|---:|---:|---:|",
-      ...results.core.map((c) =>
-        `| ${c.group ?? ""} | ${c.name}${c.baseline ? " (baseline)" : ""} | ${f(c.avgUs, 1)} | ${
-          f(c.p99Us, 1)
-        } | ${c.vsBaseline === null ? "" : r(c.vsBaseline)} |`
-      ),
+      ...benchRows(results.core),
       "",
     );
   }

@@ -44,6 +44,8 @@ try {
     }, log);
   }
   if (only.includes("relay")) {
+    log("relay path: deno bench bench/relay_path_bench.ts");
+    results.relayPath = await coreBench("bench/relay_path_bench.ts");
     results.relay = await relayBench(chain, {
       levels: [100, 1000, 5000].map(even),
       memorySockets: even(5000),

@@ -1,0 +1,60 @@
+/**
+ * Micro-benchmarks of the per-message work on Mesh3's relay path (run by `deno task bench` with
+ * `deno bench --json`), each next to the plain JSON operation the bare relay does instead, so the
+ * profile's findings have a size: parsing an ICE frame with the wire parser (valibot schema and
+ * viem's checksummed `getAddress`) vs `JSON.parse`, encoding the relayed frame vs
+ * `JSON.stringify`, and the offer check's pure part (fingerprint from SDP + commitment).
+ * @module
+ */
+import { getAddress } from "viem";
+import { computeCommitment } from "../app/core/commitment.ts";
+import { fingerprintFromSdp } from "../app/core/sdp.ts";
+import { decodeBase64Url, encodeMessage, parseClientMessage } from "../app/core/wire.ts";
+
+const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+const roomId = `0x${"ab".repeat(32)}` as const;
+const candidate = {
+  candidate:
+    "candidate:842163049 1 udp 1677729535 127.0.0.1 54321 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag 7Lq2 network-cost 999",
+  sdpMid: "0",
+  sdpMLineIndex: 0,
+};
+const iceFrame = JSON.stringify({ v: 1, type: "ice", to, roomId, candidate });
+const outgoing = { v: 1 as const, type: "ice" as const, from: to, roomId, candidate };
+const sdp = [
+  "v=0",
+  "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
+  "s=-",
+  "t=0 0",
+  "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => "AB").join(":")}`,
+  "",
+].join("\r\n");
+const publicKey = "q".repeat(43);
+
+Deno.bench("JSON.parse ICE frame (bare relay)", { group: "parse", baseline: true }, () => {
+  JSON.parse(iceFrame);
+});
+Deno.bench("parseClientMessage ICE frame (Mesh3)", { group: "parse" }, () => {
+  parseClientMessage(iceFrame);
+});
+Deno.bench("viem getAddress (checksum, cached)", { group: "parse" }, () => {
+  getAddress(to);
+});
+
+Deno.bench("JSON.stringify relayed ICE frame", { group: "encode", baseline: true }, () => {
+  JSON.stringify(outgoing);
+});
+Deno.bench("encodeMessage relayed ICE frame (Mesh3)", { group: "encode" }, () => {
+  encodeMessage(outgoing);
+});
+
+Deno.bench("offer check, pure part (fingerprint + commitment)", () => {
+  computeCommitment({
+    chainId: 31337,
+    registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    roomId,
+    publicKey: decodeBase64Url(publicKey),
+    fingerprint: fingerprintFromSdp(sdp),
+  });
+});
