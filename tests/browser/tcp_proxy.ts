@@ -18,6 +18,7 @@ export interface TcpProxy {
  * Listens on a free loopback port and forwards each connection to `targetPort`.
  *
  * @param targetPort The real server's port on 127.0.0.1.
+ * @param record Called with every chunk carried, both directions (to see what a server sees).
  * @returns The proxy.
  *
  * @example
@@ -26,7 +27,10 @@ export interface TcpProxy {
  * proxy.dropAll(); // every open socket through it is cut
  * ```
  */
-export function startTcpProxy(targetPort: number): TcpProxy {
+export function startTcpProxy(
+  targetPort: number,
+  record?: (chunk: Uint8Array) => void,
+): TcpProxy {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
   const closeConn = (c: Deno.Conn) => {
@@ -50,8 +54,15 @@ export function startTcpProxy(targetPort: number): TcpProxy {
         closeConn(inbound);
         closeConn(outbound);
       };
-      inbound.readable.pipeTo(outbound.writable).catch(() => {}).finally(pair);
-      outbound.readable.pipeTo(inbound.writable).catch(() => {}).finally(pair);
+      const tap = () =>
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, out) {
+            record?.(chunk);
+            out.enqueue(chunk);
+          },
+        });
+      inbound.readable.pipeThrough(tap()).pipeTo(outbound.writable).catch(() => {}).finally(pair);
+      outbound.readable.pipeThrough(tap()).pipeTo(inbound.writable).catch(() => {}).finally(pair);
     }
   })().catch(() => {});
   return {

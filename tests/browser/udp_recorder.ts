@@ -71,24 +71,38 @@ export async function startUdpRecorder(
     port: front.address().port,
     datagrams,
     bytes: () => total,
-    count(needle) {
-      const n = typeof needle === "string" ? new TextEncoder().encode(needle) : needle;
-      let found = 0;
-      for (const d of datagrams) found += occurrences(d, n);
-      // A plaintext could straddle two datagrams: search the joined stream as well.
-      const joined = new Uint8Array(kept);
-      let at = 0;
-      for (const d of datagrams) {
-        joined.set(d, at);
-        at += d.length;
-      }
-      return Math.max(found, occurrences(joined, n));
-    },
+    count: (needle) => countOccurrences(datagrams, needle),
     close() {
       for (const up of upstreams.values()) up.close();
       front.close();
     },
   };
+}
+
+/**
+ * How many times `needle` occurs in captured chunks, per chunk and across chunk boundaries (a
+ * plaintext could straddle two datagrams or TCP segments).
+ *
+ * @param chunks Captured bytes in order.
+ * @param needle Text (UTF-8) or bytes.
+ * @returns The larger of the two counts.
+ *
+ * @example
+ * ```ts
+ * countOccurrences([new TextEncoder().encode("ab"), new TextEncoder().encode("c")], "abc"); // 1
+ * ```
+ */
+export function countOccurrences(chunks: Uint8Array[], needle: string | Uint8Array): number {
+  const n = typeof needle === "string" ? new TextEncoder().encode(needle) : needle;
+  let found = 0;
+  for (const c of chunks) found += occurrences(c, n);
+  const joined = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    joined.set(c, at);
+    at += c.length;
+  }
+  return Math.max(found, occurrences(joined, n));
 }
 
 function occurrences(hay: Uint8Array, needle: Uint8Array): number {
