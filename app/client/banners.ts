@@ -18,7 +18,7 @@ const BANNERS: Partial<Record<ErrorCode, Omit<ServerBanner, "kind">>> = {
     message: "The server refused a description: its keys do not match the on-chain commitment.",
   },
   "chain-unavailable": {
-    tone: "error",
+    tone: "warning",
     message: "The chain is unreachable: the server relays nothing until it can check keys again.",
   },
   "not-member": { tone: "error", message: "You are not a member of this room." },

@@ -49,6 +49,9 @@ export interface ChatEntry {
 }
 
 const MAX_ENTRIES = 500;
+/** Join refused because the server cannot read the chain: ask again this often, this many times. */
+const REJOIN_DELAY_MS = 2_000;
+const MAX_REJOINS = 150;
 
 /** One room session. */
 export class RoomSession {
@@ -72,6 +75,10 @@ export class RoomSession {
   #bannerId = 0;
   #stopped = false;
   #unwatchChain: (() => void) | null = null;
+  /** True while the server has us in the room (a `joined` since the socket last opened). */
+  #joined = false;
+  #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  #rejoins = 0;
 
   /**
    * @param config Public chain configuration.
@@ -131,6 +138,7 @@ export class RoomSession {
   /** Ends the session: closes links and the socket. */
   stop(): void {
     this.#stopped = true;
+    clearTimeout(this.#rejoinTimer);
     this.#unwatchChain?.();
     this.#signaling?.close();
     for (const link of this.links.value) link.close();
@@ -237,7 +245,10 @@ export class RoomSession {
         await signIn({ walletClient: wallet.walletClient });
       },
     });
-    this.#signaling.state.subscribe((state) => this.socket.value = state);
+    this.#signaling.state.subscribe((state) => {
+      this.socket.value = state;
+      if (state !== "open") this.#joined = false;
+    });
     this.#unwatchChain = watchChain(wallet.publicClient, {
       onChange: (ok) => this.chainReachable.value = ok,
     });
@@ -248,6 +259,9 @@ export class RoomSession {
   async #onSignal(m: ServerMessage): Promise<void> {
     switch (m.type) {
       case "joined":
+        this.#joined = true;
+        this.#rejoins = 0;
+        this.banners.value = this.banners.value.filter((b) => b.kind !== "chain-unavailable");
         for (const peer of m.peers) this.#ensureLink(peer);
         return;
       case "presence":
@@ -269,11 +283,25 @@ export class RoomSession {
             : "This room has expired.";
           return;
         }
+        // The server fails closed while it cannot read the chain: it refused our join, so ask
+        // again until it takes us back (bounded; a reconnect joins again anyway).
+        if (m.code === "chain-unavailable" && !this.#joined) this.#retryJoin();
         const banner = serverErrorBanner(m.code, m.message);
         if (banner) this.#banner(banner.kind, banner.tone, banner.message);
         return;
       }
     }
+  }
+
+  #retryJoin(): void {
+    clearTimeout(this.#rejoinTimer);
+    if (this.#stopped || this.#rejoins >= MAX_REJOINS) return;
+    this.#rejoins++;
+    this.#rejoinTimer = setTimeout(() => {
+      if (!this.#stopped && !this.#joined && this.socket.value === "open") {
+        this.#signaling?.join(this.roomId);
+      }
+    }, REJOIN_DELAY_MS);
   }
 
   /**
