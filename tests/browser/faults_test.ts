@@ -1,7 +1,8 @@
 /**
  * Faults during a live chat, in real Chromium against the real server, chain and wallets
  * (issue 6, item 5): the chain's RPC goes down and comes back (the room says so and recovers by
- * itself, open chats keep working), the app server is stopped and a new one started on the same
+ * itself, open chats keep working; a socket cut meanwhile re-joins on its own once the server
+ * can read the chain again), the app server is stopped and a new one started on the same
  * port (messages keep flowing peer to peer meanwhile; the clients reconnect, sign in again and
  * re-join), and a peer's tab is closed (the other side shows "left"; the time is printed).
  * The network-path change (ICE restart) is in peer_link_test.ts ("relay only" step).
@@ -25,7 +26,8 @@ import { launchChromium } from "./chromium.ts";
 
 /** The browser logs refused sockets and requests while the server is down, on purpose here. */
 function outageNoise(p: string): boolean {
-  return /WebSocket connection .* failed/.test(p) || /ERR_CONNECTION_REFUSED/.test(p) ||
+  return /WebSocket connection .* failed/.test(p) ||
+    /ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE/.test(p) || /status of 503/.test(p) ||
     /status of 401/.test(p);
 }
 
@@ -46,7 +48,7 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
   let app: TestAppServer | undefined;
   let browser: Browser | undefined;
   try {
-    app = await startAppServer(chain);
+    app = await startAppServer(chain, { proxy: true });
     browser = await launchChromium();
     const alice = await person(browser, chain, 11);
     const bob = await person(browser, chain, 12);
@@ -80,6 +82,40 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
       await sendMessage(bob.page, "And the chain is back.");
       await theirMessage(alice.page, "And the chain is back.").waitFor();
     });
+
+    await t.step(
+      "socket cut while the chain is down: the room is re-joined when it is back",
+      async () => {
+        await chain.goOffline();
+        try {
+          // The server fails closed: it refuses joins until it can read the chain again.
+          for (let i = 0; i < 100 && app!.server.view.healthy; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          assert.equal(app!.server.view.healthy, false);
+          assert.ok(app!.proxy!.dropAll() > 0);
+          const refused = alice.page.locator('[data-testid="banner"]').filter({
+            hasText: "The chain is unreachable",
+          });
+          await refused.waitFor();
+          await sendMessage(alice.page, "No server room, no chain, still talking.");
+          await theirMessage(bob.page, "No server room, no chain").waitFor();
+          await shot(alice.page, "15b-chain-and-socket-down");
+          assert.equal(app!.server.hub.rooms.get(roomId)?.members.size ?? 0, 0);
+        } finally {
+          await chain.goOnline();
+        }
+        const sockets = new Set(app!.server.hub.peers);
+        assert.equal(await members(app!, roomId, 2), 2);
+        // Re-joined on the same sockets: the client asked again, it did not wait to be dropped.
+        for (const peer of app!.server.hub.rooms.get(roomId)!.members.values()) {
+          assert.ok(sockets.has(peer), "re-joined through a new socket, not by asking again");
+        }
+        await alice.page.locator('[data-testid="banner"]').filter({
+          hasText: "The chain is unreachable",
+        }).waitFor({ state: "detached" });
+      },
+    );
 
     await t.step("server restart: chat flows while it is down, clients come back", async () => {
       await app!.halt();
