@@ -118,6 +118,9 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
     );
 
     await t.step("server restart: chat flows while it is down, clients come back", async () => {
+      const session = async (p: Page) =>
+        (await p.context().cookies()).find((c) => c.name === "mesh3_session")?.value;
+      const before = await Promise.all([alice.page, bob.page].map(session));
       await app!.halt();
       for (const p of [alice.page, bob.page]) await p.getByTestId("socket-state").waitFor();
       await sendMessage(alice.page, "The server is gone, this still arrives.");
@@ -131,6 +134,10 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
       }
       // The new server knows nothing: both signed in again and re-joined the room.
       assert.equal(await members(app!, roomId, 2), 2);
+      const after = await Promise.all([alice.page, bob.page].map(session));
+      for (const [i, value] of after.entries()) {
+        assert.ok(value && value !== before[i], "signed in again with the new server");
+      }
       // Same verified link (same keys, re-checked against the chain on re-join), same number.
       assert.equal(await safety(alice.page), numberBefore);
       assert.equal(await safety(bob.page), numberBefore);
