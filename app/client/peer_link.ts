@@ -74,6 +74,12 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** How long a "disconnected" path may heal by itself before the offerer restarts ICE. */
 const ICE_GRACE_MS = 3_000;
 const MAX_ICE_RESTARTS = 5;
+/**
+ * An offer with no answer after this long is sent again, unchanged: the server may have dropped
+ * it (restarting, or failing closed while it cannot read the chain).
+ */
+const OFFER_RESEND_MS = 4_000;
+const MAX_OFFER_RESENDS = 10;
 
 /** One peer connection, its verification and its encrypted channel. */
 export class PeerLink {
@@ -99,6 +105,8 @@ export class PeerLink {
   #restarts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  #resendTimer: ReturnType<typeof setTimeout> | undefined;
+  #resends = 0;
 
   /** @param ctx The session's keys, chain and signaling. */
   constructor(readonly ctx: PeerLinkContext) {
@@ -159,6 +167,8 @@ export class PeerLink {
   async handleDescription(type: "offer" | "answer", publicKey: string, sdp: string): Promise<void> {
     if (this.state.value === "refused" || this.state.value === "closed") return;
     if ((type === "offer") === this.offerer) return; // Wrong role: ignore.
+    // A second answer to an offer we resent: the first one was applied already.
+    if (type === "answer" && this.#pc.signalingState !== "have-local-offer") return;
     const first = this.#verified === null;
     if (first) this.state.value = "verifying";
     // Candidates of this description wait until it is verified and applied.
@@ -235,6 +245,7 @@ export class PeerLink {
   close(kind?: LinkProblem, message?: string): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#iceTimer);
+    clearTimeout(this.#resendTimer);
     this.#channel?.close();
     this.#pc.close();
     if (this.state.value !== "refused") this.state.value = "closed";
@@ -246,6 +257,14 @@ export class PeerLink {
       ? await this.#pc.createOffer({ iceRestart })
       : await this.#pc.createAnswer();
     await this.#pc.setLocalDescription(description);
+    this.#signalDescription(type);
+    if (type === "offer") {
+      this.#resends = 0;
+      this.#resendUnanswered();
+    }
+  }
+
+  #signalDescription(type: "offer" | "answer"): void {
     this.ctx.signal({
       type,
       to: this.ctx.peer,
@@ -253,6 +272,19 @@ export class PeerLink {
       publicKey: encodeBase64Url(this.ctx.keyPair.publicKey),
       sdp: this.#pc.localDescription!.sdp,
     });
+  }
+
+  /** Sends the same offer again while no answer came (bounded). */
+  #resendUnanswered(): void {
+    clearTimeout(this.#resendTimer);
+    this.#resendTimer = setTimeout(() => {
+      const s = this.state.value;
+      if (s === "refused" || s === "closed") return;
+      if (this.#pc.signalingState !== "have-local-offer") return;
+      if (this.#resends++ >= MAX_OFFER_RESENDS) return;
+      this.#signalDescription("offer");
+      this.#resendUnanswered();
+    }, OFFER_RESEND_MS);
   }
 
   #useDataChannel(dc: RTCDataChannel): void {
