@@ -23,6 +23,7 @@ type Swap = "key" | "fingerprint";
 type Attack =
   | { kind: "swap"; on: "offer" | "answer"; swap: Swap }
   | { kind: "replay" }
+  | { kind: "drop-first-offer"; dropped: number }
   | { kind: "mitm"; peer: MitmPeer; offerer?: string; answer?: Promise<string> };
 
 const FINGERPRINT = /a=fingerprint:sha-256 \S+/g;
@@ -49,6 +50,9 @@ function hostile(attacks: Map<string, Attack>) {
         const fp = Array.from({ length: 32 }, () => "5A").join(":");
         m.sdp = m.sdp.replace(FINGERPRINT, `a=fingerprint:sha-256 ${fp}`);
       }
+    } else if (attack.kind === "drop-first-offer" && m.type === "offer" && !attack.dropped) {
+      attack.dropped++;
+      return null;
     } else if (attack.kind === "replay" && (m.type === "offer" || m.type === "answer")) {
       Object.assign(m, first.get(remember));
     } else if (attack.kind === "mitm") {
@@ -158,6 +162,19 @@ Deno.test("hostile server: forged, replayed and spliced descriptions are refused
         waiting.push(page === pair.a ? pair.b : pair.a);
       });
     }
+
+    await t.step("a dropped offer is sent again and the pair still connects", async () => {
+      const attack = { kind: "drop-first-offer" as const, dropped: 0 };
+      const pair = await meet(browser!, chain, app!, [13, 14], (id) => attacks.set(id, attack));
+      for (const p of [pair.a, pair.b]) {
+        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
+      }
+      assert.equal(attack.dropped, 1);
+      await sendMessage(pair.b, "Connected despite the lost offer.");
+      await theirMessage(pair.a, "Connected despite the lost offer.").waitFor();
+      await pair.a.context().close();
+      await pair.b.context().close();
+    });
 
     await t.step("an old description replayed after the peer re-committed is refused", async () => {
       const pair = await meet(browser!, chain, app!, [9, 10], () => {});
