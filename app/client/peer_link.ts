@@ -4,7 +4,7 @@
  * The peer with the lower address offers; the other answers, so offers never cross (no glare).
  * Each side checks the other's description against the chain before `setRemoteDescription`
  * (verify_peer.ts), checks after connecting that the DTLS certificate in use is the committed one
- * (rtc_stats.ts), then runs key confirmation and encrypted chat over the data channel
+ * (certificate_in_use.ts), then runs key confirmation and encrypted chat over the data channel
  * (secure_channel.ts). When the ICE path fails, the offerer restarts ICE.
  * @module
  */
@@ -14,13 +14,8 @@ import type { EcdhKeyPair } from "../core/mod.ts";
 import { encodeBase64Url } from "../core/wire.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
-import {
-  canReadRemoteCertificate,
-  type PathKind,
-  remoteCertificateDigest,
-  remoteCertificateFingerprint,
-  selectedPath,
-} from "./rtc_stats.ts";
+import { type PathKind, selectedPath } from "./rtc_stats.ts";
+import { certificateInUse, equalBytes } from "./certificate_in_use.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./frame_queue.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
 import type { OutgoingMessage } from "./signaling.ts";
@@ -302,33 +297,13 @@ export class PeerLink {
   async #onOpen(): Promise<void> {
     this.state.value = "confirming";
     const verified = this.#verified;
-    // getStats() reports are cached for a moment: ask again until the certificate shows. Where
-    // the browser also exposes the DTLS transport's certificate, it must agree too.
-    const readable = await canReadRemoteCertificate(this.#pc).catch(() => true);
-    let seen: Uint8Array[] = [];
-    for (
-      let i = 0;
-      readable && i < 30 && seen.length === 0 && this.#pc.connectionState !== "closed";
-      i++
-    ) {
-      const found = await Promise.all([
-        remoteCertificateFingerprint(this.#pc).catch(() => null),
-        remoteCertificateDigest(this.#pc).catch(() => null),
-      ]);
-      seen = found.filter((f): f is Uint8Array => f !== null);
-      if (seen.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    if (
-      !verified || (readable && seen.length === 0) ||
-      !seen.every((f) => equalBytes(f, verified.fingerprint))
-    ) {
+    const used = verified && await certificateInUse(this.#pc, verified.fingerprint);
+    if (!verified || !used) {
       return this.#refuse(
         "certificate-mismatch",
         "Refused the connection: the peer's DTLS certificate is not the one it committed to",
       );
     }
-    // Unreadable here: the browser checked the DTLS certificate against the verified SDP.
-    const used = seen[0] ?? verified.fingerprint;
     try {
       const { channel, safetyNumber } = await openSecureChannel({
         transport: this.#transport!,
@@ -408,8 +383,4 @@ export class PeerLink {
 
 function sameKeys(a: VerifiedPeer, b: VerifiedPeer): boolean {
   return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
