@@ -2,22 +2,30 @@
  * The signaling wire protocol v1 (docs/PROTOCOL.md): JSON text frames, each an object with
  * `v: 1` and a `type`, as discriminated unions. One parser per direction at the boundary,
  * {@linkcode parseClientMessage} on the server and {@linkcode parseServerMessage} in the browser;
- * both refuse anything that is not exactly a known message.
+ * both refuse anything that is not exactly a known message. The field rules live in
+ * `wire_rules.ts`; the server's parser takes a hand-written fast path (`wire_fast.ts`) for
+ * frames it can accept at once and the valibot schemas below for everything else.
  *
  * Browser-safe: only valibot and viem's address utilities.
  * @module
  */
 import * as v from "valibot";
 import { type Address, getAddress, type Hex } from "viem";
+import { fastClientMessage } from "./wire_fast.ts";
+import {
+  ADDRESS_PATTERN,
+  MAX_CANDIDATE_LENGTH,
+  MAX_REF_LENGTH,
+  MAX_SDP_LENGTH,
+  MAX_SDP_MID_LENGTH,
+  MAX_SDP_MLINE_INDEX,
+  MAX_USERNAME_FRAGMENT_LENGTH,
+  PUBLIC_KEY_PATTERN,
+  ROOM_ID_PATTERN,
+  WIRE_VERSION,
+} from "./wire_rules.ts";
 
-/** Protocol version carried in every frame as `v`. */
-export const WIRE_VERSION = 1;
-/** Longest SDP accepted, in characters (a real SDP is a few KB). */
-export const MAX_SDP_LENGTH = 48 * 1024;
-/** Longest ICE candidate line accepted. */
-export const MAX_CANDIDATE_LENGTH = 2048;
-/** Longest `ref` a client may attach to correlate errors. */
-export const MAX_REF_LENGTH = 64;
+export { MAX_CANDIDATE_LENGTH, MAX_REF_LENGTH, MAX_SDP_LENGTH, WIRE_VERSION };
 
 /** Error codes the server sends in `error` frames. */
 export const ERROR_CODES = [
@@ -55,7 +63,7 @@ export interface IceCandidate {
 }
 
 type Base = { v: 1; ref?: string };
-/** Messages a browser sends to the server. */
+/** Messages a browser sends to the server. Once parsed, `roomId` and `to` are lower case. */
 export type ClientMessage =
   | Base & { type: "join"; roomId: Hex }
   | Base & { type: "leave"; roomId: Hex }
@@ -97,42 +105,44 @@ export type ParseResult<T> =
 
 const roomId = v.pipe(
   v.string(),
-  v.regex(/^0x[0-9a-fA-F]{64}$/, "roomId must be 32 bytes of 0x hex"),
+  v.regex(ROOM_ID_PATTERN, "roomId must be 32 bytes of 0x hex"),
   v.transform((s) => s.toLowerCase() as Hex),
 );
-const address = v.pipe(
+const addressHex = v.pipe(
   v.string(),
-  v.regex(/^0x[0-9a-fA-F]{40}$/, "address must be 20 bytes of 0x hex"),
-  v.transform((s) => getAddress(s)),
+  v.regex(ADDRESS_PATTERN, "address must be 20 bytes of 0x hex"),
 );
+/** Addresses the server sends: checksummed (EIP-55) for display in the browser. */
+const address = v.pipe(addressHex, v.transform((s) => getAddress(s)));
+/** `to` of a client message: lower case, the form the server compares (no checksum needed). */
+const recipient = v.pipe(addressHex, v.transform((s) => s.toLowerCase() as Address));
 /** base64url without padding of 32 (X25519) or 65 (uncompressed P-256) bytes. */
 const publicKey = v.pipe(
   v.string(),
-  v.regex(
-    /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{87})$/,
-    "publicKey must be base64url of 32 or 65 bytes",
-  ),
+  v.regex(PUBLIC_KEY_PATTERN, "publicKey must be base64url of 32 or 65 bytes"),
 );
 const sdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SDP_LENGTH));
 const ref = v.optional(v.pipe(v.string(), v.maxLength(MAX_REF_LENGTH)));
 const candidate = v.nullable(v.strictObject({
   candidate: v.pipe(v.string(), v.maxLength(MAX_CANDIDATE_LENGTH)),
-  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_SDP_MID_LENGTH)))),
   sdpMLineIndex: v.optional(
-    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255))),
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SDP_MLINE_INDEX))),
   ),
-  usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+  usernameFragment: v.optional(
+    v.nullable(v.pipe(v.string(), v.maxLength(MAX_USERNAME_FRAGMENT_LENGTH))),
+  ),
 }));
 const one = v.literal(1);
 const description = (type: "offer" | "answer") =>
-  v.strictObject({ v: one, ref, type: v.literal(type), to: address, roomId, publicKey, sdp });
+  v.strictObject({ v: one, ref, type: v.literal(type), to: recipient, roomId, publicKey, sdp });
 
 const clientSchemas = {
   join: v.strictObject({ v: one, ref, type: v.literal("join"), roomId }),
   leave: v.strictObject({ v: one, ref, type: v.literal("leave"), roomId }),
   offer: description("offer"),
   answer: description("answer"),
-  ice: v.strictObject({ v: one, ref, type: v.literal("ice"), to: address, roomId, candidate }),
+  ice: v.strictObject({ v: one, ref, type: v.literal("ice"), to: recipient, roomId, candidate }),
   ping: v.strictObject({ v: one, ref, type: v.literal("ping") }),
 };
 
@@ -190,6 +200,23 @@ const serverSchemas = {
  * ```
  */
 export function parseClientMessage(text: string): ParseResult<ClientMessage> {
+  return parseWith(text, clientSchemas, fastClientMessage) as ParseResult<ClientMessage>;
+}
+
+/**
+ * {@linkcode parseClientMessage} without its fast path: the valibot schemas decide every frame.
+ * The reference the fast path is tested against (`wire_fast_test.ts`); the server uses
+ * {@linkcode parseClientMessage}.
+ *
+ * @param text The frame's text.
+ * @returns The same result as {@linkcode parseClientMessage}.
+ *
+ * @example
+ * ```ts
+ * const r = parseClientMessageBySchema('{"v":1,"type":"ping","ref":"a"}');
+ * ```
+ */
+export function parseClientMessageBySchema(text: string): ParseResult<ClientMessage> {
   return parseWith(text, clientSchemas) as ParseResult<ClientMessage>;
 }
 
@@ -221,6 +248,7 @@ export function encodeMessage(message: ClientMessage | ServerMessage): string {
 function parseWith(
   text: string,
   schemas: Record<string, v.GenericSchema>,
+  fast?: (obj: Record<string, unknown>) => unknown,
 ): ParseResult<unknown> {
   let raw: unknown;
   try {
@@ -232,24 +260,30 @@ function parseWith(
     return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
   }
   const obj = raw as Record<string, unknown>;
+  if (fast !== undefined) {
+    // Accept-only: when unsure it returns undefined and the checks below decide.
+    const message = fast(obj);
+    if (message !== undefined) return { ok: true, message };
+  }
   const refValue = typeof obj.ref === "string" && obj.ref.length <= MAX_REF_LENGTH
     ? obj.ref
     : undefined;
-  const fail = (code: ErrorCode, reason: string): ParseResult<unknown> =>
-    refValue === undefined
-      ? { ok: false, code, reason }
-      : { ok: false, code, reason, ref: refValue };
-  if (obj.v !== WIRE_VERSION) return fail("unsupported-version", "v must be 1");
+  if (obj.v !== WIRE_VERSION) return refusal("unsupported-version", "v must be 1", refValue);
   if (typeof obj.type !== "string" || !Object.hasOwn(schemas, obj.type)) {
-    return fail("unknown-type", "type is not a known message type");
+    return refusal("unknown-type", "type is not a known message type", refValue);
   }
   const result = v.safeParse(schemas[obj.type], obj);
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
-    return fail("malformed", `${obj.type}: ${path ? path + ": " : ""}${issueText(issue)}`);
+    const reason = `${obj.type}: ${path ? path + ": " : ""}${issueText(issue)}`;
+    return refusal("malformed", reason, refValue);
   }
   return { ok: true, message: result.output };
+}
+
+function refusal(code: ErrorCode, reason: string, ref: string | undefined): ParseResult<never> {
+  return ref === undefined ? { ok: false, code, reason } : { ok: false, code, reason, ref };
 }
 
 function issueText(issue: v.BaseIssue<unknown>): string {

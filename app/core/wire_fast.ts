@@ -1,0 +1,156 @@
+/**
+ * The fast path of {@linkcode parseClientMessage}: a hand-written check of the client messages
+ * the relay sees most (ICE candidates above all, then offers and answers), equivalent to the
+ * valibot schemas of `wire.ts` for what it accepts. It only ever accepts: anything it is not sure
+ * about (a missing or extra field, a wrong type, a value out of range) goes to the schemas, which
+ * decide and word the refusal. `wire_fast_test.ts` runs the same frames through both and asserts
+ * the same result, byte for byte.
+ *
+ * Why: the schemas cost about 2.5 µs per ICE frame, more than the rest of the relay's own work.
+ *
+ * Browser-safe, no imports but the shared rules.
+ * @module
+ */
+import type { ClientMessage, IceCandidate } from "./wire.ts";
+import {
+  ADDRESS_PATTERN,
+  MAX_CANDIDATE_LENGTH,
+  MAX_REF_LENGTH,
+  MAX_SDP_LENGTH,
+  MAX_SDP_MID_LENGTH,
+  MAX_SDP_MLINE_INDEX,
+  MAX_USERNAME_FRAGMENT_LENGTH,
+  PUBLIC_KEY_PATTERN,
+  ROOM_ID_PATTERN,
+  WIRE_VERSION,
+} from "./wire_rules.ts";
+
+/** Marks "not sure: ask the schema" where `null` is a valid candidate. */
+const UNSURE = Symbol("unsure");
+
+/**
+ * Checks a frame already parsed from JSON against the client message rules.
+ *
+ * @param obj The result of `JSON.parse` on the frame, known to be a non-array object.
+ * @returns The message exactly as the schemas would output it (fields in schema order, room id
+ *   and `to` in lower case), or undefined when the schemas must decide.
+ *
+ * @example
+ * ```ts
+ * import { fastClientMessage } from "./wire_fast.ts";
+ * const m = fastClientMessage(JSON.parse('{"v":1,"type":"ping"}'));
+ * // { v: 1, type: "ping" }
+ * ```
+ */
+export function fastClientMessage(obj: Record<string, unknown>): ClientMessage | undefined {
+  if (obj.v !== WIRE_VERSION) return undefined;
+  const ref = obj.ref;
+  if (ref !== undefined && (typeof ref !== "string" || ref.length > MAX_REF_LENGTH)) {
+    return undefined;
+  }
+  // Every present key is counted: with all required keys present, an equal count means no
+  // extra key (including an own `__proto__`, which for-in lists like any other).
+  const fields = (ref === undefined ? 2 : 3) + keysOf(obj.type);
+  if (countKeys(obj) !== fields) return undefined;
+  switch (obj.type) {
+    case "ice": {
+      const to = address(obj.to), roomId = room(obj.roomId);
+      const candidate = iceCandidate(obj.candidate);
+      if (to === undefined || roomId === undefined || candidate === UNSURE) return undefined;
+      return ref === undefined
+        ? { v: 1, type: "ice", to, roomId, candidate }
+        : { v: 1, ref, type: "ice", to, roomId, candidate };
+    }
+    case "offer":
+    case "answer": {
+      const type = obj.type, to = address(obj.to), roomId = room(obj.roomId);
+      const publicKey = obj.publicKey, sdp = obj.sdp;
+      if (to === undefined || roomId === undefined) return undefined;
+      if (typeof publicKey !== "string" || !PUBLIC_KEY_PATTERN.test(publicKey)) return undefined;
+      if (typeof sdp !== "string" || sdp.length < 1 || sdp.length > MAX_SDP_LENGTH) {
+        return undefined;
+      }
+      return ref === undefined
+        ? { v: 1, type, to, roomId, publicKey, sdp }
+        : { v: 1, ref, type, to, roomId, publicKey, sdp };
+    }
+    case "join":
+    case "leave": {
+      const type = obj.type, roomId = room(obj.roomId);
+      if (roomId === undefined) return undefined;
+      return ref === undefined ? { v: 1, type, roomId } : { v: 1, ref, type, roomId };
+    }
+    case "ping":
+      return ref === undefined ? { v: 1, type: "ping" } : { v: 1, ref, type: "ping" };
+  }
+  return undefined;
+}
+
+/** Fields of each client type besides `v`, `type` and `ref`; -1 for an unknown type. */
+function keysOf(type: unknown): number {
+  switch (type) {
+    case "ice":
+      return 3; // to, roomId, candidate
+    case "offer":
+    case "answer":
+      return 4; // to, roomId, publicKey, sdp
+    case "join":
+    case "leave":
+      return 1; // roomId
+    case "ping":
+      return 0;
+  }
+  return -1;
+}
+
+function countKeys(obj: object): number {
+  let n = 0;
+  for (const _ in obj) n++;
+  return n;
+}
+
+function address(value: unknown): `0x${string}` | undefined {
+  if (typeof value !== "string" || !ADDRESS_PATTERN.test(value)) return undefined;
+  return value.toLowerCase() as `0x${string}`;
+}
+
+function room(value: unknown): `0x${string}` | undefined {
+  if (typeof value !== "string" || !ROOM_ID_PATTERN.test(value)) return undefined;
+  return value.toLowerCase() as `0x${string}`;
+}
+
+/** The candidate rebuilt in schema order, `null`, or UNSURE. */
+function iceCandidate(value: unknown): IceCandidate | null | typeof UNSURE {
+  if (value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) return UNSURE;
+  const c = value as Record<string, unknown>;
+  if (typeof c.candidate !== "string" || c.candidate.length > MAX_CANDIDATE_LENGTH) return UNSURE;
+  const out: IceCandidate = { candidate: c.candidate };
+  let fields = 1;
+  const mid = c.sdpMid, index = c.sdpMLineIndex, fragment = c.usernameFragment;
+  if (mid !== undefined) {
+    if (mid !== null && (typeof mid !== "string" || mid.length > MAX_SDP_MID_LENGTH)) {
+      return UNSURE;
+    }
+    out.sdpMid = mid;
+    fields++;
+  }
+  if (index !== undefined) {
+    if (
+      index !== null &&
+      (typeof index !== "number" || !Number.isInteger(index) || index < 0 ||
+        index > MAX_SDP_MLINE_INDEX)
+    ) return UNSURE;
+    out.sdpMLineIndex = index;
+    fields++;
+  }
+  if (fragment !== undefined) {
+    if (
+      fragment !== null &&
+      (typeof fragment !== "string" || fragment.length > MAX_USERNAME_FRAGMENT_LENGTH)
+    ) return UNSURE;
+    out.usernameFragment = fragment;
+    fields++;
+  }
+  return countKeys(c) === fields ? out : UNSURE;
+}
