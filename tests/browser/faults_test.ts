@@ -24,11 +24,13 @@ import {
 } from "./app_flow.ts";
 import { launchChromium } from "./chromium.ts";
 
-/** The browser logs refused sockets and requests while the server is down, on purpose here. */
+/**
+ * The browser logs refused sockets and requests while the server or the chain is down, on
+ * purpose here: connection errors (refused, reset, closed, empty) and 503 / 401 answers.
+ */
 function outageNoise(p: string): boolean {
   return /WebSocket connection .* failed/.test(p) ||
-    /ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE/.test(p) || /status of 503/.test(p) ||
-    /status of 401/.test(p);
+    /net::ERR_(CONNECTION_[A-Z_]+|EMPTY_RESPONSE)/.test(p) || /status of (503|401)/.test(p);
 }
 
 async function members(app: TestAppServer, roomId: Hex, want: number): Promise<number> {
