@@ -1,8 +1,11 @@
 /**
- * Shared test fixture: a real Hardhat EDR chain, in process, served over real loopback HTTP
- * JSON-RPC (batch requests and CORS included, so browsers can call it), with the RoomRegistry
- * deployed from its build artifact. `goOffline`/`goOnline` close and reopen the listener on the
- * same port: a real outage for fault tests.
+ * Shared test fixture: a real Hardhat EDR chain served over real loopback HTTP JSON-RPC (batch
+ * requests and CORS included, so browsers can call it), with the RoomRegistry deployed from its
+ * build artifact. `goOffline`/`goOnline` close and reopen the listener on the same port: a real
+ * outage for fault tests.
+ *
+ * The chain runs in a child process (`chain_process.ts`): EDR's native context may exist only once
+ * per process, and `deno test` runs every test module in one process.
  *
  * Needs `deno task build:contracts` once before (artifacts).
  *
@@ -18,7 +21,6 @@
  * ```
  * @module
  */
-import { network } from "hardhat";
 import {
   type Chain,
   createPublicClient,
@@ -33,7 +35,6 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { handleJsonRpc, type JsonRpcProvider } from "./json_rpc.ts";
 
 /** Hardhat's well-known development mnemonic; its first 20 accounts are funded on the chain. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -74,32 +75,17 @@ export interface TestChain {
 }
 
 /**
- * Starts an in-process EDR chain served on a free loopback port, with the registry deployed.
+ * Starts an EDR chain (in a child process) served on a free loopback port, with the registry
+ * deployed.
  *
  * @param options Optional chain id.
  * @returns The running chain; call `stop()` when done.
  * @throws {Error} If the contracts were not built.
  */
 export async function startTestChain(options: TestChainOptions = {}): Promise<TestChain> {
-  installPrepareStackTrace();
   const artifact = await readArtifact();
-  const connection = await network.create(
-    options.chainId === undefined ? undefined : { override: { chainId: options.chainId } },
-  );
-  const provider = connection.provider as unknown as JsonRpcProvider;
-  const chainId = Number(await provider.request({ method: "eth_chainId" }));
-
-  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
-  let port = 0;
-  const listen = () => {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port,
-      onListen: () => {},
-    }, (req) => handleJsonRpc(provider, req));
-    port = server.addr.port;
-  };
-  listen();
+  const child = await ChainProcess.spawn(options.chainId);
+  const { port, chainId } = child;
 
   const rpcUrl = `http://127.0.0.1:${port}`;
   const chain = defineChain({
@@ -123,9 +109,7 @@ export async function startTestChain(options: TestChainOptions = {}): Promise<Te
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await server?.shutdown();
-    server = undefined;
-    await connection.close();
+    await child.stop();
   };
 
   try {
@@ -143,20 +127,96 @@ export async function startTestChain(options: TestChainOptions = {}): Promise<Te
       chain,
       publicClient,
       walletClient,
-      goOffline: async () => {
-        await server?.shutdown();
-        server = undefined;
-      },
+      goOffline: () => child.command("offline"),
       goOnline: () => {
         if (stopped) return Promise.reject(new Error("Cannot go online: the chain was stopped"));
-        if (server === undefined) listen();
-        return Promise.resolve();
+        return child.command("online");
       },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** The child process that runs the chain (protocol: `chain_process.ts`). */
+class ChainProcess {
+  #child: Deno.ChildProcess;
+  #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  #lines: AsyncIterator<string>;
+  #queue: Promise<void> = Promise.resolve();
+
+  private constructor(
+    child: Deno.ChildProcess,
+    lines: AsyncIterator<string>,
+    readonly port: number,
+    readonly chainId: number,
+  ) {
+    this.#child = child;
+    this.#stdin = child.stdin.getWriter();
+    this.#lines = lines;
+  }
+
+  static async spawn(chainId?: number): Promise<ChainProcess> {
+    const script = new URL("./chain_process.ts", import.meta.url).pathname;
+    const args = ["run", "-A", "--no-check", script];
+    if (chainId !== undefined) args.push(String(chainId));
+    const child = new Deno.Command(Deno.execPath(), {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const lines = readLines(child.stdout);
+    const first = await lines.next();
+    if (first.done) {
+      const status = await child.status;
+      throw new Error(`Cannot start the test chain: its process exited with code ${status.code}`);
+    }
+    const { port, chainId: id } = JSON.parse(first.value);
+    return new ChainProcess(child, lines, port, id);
+  }
+
+  /** Sends one command and waits for its acknowledgement (commands run one at a time). */
+  command(name: "offline" | "online"): Promise<void> {
+    const run = this.#queue.then(async () => {
+      await this.#stdin.write(new TextEncoder().encode(name + "\n"));
+      const reply = await this.#lines.next();
+      if (reply.done || reply.value !== `ok ${name}`) {
+        throw new Error(`Cannot switch the test chain ${name}: its process did not answer`);
+      }
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Closes stdin (the process then stops its chain and exits) and waits for the exit. */
+  async stop(): Promise<void> {
+    await this.#queue;
+    await this.#stdin.close().catch(() => {});
+    const exited = await Promise.race([
+      this.#child.status.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000)),
+    ]);
+    if (!exited) {
+      this.#child.kill("SIGKILL");
+      await this.#child.status;
+    }
+    await this.#lines.return?.();
+  }
+}
+
+async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of stream) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      yield buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+    }
   }
 }
 
@@ -179,15 +239,4 @@ async function readArtifact(): Promise<{ abi: readonly unknown[]; bytecode: Hex 
         "(run `deno task build:contracts` first)",
     );
   }
-}
-
-/**
- * Hardhat builds its Solidity stack traces through V8's `Error.prepareStackTrace`, which Deno
- * leaves undefined; without a formatter every revert becomes an internal invariant error (HHE100).
- * This installs one shaped like V8's default.
- */
-function installPrepareStackTrace(): void {
-  const E = Error as unknown as { prepareStackTrace?: (e: Error, s: unknown[]) => string };
-  E.prepareStackTrace ??= (error, frames) =>
-    `${error}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
 }

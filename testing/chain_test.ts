@@ -116,3 +116,19 @@ Deno.test("startTestChain: serves a real EDR chain with the registry over loopba
   await chain.stop(); // safe twice
   await assert.rejects(() => fetch(chain.rpcUrl, { method: "POST", body: "{}" }));
 });
+
+Deno.test("startTestChain: several chains at once, each in its own process", async () => {
+  // EDR's native context exists once per process: chains in one process would crash it. Two at
+  // once (as two test modules in one `deno test` run would make) must be independent.
+  const [a, b] = await Promise.all([startTestChain(), startTestChain({ chainId: 1337 })]);
+  try {
+    assert.notEqual(a.rpcUrl, b.rpcUrl);
+    assert.equal(await a.publicClient.getChainId(), 31337);
+    assert.equal(await b.publicClient.getChainId(), 1337);
+    await a.goOffline();
+    assert.equal(await b.publicClient.getChainId(), 1337);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+  await assert.rejects(() => fetch(b.rpcUrl, { method: "POST", body: "{}" }));
+});
