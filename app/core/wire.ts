@@ -245,6 +245,29 @@ export function encodeMessage(message: ClientMessage | ServerMessage): string {
   return JSON.stringify(message);
 }
 
+/**
+ * Encodes the relayed `ice` frame `{"v":1,"type":"ice","from","roomId","candidate"}` by
+ * concatenation: the same text as {@linkcode encodeMessage} of that object, without building it.
+ *
+ * @param from The sender's address: 0x hex, so it needs no escaping.
+ * @param roomId The room id as parsed: 0x hex.
+ * @param candidate The candidate as parsed (fields in schema order), or null.
+ * @returns The frame's JSON text.
+ *
+ * @example
+ * ```ts
+ * const text = encodeRelayedIce(from, roomId, { candidate: "candidate:1 1 udp 1 ::1 9 typ host" });
+ * ```
+ */
+export function encodeRelayedIce(
+  from: Address,
+  roomId: Hex,
+  candidate: IceCandidate | null,
+): string {
+  return '{"v":1,"type":"ice","from":"' + from + '","roomId":"' + roomId + '","candidate":' +
+    JSON.stringify(candidate) + "}";
+}
+
 function parseWith(
   text: string,
   schemas: Record<string, v.GenericSchema>,

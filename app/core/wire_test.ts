@@ -3,6 +3,7 @@ import {
   decodeBase64Url,
   encodeBase64Url,
   encodeMessage,
+  encodeRelayedIce,
   MAX_SDP_LENGTH,
   parseClientMessage,
   parseServerMessage,
@@ -149,6 +150,25 @@ Deno.test("parseServerMessage: round-trips server messages and refuses client on
   );
   assert.ok(!bad.ok && bad.code === "malformed");
   assert.equal(parseServerMessage(JSON.stringify({ v: 1, type: "join", roomId: room })).ok, false);
+});
+
+Deno.test("encodeRelayedIce: the same text as encodeMessage of the ice message", () => {
+  const from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+  const roomId = room.toLowerCase() as Hex;
+  const candidates = [
+    null,
+    { candidate: "" },
+    { candidate: "candidate:1 1 udp 1 ::1 9 typ host", sdpMid: "0", sdpMLineIndex: 0 },
+    { candidate: 'q"\\\u0000\n😀é', sdpMid: null, sdpMLineIndex: null, usernameFragment: null },
+    { candidate: "c", sdpMid: "a", sdpMLineIndex: 255, usernameFragment: "7Lq2" },
+  ];
+  for (const candidate of candidates) {
+    const text = encodeRelayedIce(from, roomId, candidate);
+    assert.equal(text, encodeMessage({ v: 1, type: "ice", from, roomId, candidate }));
+    const back = parseServerMessage(text);
+    assert.ok(back.ok && back.message.type === "ice");
+    assert.deepEqual(back.message.candidate, candidate);
+  }
 });
 
 Deno.test("base64url: encode/decode round trip", () => {

@@ -8,7 +8,7 @@
 import type { Address, Hex } from "viem";
 import type { Limits } from "../../../fresh.config.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
-import { parseClientMessage } from "../../core/wire.ts";
+import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
 import { ChainUnavailableError, ChainView } from "../chain_view.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { checkDescription, RelayRefusal } from "./relay.ts";
@@ -16,9 +16,13 @@ import { checkDescription, RelayRefusal } from "./relay.ts";
 /** A room's live members and which peer has sent a verified description to which. */
 export interface Room {
   members: Map<string, Peer>;
-  /** `"<from>><to>"` (lower-case addresses): from's offer/answer to `to` was relayed. */
-  described: Set<string>;
+  /** from → the peers `to` that from's offer/answer was relayed to (lower-case addresses). */
+  described: Map<string, Set<string>>;
 }
+
+const PONG = { v: 1, type: "pong" } as const;
+type Relayed = Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>;
+type Immediate = Extract<ClientMessage, { type: "ice" | "ping" | "leave" }>;
 
 /** Sizes of the hub's state, from {@linkcode SignalingHub.stats}. */
 export interface HubStats {
@@ -123,7 +127,7 @@ export class SignalingHub {
     let members = 0, pairs = 0, pending = 0;
     for (const r of this.rooms.values()) {
       members += r.members.size;
-      pairs += r.described.size;
+      for (const to of r.described.values()) pairs += to.size;
     }
     for (const p of this.peers) pending += p.pending;
     return {
@@ -162,7 +166,7 @@ export class SignalingHub {
     if (typeof data !== "string") {
       return this.#strike(peer, "malformed", "Cannot read frame: only text frames are accepted");
     }
-    if (data.length > l.maxFrameBytes || utf8Length(data) > l.maxFrameBytes) {
+    if (data.length > l.maxFrameBytes || utf8Length(data, l.maxFrameBytes) > l.maxFrameBytes) {
       peer.error("too-large", `Cannot read frame: larger than ${l.maxFrameBytes} bytes`);
       return peer.close(CLOSE.tooLarge, "frame too large");
     }
@@ -181,14 +185,21 @@ export class SignalingHub {
     if (!parsed.ok) {
       return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
     }
+    const m = parsed.message;
+    if (peer.pending === 0 && (m.type === "ice" || m.type === "ping" || m.type === "leave")) {
+      // Nothing of this peer's is queued or running, and these need no chain: handle it now,
+      // in the same order, without a promise per frame (ICE is nearly all of the traffic).
+      try {
+        return this.#handleNow(peer, m);
+      } catch (e) {
+        return internal(peer, e);
+      }
+    }
     peer.pending++;
-    peer.queue = peer.queue.then(() => this.#handle(peer, parsed.message)).catch((e) => {
-      // A bug: say so, without the frame (it may carry SDP or keys).
-      console.error("signaling: cannot handle frame:", e instanceof Error ? e.name : typeof e);
-      peer.error("internal", "Cannot handle frame: internal error");
-    }).finally(() => {
-      peer.pending--;
-    });
+    peer.queue = peer.queue.then(() => this.#handle(peer, m)).catch((e) => internal(peer, e))
+      .finally(() => {
+        peer.pending--;
+      });
   }
 
   /** Forgets a socket whose connection ended: leaves its rooms (presence "left") and frees its
@@ -234,14 +245,27 @@ export class SignalingHub {
   }
 
   async #handle(peer: Peer, m: ClientMessage): Promise<void> {
+    switch (m.type) {
+      case "join":
+        if (peer.closed) return;
+        return await this.#join(peer, m.roomId, m.ref === undefined ? {} : { ref: m.ref });
+      case "offer":
+      case "answer":
+        if (peer.closed) return;
+        return await this.#relay(peer, m, m.ref === undefined ? {} : { ref: m.ref });
+      default:
+        return this.#handleNow(peer, m);
+    }
+  }
+
+  /** The frames that need no chain: ping, leave and ICE. */
+  #handleNow(peer: Peer, m: Immediate): void {
     if (peer.closed) return;
-    const ref = m.ref === undefined ? {} : { ref: m.ref };
     switch (m.type) {
       case "ping":
-        return peer.send({ v: 1, type: "pong", ...ref });
-      case "join":
-        return await this.#join(peer, m.roomId, ref);
-      case "leave":
+        return peer.send(m.ref === undefined ? PONG : { v: 1, type: "pong", ref: m.ref });
+      case "leave": {
+        const ref = m.ref === undefined ? {} : { ref: m.ref };
         if (!peer.rooms.has(m.roomId)) {
           return peer.error("not-in-room", "Cannot leave: not in that room", {
             ...ref,
@@ -250,10 +274,9 @@ export class SignalingHub {
         }
         this.#leave(peer, m.roomId);
         return peer.send({ v: 1, type: "left", roomId: m.roomId, ...ref });
-      case "offer":
-      case "answer":
+      }
       case "ice":
-        return await this.#relay(peer, m, ref);
+        return this.#relayIce(peer, m);
     }
   }
 
@@ -293,7 +316,7 @@ export class SignalingHub {
       room = this.rooms.get(roomId);
     }
     if (!room) {
-      room = { members: new Map(), described: new Set() };
+      room = { members: new Map(), described: new Map() };
       this.rooms.set(roomId, room);
     }
     const others = [...room.members.values()].filter((p) => p !== peer);
@@ -325,9 +348,10 @@ export class SignalingHub {
     const room = this.rooms.get(roomId);
     if (!room || room.members.get(peer.key) !== peer) return;
     room.members.delete(peer.key);
-    for (const pair of [...room.described]) {
-      const [from, to] = pair.split(">");
-      if (from === peer.key || to === peer.key) room.described.delete(pair);
+    room.described.delete(peer.key);
+    for (const [from, to] of room.described) {
+      to.delete(peer.key);
+      if (to.size === 0) room.described.delete(from);
     }
     if (room.members.size === 0) return void this.rooms.delete(roomId);
     for (const o of room.members.values()) {
@@ -335,33 +359,61 @@ export class SignalingHub {
     }
   }
 
+  /** Where a relayed frame goes: the target, or null after sending the sender an error. */
+  #route(peer: Peer, m: Relayed): { room: Room; target: Peer } | null {
+    const room = this.rooms.get(m.roomId);
+    if (!room || room.members.get(peer.key) !== peer) {
+      relayError(peer, m, "not-in-room", `Cannot send ${m.type}: join the room first`);
+      return null;
+    }
+    // `to` is lower case once parsed: the form of member keys.
+    const target = room.members.get(m.to);
+    if (!target || m.to === peer.key) {
+      relayError(
+        peer,
+        m,
+        "peer-not-found",
+        `Cannot send ${m.type}: that address is not in the room`,
+      );
+      return null;
+    }
+    return { room, target };
+  }
+
+  #relayIce(peer: Peer, m: Extract<ClientMessage, { type: "ice" }>): void {
+    const room = this.rooms.get(m.roomId);
+    const target = room?.members.get(m.to);
+    // The common case checked inline (no allocation); anything else is refused by #route.
+    if (
+      room === undefined || target === undefined || room.members.get(peer.key) !== peer ||
+      m.to === peer.key
+    ) {
+      return void this.#route(peer, m);
+    }
+    if (!room.described.get(peer.key)?.has(m.to)) {
+      return relayError(
+        peer,
+        m,
+        "no-offer",
+        "Cannot send ICE: your offer or answer to that peer was not relayed yet",
+      );
+    }
+    target.sendText(encodeRelayedIce(peer.address, m.roomId, m.candidate));
+  }
+
   async #relay(
     peer: Peer,
-    m: Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>,
+    m: Extract<ClientMessage, { type: "offer" | "answer" }>,
     ref: { ref?: string },
   ): Promise<void> {
     const { roomId } = m;
     const fail = (code: ErrorCode, message: string) =>
       peer.error(code, message, { ...ref, roomId });
-    const room = this.rooms.get(roomId);
-    if (!room || room.members.get(peer.key) !== peer) {
-      return fail("not-in-room", `Cannot send ${m.type}: join the room first`);
-    }
-    const toKey = m.to.toLowerCase();
-    const target = room.members.get(toKey);
-    if (!target || toKey === peer.key) {
-      return fail("peer-not-found", `Cannot send ${m.type}: that address is not in the room`);
-    }
-    if (m.type === "ice") {
-      if (!room.described.has(`${peer.key}>${toKey}`)) {
-        return fail(
-          "no-offer",
-          "Cannot send ICE: your offer or answer to that peer was not relayed yet",
-        );
-      }
-      return target.send({ v: 1, type: "ice", from: peer.address, roomId, candidate: m.candidate });
-    }
-    if (m.type === "answer" && !room.described.has(`${toKey}>${peer.key}`)) {
+    const route = this.#route(peer, m);
+    if (route === null) return;
+    const { room, target } = route;
+    const toKey = m.to;
+    if (m.type === "answer" && !room.described.get(toKey)?.has(peer.key)) {
       return fail("no-offer", "Cannot send answer: that peer sent you no offer");
     }
     try {
@@ -379,7 +431,9 @@ export class SignalingHub {
     if (peer.closed || room.members.get(peer.key) !== peer || room.members.get(toKey) !== target) {
       return fail("peer-not-found", `Cannot send ${m.type}: the peer left`);
     }
-    room.described.add(`${peer.key}>${toKey}`);
+    let described = room.described.get(peer.key);
+    if (described === undefined) room.described.set(peer.key, described = new Set());
+    described.add(toKey);
     target.send({
       v: 1,
       type: m.type,
@@ -391,13 +445,30 @@ export class SignalingHub {
   }
 }
 
+/** An error about a relayed frame: carries its `ref` (when given) and `roomId`. */
+function relayError(peer: Peer, m: Relayed, code: ErrorCode, message: string): void {
+  peer.error(
+    code,
+    message,
+    m.ref === undefined ? { roomId: m.roomId } : { ref: m.ref, roomId: m.roomId },
+  );
+}
+
+/** A bug: say so, without the frame (it may carry SDP or keys). */
+function internal(peer: Peer, e: unknown): void {
+  console.error("signaling: cannot handle frame:", e instanceof Error ? e.name : typeof e);
+  peer.error("internal", "Cannot handle frame: internal error");
+}
+
 function bump(map: Map<string, number>, key: string, by: number): void {
   const n = (map.get(key) ?? 0) + by;
   if (n <= 0) map.delete(key);
   else map.set(key, n);
 }
 
-function utf8Length(s: string): number {
-  if (s.length * 3 <= 1024) return s.length * 3; // cheap bound for small frames
+/** The frame's size in UTF-8 bytes, or a bound of it that is still within `max`. */
+function utf8Length(s: string, max: number): number {
+  // At most 3 bytes per UTF-16 code unit: no need to count when even that fits.
+  if (s.length * 3 <= max) return s.length * 3;
   return new TextEncoder().encode(s).length;
 }

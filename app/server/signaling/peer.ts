@@ -74,12 +74,23 @@ export class Peer {
   /** Sends a message, or closes the socket with 1013 when it is not reading fast enough. */
   send(message: ServerMessage): void {
     if (this.closed) return;
+    this.sendText(encodeMessage(message));
+  }
+
+  /**
+   * Sends a frame already encoded (for the relay path, which builds its frames by
+   * concatenation), under the same cap on unsent bytes as {@linkcode send}.
+   *
+   * @param text The JSON text of one server message.
+   */
+  sendText(text: string): void {
+    if (this.closed) return;
     if (this.conn.bufferedAmount > this.#maxBuffer) {
       this.close(CLOSE.tryAgainLater, "send buffer full");
       return;
     }
     try {
-      this.conn.send(encodeMessage(message));
+      this.conn.send(text);
     } catch {
       this.close(CLOSE.goingAway, "send failed");
     }
