@@ -75,6 +75,8 @@ export interface RelayReport {
     steps: CapacityStep[];
     largestOk: number;
     probeRate: number;
+    /** Mesh3 and bare-relay probes before the search (not judged). */
+    warmup: ProbeResult[];
   };
   profile: { relay: ProfileSummary | null; relaySockets: number; profiledRate: number };
   setupSeconds: number;
@@ -359,6 +361,12 @@ async function capacitySearch(
     `ws://127.0.0.1:${bare.port}`,
     eps("bare", PROBE_PAIRS * 2, 9),
   );
+  // Warm-up probes (recorded, not judged): both paths and both processes settle first.
+  const warmup = [
+    await probe("mesh3", probeSocks, { ms: 5000, ratePerSecond: PROBE_RATE, serverPid: mesh.pid }),
+    await probe("bare", controlSocks, { ms: 5000, ratePerSecond: PROBE_RATE, serverPid: bare.pid }),
+  ];
+  log(`capacity: warm-up p99 ${warmup.map((w) => w.latency.p99.toFixed(1)).join(" / ")} ms`);
   const idle: Sock[] = [];
   const steps: CapacityStep[] = [];
   let largestOk = 0;
@@ -428,7 +436,7 @@ async function capacitySearch(
   } finally {
     await closeAll([...probeSocks, ...controlSocks, ...idle]);
   }
-  return { steps, largestOk, probeRate: PROBE_PAIRS * 2 * PROBE_RATE };
+  return { steps, largestOk, probeRate: PROBE_PAIRS * 2 * PROBE_RATE, warmup };
 }
 
 /** For callers that want the room of a pair. */
