@@ -246,26 +246,33 @@ export function encodeMessage(message: ClientMessage | ServerMessage): string {
 }
 
 /**
- * Encodes the relayed `ice` frame `{"v":1,"type":"ice","from","roomId","candidate"}` by
- * concatenation: the same text as {@linkcode encodeMessage} of that object, without building it.
+ * The start of every `ice` frame relayed from `from` in `roomId`, up to the candidate: with
+ * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeMessage} of
+ * `{v: 1, type: "ice", from, roomId, candidate}`, built once per sender and room.
  *
  * @param from The sender's address: 0x hex, so it needs no escaping.
  * @param roomId The room id as parsed: 0x hex.
- * @param candidate The candidate as parsed (fields in schema order), or null.
- * @returns The frame's JSON text.
+ * @returns The frame's text up to and including `"candidate":`.
  *
  * @example
  * ```ts
- * const text = encodeRelayedIce(from, roomId, { candidate: "candidate:1 1 udp 1 ::1 9 typ host" });
+ * const prefix = relayedIcePrefix(from, roomId);
+ * const text = encodeRelayedIce(prefix, { candidate: "candidate:1 1 udp 1 ::1 9 typ host" });
  * ```
  */
-export function encodeRelayedIce(
-  from: Address,
-  roomId: Hex,
-  candidate: IceCandidate | null,
-): string {
-  return '{"v":1,"type":"ice","from":"' + from + '","roomId":"' + roomId + '","candidate":' +
-    JSON.stringify(candidate) + "}";
+export function relayedIcePrefix(from: Address, roomId: Hex): string {
+  return '{"v":1,"type":"ice","from":"' + from + '","roomId":"' + roomId + '","candidate":';
+}
+
+/**
+ * Encodes a relayed `ice` frame by concatenation, without building the message object.
+ *
+ * @param prefix From {@linkcode relayedIcePrefix}.
+ * @param candidate The candidate as parsed (fields in schema order), or null.
+ * @returns The frame's JSON text.
+ */
+export function encodeRelayedIce(prefix: string, candidate: IceCandidate | null): string {
+  return prefix + JSON.stringify(candidate) + "}";
 }
 
 function parseWith(

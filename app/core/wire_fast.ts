@@ -109,48 +109,83 @@ function countKeys(obj: object): number {
   return n;
 }
 
+/** Most entries of each memo below (about 0.5 MiB at most); full, it starts again. */
+const MEMO_SIZE = 4096;
+/** Text seen before → its lower-case form, for texts that matched the pattern. A socket sends
+ * the same `to` and `roomId` frame after frame: one hash lookup instead of a regex and a new
+ * lower-case string each time (which, being the same string, also hashes once in the hub). */
+const addresses = new Map<string, `0x${string}`>();
+const rooms = new Map<string, `0x${string}`>();
+
 function address(value: unknown): `0x${string}` | undefined {
-  if (typeof value !== "string" || !ADDRESS_PATTERN.test(value)) return undefined;
-  return value.toLowerCase() as `0x${string}`;
+  return typeof value === "string" && value.length === 42
+    ? lowerHex(value, ADDRESS_PATTERN, addresses)
+    : undefined;
 }
 
 function room(value: unknown): `0x${string}` | undefined {
-  if (typeof value !== "string" || !ROOM_ID_PATTERN.test(value)) return undefined;
-  return value.toLowerCase() as `0x${string}`;
+  return typeof value === "string" && value.length === 66
+    ? lowerHex(value, ROOM_ID_PATTERN, rooms)
+    : undefined;
 }
 
-/** The candidate rebuilt in schema order, `null`, or UNSURE. */
+function lowerHex(
+  value: string,
+  pattern: RegExp,
+  memo: Map<string, `0x${string}`>,
+): `0x${string}` | undefined {
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  if (!pattern.test(value)) return undefined;
+  const lower = value.toLowerCase() as `0x${string}`;
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(value, lower);
+  return lower;
+}
+
+/** Position of each candidate field in the schema (its output order). */
+const CANDIDATE_ORDER: Record<string, number> = {
+  candidate: 0,
+  sdpMid: 1,
+  sdpMLineIndex: 2,
+  usernameFragment: 3,
+};
+
+/** The candidate with its fields in schema order (the parsed object itself when they already
+ * are, as browsers send them), `null`, or UNSURE. */
 function iceCandidate(value: unknown): IceCandidate | null | typeof UNSURE {
   if (value === null) return null;
   if (typeof value !== "object" || Array.isArray(value)) return UNSURE;
   const c = value as Record<string, unknown>;
-  if (typeof c.candidate !== "string" || c.candidate.length > MAX_CANDIDATE_LENGTH) return UNSURE;
-  const out: IceCandidate = { candidate: c.candidate };
-  let fields = 1;
-  const mid = c.sdpMid, index = c.sdpMLineIndex, fragment = c.usernameFragment;
-  if (mid !== undefined) {
-    if (mid !== null && (typeof mid !== "string" || mid.length > MAX_SDP_MID_LENGTH)) {
+  const text = c.candidate, mid = c.sdpMid, index = c.sdpMLineIndex, fragment = c.usernameFragment;
+  if (typeof text !== "string" || text.length > MAX_CANDIDATE_LENGTH) return UNSURE;
+  if (mid !== undefined && mid !== null) {
+    if (typeof mid !== "string" || mid.length > MAX_SDP_MID_LENGTH) return UNSURE;
+  }
+  if (index !== undefined && index !== null) {
+    if (
+      typeof index !== "number" || !Number.isInteger(index) || index < 0 ||
+      index > MAX_SDP_MLINE_INDEX
+    ) return UNSURE;
+  }
+  if (fragment !== undefined && fragment !== null) {
+    if (typeof fragment !== "string" || fragment.length > MAX_USERNAME_FRAGMENT_LENGTH) {
       return UNSURE;
     }
-    out.sdpMid = mid;
-    fields++;
   }
-  if (index !== undefined) {
-    if (
-      index !== null &&
-      (typeof index !== "number" || !Number.isInteger(index) || index < 0 ||
-        index > MAX_SDP_MLINE_INDEX)
-    ) return UNSURE;
-    out.sdpMLineIndex = index;
-    fields++;
+  // Every key must be a candidate field (no extra one, `__proto__` included); note whether
+  // they come in schema order.
+  let last = -1, ordered = true;
+  for (const key in c) {
+    const at = Object.hasOwn(CANDIDATE_ORDER, key) ? CANDIDATE_ORDER[key] : -1;
+    if (at < 0) return UNSURE;
+    if (at < last) ordered = false;
+    last = at;
   }
-  if (fragment !== undefined) {
-    if (
-      fragment !== null &&
-      (typeof fragment !== "string" || fragment.length > MAX_USERNAME_FRAGMENT_LENGTH)
-    ) return UNSURE;
-    out.usernameFragment = fragment;
-    fields++;
-  }
-  return countKeys(c) === fields ? out : UNSURE;
+  if (ordered) return c as unknown as IceCandidate;
+  const out: IceCandidate = { candidate: text };
+  if (mid !== undefined) out.sdpMid = mid as string | null;
+  if (index !== undefined) out.sdpMLineIndex = index as number | null;
+  if (fragment !== undefined) out.usernameFragment = fragment as string | null;
+  return out;
 }

@@ -7,6 +7,7 @@ import {
   MAX_SDP_LENGTH,
   parseClientMessage,
   parseServerMessage,
+  relayedIcePrefix,
   type ServerMessage,
 } from "./wire.ts";
 import type { Hex } from "viem";
@@ -163,7 +164,7 @@ Deno.test("encodeRelayedIce: the same text as encodeMessage of the ice message",
     { candidate: "c", sdpMid: "a", sdpMLineIndex: 255, usernameFragment: "7Lq2" },
   ];
   for (const candidate of candidates) {
-    const text = encodeRelayedIce(from, roomId, candidate);
+    const text = encodeRelayedIce(relayedIcePrefix(from, roomId), candidate);
     assert.equal(text, encodeMessage({ v: 1, type: "ice", from, roomId, candidate }));
     const back = parseServerMessage(text);
     assert.ok(back.ok && back.message.type === "ice");

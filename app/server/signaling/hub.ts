@@ -398,7 +398,7 @@ export class SignalingHub {
         "Cannot send ICE: your offer or answer to that peer was not relayed yet",
       );
     }
-    target.sendText(encodeRelayedIce(peer.address, m.roomId, m.candidate));
+    target.sendText(encodeRelayedIce(peer.icePrefix(m.roomId), m.candidate));
   }
 
   async #relay(

@@ -4,7 +4,12 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import { encodeMessage, type ErrorCode, type ServerMessage } from "../../core/wire.ts";
+import {
+  encodeMessage,
+  type ErrorCode,
+  relayedIcePrefix,
+  type ServerMessage,
+} from "../../core/wire.ts";
 import { TokenBucket } from "../token_bucket.ts";
 
 /** The part of a WebSocket the hub uses (a real `WebSocket` fits). */
@@ -51,6 +56,8 @@ export class Peer {
    * waiting for a close handshake that a stalled client would never finish). */
   onClose: (() => void) | undefined;
   #maxBuffer: number;
+  #iceRoom: Hex | undefined;
+  #icePrefix = "";
 
   constructor(
     readonly conn: Conn,
@@ -94,6 +101,18 @@ export class Peer {
     } catch {
       this.close(CLOSE.goingAway, "send failed");
     }
+  }
+
+  /**
+   * The start of the ICE frames relayed from this peer in `roomId` (see `relayedIcePrefix`),
+   * kept for the last room used: a peer sends its candidates to one room at a time.
+   */
+  icePrefix(roomId: Hex): string {
+    if (this.#iceRoom !== roomId) {
+      this.#icePrefix = relayedIcePrefix(this.address, roomId);
+      this.#iceRoom = roomId;
+    }
+    return this.#icePrefix;
   }
 
   /** Sends a typed error. */
