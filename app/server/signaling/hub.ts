@@ -12,6 +12,7 @@ import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
 import { ChainUnavailableError, ChainView } from "../chain_view.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { checkDescription, RelayRefusal } from "./relay.ts";
+import { CommitmentMemo } from "./commitment_memo.ts";
 
 /** A room's live members and which peer has sent a verified description to which. */
 export interface Room {
@@ -76,9 +77,12 @@ export class SignalingHub {
   #perIp = new Map<string, number>();
   #perAddress = new Map<string, number>();
   #d: HubDeps;
+  #check: Parameters<typeof checkDescription>[0];
 
   constructor(deps: HubDeps) {
     this.#d = deps;
+    const { view, chainId, registry } = deps;
+    this.#check = { view, chainId, registry, memo: new CommitmentMemo({ chainId, registry }) };
     deps.view.onRoomClosed((roomId) => this.#roomClosed(roomId));
   }
 
@@ -417,7 +421,7 @@ export class SignalingHub {
       return fail("no-offer", "Cannot send answer: that peer sent you no offer");
     }
     try {
-      await checkDescription(this.#d, {
+      await checkDescription(this.#check, {
         roomId,
         from: peer.address,
         publicKey: m.publicKey,

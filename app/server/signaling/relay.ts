@@ -9,6 +9,7 @@ import { commitmentMatches, computeCommitment } from "../../core/commitment.ts";
 import { fingerprintFromSdp, SdpFingerprintError } from "../../core/sdp.ts";
 import { decodeBase64Url, type ErrorCode } from "../../core/wire.ts";
 import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+import type { CommitmentMemo } from "./commitment_memo.ts";
 
 /** Why a description is not relayed. */
 export class RelayRefusal extends Error {
@@ -21,7 +22,8 @@ export class RelayRefusal extends Error {
 /**
  * Checks an offer or answer against the chain. Waits for at most one round trip.
  *
- * @param deps The chain view, chain id and registry.
+ * @param deps The chain view, chain id and registry, and optionally a memo of recomputed
+ *   commitments (the comparison with the chain is made every time).
  * @param d The room, sender and description.
  * @throws {RelayRefusal} With code `bad-sdp`, `room-not-found`, `room-closed`, `room-expired`,
  *   `no-commitment`, `commitment-mismatch` or `chain-unavailable`.
@@ -32,12 +34,12 @@ export class RelayRefusal extends Error {
  * ```
  */
 export async function checkDescription(
-  deps: { view: ChainView; chainId: number; registry: Hex },
+  deps: { view: ChainView; chainId: number; registry: Hex; memo?: CommitmentMemo },
   d: { roomId: Hex; from: Address; publicKey: string; sdp: string },
 ): Promise<void> {
   let full: Hex;
   try {
-    full = computeCommitment({
+    full = deps.memo ? deps.memo.commitment(d.roomId, d.publicKey, d.sdp) : computeCommitment({
       chainId: deps.chainId,
       registry: deps.registry,
       roomId: d.roomId,

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import type { Hex } from "viem";
+import { computeCommitment } from "../../core/commitment.ts";
+import { fingerprintFromSdp, formatFingerprint, SdpFingerprintError } from "../../core/sdp.ts";
+import { decodeBase64Url, encodeBase64Url } from "../../core/wire.ts";
+import { CommitmentMemo } from "./commitment_memo.ts";
+
+const chainId = 31337;
+const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Hex;
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const hex = (b: Uint8Array) =>
+  ("0x" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")) as Hex;
+const sdpWith = (fp: Uint8Array, session: string, pad = "") =>
+  [
+    "v=0",
+    `o=- ${session} 2 IN IP4 127.0.0.1`,
+    "s=-",
+    "t=0 0",
+    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+    `a=fingerprint:sha-256 ${formatFingerprint(fp)}`,
+    pad,
+    "",
+  ].join("\r\n");
+const direct = (roomId: Hex, publicKey: string, sdp: string) =>
+  computeCommitment({
+    chainId,
+    registry,
+    roomId,
+    publicKey: decodeBase64Url(publicKey),
+    fingerprint: fingerprintFromSdp(sdp),
+  });
+
+Deno.test("CommitmentMemo", async (t) => {
+  await t.step("behavior: the same commitment as computing it, on repeats and evictions", () => {
+    // Small caps so entries are evicted and computed again along the way.
+    const memo = new CommitmentMemo({ chainId, registry, maxEntries: 3, maxSdpLength: 400 });
+    const rooms = [hex(random(32)), hex(random(32))];
+    const keys = [encodeBase64Url(random(32)), encodeBase64Url(random(65))];
+    const fps = [random(32), random(32)];
+    for (let i = 0; i < 200; i++) {
+      const roomId = rooms[i % 2];
+      const publicKey = keys[(i >> 1) % 2];
+      // Repeated SDPs, new SDP text with the same fingerprint, and SDPs too long to keep.
+      const sdp = sdpWith(
+        fps[(i >> 2) % 2],
+        String(i % 5),
+        i % 7 === 0 ? "a=x:" + "p".repeat(500) : "",
+      );
+      assert.equal(memo.commitment(roomId, publicKey, sdp), direct(roomId, publicKey, sdp));
+    }
+  });
+
+  await t.step("error: an SDP without a single sha-256 fingerprint, every time", () => {
+    const memo = new CommitmentMemo({ chainId, registry });
+    const roomId = hex(random(32));
+    const publicKey = encodeBase64Url(random(32));
+    const fp = random(32);
+    const bad = [
+      sdpWith(fp, "1").replace("a=fingerprint", "a=fingerprynt"),
+      sdpWith(fp, "2").replace("sha-256", "sha-1"),
+      sdpWith(fp, "3", `a=fingerprint:sha-256 ${formatFingerprint(random(32))}`),
+    ];
+    for (const sdp of bad) {
+      let expected = "";
+      try {
+        fingerprintFromSdp(sdp);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      for (let i = 0; i < 2; i++) {
+        assert.throws(() => memo.commitment(roomId, publicKey, sdp), {
+          name: SdpFingerprintError.name,
+          message: expected,
+        });
+      }
+    }
+  });
+
+  await t.step("error: a public key of the wrong length, as computeCommitment says", () => {
+    const memo = new CommitmentMemo({ chainId, registry });
+    const sdp = sdpWith(random(32), "1");
+    assert.throws(() => memo.commitment(hex(random(32)), encodeBase64Url(random(33)), sdp), {
+      name: "TypeError",
+      message: "Cannot compute commitment: public key must be 32 or 65 bytes, got 33",
+    });
+  });
+});
