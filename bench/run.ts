@@ -58,3 +58,6 @@ try {
 results.seconds = (performance.now() - t0) / 1000;
 await writeReport(results, started);
 log(`done in ${results.seconds.toFixed(0)} s: bench/RESULTS.md, bench/results.json`);
+// Every server, browser and chain was stopped above; a client socket whose close never completed
+// (the load generator gives closes 10 s) must not keep the task alive.
+Deno.exit(0);
