@@ -9,7 +9,7 @@
 import type { Hex, PrivateKeyAccount } from "viem";
 import { makeKeys, ORIGIN, signedMessage, verify } from "../app/server/test_kit.ts";
 import type { TestChain } from "../testing/chain.ts";
-import { commitAll, createRooms, fundedAccounts } from "./chain_setup.ts";
+import { commitAll, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
 import { type ServerProcess, sleep, spawnServer } from "./process.ts";
 import {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Hex, PrivateKeyAccount } from "viem";
 import { startTestChain } from "../../../testing/chain.ts";
-import { commitAll, createRooms, fundedAccounts } from "../chain_batch_kit.ts";
+import { commitAll, createRooms, fundedAccounts } from "../../../testing/chain_batch.ts";
 import {
   Client,
   makeKeys,

@@ -1,5 +1,5 @@
 /**
- * Test helper (not shipped) for load tests: puts thousands of rooms and key commitments on the
+ * Test and benchmark helper (not shipped): puts thousands of rooms and key commitments on the
  * test chain quickly. Fresh viem private-key accounts are funded with `hardhat_setBalance`;
  * transactions are signed locally and sent in JSON-RPC batches with automine off, then mined
  * (bounded) and every receipt checked. Real transactions, real events: the server learns them
@@ -8,8 +8,8 @@
  */
 import { encodeAbiParameters, encodeFunctionData, type Hex, keccak256, toHex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import type { TestChain } from "../../testing/chain.ts";
-import { roomRegistryAbi } from "../chain/registry_abi.ts";
+import type { TestChain } from "./chain.ts";
+import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
 
 const BATCH = 500;
 const GAS = 200_000n;
@@ -110,7 +110,7 @@ export async function sendCalls(
 }
 
 /**
- * Creates `count` open rooms from `creator`, a fresh account (nonces from 0).
+ * Creates `count` open rooms from `creator`, at consecutive nonces from its current one.
  *
  * @returns The room ids (lower case).
  */
@@ -119,6 +119,10 @@ export async function createRooms(
   creator: PrivateKeyAccount,
   count: number,
 ): Promise<Hex[]> {
+  const [nonceHex] = await rpcBatch(chain.rpcUrl, [
+    { method: "eth_getTransactionCount", params: [creator.address, "latest"] },
+  ]);
+  const base = Number(nonceHex);
   const salts = Array.from(
     { length: count },
     () => toHex(crypto.getRandomValues(new Uint8Array(32))),
@@ -127,7 +131,7 @@ export async function createRooms(
     chain,
     salts.map((salt, i) => [
       creator,
-      i,
+      base + i,
       encodeFunctionData({
         abi: roomRegistryAbi,
         functionName: "createRoom",
