@@ -11,7 +11,7 @@
  */
 import * as v from "valibot";
 import { type Address, getAddress, type Hex } from "viem";
-import { fastClientMessage } from "./wire_fast.ts";
+import { fastClientMessage, type ParseMemo } from "./wire_fast.ts";
 import {
   ADDRESS_PATTERN,
   MAX_CANDIDATE_LENGTH,
@@ -25,7 +25,7 @@ import {
   WIRE_VERSION,
 } from "./wire_rules.ts";
 
-export { MAX_CANDIDATE_LENGTH, MAX_REF_LENGTH, MAX_SDP_LENGTH, WIRE_VERSION };
+export { MAX_CANDIDATE_LENGTH, MAX_REF_LENGTH, MAX_SDP_LENGTH, type ParseMemo, WIRE_VERSION };
 
 /** Error codes the server sends in `error` frames. */
 export const ERROR_CODES = [
@@ -190,6 +190,8 @@ const serverSchemas = {
  * Parses one frame from a browser. Never throws.
  *
  * @param text The frame's text.
+ * @param memo The connection's last validated `to` and `roomId` (optional; a fresh `{}` per
+ *   socket): the result is the same with or without it.
  * @returns The typed message, or an error code (`malformed`, `unsupported-version`,
  *   `unknown-type`) with a short reason that never echoes the frame's content.
  *
@@ -199,8 +201,8 @@ const serverSchemas = {
  * if (r.ok) console.log(r.message.type); // "ping"
  * ```
  */
-export function parseClientMessage(text: string): ParseResult<ClientMessage> {
-  return parseWith(text, clientSchemas, fastClientMessage) as ParseResult<ClientMessage>;
+export function parseClientMessage(text: string, memo?: ParseMemo): ParseResult<ClientMessage> {
+  return parseWith(text, clientSchemas, fastClientMessage, memo) as ParseResult<ClientMessage>;
 }
 
 /**
@@ -278,7 +280,8 @@ export function encodeRelayedIce(prefix: string, candidate: IceCandidate | null)
 function parseWith(
   text: string,
   schemas: Record<string, v.GenericSchema>,
-  fast?: (obj: Record<string, unknown>) => unknown,
+  fast?: (obj: Record<string, unknown>, memo?: ParseMemo) => unknown,
+  memo?: ParseMemo,
 ): ParseResult<unknown> {
   let raw: unknown;
   try {
@@ -292,7 +295,7 @@ function parseWith(
   const obj = raw as Record<string, unknown>;
   if (fast !== undefined) {
     // Accept-only: when unsure it returns undefined and the checks below decide.
-    const message = fast(obj);
+    const message = fast(obj, memo);
     if (message !== undefined) return { ok: true, message };
   }
   const refValue = typeof obj.ref === "string" && obj.ref.length <= MAX_REF_LENGTH

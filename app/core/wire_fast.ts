@@ -32,6 +32,7 @@ const UNSURE = Symbol("unsure");
  * Checks a frame already parsed from JSON against the client message rules.
  *
  * @param obj The result of `JSON.parse` on the frame, known to be a non-array object.
+ * @param memo The connection's {@linkcode ParseMemo} (optional; updated).
  * @returns The message exactly as the schemas would output it (fields in schema order, room id
  *   and `to` in lower case), or undefined when the schemas must decide.
  *
@@ -42,7 +43,10 @@ const UNSURE = Symbol("unsure");
  * // { v: 1, type: "ping" }
  * ```
  */
-export function fastClientMessage(obj: Record<string, unknown>): ClientMessage | undefined {
+export function fastClientMessage(
+  obj: Record<string, unknown>,
+  memo?: ParseMemo,
+): ClientMessage | undefined {
   if (obj.v !== WIRE_VERSION) return undefined;
   const ref = obj.ref;
   if (ref !== undefined && (typeof ref !== "string" || ref.length > MAX_REF_LENGTH)) {
@@ -54,7 +58,7 @@ export function fastClientMessage(obj: Record<string, unknown>): ClientMessage |
   if (countKeys(obj) !== fields) return undefined;
   switch (obj.type) {
     case "ice": {
-      const to = address(obj.to), roomId = room(obj.roomId);
+      const to = address(obj.to, memo), roomId = room(obj.roomId, memo);
       const candidate = iceCandidate(obj.candidate);
       if (to === undefined || roomId === undefined || candidate === UNSURE) return undefined;
       return ref === undefined
@@ -63,7 +67,7 @@ export function fastClientMessage(obj: Record<string, unknown>): ClientMessage |
     }
     case "offer":
     case "answer": {
-      const type = obj.type, to = address(obj.to), roomId = room(obj.roomId);
+      const type = obj.type, to = address(obj.to, memo), roomId = room(obj.roomId, memo);
       const publicKey = obj.publicKey, sdp = obj.sdp;
       if (to === undefined || roomId === undefined) return undefined;
       if (typeof publicKey !== "string" || !PUBLIC_KEY_PATTERN.test(publicKey)) return undefined;
@@ -76,7 +80,7 @@ export function fastClientMessage(obj: Record<string, unknown>): ClientMessage |
     }
     case "join":
     case "leave": {
-      const type = obj.type, roomId = room(obj.roomId);
+      const type = obj.type, roomId = room(obj.roomId, memo);
       if (roomId === undefined) return undefined;
       return ref === undefined ? { v: 1, type, roomId } : { v: 1, ref, type, roomId };
     }
@@ -109,37 +113,40 @@ function countKeys(obj: object): number {
   return n;
 }
 
-/** Most entries of each memo below (about 0.5 MiB at most); full, it starts again. */
-const MEMO_SIZE = 4096;
-/** Text seen before → its lower-case form, for texts that matched the pattern. A socket sends
- * the same `to` and `roomId` frame after frame: one hash lookup instead of a regex and a new
- * lower-case string each time (which, being the same string, also hashes once in the hub). */
-const addresses = new Map<string, `0x${string}`>();
-const rooms = new Map<string, `0x${string}`>();
-
-function address(value: unknown): `0x${string}` | undefined {
-  return typeof value === "string" && value.length === 42
-    ? lowerHex(value, ADDRESS_PATTERN, addresses)
-    : undefined;
+/**
+ * The last `to` and `roomId` texts one connection sent and their lower-case forms. A socket
+ * sends the same ones frame after frame: comparing with the last text replaces a regex and a
+ * new lower-case string (which, being the same string each time, also hashes once in the hub).
+ * Only texts that matched the pattern are kept; two per connection.
+ */
+export interface ParseMemo {
+  toText?: string;
+  to?: `0x${string}`;
+  roomText?: string;
+  roomId?: `0x${string}`;
 }
 
-function room(value: unknown): `0x${string}` | undefined {
-  return typeof value === "string" && value.length === 66
-    ? lowerHex(value, ROOM_ID_PATTERN, rooms)
-    : undefined;
-}
-
-function lowerHex(
-  value: string,
-  pattern: RegExp,
-  memo: Map<string, `0x${string}`>,
-): `0x${string}` | undefined {
-  const known = memo.get(value);
-  if (known !== undefined) return known;
-  if (!pattern.test(value)) return undefined;
+function address(value: unknown, memo: ParseMemo | undefined): `0x${string}` | undefined {
+  if (typeof value !== "string" || value.length !== 42) return undefined;
+  if (memo !== undefined && memo.toText === value) return memo.to;
+  if (!ADDRESS_PATTERN.test(value)) return undefined;
   const lower = value.toLowerCase() as `0x${string}`;
-  if (memo.size >= MEMO_SIZE) memo.clear();
-  memo.set(value, lower);
+  if (memo !== undefined) {
+    memo.toText = value;
+    memo.to = lower;
+  }
+  return lower;
+}
+
+function room(value: unknown, memo: ParseMemo | undefined): `0x${string}` | undefined {
+  if (typeof value !== "string" || value.length !== 66) return undefined;
+  if (memo !== undefined && memo.roomText === value) return memo.roomId;
+  if (!ROOM_ID_PATTERN.test(value)) return undefined;
+  const lower = value.toLowerCase() as `0x${string}`;
+  if (memo !== undefined) {
+    memo.roomText = value;
+    memo.roomId = lower;
+  }
   return lower;
 }
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import type { Address, Hex } from "viem";
 import { type FuzzContext, nextFrame, prng } from "../server/signaling/fuzz_kit.ts";
-import { encodeBase64Url, parseClientMessage, parseClientMessageBySchema } from "./wire.ts";
+import {
+  encodeBase64Url,
+  parseClientMessage,
+  parseClientMessageBySchema,
+  type ParseMemo,
+} from "./wire.ts";
 import { fastClientMessage } from "./wire_fast.ts";
 import {
   MAX_CANDIDATE_LENGTH,
@@ -18,12 +23,18 @@ const key32 = encodeBase64Url(new Uint8Array(32).fill(7));
 const key65 = encodeBase64Url(new Uint8Array(65).fill(4));
 const sdp = "v=0\r\na=fingerprint:sha-256 " + Array(32).fill("AB").join(":") + "\r\n";
 
-/** Parses with and without the fast path; both must give the same result, byte for byte. */
+/** One connection's memo across all frames of a test, as a socket keeps it. */
+let memo: ParseMemo = {};
+
+/** Parses with and without the fast path (and with and without a connection's memo); all must
+ * give the same result, byte for byte. */
 function same(text: string): "fast" | "schema" | "refused" {
   const fast = parseClientMessage(text);
   const reference = parseClientMessageBySchema(text);
+  const memoised = parseClientMessage(text, memo);
   assert.deepStrictEqual(fast, reference, text.slice(0, 300));
   assert.equal(JSON.stringify(fast), JSON.stringify(reference), text.slice(0, 300));
+  assert.deepStrictEqual(memoised, reference, text.slice(0, 300));
   if (!fast.ok) return "refused";
   const raw = JSON.parse(text);
   return fastClientMessage(raw) === undefined ? "schema" : "fast";
@@ -112,6 +123,7 @@ function nearValid(rand: () => number): string {
 
 Deno.test("fastClientMessage: same result as the schemas on near-valid frames", () => {
   const rand = prng(0x77697265);
+  memo = {};
   const seen = { fast: 0, schema: 0, refused: 0 };
   const fastTypes = new Set<string>();
   for (let i = 0; i < FRAMES; i++) {
@@ -139,6 +151,7 @@ Deno.test("fastClientMessage: same result as the schemas on the /ws fuzz corpus"
     maxFrameBytes: 65536,
   };
   const rand = prng(0x6d657368);
+  memo = {};
   let texts = 0;
   for (let i = 0; i < FRAMES; i++) {
     const { data } = nextFrame(rand, ctx);

@@ -185,7 +185,7 @@ export class SignalingHub {
         "Cannot handle frame: too many messages, slow down",
       );
     }
-    const parsed = parseClientMessage(data);
+    const parsed = parseClientMessage(data, peer.parseMemo);
     if (!parsed.ok) {
       return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
     }

@@ -7,6 +7,7 @@ import type { Address, Hex } from "viem";
 import {
   encodeMessage,
   type ErrorCode,
+  type ParseMemo,
   relayedIcePrefix,
   type ServerMessage,
 } from "../../core/wire.ts";
@@ -46,6 +47,8 @@ export class Peer {
   readonly ip: string;
   readonly bucket: TokenBucket;
   readonly rooms = new Set<Hex>();
+  /** The last `to` and `roomId` this socket sent, for `parseClientMessage`. */
+  readonly parseMemo: ParseMemo = {};
   strikes = 0;
   closed = false;
   /** Frames accepted but not yet handled (handling is serialized per peer). */
