@@ -66,12 +66,16 @@ export async function openSecureChannel(
     peer: p.peer,
   });
   const { transport } = p;
-  const channel: Channel = await handshake({ keys, transport });
-  const safetyNumber = await computeSafetyNumber({
-    address: p.self.address,
-    publicKey: p.keyPair.publicKey,
-    fingerprint: p.self.fingerprint,
-  }, p.peer);
+  // The safety number needs only public values: compute it (PBKDF2, the slow part) while the
+  // hello and confirmation frames travel, not after.
+  const [channel, safetyNumber]: [Channel, string] = await Promise.all([
+    handshake({ keys, transport }),
+    computeSafetyNumber({
+      address: p.self.address,
+      publicKey: p.keyPair.publicKey,
+      fingerprint: p.self.fingerprint,
+    }, p.peer),
+  ]);
   let stopped = false;
   const send = async (bytes: Uint8Array) => {
     if (stopped) throw new Error("Cannot send: the secure channel is closed");
