@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { computeSafetyNumber } from "./safety_number.ts";
 import type { Party } from "./transcript.ts";
-import { ALICE, BOB, testFingerprint } from "./test_fixtures.ts";
-
-const alice: Party = {
-  address: ALICE,
-  publicKey: new Uint8Array(32).fill(1),
-  fingerprint: testFingerprint(3),
-};
-const bob: Party = {
-  address: BOB,
-  publicKey: new Uint8Array(32).fill(2),
-  fingerprint: testFingerprint(4),
-};
+import { ALICE, FIXED_ALICE as alice, FIXED_BOB as bob, testFingerprint } from "./test_fixtures.ts";
 
 Deno.test("computeSafetyNumber", async (t) => {
   await t.step("behavior: 12 groups of 5 digits, the same whichever side computes it", async () => {

@@ -19,6 +19,18 @@ export const TEST_ROOM_ID: Hex = `0x${"ab".repeat(32)}`;
 export const ALICE: Hex = "0x1111111111111111111111111111111111111111";
 export const BOB: Hex = "0x2222222222222222222222222222222222222222";
 
+/** Fixed public parties (no key pair behind them) for tests of pure functions of the transcript. */
+export const FIXED_ALICE: Party = {
+  address: ALICE,
+  publicKey: new Uint8Array(32).fill(1),
+  fingerprint: testFingerprint(3),
+};
+export const FIXED_BOB: Party = {
+  address: BOB,
+  publicKey: new Uint8Array(32).fill(2),
+  fingerprint: testFingerprint(4),
+};
+
 /** One side of a test session. */
 export interface TestSide {
   keyPair: EcdhKeyPair;

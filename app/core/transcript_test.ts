@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import { buildTranscript, type Party, PROTOCOL_TAG } from "./transcript.ts";
-import { ALICE, BOB, testFingerprint } from "./test_fixtures.ts";
-
-const alice: Party = {
-  address: ALICE,
-  publicKey: new Uint8Array(32).fill(1),
-  fingerprint: testFingerprint(3),
-};
-const bob: Party = {
-  address: BOB,
-  publicKey: new Uint8Array(32).fill(2),
-  fingerprint: testFingerprint(4),
-};
+import { FIXED_ALICE as alice, FIXED_BOB as bob, testFingerprint } from "./test_fixtures.ts";
 
 Deno.test("buildTranscript", async (t) => {
   await t.step("behavior: both sides build the same bytes, ordered by address", () => {

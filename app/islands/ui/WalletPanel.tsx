@@ -67,11 +67,7 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
             </Notice>
           </div>
         )}
-        {wallet.error.value && (
-          <div class="mt-4">
-            <Notice tone="error" testid="wallet-error">{wallet.error.value}</Notice>
-          </div>
-        )}
+        <WalletError message={wallet.error.value} />
       </Card>
     );
   }
@@ -151,11 +147,17 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
             )}
           </div>
         )}
-      {wallet.error.value && (
-        <div class="mt-4">
-          <Notice tone="error" testid="wallet-error">{wallet.error.value}</Notice>
-        </div>
-      )}
+      <WalletError message={wallet.error.value} />
     </Card>
+  );
+}
+
+/** The wallet's last error, if any, under either view of the panel. */
+function WalletError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div class="mt-4">
+      <Notice tone="error" testid="wallet-error">{message}</Notice>
+    </div>
   );
 }
