@@ -9,7 +9,8 @@
 import { getAddress } from "viem";
 import { computeCommitment } from "../app/core/commitment.ts";
 import { fingerprintFromSdp } from "../app/core/sdp.ts";
-import { decodeBase64Url, encodeMessage, parseClientMessage } from "../app/core/wire.ts";
+import { decodeBase64Url } from "../app/core/bytes.ts";
+import { encodeMessage, parseClientMessage } from "../app/core/wire.ts";
 
 const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
 const roomId = `0x${"ab".repeat(32)}` as const;

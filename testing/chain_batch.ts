@@ -6,10 +6,11 @@
  * from its own event poll.
  * @module
  */
-import { encodeAbiParameters, encodeFunctionData, type Hex, keccak256, toHex } from "viem";
+import { encodeFunctionData, type Hex, toHex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { TestChain } from "./chain.ts";
 import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
+import { roomIdOf } from "../app/chain/room.ts";
 
 const BATCH = 500;
 const GAS = 200_000n;
@@ -139,11 +140,7 @@ export async function createRooms(
       }),
     ]),
   );
-  return salts.map((salt) =>
-    keccak256(
-      encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [creator.address, salt]),
-    )
-  );
+  return salts.map((salt) => roomIdOf(creator.address, salt));
 }
 
 /** Publishes commitments, each its account's first transaction (nonce 0). */

@@ -1,5 +1,7 @@
 /**
- * Typed reads of the RoomRegistry for the server and the browser (viem only, no Deno APIs).
+ * Typed reads of the RoomRegistry for the server and the browser (viem only, no Deno APIs), and
+ * {@linkcode registryReader}, the uncached {@linkcode CommitmentReader} the browser checks peers
+ * with.
  *
  * @example
  * ```ts
@@ -10,35 +12,13 @@
  * ```
  * @module
  */
-import type { Hex, PublicClient } from "viem";
+import { type Address, BaseError, type Hex, type PublicClient } from "viem";
+import { ChainUnavailableError } from "./errors.ts";
+import type { CommitmentReader } from "./offer_check.ts";
 import { roomRegistryAbi } from "./registry_abi.ts";
+import { type RoomInfo, type StoredCommitment, ZERO_ROOT } from "./room.ts";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-const ZERO_ROOT: Hex = `0x${"00".repeat(32)}`;
-
-/** A room as the registry holds it. */
-export interface RoomInfo {
-  /** The on-chain room id, `keccak256(abi.encode(creator, salt))`. */
-  roomId: Hex;
-  /** The address that created the room (and alone may close it). */
-  creator: Hex;
-  /** Merkle root of the member addresses; zero for an open room. */
-  membersRoot: Hex;
-  /** Unix time (seconds) from which the room takes no commitments; 0n for never. */
-  expiresAt: bigint;
-  /** Whether the creator closed the room. */
-  closed: boolean;
-  /** Whether only members of `membersRoot` may commit (`membersRoot` is not zero). */
-  membersOnly: boolean;
-}
-
-/** A member's current key commitment in a room, as stored. */
-export interface StoredCommitment {
-  /** The leading 24 bytes of the full commitment (see `storedCommitment` in app/core). */
-  commitment: Hex;
-  /** The block the commitment was made in. */
-  blockNumber: bigint;
-}
 
 /**
  * Reads a room.
@@ -93,4 +73,36 @@ export async function readCommitment(
   });
   if (blockNumber === 0n) return null;
   return { commitment: commitment.toLowerCase() as Hex, blockNumber };
+}
+
+/**
+ * A {@linkcode CommitmentReader} that reads the registry on every call (no cache) and turns any
+ * failed read into {@linkcode ChainUnavailableError}. The browser uses it through the wallet's
+ * provider: it trusts the chain, not the server. Rooms are judged by this machine's clock.
+ *
+ * @param client A viem public client on the registry's chain.
+ * @param registry The RoomRegistry address.
+ * @returns The reader.
+ *
+ * @example
+ * ```ts ignore
+ * const reader = registryReader(wallet.publicClient, config.registry);
+ * const verified = await checkOffer(reader, { chainId, registry, roomId, member, publicKey, sdp });
+ * ```
+ */
+export function registryReader(client: PublicClient, registry: Address): CommitmentReader {
+  return {
+    room: (roomId) => chainRead(() => readRoom(client, registry, roomId)),
+    commitment: (roomId, member) =>
+      chainRead(() => readCommitment(client, registry, roomId, member)),
+    nowSeconds: () => Date.now() / 1000,
+  };
+}
+
+async function chainRead<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    throw new ChainUnavailableError(e instanceof BaseError ? e.shortMessage : String(e));
+  }
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Hex } from "viem";
-import type { PublicConfig } from "../islands/types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 
 const HARDHAT_DEV_KEYS: readonly Hex[] = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",

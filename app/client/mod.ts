@@ -13,7 +13,6 @@
  * ```
  * @module
  */
-export { chainFromConfig } from "./chain.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 export { fetchIceConfig, type IceConfig } from "./ice.ts";

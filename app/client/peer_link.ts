@@ -11,7 +11,7 @@
 import { signal } from "@preact/signals";
 import type { Address, Hex, PublicClient } from "viem";
 import type { EcdhKeyPair } from "../core/mod.ts";
-import { encodeBase64Url } from "../core/wire.ts";
+import { encodeBase64Url } from "../core/bytes.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
 import { type PathKind, selectedPath } from "./rtc_stats.ts";

@@ -14,12 +14,8 @@ import {
   type PublicClient,
   toHex,
 } from "viem";
-import {
-  readCommitment,
-  readRoom,
-  type RoomInfo,
-  type StoredCommitment,
-} from "../chain/registry.ts";
+import { readCommitment, readRoom } from "../chain/registry.ts";
+import type { RoomInfo, StoredCommitment } from "../chain/room.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
 import type { WalletConnection } from "./wallet.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import { computeCommitment, formatFingerprint, storedCommitment } from "../core/mod.ts";
-import { encodeBase64Url } from "../core/wire.ts";
+import { encodeBase64Url } from "../core/bytes.ts";
 import { startTestChain, type TestChain } from "../../testing/chain.ts";
 import { memberList, memberProof } from "./members.ts";
 import {

@@ -9,7 +9,7 @@ import { signal } from "@preact/signals";
 import type { Address, Hex } from "viem";
 import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../core/mod.ts";
 import type { ServerMessage } from "../core/wire.ts";
-import type { PublicConfig } from "../islands/types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 import { serverErrorBanner } from "./banners.ts";
 import { watchChain } from "./chain_watch.ts";
 import { fetchIceConfig, type IceConfig } from "./ice.ts";

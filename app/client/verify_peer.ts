@@ -1,19 +1,14 @@
 /**
- * The receiving browser's own check of a peer's offer or answer against the chain (DESIGN.md
- * handshake step 6), done before `setRemoteDescription`: every `a=fingerprint` line must carry
- * one and the same SHA-256 fingerprint, and the commitment recomputed from it and the peer's ECDH
- * public key must equal the peer's current commitment read from the registry. The server made
- * the same check, but the browser trusts the chain, not the server.
+ * The receiving browser's own check of a peer's offer or answer (DESIGN.md handshake step 6),
+ * made before `setRemoteDescription`: the one offer check (`app/chain/offer_check.ts`), the same
+ * the server made, here against the chain read through the wallet's provider. The browser
+ * trusts the chain, not the server.
  * @module
  */
 import type { Address, Hex, PublicClient } from "viem";
-import { commitmentMatches, computeCommitment } from "../core/mod.ts";
-import { fingerprintFromSdp, SdpFingerprintError } from "../core/mod.ts";
-import { decodeBase64Url } from "../core/wire.ts";
-import { readChainCommitment } from "./registry.ts";
-
-/** Why a peer's description was refused. */
-export type PeerRefusal = "bad-sdp" | "bad-key" | "no-commitment" | "commitment-mismatch";
+import { checkOffer, OfferRefusedError, type VerifiedKeys } from "../chain/offer_check.ts";
+import type { OfferRefusal } from "../chain/offer_check.ts";
+import { registryReader } from "../chain/registry.ts";
 
 /** Thrown when a peer's keys are not the ones it committed to on chain. */
 export class PeerVerificationError extends Error {
@@ -22,7 +17,7 @@ export class PeerVerificationError extends Error {
    * @param reason Machine-readable reason.
    * @param message Human sentence.
    */
-  constructor(readonly reason: PeerRefusal, message: string) {
+  constructor(readonly reason: OfferRefusal, message: string) {
     super(message);
   }
 }
@@ -40,13 +35,8 @@ export interface PeerDescription {
   sdp: string;
 }
 
-/** The verified keys of a peer. */
-export interface VerifiedPeer {
-  publicKey: Uint8Array;
-  fingerprint: Uint8Array;
-  /** Block of the commitment that matched. */
-  blockNumber: bigint;
-}
+/** The verified keys of a peer and the block of its commitment. */
+export type VerifiedPeer = VerifiedKeys;
 
 /**
  * Verifies a peer's description against its on-chain commitment.
@@ -55,10 +45,10 @@ export interface VerifiedPeer {
  * @param d The description and its context.
  * @returns The peer's verified public key and fingerprint.
  * @throws {PeerVerificationError} When anything does not match.
- * @throws {ChainUnreachableError} When the chain cannot be read.
+ * @throws {ChainUnavailableError} When the chain cannot be read.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const peer = await verifyPeerDescription(wallet.publicClient, { ...ctx, publicKey, sdp });
  * await pc.setRemoteDescription({ type: "offer", sdp });
  * ```
@@ -67,44 +57,14 @@ export async function verifyPeerDescription(
   client: PublicClient,
   d: PeerDescription,
 ): Promise<VerifiedPeer> {
-  let fingerprint: Uint8Array;
   try {
-    fingerprint = fingerprintFromSdp(d.sdp);
+    return await checkOffer(
+      registryReader(client, d.registry),
+      { chainId: d.chainId, registry: d.registry, roomId: d.roomId, member: d.peer },
+      d,
+    );
   } catch (e) {
-    const why = e instanceof SdpFingerprintError ? e.message : "unreadable SDP";
-    throw new PeerVerificationError("bad-sdp", `Refused the peer's connection: ${why}`);
+    if (!(e instanceof OfferRefusedError)) throw e;
+    throw new PeerVerificationError(e.reason, `Refused the peer's connection: ${e.detail}`);
   }
-  let publicKey: Uint8Array;
-  try {
-    publicKey = decodeBase64Url(d.publicKey);
-  } catch {
-    throw new PeerVerificationError("bad-key", "Refused the peer's connection: unreadable key");
-  }
-  let commitment: Hex;
-  try {
-    commitment = computeCommitment({
-      chainId: d.chainId,
-      registry: d.registry,
-      roomId: d.roomId,
-      publicKey,
-      fingerprint,
-    });
-  } catch {
-    throw new PeerVerificationError("bad-key", "Refused the peer's connection: malformed key");
-  }
-  const stored = await readChainCommitment(client, d.registry, d.roomId, d.peer);
-  if (!stored) {
-    throw new PeerVerificationError(
-      "no-commitment",
-      "Refused the peer's connection: it has no key commitment on chain in this room",
-    );
-  }
-  if (!commitmentMatches(commitment, stored.commitment)) {
-    throw new PeerVerificationError(
-      "commitment-mismatch",
-      "Refused the peer's connection: its keys do not match its on-chain commitment " +
-        "(someone on the path may have swapped them)",
-    );
-  }
-  return { publicKey, fingerprint, blockNumber: stored.blockNumber };
 }

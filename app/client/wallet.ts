@@ -22,8 +22,8 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { PublicConfig } from "../islands/types.ts";
-import { chainFromConfig } from "./chain.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
+import { chainOf } from "../chain/chain.ts";
 import { devAccountKeys } from "./dev_accounts.ts";
 import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
@@ -85,7 +85,7 @@ export class WalletStore {
    * ```
    */
   constructor(readonly config: PublicConfig) {
-    this.#chain = chainFromConfig(config);
+    this.#chain = chainOf(config);
   }
 
   /** Development account keys offered on this chain (none unless it is the local dev chain). */

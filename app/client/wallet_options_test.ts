@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
-import type { PublicConfig } from "../islands/types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 import { devAccountKeys } from "./dev_accounts.ts";
 import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 import { walletErrorMessage } from "./wallet.ts";

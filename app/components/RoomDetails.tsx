@@ -2,7 +2,8 @@
  * The server-rendered facts of a room, read from the chain: creator, access, expiry, state.
  * @module
  */
-import type { RoomInfoProps } from "../islands/types.ts";
+import { roomStatus } from "../chain/room.ts";
+import { roomFromProps, type RoomInfoProps } from "../shared/room_props.ts";
 import { Badge } from "./Badge.tsx";
 
 /** Props of {@linkcode RoomDetails}. */
@@ -12,11 +13,6 @@ export interface RoomDetailsProps {
   now: number;
   /** Chain name, for the caption. */
   chainName: string;
-}
-
-/** Whether the room has an expiry in the past. */
-export function isExpired(room: RoomInfoProps, now: number): boolean {
-  return room.expiresAt !== "0" && Number(room.expiresAt) <= now;
 }
 
 /** "2026-12-01 18:30 UTC" for unix seconds. */
@@ -35,7 +31,7 @@ export function formatUtc(seconds: number): string {
  * ```
  */
 export function RoomDetails({ room, now, chainName }: RoomDetailsProps) {
-  const expired = isExpired(room, now);
+  const expired = roomStatus(roomFromProps(room), now) === "expired";
   const expiry = room.expiresAt === "0"
     ? "Never"
     : `${formatUtc(Number(room.expiresAt))}${expired ? " (passed)" : ""}`;

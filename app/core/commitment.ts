@@ -10,6 +10,8 @@
  * @module
  */
 import { encodeAbiParameters, type Hex, isAddress, keccak256, slice, stringToHex } from "viem";
+import { bytesToHex as toHex } from "./bytes.ts";
+import { ROOM_ID_PATTERN } from "./ids.ts";
 
 /** Domain tag: keccak256 of this string is the first word of every commitment preimage. */
 export const COMMITMENT_DOMAIN = "mesh3/key-commitment/v1";
@@ -55,7 +57,7 @@ export function computeCommitment(input: CommitmentInput): Hex {
   if (!isAddress(registry, { strict: false })) {
     throw new TypeError("Cannot compute commitment: registry is not an address");
   }
-  if (!/^0x[0-9a-fA-F]{64}$/.test(roomId)) {
+  if (!ROOM_ID_PATTERN.test(roomId)) {
     throw new TypeError("Cannot compute commitment: room id must be 32 bytes of hex");
   }
   if (!PUBLIC_KEY_LENGTHS.includes(publicKey.length)) {
@@ -102,10 +104,4 @@ export function commitmentMatches(commitment: Hex, stored: Hex): boolean {
   const want = stored.toLowerCase();
   if (!/^0x[0-9a-f]{48}$/.test(want) || /^0x0+$/.test(want)) return false;
   return storedCommitment(commitment) === want;
-}
-
-function toHex(bytes: Uint8Array): Hex {
-  let out = "0x";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out as Hex;
 }

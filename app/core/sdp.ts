@@ -7,6 +7,8 @@
  * @module
  */
 
+import { bytesToHex, hexToBytes } from "./bytes.ts";
+
 /** Thrown when an SDP's fingerprints cannot be used for the handshake. */
 export class SdpFingerprintError extends Error {
   override name = "SdpFingerprintError";
@@ -61,7 +63,7 @@ export function parseFingerprint(text: string): Uint8Array {
   if (parts.length !== 32 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
     throw new SdpFingerprintError("Cannot parse fingerprint: want 32 colon-separated hex bytes");
   }
-  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+  return hexToBytes(`0x${parts.join("")}`);
 }
 
 /**
@@ -71,5 +73,5 @@ export function parseFingerprint(text: string): Uint8Array {
  * @returns For example `"AB:CD:..."`.
  */
 export function formatFingerprint(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
+  return bytesToHex(bytes).slice(2).toUpperCase().replace(/(..)(?!$)/g, "$1:");
 }

@@ -326,36 +326,3 @@ function issueText(issue: v.BaseIssue<unknown>): string {
   }
   return `expected ${issue.expected ?? "a valid value"}`;
 }
-
-/**
- * Encodes bytes as base64url without padding (the wire form of public keys).
- *
- * @param bytes Raw bytes.
- * @returns base64url text.
- *
- * @example
- * ```ts
- * encodeBase64Url(new Uint8Array([255])); // "_w"
- * ```
- */
-export function encodeBase64Url(bytes: Uint8Array): string {
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/**
- * Decodes base64url (padding optional).
- *
- * @param text base64url text.
- * @returns The bytes.
- * @throws {TypeError} If the text is not base64url.
- */
-export function decodeBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) {
-    throw new TypeError("Cannot decode base64url: invalid character");
-  }
-  const b64 = text.replaceAll("-", "+").replaceAll("_", "/").replace(/=+$/, "");
-  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}

@@ -3,9 +3,10 @@
  * the valibot schemas of `wire.ts` and the hand-written fast path of `wire_fast.ts` both read
  * them, so the two cannot drift apart on a length or a pattern.
  *
- * Browser-safe, no imports.
+ * Browser-safe.
  * @module
  */
+export { ADDRESS_PATTERN, ROOM_ID_PATTERN } from "./ids.ts";
 
 /** Protocol version carried in every frame as `v`. */
 export const WIRE_VERSION = 1;
@@ -22,9 +23,5 @@ export const MAX_USERNAME_FRAGMENT_LENGTH = 256;
 /** Largest `sdpMLineIndex` of a candidate (an integer from 0). */
 export const MAX_SDP_MLINE_INDEX = 255;
 
-/** A room id: 32 bytes of 0x hex, either case (normalised to lower case). */
-export const ROOM_ID_PATTERN = /^0x[0-9a-fA-F]{64}$/;
-/** An address: 20 bytes of 0x hex, either case (no checksum required). */
-export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /** A public key: base64url without padding of 32 (X25519) or 65 (uncompressed P-256) bytes. */
 export const PUBLIC_KEY_PATTERN = /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{87})$/;

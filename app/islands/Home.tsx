@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo } from "preact/hooks";
 import { WalletStore } from "../client/mod.ts";
-import type { PublicConfig } from "./types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 import { CreateRoom } from "./ui/CreateRoom.tsx";
 import { JoinRoom } from "./ui/JoinRoom.tsx";
 import { WalletPanel } from "./ui/WalletPanel.tsx";

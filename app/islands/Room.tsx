@@ -13,7 +13,8 @@ import {
   RoomSession,
   WalletStore,
 } from "../client/mod.ts";
-import type { PublicConfig, RoomInfoProps } from "./types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
+import type { RoomInfoProps } from "../shared/room_props.ts";
 import { Button } from "./ui/Button.tsx";
 import { Card } from "./ui/Card.tsx";
 import { CloseRoom } from "./ui/CloseRoom.tsx";

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { Layout } from "../components/Layout.tsx";
-import type { PublicConfig } from "../islands/types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 
 /** Props of {@linkcode App}. */
 export interface AppProps {

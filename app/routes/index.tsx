@@ -3,7 +3,7 @@
  * @module
  */
 import Home from "../islands/Home.tsx";
-import type { PublicConfig } from "../islands/types.ts";
+import type { PublicConfig } from "../shared/public_config.ts";
 import type { RouteContext } from "../server/web/route.ts";
 
 /** GET `/`. */

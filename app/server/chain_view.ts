@@ -7,29 +7,27 @@
  * @module
  */
 import {
+  type Address,
   type Chain,
   createPublicClient,
-  defineChain,
   type Hex,
   http,
   type PublicClient,
   type Transport,
 } from "viem";
-import { readCommitment, readRoom, type RoomInfo } from "../chain/registry.ts";
+import { chainOf, type ChainSettings } from "../chain/chain.ts";
+import { ChainUnavailableError } from "../chain/errors.ts";
+import type { CommitmentReader } from "../chain/offer_check.ts";
+import { readCommitment, readRoom } from "../chain/registry.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
+import {
+  type RoomInfo,
+  type RoomStatus,
+  roomStatus,
+  type StoredCommitment,
+} from "../chain/room.ts";
 import { storedCommitment } from "../core/commitment.ts";
 import { BoundedMap } from "./bounded_map.ts";
-
-/** Thrown when the chain cannot be reached; the signaling layer sends `chain-unavailable`. */
-export class ChainUnavailableError extends Error {
-  override name = "ChainUnavailableError";
-  constructor() {
-    super("Cannot check the chain: the RPC endpoint is unreachable");
-  }
-}
-
-/** A room's state at a given time. */
-export type RoomStatus = "open" | "closed" | "expired";
 
 /** Options of {@linkcode ChainView}. */
 export interface ChainViewOptions {
@@ -55,10 +53,10 @@ const EVENTS = roomRegistryAbi.filter((item) => item.type === "event");
  * const room = await view.room(roomId); // throws ChainUnavailableError when the chain is down
  * ```
  */
-export class ChainView {
+export class ChainView implements CommitmentReader {
   #o: ChainViewOptions;
   #rooms: BoundedMap<Hex, RoomInfo>;
-  #commitments: BoundedMap<string, Hex>;
+  #commitments: BoundedMap<string, StoredCommitment>;
   #healthy = false;
   #nextBlock: bigint | undefined;
   #seenBlock: bigint | undefined;
@@ -113,7 +111,7 @@ export class ChainView {
   }
 
   /**
-   * The member's current stored commitment (24 bytes) in a room, or null.
+   * The member's current stored commitment (24 bytes) in a room and its block, or null.
    *
    * @param roomId Room id.
    * @param member Member address.
@@ -121,55 +119,38 @@ export class ChainView {
    *   is re-read once (the member may have committed again since the last poll).
    * @throws {ChainUnavailableError} When the chain cannot be reached.
    */
-  async commitment(roomId: Hex, member: Hex, expected?: Hex): Promise<Hex | null> {
+  async commitment(
+    roomId: Hex,
+    member: Address,
+    expected?: Hex,
+  ): Promise<StoredCommitment | null> {
     this.#assertHealthy();
     const key = `${roomId}:${member.toLowerCase()}`;
     const cached = this.#commitments.get(key);
-    if (cached && (expected === undefined || storedCommitment(expected) === cached)) return cached;
+    if (cached && (expected === undefined || storedCommitment(expected) === cached.commitment)) {
+      return cached;
+    }
     const read = await this.#read(() =>
       readCommitment(this.#o.client, this.#o.registry, roomId, member)
     );
     if (!read) return null; // not cached: a later commit arrives by event or by the next read
-    this.#commitments.set(key, read.commitment);
-    return read.commitment;
+    this.#commitments.set(key, read);
+    return read;
   }
 
   /**
-   * Room and commitment together, in parallel: one round trip at most.
-   *
-   * @throws {ChainUnavailableError} When the chain cannot be reached.
+   * The time rooms are judged at: the later of this server's clock and the latest block's
+   * timestamp, so a room the contract already treats as expired is expired here too.
    */
-  async roomAndCommitment(
-    roomId: Hex,
-    member: Hex,
-    expected?: Hex,
-  ): Promise<{ room: RoomInfo | null; commitment: Hex | null }> {
-    const [room, commitment] = await Promise.all([
-      this.room(roomId),
-      this.commitment(roomId, member, expected),
-    ]);
-    return { room, commitment };
+  nowSeconds(): number {
+    const wall = Math.floor(Date.now() / 1000);
+    const chain = Number(this.#chainTime);
+    return wall > chain ? wall : chain;
   }
 
-  /**
-   * A room's status at a time.
-   *
-   * @param room The room.
-   * @param nowSeconds Unix time in seconds (default: now).
-   */
-  static status(room: RoomInfo, nowSeconds = Math.floor(Date.now() / 1000)): RoomStatus {
-    if (room.closed) return "closed";
-    if (room.expiresAt !== 0n && BigInt(nowSeconds) >= room.expiresAt) return "expired";
-    return "open";
-  }
-
-  /**
-   * A room's status now: by the later of this server's clock and the latest block's timestamp,
-   * so a room the contract already treats as expired is expired here too.
-   */
+  /** A room's status now (see {@linkcode ChainView.nowSeconds}). */
   statusOf(room: RoomInfo): RoomStatus {
-    const wall = BigInt(Math.floor(Date.now() / 1000));
-    return ChainView.status(room, Number(wall > this.#chainTime ? wall : this.#chainTime));
+    return roomStatus(room, this.nowSeconds());
   }
 
   #assertHealthy(): void {
@@ -224,11 +205,14 @@ export class ChainView {
   }
 
   // deno-lint-ignore no-explicit-any
-  #apply(log: { eventName: string; args: any }): void {
+  #apply(log: { eventName: string; args: any; blockNumber: bigint | null }): void {
     const a = log.args;
     if (log.eventName === "KeyCommitted") {
       const key = `${(a.roomId as string).toLowerCase()}:${(a.member as string).toLowerCase()}`;
-      this.#commitments.set(key, storedCommitment(a.commitment));
+      this.#commitments.set(key, {
+        commitment: storedCommitment(a.commitment),
+        blockNumber: log.blockNumber ?? 0n,
+      });
     } else if (log.eventName === "RoomCreated") {
       const roomId = (a.roomId as string).toLowerCase() as Hex;
       this.#rooms.set(roomId, {
@@ -258,16 +242,10 @@ export class ChainView {
  * ```
  */
 export function createChainClient(
-  opts: { rpcUrl: string; chainId: number; chainName: string; timeoutMs: number },
+  opts: ChainSettings & { timeoutMs: number },
 ): PublicClient<Transport, Chain> {
-  const chain = defineChain({
-    id: opts.chainId,
-    name: opts.chainName,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [opts.rpcUrl] } },
-  });
   return createPublicClient({
-    chain,
+    chain: chainOf(opts),
     // Batched: the reads a relay check makes in parallel travel in one JSON-RPC batch request.
     transport: http(opts.rpcUrl, { timeout: opts.timeoutMs, retryCount: 0, batch: true }),
   });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { startTestChain } from "../../testing/chain.ts";
-import { ChainView } from "./chain_view.ts";
 import {
   Client,
   commit,
@@ -73,19 +72,4 @@ Deno.test("chain view: fails closed while the RPC is down and recovers by itself
     await srv.stop();
     await chain.stop();
   }
-});
-
-Deno.test("ChainView.status: open, closed, expired, never-expiring", () => {
-  const room = {
-    roomId: `0x${"11".repeat(32)}`,
-    creator: `0x${"22".repeat(20)}`,
-    membersRoot: `0x${"00".repeat(32)}`,
-    expiresAt: 100n,
-    closed: false,
-    membersOnly: false,
-  } as const;
-  assert.equal(ChainView.status(room, 99), "open");
-  assert.equal(ChainView.status(room, 100), "expired");
-  assert.equal(ChainView.status({ ...room, expiresAt: 0n }, 1e12), "open");
-  assert.equal(ChainView.status({ ...room, closed: true }, 1), "closed");
 });

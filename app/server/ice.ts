@@ -5,6 +5,7 @@
  * @module
  */
 import type { IceConfig, IceServer } from "../../fresh.config.ts";
+import { encodeBase64 } from "../core/bytes.ts";
 
 /** The body of `GET /api/ice`. */
 export interface IceResponse {
@@ -49,7 +50,7 @@ export async function turnRestCredentials(
   const mac = new Uint8Array(
     await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(username)),
   );
-  return { username, credential: btoa(String.fromCharCode(...mac)) };
+  return { username, credential: encodeBase64(mac) };
 }
 
 /**

@@ -4,22 +4,17 @@
  * rooms and commitments on-chain, and drive real WebSocket clients.
  * @module
  */
-import {
-  type Address,
-  encodeAbiParameters,
-  type Hex,
-  keccak256,
-  type PrivateKeyAccount,
-  toHex,
-} from "viem";
+import { type Address, type Hex, type PrivateKeyAccount, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import type { TestChain } from "../../testing/chain.ts";
 import { loadConfig } from "../../fresh.config.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
+import { roomIdOf } from "../chain/room.ts";
 import { computeCommitment } from "../core/commitment.ts";
 import { formatFingerprint } from "../core/sdp.ts";
-import { encodeBase64Url, parseServerMessage, type ServerMessage } from "../core/wire.ts";
+import { encodeBase64Url } from "../core/bytes.ts";
+import { parseServerMessage, type ServerMessage } from "../core/wire.ts";
 import { createServer, type Mesh3Server } from "./app.ts";
 
 /** The public origin the test servers are configured with. */
@@ -132,9 +127,7 @@ export async function createRoom(
     args: [salt, o.membersRoot ?? `0x${"00".repeat(32)}`, o.expiresAt ?? 0n],
   });
   await chain.publicClient.waitForTransactionReceipt({ hash });
-  return keccak256(
-    encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [wallet.account.address, salt]),
-  );
+  return roomIdOf(wallet.account.address, salt);
 }
 
 /** Closes a room from its creator `index`. */

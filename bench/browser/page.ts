@@ -29,7 +29,7 @@ import { commitKey } from "../../app/client/registry.ts";
 import { SignalingClient, signalingUrl } from "../../app/client/signaling.ts";
 import { signIn } from "../../app/client/siwe.ts";
 import { WalletStore } from "../../app/client/wallet.ts";
-import type { PublicConfig } from "../../app/islands/types.ts";
+import type { PublicConfig } from "../../app/shared/public_config.ts";
 
 /** Wall-clock marks (ms since the epoch, sub-ms precision). */
 const marks: Record<string, number> = {};

@@ -17,7 +17,7 @@ import { createRoom, joinRoom, person, sendMessage, shot, theirMessage } from ".
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
 import { type MitmPeer, startMitmPeer } from "./mitm_peer.ts";
-import { encodeBase64Url } from "../../app/core/wire.ts";
+import { encodeBase64Url } from "../../app/core/bytes.ts";
 
 type Swap = "key" | "fingerprint";
 type Attack =

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import type { Hex } from "viem";
 import { buildAssets, renderPage, securityHeaders, webApp } from "../../app/server/web/mod.ts";
 import { staticFiles } from "../../app/server/web/static_files.ts";
-import type { RoomInfo } from "../../app/chain/registry.ts";
+import type { RoomInfo } from "../../app/chain/room.ts";
 import Counter from "../../app/server/web/testdata/islands/Counter.tsx";
 import Echo from "../../app/server/web/testdata/islands/Echo.tsx";
 import { launchChromium, watchPage } from "./chromium.ts";

@@ -3,20 +3,20 @@
  * @module
  */
 import type { Hex } from "viem";
-import type { RoomInfo } from "../../chain/registry.ts";
+import { isRoomId } from "../../core/ids.ts";
+import type { RoomInfo } from "../../chain/room.ts";
 import { ErrorPanel } from "../../components/ErrorPanel.tsx";
 import { RoomDetails } from "../../components/RoomDetails.tsx";
 import Room from "../../islands/Room.tsx";
-import type { PublicConfig, RoomInfoProps } from "../../islands/types.ts";
+import type { PublicConfig } from "../../shared/public_config.ts";
+import { type RoomInfoProps, roomToProps } from "../../shared/room_props.ts";
 import type { RouteContext } from "../../server/web/route.ts";
-
-const ROOM_ID = /^0x[0-9a-fA-F]{64}$/;
 
 /** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 503 (chain down). */
 export async function handler(ctx: RouteContext): Promise<Response> {
   const raw = ctx.params.roomId ?? "";
   const { chainName } = ctx.deps.publicConfig;
-  if (!ROOM_ID.test(raw)) {
+  if (!isRoomId(raw)) {
     return ctx.render(
       <ErrorPanel status={400} title="That is not a room id">
         A room id is <code class="font-mono text-slate-300">0x</code>{" "}
@@ -49,21 +49,13 @@ export async function handler(ctx: RouteContext): Promise<Response> {
     );
   }
   return ctx.render(
-    <RoomPage config={ctx.deps.publicConfig} room={toRoomInfoProps(room)} now={nowSeconds()} />,
+    <RoomPage
+      config={ctx.deps.publicConfig}
+      room={roomToProps({ ...room, roomId })}
+      now={nowSeconds()}
+    />,
     { title: `Room ${roomId.slice(0, 10)}…` },
   );
-}
-
-/** The JSON-safe form of a room for islands (bigint expiry as a decimal string). */
-export function toRoomInfoProps(room: RoomInfo): RoomInfoProps {
-  return {
-    roomId: room.roomId.toLowerCase() as Hex,
-    creator: room.creator,
-    membersRoot: room.membersRoot,
-    expiresAt: room.expiresAt.toString(),
-    closed: room.closed,
-    membersOnly: room.membersOnly,
-  };
 }
 
 function nowSeconds(): number {

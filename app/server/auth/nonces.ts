@@ -3,6 +3,7 @@
  * attempt that names them (so a nonce cannot be ground against signatures).
  * @module
  */
+import { bytesToHex } from "../../core/bytes.ts";
 import { BoundedMap } from "../bounded_map.ts";
 
 /** Options of {@linkcode NonceStore}. */
@@ -37,7 +38,8 @@ export class NonceStore {
   /** A fresh nonce, valid once until its TTL ends. */
   issue(): string {
     const bytes = crypto.getRandomValues(new Uint8Array(16));
-    const nonce = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    // SIWE nonces are alphanumeric (EIP-4361): hex without the 0x.
+    const nonce = bytesToHex(bytes).slice(2);
     this.#live.set(nonce, true);
     return nonce;
   }

@@ -10,7 +10,8 @@ import { clientIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";
 import type { SessionStore } from "./sessions.ts";
-import { SignInError, verifySignIn } from "./siwe.ts";
+import { SignInError } from "../../shared/sign_in_error.ts";
+import { verifySignIn } from "./siwe.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "mesh3_session";

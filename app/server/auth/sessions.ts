@@ -4,6 +4,7 @@
  * @module
  */
 import type { Address } from "viem";
+import { encodeBase64Url } from "../../core/bytes.ts";
 import { BoundedMap } from "../bounded_map.ts";
 
 /** A signed-in session. */
@@ -52,8 +53,7 @@ export class SessionStore {
   /** Starts a session for `address`. */
   create(address: Address): Session {
     const bytes = crypto.getRandomValues(new Uint8Array(32));
-    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-      .replace(/=+$/, "");
+    const id = encodeBase64Url(bytes);
     const session = { id, address, expiresAt: this.#now() + this.#ttlMs };
     this.#sessions.set(id, session);
     return session;

@@ -7,30 +7,8 @@
  */
 import type { Address, Hex, PublicClient } from "viem";
 import { parseSiweMessage } from "viem/siwe";
+import { SignInError } from "../../shared/sign_in_error.ts";
 import type { NonceStore } from "./nonces.ts";
-
-/** Why a sign-in was refused. */
-export type SignInErrorCode =
-  | "malformed"
-  | "wrong-domain"
-  | "wrong-uri"
-  | "wrong-chain"
-  | "bad-nonce"
-  | "expired"
-  | "not-yet-valid"
-  | "future-dated"
-  | "stale"
-  | "high-s"
-  | "bad-signature"
-  | "chain-unavailable";
-
-/** A refused sign-in; `code` says why, the message says it for people. */
-export class SignInError extends Error {
-  override name = "SignInError";
-  constructor(readonly code: SignInErrorCode, message: string) {
-    super(message);
-  }
-}
 
 /** What {@linkcode verifySignIn} checks against. */
 export interface SignInContext {

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
+import { OfferRefusedError } from "../../chain/offer_check.ts";
 import { computeCommitment } from "../../core/commitment.ts";
-import { fingerprintFromSdp, formatFingerprint, SdpFingerprintError } from "../../core/sdp.ts";
-import { decodeBase64Url, encodeBase64Url } from "../../core/wire.ts";
+import { fingerprintFromSdp, formatFingerprint } from "../../core/sdp.ts";
+import { bytesToHex as hex, decodeBase64Url, encodeBase64Url } from "../../core/bytes.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
 
 const chainId = 31337;
 const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Hex;
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-const hex = (b: Uint8Array) =>
-  ("0x" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")) as Hex;
 const sdpWith = (fp: Uint8Array, session: string, pad = "") =>
   [
     "v=0",
@@ -46,7 +45,10 @@ Deno.test("CommitmentMemo", async (t) => {
         String(i % 5),
         i % 7 === 0 ? "a=x:" + "p".repeat(500) : "",
       );
-      assert.equal(memo.commitment(roomId, publicKey, sdp), direct(roomId, publicKey, sdp));
+      const described = memo.describe(roomId, publicKey, sdp);
+      assert.equal(described.commitment, direct(roomId, publicKey, sdp));
+      assert.deepEqual(described.publicKey, decodeBase64Url(publicKey));
+      assert.deepEqual(described.fingerprint, fingerprintFromSdp(sdp));
     }
   });
 
@@ -61,27 +63,26 @@ Deno.test("CommitmentMemo", async (t) => {
       sdpWith(fp, "3", `a=fingerprint:sha-256 ${formatFingerprint(random(32))}`),
     ];
     for (const sdp of bad) {
-      let expected = "";
-      try {
-        fingerprintFromSdp(sdp);
-      } catch (e) {
-        expected = (e as Error).message;
-      }
+      assert.throws(() => fingerprintFromSdp(sdp));
       for (let i = 0; i < 2; i++) {
-        assert.throws(() => memo.commitment(roomId, publicKey, sdp), {
-          name: SdpFingerprintError.name,
-          message: expected,
-        });
+        assert.throws(
+          () => memo.describe(roomId, publicKey, sdp),
+          (e) => e instanceof OfferRefusedError && e.reason === "bad-sdp",
+        );
       }
     }
   });
 
-  await t.step("error: a public key of the wrong length, as computeCommitment says", () => {
+  await t.step("error: a public key of the wrong length or not base64url, every time", () => {
     const memo = new CommitmentMemo({ chainId, registry });
     const sdp = sdpWith(random(32), "1");
-    assert.throws(() => memo.commitment(hex(random(32)), encodeBase64Url(random(33)), sdp), {
-      name: "TypeError",
-      message: "Cannot compute commitment: public key must be 32 or 65 bytes, got 33",
-    });
+    for (const key of [encodeBase64Url(random(33)), "not*base64"]) {
+      for (let i = 0; i < 2; i++) {
+        assert.throws(
+          () => memo.describe(hex(random(32)), key, sdp),
+          (e) => e instanceof OfferRefusedError && e.reason === "bad-key",
+        );
+      }
+    }
   });
 });

@@ -133,7 +133,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         // Bounded wait until the server's event poll has seen K2.
         for (let i = 0; i < 100; i++) {
           const seen = await srv.server.view.commitment(fuzzRoom, s.account.address);
-          if (seen === storedCommitment(k2.commitment)) break;
+          if (seen?.commitment === storedCommitment(k2.commitment)) break;
           await new Promise((r) => setTimeout(r, 20));
         }
         c.send(offer(k1));

@@ -9,7 +9,9 @@ import type { Address, Hex } from "viem";
 import type { Limits } from "../../../fresh.config.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
 import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
-import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+import { ChainUnavailableError } from "../../chain/errors.ts";
+import { roomRefusal } from "../../chain/room.ts";
+import type { ChainView } from "../chain_view.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { checkDescription, RelayRefusal } from "./relay.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
@@ -22,6 +24,11 @@ export interface Room {
 }
 
 const PONG = { v: 1, type: "pong" } as const;
+const JOIN_REFUSALS = {
+  "room-not-found": "Cannot join: no such room on-chain",
+  "room-closed": "Cannot join: the room was closed",
+  "room-expired": "Cannot join: the room has expired",
+} as const;
 type Relayed = Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>;
 type Immediate = Extract<ClientMessage, { type: "ice" | "ping" | "leave" }>;
 
@@ -293,11 +300,9 @@ export class SignalingHub {
     }
     try {
       const room = await this.#d.view.room(roomId);
-      if (!room) return fail("room-not-found", "Cannot join: no such room on-chain");
-      const status = this.#d.view.statusOf(room);
-      if (status === "closed") return fail("room-closed", "Cannot join: the room was closed");
-      if (status === "expired") return fail("room-expired", "Cannot join: the room has expired");
-      if (room.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
+      const refusal = roomRefusal(room, this.#d.view.nowSeconds());
+      if (refusal) return fail(refusal, JOIN_REFUSALS[refusal]);
+      if (room!.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
         return fail("not-member", "Cannot join: members-only room and no key commitment from you");
       }
     } catch (e) {

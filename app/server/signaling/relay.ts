@@ -1,17 +1,17 @@
 /**
- * The relay-path check of the handshake (DESIGN.md step 5): an offer or answer is relayed only
- * when the commitment recomputed from its public key and its SDP's DTLS fingerprint equals the
- * sender's current on-chain commitment in that room, and the room is open.
+ * The relay-path check of the handshake (DESIGN.md step 5): the server runs the one offer check
+ * (`app/chain/offer_check.ts`) against its event-fed chain view before it relays an offer or an
+ * answer, and turns a refusal into a wire error code.
  * @module
  */
 import type { Address, Hex } from "viem";
-import { commitmentMatches, computeCommitment } from "../../core/commitment.ts";
-import { fingerprintFromSdp, SdpFingerprintError } from "../../core/sdp.ts";
-import { decodeBase64Url, type ErrorCode } from "../../core/wire.ts";
-import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+import { ChainUnavailableError } from "../../chain/errors.ts";
+import { checkOffer, OfferRefusedError } from "../../chain/offer_check.ts";
+import type { ErrorCode } from "../../core/wire.ts";
+import type { ChainView } from "../chain_view.ts";
 import type { CommitmentMemo } from "./commitment_memo.ts";
 
-/** Why a description is not relayed. */
+/** Why a description is not relayed: the wire code and one sentence. */
 export class RelayRefusal extends Error {
   override name = "RelayRefusal";
   constructor(readonly code: ErrorCode, message: string) {
@@ -22,40 +22,35 @@ export class RelayRefusal extends Error {
 /**
  * Checks an offer or answer against the chain. Waits for at most one round trip.
  *
- * @param deps The chain view, chain id and registry, and optionally a memo of recomputed
- *   commitments (the comparison with the chain is made every time).
+ * @param deps The chain view, chain id and registry, and a memo of the pure part of the check
+ *   (the comparison with the chain is made every time).
  * @param d The room, sender and description.
- * @throws {RelayRefusal} With code `bad-sdp`, `room-not-found`, `room-closed`, `room-expired`,
- *   `no-commitment`, `commitment-mismatch` or `chain-unavailable`.
+ * @throws {RelayRefusal} With code `bad-sdp` (also for a bad key), `room-not-found`,
+ *   `room-closed`, `room-expired`, `no-commitment`, `commitment-mismatch` or `chain-unavailable`.
  *
  * @example
- * ```ts
- * await checkDescription({ view, chainId, registry }, { roomId, from, publicKey, sdp });
+ * ```ts ignore
+ * await checkDescription({ view, chainId, registry, memo }, { roomId, from, publicKey, sdp });
  * ```
  */
 export async function checkDescription(
-  deps: { view: ChainView; chainId: number; registry: Hex; memo?: CommitmentMemo },
+  deps: { view: ChainView; chainId: number; registry: Address; memo: CommitmentMemo },
   d: { roomId: Hex; from: Address; publicKey: string; sdp: string },
 ): Promise<void> {
-  let full: Hex;
   try {
-    full = deps.memo ? deps.memo.commitment(d.roomId, d.publicKey, d.sdp) : computeCommitment({
+    const ctx = {
       chainId: deps.chainId,
       registry: deps.registry,
       roomId: d.roomId,
-      publicKey: decodeBase64Url(d.publicKey),
-      fingerprint: fingerprintFromSdp(d.sdp),
-    });
+      member: d.from,
+    };
+    await checkOffer(deps.view, ctx, d, deps.memo.describe(d.roomId, d.publicKey, d.sdp));
   } catch (e) {
-    if (e instanceof SdpFingerprintError || e instanceof TypeError) {
-      throw new RelayRefusal("bad-sdp", `Cannot relay: ${e.message}`);
+    if (e instanceof OfferRefusedError) {
+      // The wire has one code for both unreadable parts of a description (docs/PROTOCOL.md).
+      const code = e.reason === "bad-key" ? "bad-sdp" : e.reason;
+      throw new RelayRefusal(code, `Cannot relay: ${e.detail}`);
     }
-    throw e;
-  }
-  let room, commitment;
-  try {
-    ({ room, commitment } = await deps.view.roomAndCommitment(d.roomId, d.from, full));
-  } catch (e) {
     if (e instanceof ChainUnavailableError) {
       throw new RelayRefusal(
         "chain-unavailable",
@@ -63,25 +58,5 @@ export async function checkDescription(
       );
     }
     throw e;
-  }
-  if (!room) throw new RelayRefusal("room-not-found", "Cannot relay: no such room on-chain");
-  const status = deps.view.statusOf(room);
-  if (status === "closed") {
-    throw new RelayRefusal("room-closed", "Cannot relay: the room was closed");
-  }
-  if (status === "expired") {
-    throw new RelayRefusal("room-expired", "Cannot relay: the room has expired");
-  }
-  if (!commitment) {
-    throw new RelayRefusal(
-      "no-commitment",
-      "Cannot relay: you have no key commitment in this room; publish it first",
-    );
-  }
-  if (!commitmentMatches(full, commitment)) {
-    throw new RelayRefusal(
-      "commitment-mismatch",
-      "Cannot relay: these keys are not the ones you committed on-chain for this room",
-    );
   }
 }

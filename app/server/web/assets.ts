@@ -3,6 +3,7 @@
  * stylesheet, cached by a hash of their sources so repeated starts and tests do not rebuild.
  * @module
  */
+import { bytesToHex } from "../../core/bytes.ts";
 import { bundleIslands, PROJECT_ROOT } from "./bundle.ts";
 import { ISLANDS_DIR, listIslandFiles, loadIslands } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
@@ -145,7 +146,7 @@ async function hashedName(
 
 async function sha256Hex(data: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data as BufferSource));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(digest).slice(2);
 }
 
 async function writeAtomic(path: string, body: Uint8Array): Promise<void> {

@@ -15,4 +15,3 @@ export type { RouteContext, RouteHandler, WebDeps } from "./route.ts";
 export { securityHeaders, type SecurityHeadersOptions } from "./security_headers.ts";
 export { IslandPropError, jsonForScript } from "./serialize_props.ts";
 export { webApp } from "./web_app.tsx";
-export type { PublicConfig, RoomInfoProps } from "../../islands/types.ts";

@@ -3,9 +3,9 @@
  * @module
  */
 import type { VNode } from "preact";
-import type { RoomInfo } from "../../chain/registry.ts";
+import type { RoomInfo } from "../../chain/room.ts";
 import type { Hex } from "viem";
-import type { PublicConfig } from "../../islands/types.ts";
+import type { PublicConfig } from "../../shared/public_config.ts";
 import type { Assets } from "./assets.ts";
 
 /** What {@linkcode webApp} needs from the rest of the server. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
-import type { RoomInfo } from "../../chain/registry.ts";
-import type { PublicConfig } from "../../islands/types.ts";
+import type { RoomInfo } from "../../chain/room.ts";
+import type { PublicConfig } from "../../shared/public_config.ts";
 import { buildAssets, webApp } from "./mod.ts";
 import type { IslandsPayload } from "./islands_format.ts";
 

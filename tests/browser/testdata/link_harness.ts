@@ -10,7 +10,7 @@ import type { IceCandidate } from "../../../app/core/wire.ts";
 import { type IncomingText, PeerLink } from "../../../app/client/peer_link.ts";
 import { commitKey, createRoom } from "../../../app/client/registry.ts";
 import { WalletStore } from "../../../app/client/wallet.ts";
-import type { PublicConfig } from "../../../app/islands/types.ts";
+import type { PublicConfig } from "../../../app/shared/public_config.ts";
 
 declare global {
   // The test process relays signaling (exposeBinding).

@@ -1,0 +1,184 @@
+/**
+ * The one check of an offer or answer against the chain (DESIGN.md handshake steps 5 and 6),
+ * made by the server before it relays and by the receiving browser before
+ * `setRemoteDescription`: the SDP must carry one SHA-256 DTLS fingerprint, the public key must be
+ * a valid raw ECDH key, the room must exist and be open, and the commitment recomputed from the
+ * key and the fingerprint must equal the sender's current on-chain commitment in that room.
+ *
+ * Both sides run the same function and differ only in their {@linkcode CommitmentReader}: the
+ * server's event-fed cache (`app/server/chain_view.ts`), the browser's direct reads through the
+ * wallet (`registryReader`). `offer_check_cases.ts` is the case table both run.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   const peer = await checkOffer(reader, { chainId, registry, roomId, member, publicKey, sdp });
+ *   await pc.setRemoteDescription({ type: "offer", sdp });
+ * } catch (e) {
+ *   if (e instanceof OfferRefusedError) showWhy(e.reason, e.message);
+ * }
+ * ```
+ * @module
+ */
+import type { Address, Hex } from "viem";
+import { decodeBase64Url } from "../core/bytes.ts";
+import { commitmentMatches, computeCommitment } from "../core/commitment.ts";
+import { fingerprintFromSdp, SdpFingerprintError } from "../core/sdp.ts";
+import { type RoomInfo, roomRefusal, type StoredCommitment } from "./room.ts";
+
+/** Why a description is refused, in the order the check finds it. */
+export type OfferRefusal =
+  | "bad-sdp" // no a=fingerprint, more than one, or not SHA-256
+  | "bad-key" // the public key is not base64url of a raw X25519 or P-256 key
+  | "room-not-found"
+  | "room-closed"
+  | "room-expired"
+  | "no-commitment" // the sender has no commitment in the room
+  | "commitment-mismatch"; // its keys are not the committed ones (swapped, or stale)
+
+const SENTENCES: Record<OfferRefusal, string> = {
+  "bad-sdp": "its SDP does not carry exactly one SHA-256 DTLS fingerprint",
+  "bad-key": "its public key is not a valid X25519 or P-256 key",
+  "room-not-found": "there is no such room on chain",
+  "room-closed": "the room was closed by its creator",
+  "room-expired": "the room has expired",
+  "no-commitment": "the sender has no key commitment on chain in this room",
+  "commitment-mismatch":
+    "its keys do not match its on-chain commitment (someone on the path may have swapped them, " +
+    "or the sender committed new keys since)",
+};
+
+/**
+ * Thrown when a description fails the check: `reason` says why, `detail` says it in words
+ * (each side puts its own voice in front: "Cannot relay: …", "Refused the peer's connection: …").
+ */
+export class OfferRefusedError extends Error {
+  override name = "OfferRefusedError";
+  /** Why, in words, without a leading verb. */
+  readonly detail: string;
+  /** @param reason Why the description is refused. */
+  constructor(readonly reason: OfferRefusal) {
+    super(`Cannot accept the description: ${SENTENCES[reason]}`);
+    this.detail = SENTENCES[reason];
+  }
+}
+
+/**
+ * Where the check reads rooms and commitments. Implementations throw
+ * `ChainUnavailableError` (app/chain/errors.ts) when the chain cannot be read: the check then
+ * fails closed with that error.
+ */
+export interface CommitmentReader {
+  /** The room, or null when none has this id. */
+  room(roomId: Hex): Promise<RoomInfo | null>;
+  /**
+   * The member's current stored commitment, or null.
+   *
+   * @param expected The full commitment the caller hopes for: a caching reader re-reads a cached
+   *   value that differs from it (the member may have committed again since).
+   */
+  commitment(roomId: Hex, member: Address, expected?: Hex): Promise<StoredCommitment | null>;
+  /** The time rooms are judged at, in unix seconds. */
+  nowSeconds(): number;
+}
+
+/** A description: the sender's public key as sent (base64url) and its SDP. */
+export interface Description {
+  publicKey: string;
+  sdp: string;
+}
+
+/** Where a description must be committed: the chain, the registry, the room and the sender. */
+export interface OfferContext {
+  chainId: number;
+  registry: Address;
+  roomId: Hex;
+  /** The sender's wallet address (as the server says; the chain decides whether it is true). */
+  member: Address;
+}
+
+/** The pure reading of a description: its keys and the commitment they stand for. */
+export interface DescribedKeys {
+  publicKey: Uint8Array;
+  fingerprint: Uint8Array;
+  /** The full 32-byte commitment the keys stand for in this room. */
+  commitment: Hex;
+}
+
+/** The keys of a description that passed, and the block of the commitment they matched. */
+export interface VerifiedKeys extends DescribedKeys {
+  blockNumber: bigint;
+}
+
+/**
+ * The pure part of the check: reads the fingerprint and the key and computes the commitment.
+ * No chain involved, so the server can memoise it per description.
+ *
+ * @param ctx Chain, registry and room (the member is not part of the v1 commitment).
+ * @param d The description.
+ * @returns The keys and their commitment.
+ * @throws {OfferRefusedError} With reason `bad-key` or `bad-sdp`.
+ *
+ * @example
+ * ```ts ignore
+ * const { commitment } = describeKeys({ chainId, registry, roomId }, { publicKey, sdp });
+ * ```
+ */
+export function describeKeys(
+  ctx: Omit<OfferContext, "member">,
+  d: Description,
+): DescribedKeys {
+  // The key is read before the SDP, so a description wrong in both is refused as bad-key.
+  let publicKey: Uint8Array;
+  try {
+    publicKey = decodeBase64Url(d.publicKey);
+  } catch {
+    throw new OfferRefusedError("bad-key");
+  }
+  if (publicKey.length !== 32 && publicKey.length !== 65) throw new OfferRefusedError("bad-key");
+  let fingerprint: Uint8Array;
+  try {
+    fingerprint = fingerprintFromSdp(d.sdp);
+  } catch (e) {
+    if (e instanceof SdpFingerprintError) throw new OfferRefusedError("bad-sdp");
+    throw e;
+  }
+  const commitment = computeCommitment({ ...ctx, publicKey, fingerprint });
+  return { publicKey, fingerprint, commitment };
+}
+
+/**
+ * Checks a description against the sender's current on-chain commitment. Reads the room and the
+ * commitment in parallel: one round trip at most.
+ *
+ * @param reader Where rooms and commitments come from.
+ * @param ctx Chain, registry, room and sender.
+ * @param d The description.
+ * @param described The result of {@linkcode describeKeys} for `d`, when the caller has it.
+ * @returns The verified keys and the block of the matching commitment.
+ * @throws {OfferRefusedError} When anything does not match.
+ * @throws {ChainUnavailableError} When the chain cannot be read (fail closed).
+ *
+ * @example
+ * ```ts ignore
+ * const peer = await checkOffer(registryReader(client, registry), ctx, { publicKey, sdp });
+ * ```
+ */
+export async function checkOffer(
+  reader: CommitmentReader,
+  ctx: OfferContext,
+  d: Description,
+  described: DescribedKeys = describeKeys(ctx, d),
+): Promise<VerifiedKeys> {
+  const [room, stored] = await Promise.all([
+    reader.room(ctx.roomId),
+    reader.commitment(ctx.roomId, ctx.member, described.commitment),
+  ]);
+  const refusal = roomRefusal(room, reader.nowSeconds());
+  if (refusal) throw new OfferRefusedError(refusal);
+  if (!stored) throw new OfferRefusedError("no-commitment");
+  if (!commitmentMatches(described.commitment, stored.commitment)) {
+    throw new OfferRefusedError("commitment-mismatch");
+  }
+  return { ...described, blockNumber: stored.blockNumber };
+}

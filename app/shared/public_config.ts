@@ -1,0 +1,30 @@
+/**
+ * What the server tells every page about the chain (nothing secret): the contract between the
+ * server, which renders it into island props, and the browser engine, which reads the chain with
+ * it. JSON-serializable, like every island prop (docs/ISLANDS.md).
+ * @module
+ */
+import type { Hex } from "viem";
+import type { ChainSettings } from "../chain/chain.ts";
+
+/**
+ * Public chain configuration given to every island.
+ *
+ * @example
+ * ```ts
+ * import type { PublicConfig } from "./public_config.ts";
+ * const config: PublicConfig = {
+ *   chainId: 31337,
+ *   chainName: "Local development chain",
+ *   rpcUrl: "http://127.0.0.1:8545",
+ *   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ *   localDevChain: true,
+ * };
+ * ```
+ */
+export interface PublicConfig extends ChainSettings {
+  /** Address of the RoomRegistry contract. */
+  registry: Hex;
+  /** True when the server runs its own local development chain (dev accounts are offered). */
+  localDevChain: boolean;
+}
