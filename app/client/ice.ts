@@ -1,30 +1,29 @@
 /**
- * ICE configuration from the server (`GET /api/ice`): STUN/TURN servers, possibly with
- * time-limited TURN credentials, and the transport policy.
+ * The ICE servers for this session (STUN, TURN with time-limited credentials) from `/api/ice`.
  * @module
  */
 
-/** What `/api/ice` answers. */
+/** What `RTCPeerConnection` needs from `/api/ice`. */
 export interface IceConfig {
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /**
- * Fetches the ICE configuration; with no answer, connects with host candidates only.
+ * Fetches the ICE configuration; on any failure, none (host candidates still connect on a LAN).
  *
- * @param doFetch fetch to use.
- * @returns Servers and policy.
+ * @param doFetch `fetch` that carries the session cookie.
+ * @param origin The app's origin.
+ * @returns The servers and the transport policy.
  *
  * @example
- * ```ts
- * const ice = await fetchIceConfig();
- * new RTCPeerConnection({ ...ice, certificates: [cert] });
+ * ```ts ignore
+ * const ice = await fetchIceConfig(fetch, location.origin);
  * ```
  */
-export async function fetchIceConfig(doFetch: typeof fetch = fetch): Promise<IceConfig> {
+export async function fetchIceConfig(doFetch: typeof fetch, origin: string): Promise<IceConfig> {
   try {
-    const res = await doFetch("/api/ice", { credentials: "same-origin" });
+    const res = await doFetch(new URL("/api/ice", origin));
     if (!res.ok) return { iceServers: [] };
     const body = await res.json() as Partial<IceConfig>;
     const iceServers = Array.isArray(body.iceServers)

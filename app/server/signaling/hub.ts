@@ -302,7 +302,8 @@ export class SignalingHub {
       const room = await this.#d.view.room(roomId);
       const refusal = roomRefusal(room, this.#d.view.nowSeconds());
       if (refusal) return fail(refusal, JOIN_REFUSALS[refusal]);
-      if (room!.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
+      // Not null once roomRefusal found nothing to refuse.
+      if (room?.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
         return fail("not-member", "Cannot join: members-only room and no key commitment from you");
       }
     } catch (e) {

@@ -3,9 +3,10 @@
  * waiting, or failed.
  * @module
  */
-import type { RoomSession, SessionStep } from "../../client/mod.ts";
+import type { RoomSession, SessionStep } from "../client/mod.ts";
 import { cx } from "./format.ts";
 import { Spinner } from "./Spinner.tsx";
+import { useStore } from "./use_store.ts";
 import { TxProgress } from "./TxProgress.tsx";
 
 const ORDER: SessionStep[] = ["room", "keys", "commit", "sign-in", "socket", "ready"];
@@ -23,9 +24,7 @@ const LABELS: Record<Exclude<SessionStep, "idle">, [string, string]> = {
 export function SessionSteps(
   props: { session: RoomSession; peerText?: string; peerConnected?: boolean },
 ) {
-  const { session } = props;
-  const current = session.step.value;
-  const fatal = session.fatal.value;
+  const { step: current, fatal, commitTx } = useStore(props.session.state);
   const at = ORDER.indexOf(current);
   return (
     <ol class="space-y-3" data-testid="session-steps" data-step={current}>
@@ -65,7 +64,7 @@ export function SessionSteps(
               {step === "commit" && (active || done) && (
                 <div class="mt-1">
                   <TxProgress
-                    state={session.commitTx.value}
+                    state={commitTx}
                     action="publish your key commitment"
                     testid="commit-tx"
                   />

@@ -4,7 +4,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import { type MemberList, MemberListError, parseMemberList } from "../../client/mod.ts";
+import { type MemberList, MemberListError, parseMemberList } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Notice } from "./Notice.tsx";
 

@@ -13,7 +13,7 @@ import {
   roomLink,
   type TxState,
   type WalletStore,
-} from "../../client/mod.ts";
+} from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { cx } from "./format.ts";
@@ -21,6 +21,7 @@ import { Notice } from "./Notice.tsx";
 import { ShareRoom } from "./ShareRoom.tsx";
 import { Spinner } from "./Spinner.tsx";
 import { TxProgress } from "./TxProgress.tsx";
+import { useStore } from "./use_store.ts";
 
 const EXPIRY_CHOICES = [
   ["0", "Never"],
@@ -40,12 +41,12 @@ export function CreateRoom(props: { wallet: WalletStore }) {
   const tx = useSignal<TxState>({ phase: "idle" });
   const error = useSignal<string | null>(null);
   const created = useSignal<{ roomId: Hex; members: MemberList | null } | null>(null);
-  const ready = wallet.ready.value;
+  const { ready } = useStore(wallet.state);
   const busy = tx.value.phase === "wallet" || tx.value.phase === "pending";
 
   const submit = async () => {
     error.value = null;
-    const conn = wallet.connection.value;
+    const conn = wallet.connection;
     if (!conn) return;
     let members: MemberList | null = null;
     if (membersOnly.value) {

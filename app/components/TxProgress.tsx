@@ -2,7 +2,7 @@
  * One transaction's progress: waiting for the wallet, pending, mined, or failed with its reason.
  * @module
  */
-import type { TxState } from "../../client/mod.ts";
+import type { TxState } from "../client/mod.ts";
 import { Notice } from "./Notice.tsx";
 import { Spinner } from "./Spinner.tsx";
 

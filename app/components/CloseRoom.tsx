@@ -4,7 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import type { Hex } from "viem";
-import { closeRoom, type TxState, type WalletConnection } from "../../client/mod.ts";
+import { closeRoom, type TxState, type WalletConnection } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { TxProgress } from "./TxProgress.tsx";
 

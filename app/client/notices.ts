@@ -1,18 +1,20 @@
 /**
- * Human banners for the signaling server's error codes (docs/PROTOCOL.md). The server's own
- * message text is not shown: it is not trusted, and the codes say enough.
+ * Notices: what the engine tells the person in one sentence (a refusal, a warning), and the
+ * notices for the signaling server's error codes (docs/PROTOCOL.md). The server's own message
+ * text is not shown: it is not trusted, and the codes say enough.
  * @module
  */
 import type { ErrorCode } from "../core/wire.ts";
 
-/** A banner to show, or nothing for codes that need no attention. */
-export interface ServerBanner {
+/** Something to tell the person about (a refusal, a warning), in one sentence. */
+export interface Notice {
+  /** What it is about (a server error code or a link problem kind). */
   kind: string;
   tone: "error" | "warning" | "info";
   message: string;
 }
 
-const BANNERS: Partial<Record<ErrorCode, Omit<ServerBanner, "kind">>> = {
+const NOTICES: Partial<Record<ErrorCode, Omit<Notice, "kind">>> = {
   "commitment-mismatch": {
     tone: "error",
     message: "The server refused a description: its keys do not match the on-chain commitment.",
@@ -42,18 +44,18 @@ const BANNERS: Partial<Record<ErrorCode, Omit<ServerBanner, "kind">>> = {
 };
 
 /**
- * The banner for a server error code.
+ * The notice for a server error code.
  *
  * @param code The code from an `error` frame.
- * @param _message The server's text (ignored on purpose).
- * @returns The banner, or null when the code needs none.
+ * @returns The notice, or null when the code needs none.
  *
  * @example
  * ```ts
- * serverErrorBanner("room-full", "...")?.message; // "This room is full."
+ * import { serverNotice } from "./notices.ts";
+ * serverNotice("room-full")?.message; // "This room is full."
  * ```
  */
-export function serverErrorBanner(code: ErrorCode, _message: string): ServerBanner | null {
-  const b = BANNERS[code];
-  return b ? { kind: code, ...b } : null;
+export function serverNotice(code: ErrorCode): Notice | null {
+  const n = NOTICES[code];
+  return n ? { kind: code, ...n } : null;
 }

@@ -4,19 +4,20 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import type { WalletStore } from "../../client/mod.ts";
+import type { WalletStore } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { shortAddress } from "./format.ts";
 import { Notice } from "./Notice.tsx";
 import { Spinner } from "./Spinner.tsx";
+import { useStore } from "./use_store.ts";
 
 /** The wallet card for a {@linkcode WalletStore}. */
 export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
   const { wallet } = props;
   const devIndex = useSignal(1);
-  const conn = wallet.connection.value;
-  const status = wallet.status.value;
+  const w = useStore(wallet.state);
+  const { connection: conn, status } = w;
   const config = wallet.config;
 
   if (conn) {
@@ -39,7 +40,7 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
                 {shortAddress(conn.address)}
               </p>
               <p class="text-xs text-slate-500">
-                {conn.label} · {wallet.wrongNetwork.value
+                {conn.label} · {w.wrongNetwork
                   ? <span class="text-amber-300">wrong network</span>
                   : config.chainName}
               </p>
@@ -49,16 +50,17 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
             Disconnect
           </Button>
         </div>
-        {wallet.wrongNetwork.value && (
+        {w.wrongNetwork && (
           <div class="mt-4">
             <Notice tone="warning" title="Wrong network" testid="wrong-network">
               <p>
-                Your wallet is on chain {wallet.chainId.value}. Mesh3 verifies keys on{" "}
-                {config.chainName} (chain {config.chainId}).
+                Your wallet is on chain {w.chainId}. Mesh3 verifies keys on {config.chainName}{" "}
+                (chain {config.chainId}).
               </p>
               <Button
                 class="mt-3"
-                onClick={() => void wallet.switchNetwork()}
+                onClick={() =>
+                  void wallet.switchNetwork()}
                 disabled={status === "connecting"}
                 testid="switch-network"
               >
@@ -67,12 +69,12 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
             </Notice>
           </div>
         )}
-        <WalletError message={wallet.error.value} />
+        <WalletError message={w.error} />
       </Card>
     );
   }
 
-  const options = wallet.wallets.value;
+  const options = w.wallets;
   const devCount = wallet.devAccounts;
   return (
     <Card
@@ -147,7 +149,7 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
             )}
           </div>
         )}
-      <WalletError message={wallet.error.value} />
+      <WalletError message={w.error} />
     </Card>
   );
 }

@@ -2,30 +2,13 @@ import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import { computeCommitment, formatFingerprint, storedCommitment } from "../core/mod.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
-import { startTestChain, type TestChain } from "../../testing/chain.ts";
+import { startTestChain } from "../../testing/chain.ts";
+import { walletConnection as connection } from "../../testing/engine_io.ts";
 import { memberList, memberProof } from "./members.ts";
-import {
-  ChainUnreachableError,
-  commitKey,
-  createRoom,
-  readChainCommitment,
-  readChainRoom,
-  TxFailedError,
-  type TxState,
-} from "./registry.ts";
+import { ChainUnavailableError } from "../chain/errors.ts";
+import { registryReader } from "../chain/registry.ts";
+import { commitKey, createRoom, TxFailedError, type TxState } from "./transactions.ts";
 import { PeerVerificationError, verifyPeerDescription } from "./verify_peer.ts";
-import type { WalletConnection } from "./wallet.ts";
-
-function connection(chain: TestChain, index: number): WalletConnection {
-  const walletClient = chain.walletClient(index);
-  return {
-    kind: "dev",
-    label: `test #${index}`,
-    address: walletClient.account.address,
-    walletClient,
-    publicClient: chain.publicClient as WalletConnection["publicClient"],
-  };
-}
 
 function sessionKeys(seed: number) {
   const publicKey = new Uint8Array(32).fill(seed);
@@ -38,7 +21,7 @@ function sdpWith(fingerprint: Uint8Array): string {
   return `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n${line}\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n${line}\r\n`;
 }
 
-Deno.test("registry: rooms, commitments and peer checks on a real chain", async (t) => {
+Deno.test("transactions: rooms, commitments and peer checks on a real chain", async (t) => {
   const chain = await startTestChain();
   try {
     const alice = connection(chain, 1);
@@ -51,7 +34,7 @@ Deno.test("registry: rooms, commitments and peer checks on a real chain", async 
       const phases: TxState["phase"][] = [];
       open = await createRoom(alice, registry, {}, (s) => phases.push(s.phase));
       assert.deepEqual(phases, ["wallet", "pending", "mined"]);
-      const room = await readChainRoom(alice.publicClient, registry, open);
+      const room = await registryReader(alice.publicClient, registry).room(open);
       assert.equal(room?.creator, alice.address);
       assert.equal(room?.membersOnly, false);
     });
@@ -65,7 +48,10 @@ Deno.test("registry: rooms, commitments and peer checks on a real chain", async 
         ...keys,
       });
       await commitKey(bob, registry, open, commitment, [], () => {});
-      const stored = await readChainCommitment(alice.publicClient, registry, open, bob.address);
+      const stored = await registryReader(alice.publicClient, registry).commitment(
+        open,
+        bob.address,
+      );
       assert.equal(stored?.commitment, storedCommitment(commitment));
       const base = { chainId: chain.chainId, registry, roomId: open, peer: bob.address };
       const ok = await verifyPeerDescription(alice.publicClient, {
@@ -127,12 +113,12 @@ Deno.test("registry: rooms, commitments and peer checks on a real chain", async 
       },
     );
 
-    await t.step("readChainRoom: an unreachable chain is ChainUnreachableError", async () => {
+    await t.step("registryReader: an unreachable chain is ChainUnavailableError", async () => {
       await chain.goOffline();
       try {
         await assert.rejects(
-          readChainRoom(alice.publicClient, registry, open),
-          ChainUnreachableError,
+          registryReader(alice.publicClient, registry).room(open),
+          ChainUnavailableError,
         );
       } finally {
         await chain.goOnline();

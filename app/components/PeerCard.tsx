@@ -3,9 +3,10 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import type { LinkState, PeerLink } from "../../client/mod.ts";
+import type { LinkState, PeerLink } from "../client/mod.ts";
 import { cx, shortAddress } from "./format.ts";
 import { Spinner } from "./Spinner.tsx";
+import { useStore } from "./use_store.ts";
 
 const STATE_TEXT: Record<LinkState, string> = {
   waiting: "Waiting for their connection offer…",
@@ -21,9 +22,7 @@ const STATE_TEXT: Record<LinkState, string> = {
 export function PeerCard(props: { link: PeerLink }) {
   const { link } = props;
   const verified = useSignal(false);
-  const state = link.state.value;
-  const path = link.path.value;
-  const safety = link.safetyNumber.value;
+  const { state, path, safetyNumber: safety, reconnecting } = useStore(link.status);
   const busy = state === "waiting" || state === "verifying" || state === "connecting" ||
     state === "confirming";
   return (
@@ -31,7 +30,7 @@ export function PeerCard(props: { link: PeerLink }) {
       class="rounded-xl border border-slate-800 bg-slate-950/40 p-4"
       data-testid="peer"
       data-state={state}
-      data-peer={link.ctx.peer}
+      data-peer={link.peer}
     >
       <div class="flex flex-wrap items-center justify-between gap-2">
         <div class="flex min-w-0 items-center gap-2">
@@ -46,8 +45,8 @@ export function PeerCard(props: { link: PeerLink }) {
             )}
             aria-hidden="true"
           />
-          <span class="truncate font-mono text-sm text-slate-100" title={link.ctx.peer}>
-            {shortAddress(link.ctx.peer)}
+          <span class="truncate font-mono text-sm text-slate-100" title={link.peer}>
+            {shortAddress(link.peer)}
           </span>
         </div>
         <div class="flex items-center gap-2">
@@ -79,10 +78,8 @@ export function PeerCard(props: { link: PeerLink }) {
         </div>
       </div>
       <p class="mt-2 flex items-center gap-2 text-xs text-slate-400" data-testid="peer-state">
-        {(busy || link.reconnecting.value) && <Spinner class="h-3 w-3" />}
-        {state === "open" && link.reconnecting.value
-          ? "Network path lost, reconnecting…"
-          : STATE_TEXT[state]}
+        {(busy || reconnecting) && <Spinner class="h-3 w-3" />}
+        {state === "open" && reconnecting ? "Network path lost, reconnecting…" : STATE_TEXT[state]}
       </p>
       {safety && state === "open" && (
         <div class="mt-4">

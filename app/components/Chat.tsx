@@ -5,8 +5,8 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { MAX_TEXT_LENGTH } from "../../core/mod.ts";
-import type { ChatEntry } from "../../client/mod.ts";
+import { MAX_TEXT_LENGTH } from "../core/mod.ts";
+import type { ChatEntry } from "../client/mod.ts";
 import { clockTime, cx, shortAddress } from "./format.ts";
 
 const STATUS: Record<ChatEntry["status"], [string, string]> = {
@@ -19,7 +19,7 @@ const STATUS: Record<ChatEntry["status"], [string, string]> = {
 
 /** Props of {@linkcode Chat}. */
 export interface ChatProps {
-  messages: ChatEntry[];
+  messages: readonly ChatEntry[];
   canSend: boolean;
   placeholder: string;
   onSend(text: string): void;

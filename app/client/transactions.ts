@@ -1,22 +1,20 @@
 /**
- * The RoomRegistry from the browser: create a room, commit session keys, read rooms and
- * commitments. Reads go through the wallet's own provider: the browser trusts the chain, not the
- * server. Writes report their progress as {@linkcode TxState}.
+ * Transactions on the RoomRegistry from the browser: create a room, commit session keys, close a
+ * room. Each is simulated first (a revert is decoded into a human reason before the wallet is
+ * asked), then sent through the wallet, and reports its progress as {@linkcode TxState}. Reads are
+ * in app/chain/registry.ts.
  * @module
  */
 import {
   type Address,
   BaseError,
   ContractFunctionRevertedError,
-  encodeAbiParameters,
   type Hex,
-  keccak256,
   type PublicClient,
   toHex,
 } from "viem";
-import { readCommitment, readRoom } from "../chain/registry.ts";
-import type { RoomInfo, StoredCommitment } from "../chain/room.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
+import { roomIdOf, ZERO_ROOT } from "../chain/room.ts";
 import type { WalletConnection } from "./wallet.ts";
 
 /** Progress of one transaction, for the UI. */
@@ -39,13 +37,6 @@ export class TxFailedError extends Error {
   }
 }
 
-/** Thrown when the chain cannot be read. */
-export class ChainUnreachableError extends Error {
-  override name = "ChainUnreachableError";
-}
-
-const ZERO32: Hex = `0x${"00".repeat(32)}`;
-
 const REASONS: Record<string, string> = {
   RegistryNotMember: "your address is not on this room's member list",
   RegistryRoomClosed: "this room was closed by its creator",
@@ -56,25 +47,6 @@ const REASONS: Record<string, string> = {
   RegistryEmptyCommitment: "the key commitment is empty",
   RegistryUnauthorizedAccount: "only the room's creator can do this",
 };
-
-/**
- * The room id the registry will give `creator`'s room made with `salt`.
- *
- * @param creator The creating wallet.
- * @param salt 32 random bytes.
- * @returns `keccak256(abi.encode(creator, salt))`.
- *
- * @example
- * ```ts
- * const id = roomIdOf(address, salt);
- * ```
- */
-export function roomIdOf(creator: Address, salt: Hex): Hex {
-  return keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [
-    creator,
-    salt,
-  ]));
-}
 
 /**
  * Creates a room: random salt, optional members root, optional expiry.
@@ -95,7 +67,7 @@ export async function createRoom(
   const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
   await sendRegistryTx(wallet, registry, {
     functionName: "createRoom",
-    args: [salt, options.membersRoot ?? ZERO32, options.expiresAt ?? 0n],
+    args: [salt, options.membersRoot ?? ZERO_ROOT, options.expiresAt ?? 0n],
   }, onState);
   return roomIdOf(wallet.address, salt);
 }
@@ -212,55 +184,4 @@ export function decodeFailure(e: unknown): TxFailedError {
     return new TxFailedError("you declined it in your wallet");
   }
   return new TxFailedError(e instanceof Error ? e.message.split("\n")[0] : String(e));
-}
-
-/**
- * Reads a room from the chain, turning a failed read into {@linkcode ChainUnreachableError}.
- *
- * @param client A public client on the registry's chain (the wallet's provider).
- * @param registry Registry address.
- * @param roomId The room.
- * @returns The room, or null when there is none.
- * @throws {ChainUnreachableError} When the chain cannot be read.
- *
- * @example
- * ```ts
- * const room = await readChainRoom(wallet.publicClient, config.registry, roomId);
- * ```
- */
-export function readChainRoom(
-  client: PublicClient,
-  registry: Address,
-  roomId: Hex,
-): Promise<RoomInfo | null> {
-  return chainRead(() => readRoom(client, registry, roomId));
-}
-
-/**
- * Reads a member's stored commitment (leading 24 bytes) and its block.
- *
- * @param client A public client on the registry's chain.
- * @param registry Registry address.
- * @param roomId The room.
- * @param member The member.
- * @returns The stored commitment and block, or null when none.
- * @throws {ChainUnreachableError} When the chain cannot be read.
- */
-export function readChainCommitment(
-  client: PublicClient,
-  registry: Address,
-  roomId: Hex,
-  member: Address,
-): Promise<StoredCommitment | null> {
-  return chainRead(() => readCommitment(client, registry, roomId, member));
-}
-
-async function chainRead<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    throw new ChainUnreachableError(
-      `Cannot read the chain: ${e instanceof BaseError ? e.shortMessage : String(e)}`,
-    );
-  }
 }

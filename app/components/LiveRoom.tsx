@@ -1,9 +1,9 @@
 /**
- * A room session in progress: banners, joining steps, peers, the chat, and the invite card.
+ * A room session in progress: notices, joining steps, peers, the chat, and the invite card.
  * @module
  */
 import type { ComponentChildren } from "preact";
-import type { RoomSession } from "../../client/mod.ts";
+import type { ChatLog, RoomSession } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { Chat } from "./Chat.tsx";
@@ -11,11 +11,14 @@ import { Invite } from "./Invite.tsx";
 import { Notice } from "./Notice.tsx";
 import { PeerCard } from "./PeerCard.tsx";
 import { SessionSteps } from "./SessionSteps.tsx";
+import { useNotices } from "./use_notices.ts";
+import { useStore } from "./use_store.ts";
 
 /** The live part of the Room island for one session. */
 export function LiveRoom(
   props: {
     session: RoomSession;
+    chat: ChatLog;
     link: string | null;
     membersOnly: boolean;
     creatorTools: ComponentChildren;
@@ -23,13 +26,13 @@ export function LiveRoom(
   },
 ) {
   const { session } = props;
-  const links = session.links.value;
-  const open = links.filter((l) => l.state.value === "open");
-  const fatal = session.fatal.value;
-  const socket = session.socket.value;
-  const ready = session.step.value === "ready";
-  const connecting = links.some((l) => l.state.value !== "closed" && l.state.value !== "refused");
-  const refused = links.some((l) => l.state.value === "refused");
+  const { links, fatal, socket, step, chainReachable } = useStore(session.state);
+  const messages = useStore(props.chat.entries);
+  const { notices, dismiss } = useNotices(session);
+  const open = links.filter((l) => l.state === "open");
+  const ready = step === "ready";
+  const connecting = links.some((l) => !l.ended);
+  const refused = links.some((l) => l.state === "refused");
   const peerText = connecting
     ? "Connecting to your peer…"
     : refused
@@ -56,12 +59,12 @@ export function LiveRoom(
           </Button>
         </Notice>
       )}
-      {session.banners.value.map((b) => (
+      {notices.map((b) => (
         <Notice
           key={b.id}
           tone={b.tone}
           testid="banner"
-          onDismiss={() => session.dismiss(b.id)}
+          onDismiss={() => dismiss(b.id)}
         >
           <span data-kind={b.kind}>{b.message}</span>
         </Notice>
@@ -71,7 +74,7 @@ export function LiveRoom(
           Connection to the room server lost. Reconnecting… Your open chats keep working.
         </Notice>
       )}
-      {ready && !fatal && !session.chainReachable.value && (
+      {ready && !fatal && !chainReachable && (
         <Notice tone="warning" testid="chain-state">
           Cannot reach the chain. New peers cannot be verified until it answers again; your open
           chats keep working, their keys were checked already.
@@ -86,7 +89,7 @@ export function LiveRoom(
       )}
       {links.length > 0 && (
         <div class="grid gap-3 sm:grid-cols-2" data-testid="peers">
-          {links.map((l) => <PeerCard key={l.ctx.peer} link={l} />)}
+          {links.map((l) => <PeerCard key={l.peer} link={l} />)}
         </div>
       )}
       {open.length === 0 && !fatal && props.link && (
@@ -96,7 +99,7 @@ export function LiveRoom(
           creatorTools={props.creatorTools}
         />
       )}
-      {(connecting || open.length > 0 || session.messages.value.length > 0) && (
+      {(connecting || open.length > 0 || messages.length > 0) && (
         <Card
           title="Chat"
           aside={
@@ -108,12 +111,12 @@ export function LiveRoom(
         >
           <div class="mt-3">
             <Chat
-              messages={session.messages.value}
+              messages={messages}
               canSend={open.length > 0}
               placeholder={open.length > 0
                 ? "Write a message…"
                 : "Waiting for a secure connection…"}
-              onSend={(text) => void session.send(text)}
+              onSend={(text) => void props.chat.send(text)}
             />
           </div>
         </Card>
