@@ -5,7 +5,7 @@
  * @module
  */
 import { type ComponentType, h, hydrate } from "preact";
-import { ISLAND_TAG, type IslandsPayload, PAYLOAD_ID, SLOT_TAG } from "../islands_format.ts";
+import { ISLAND_TAG, type IslandsPayload, PAYLOAD_ID, SLOT_TAG } from "../shared/islands_format.ts";
 import { reviveProps } from "./revive.ts";
 
 /**

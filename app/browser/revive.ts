@@ -4,7 +4,7 @@
  */
 import { h } from "preact";
 import { type Signal, signal } from "@preact/signals";
-import { type IslandsPayload, PAYLOAD_VERSION, SLOT_TAG } from "../islands_format.ts";
+import { type IslandsPayload, PAYLOAD_VERSION, SLOT_TAG } from "../shared/islands_format.ts";
 
 /** Looks up the server-rendered HTML of a slot by its `data-slot` id. */
 export type SlotLookup = (id: string) => string | null;
