@@ -1,0 +1,112 @@
+/**
+ * What the lab reads in a page, installed before the page's own scripts: the time each peer
+ * card first appears (both people are in the room) and first shows `data-state="open"`
+ * (verified, key-confirmed channel), and every RTCPeerConnection the page makes, so the
+ * selected candidate pair can be read from `getStats()`. The product is not changed for this.
+ * @module
+ */
+import type { Page } from "playwright-core";
+
+/** The selected candidate pair of the open connection, as one side sees it. */
+export interface SelectedPair {
+  local: { type: string; protocol: string; relayProtocol?: string };
+  remote: { type: string; protocol: string };
+  /** What the page's path badge says ("direct" or "relay"). */
+  badge: string | null;
+}
+
+/** Page-side script (runs in every document of the context). */
+export const PROBE_SCRIPT = `(() => {
+  const probe = { seen: 0, open: 0, pcs: [] };
+  globalThis.__netlab = probe;
+  const Native = globalThis.RTCPeerConnection;
+  if (Native) {
+    globalThis.RTCPeerConnection = class extends Native {
+      constructor(...args) { super(...args); probe.pcs.push(this); }
+    };
+  }
+  const look = () => {
+    const card = document.querySelector('[data-testid="peer"]');
+    if (!card) return;
+    if (!probe.seen) probe.seen = Date.now();
+    if (!probe.open && card.getAttribute("data-state") === "open") probe.open = Date.now();
+  };
+  new MutationObserver(look).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"],
+  });
+})();`;
+
+/**
+ * Installs the probe in a page's context.
+ *
+ * @param page The page (before it navigates).
+ */
+export async function installProbe(page: Page): Promise<void> {
+  await page.addInitScript({ content: PROBE_SCRIPT });
+}
+
+/**
+ * Times the probe recorded (0 when not yet).
+ *
+ * @param page A probed page.
+ * @returns When the peer card appeared and when it opened (ms since the epoch).
+ */
+export function probeTimes(page: Page): Promise<{ seen: number; open: number }> {
+  return page.evaluate(() => {
+    const p = (globalThis as unknown as { __netlab: { seen: number; open: number } }).__netlab;
+    return { seen: p.seen, open: p.open };
+  });
+}
+
+/**
+ * The selected candidate pair of the page's connected peer connection, from `getStats()`.
+ *
+ * @param page A probed page with an open link.
+ * @returns The pair, or null when no connected connection has one.
+ */
+export function selectedPair(page: Page): Promise<SelectedPair | null> {
+  return page.evaluate(async () => {
+    type S = Record<string, unknown> & { id: string; type: string };
+    const pcs = (globalThis as unknown as { __netlab: { pcs: RTCPeerConnection[] } }).__netlab.pcs;
+    const badge = document.querySelector('[data-testid="path-badge"]')?.getAttribute("data-path");
+    for (const pc of [...pcs].reverse()) {
+      if (pc.connectionState !== "connected") continue;
+      const byId = new Map<string, S>();
+      (await pc.getStats()).forEach((s: S) => byId.set(s.id, s));
+      const transport = [...byId.values()].find((s) => s.type === "transport");
+      const pair = byId.get(String(transport?.selectedCandidatePairId));
+      const l = pair && byId.get(String(pair.localCandidateId));
+      const r = pair && byId.get(String(pair.remoteCandidateId));
+      if (!l || !r) continue;
+      return {
+        local: {
+          type: String(l.candidateType),
+          protocol: String(l.protocol),
+          relayProtocol: l.relayProtocol ? String(l.relayProtocol) : undefined,
+        },
+        remote: { type: String(r.candidateType), protocol: String(r.protocol) },
+        badge: badge ?? null,
+      };
+    }
+    return null;
+  });
+}
+
+/**
+ * One word for how the packets travel, from both sides' selected pairs: `relay/<transports>`
+ * when either side sends through TURN (its transport to the TURN server: udp, tcp or tls),
+ * else `<best candidate type>/<udp|tcp>` (host, srflx or prflx).
+ *
+ * @param a One side's pair.
+ * @param b The other side's pair.
+ * @returns E.g. "srflx/udp", "relay/tls", "relay/udp+tcp".
+ */
+export function pathLabel(a: SelectedPair, b: SelectedPair): string {
+  const relays = [a, b].filter((p) => p.local.type === "relay")
+    .map((p) => p.local.relayProtocol ?? "?");
+  if (relays.length > 0) return `relay/${[...new Set(relays)].sort().join("+")}`;
+  const rank = ["host", "srflx", "prflx"];
+  const types = [a.local.type, b.local.type, a.remote.type, b.remote.type];
+  const worst = types.reduce((w, t) => rank.indexOf(t) > rank.indexOf(w) ? t : w, "host");
+  return `${worst}/${a.local.protocol}`;
+}
