@@ -110,3 +110,39 @@ export function pathLabel(a: SelectedPair, b: SelectedPair): string {
   const worst = types.reduce((w, t) => rank.indexOf(t) > rank.indexOf(w) ? t : w, "host");
   return `${worst}/${a.local.protocol}`;
 }
+
+/**
+ * What a page shows and what its peer connections are doing, for a failed try's report: the
+ * peer card's state, banners, and per connection the ICE, DTLS and signaling states and the
+ * candidates gathered and received by type.
+ *
+ * @param page A probed page.
+ * @returns One line.
+ */
+export function diagnose(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    type S = Record<string, unknown> & { id: string; type: string };
+    const card = document.querySelector('[data-testid="peer"]')?.getAttribute("data-state");
+    const step = document.querySelector('[data-testid="session-steps"]')?.getAttribute("data-step");
+    const banners = [...document.querySelectorAll("[data-kind]")].map((b) => b.textContent);
+    const pcs = (globalThis as unknown as { __netlab: { pcs: RTCPeerConnection[] } }).__netlab.pcs;
+    const conns = await Promise.all(pcs.map(async (pc) => {
+      const count: Record<string, number> = {};
+      let pairs = 0;
+      let succeeded = 0;
+      (await pc.getStats()).forEach((s: S) => {
+        if (s.type === "local-candidate" || s.type === "remote-candidate") {
+          const k = `${s.type.split("-")[0]}:${s.candidateType}/${s.relayProtocol ?? s.protocol}`;
+          count[k] = (count[k] ?? 0) + 1;
+        }
+        if (s.type === "candidate-pair") {
+          pairs++;
+          if (s.state === "succeeded") succeeded++;
+        }
+      });
+      return `ice=${pc.iceConnectionState} conn=${pc.connectionState} sig=${pc.signalingState} ` +
+        `pairs=${succeeded}/${pairs} ${JSON.stringify(count)}`;
+    }));
+    return `step=${step} card=${card} banners=${JSON.stringify(banners)} pcs=[${conns.join("; ")}]`;
+  }).catch((e) => `cannot diagnose: ${e}`);
+}

@@ -13,6 +13,7 @@ import { installTestWallet } from "../tests/browser/eip1193_provider.ts";
 import { connectWallet } from "../tests/browser/app_flow.ts";
 import type { TestChain } from "../testing/chain.ts";
 import {
+  diagnose,
   installProbe,
   pathLabel,
   probeTimes,
@@ -59,7 +60,9 @@ async function enter(p: Person, link: string): Promise<void> {
   await p.page.goto(link);
   await connectWallet(p.page);
   await p.page.getByTestId("join-room").click();
-  await p.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
+  // Ready: the steps say so, or the peer card is up already (the steps are gone by then).
+  await p.page.locator('[data-testid="session-steps"][data-step="ready"], [data-testid="peer"]')
+    .first().waitFor();
 }
 
 /**
@@ -105,9 +108,12 @@ export async function runTries(
 }
 
 async function oneTry(pa: Person, pb: Person, link: string): Promise<TryResult> {
+  let phase = "A enters";
   try {
     await enter(pa, link);
+    phase = "B enters";
     await enter(pb, link);
+    phase = "links open";
     const open = '[data-testid="peer"][data-state="open"]';
     await Promise.all([pa.page.locator(open).waitFor(), pb.page.locator(open).waitFor()]);
     const badge = '[data-testid="path-badge"]';
@@ -126,13 +132,8 @@ async function oneTry(pa: Person, pb: Person, link: string): Promise<TryResult> 
       pairs: [sa, sb],
     };
   } catch (e) {
-    const problem = await Promise.all(
-      [pa.page, pb.page].map((p) =>
-        p.locator('[data-testid="notice"], [data-kind]').allInnerTexts().catch(() => [])
-      ),
-    );
+    const [da, db] = await Promise.all([diagnose(pa.page), diagnose(pb.page)]);
     const why = (e instanceof Error ? e.message.split("\n")[0] : String(e)).slice(0, 160);
-    const shown = problem.flat().join(" | ").slice(0, 200);
-    return { ok: false, error: shown ? `${why} (page: ${shown})` : why };
+    return { ok: false, error: `${phase}: ${why}; A: ${da}; B: ${db}` };
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * `deno task netlab`: the full connectivity matrix (every pair of NAT types, N tries each),
+ * written to bench/CONNECTIVITY.md and bench/connectivity.json. Needs root and Linux network
+ * namespaces. `deno task netlab:clean` removes what an interrupted run left behind.
+ *
+ * Options: `--tries=N` (default 10), `--pairs=a×b,c×d` (default all), `--logs=DIR` (keep the
+ * processes' logs), `--clean` (only remove leftovers).
+ *
+ * @example
+ * ```sh
+ * deno task netlab --tries=10
+ * ```
+ * @module
+ */
+import { chromium } from "playwright-core";
+import { parseArgs } from "node:util";
+import { chromiumLauncher } from "./browser.ts";
+import { startLab } from "./lab.ts";
+import { pairName, type PairResult, type PairSpec, runPair } from "./matrix.ts";
+import { NAT_KINDS, type NatKind } from "./nat_profiles.ts";
+import { connectivityMarkdown, meetsTarget } from "./report.ts";
+import { cleanLeftovers } from "./slots.ts";
+import { CHROMIUM_PATH } from "../tests/browser/chromium.ts";
+
+const BENCH = new URL("../bench/", import.meta.url).pathname;
+
+/**
+ * Every unordered pair of NAT types, then both peers behind one NAT.
+ *
+ * @returns The pairs of the full matrix.
+ */
+export function allPairs(): PairSpec[] {
+  const pairs: PairSpec[] = [];
+  NAT_KINDS.forEach((a, i) => NAT_KINDS.slice(i).forEach((b) => pairs.push({ a, b })));
+  pairs.push({ a: "port-restricted", b: "port-restricted", same: true });
+  return pairs;
+}
+
+function parsePairs(text: string): PairSpec[] {
+  return text.split(",").map((p) => {
+    if (p.startsWith("same:")) {
+      return { a: p.slice(5) as NatKind, b: p.slice(5) as NatKind, same: true };
+    }
+    const [a, b] = p.split(/[×x]/) as NatKind[];
+    if (!NAT_KINDS.includes(a) || !NAT_KINDS.includes(b)) {
+      throw new Error(`Cannot run pair "${p}": types are ${NAT_KINDS.join(", ")}`);
+    }
+    return { a, b };
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      tries: { type: "string", default: "10" },
+      pairs: { type: "string" },
+      logs: { type: "string" },
+      clean: { type: "boolean", default: false },
+    },
+  });
+  if (values.clean) {
+    const removed = await cleanLeftovers();
+    console.log(
+      removed.length ? `netlab: removed ${removed.join(", ")}` : "netlab: nothing left over",
+    );
+    return 0;
+  }
+  const tries = Number(values.tries);
+  if (!Number.isSafeInteger(tries) || tries < 1 || tries > 1000) {
+    throw new Error(`Cannot run the matrix: --tries must be 1..1000, got "${values.tries}"`);
+  }
+  const pairs = values.pairs ? parsePairs(values.pairs) : allPairs();
+  const started = Date.now();
+  const lab = await startLab({ launcher: chromiumLauncher, logDir: values.logs });
+  const rows: PairResult[] = [];
+  let version = "";
+  try {
+    const probe = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+    version = probe.version();
+    await probe.close();
+    for (const [i, spec] of pairs.entries()) {
+      console.log(`netlab: [${i + 1}/${pairs.length}] ${pairName(spec)}`);
+      rows.push(await runPair(lab, spec, tries, (l) => console.log(`netlab:   ${l}`)));
+    }
+  } finally {
+    await lab.stop();
+  }
+  const info = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    browserVersions: { chromium: version },
+    tries,
+    durationS: Math.round((Date.now() - started) / 1000),
+    netem: lab.netem,
+    command: `deno task netlab --tries=${tries}${values.pairs ? ` --pairs=${values.pairs}` : ""}`,
+  };
+  await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, connectivityMarkdown(rows, info));
+  await Deno.writeTextFile(
+    `${BENCH}connectivity.json`,
+    JSON.stringify({ ...info, rows }, null, 2) + "\n",
+  );
+  const missed = rows.filter((r) => !meetsTarget(r));
+  console.log(
+    `netlab: wrote bench/CONNECTIVITY.md; ${
+      rows.length - missed.length
+    }/${rows.length} pairs met their target`,
+  );
+  return missed.length ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());
