@@ -16,7 +16,7 @@
 export { chainFromConfig } from "./chain.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
-export { fetchIceConfig, type IceConfig } from "./ice.ts";
+export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {
   type MemberList,

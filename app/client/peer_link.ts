@@ -16,6 +16,7 @@ import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
 import { type PathKind, selectedPath } from "./rtc_stats.ts";
 import { certificateInUse, equalBytes } from "./certificate_in_use.ts";
+import { applyIceConfig, watchSelectedPath } from "./ice_path.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./frame_queue.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
 import type { OutgoingMessage } from "./signaling.ts";
@@ -59,6 +60,8 @@ export interface PeerLinkContext {
   certificate: RTCCertificate;
   fingerprint: Uint8Array;
   ice: IceConfig;
+  /** Current ICE servers (fresh TURN credentials), asked before every offer and answer. */
+  freshIce?: () => Promise<IceConfig>;
   publicClient: PublicClient;
   signal(message: OutgoingMessage): boolean;
   onText(message: IncomingText): void;
@@ -102,10 +105,12 @@ export class PeerLink {
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
   #resends = 0;
-
+  #ice: IceConfig;
+  #watchingPair = false;
   /** @param ctx The session's keys, chain and signaling. */
   constructor(readonly ctx: PeerLinkContext) {
     this.offerer = ctx.self.toLowerCase() < ctx.peer.toLowerCase();
+    this.#ice = ctx.ice;
     this.#pc = new RTCPeerConnection({
       iceServers: ctx.ice.iceServers,
       iceTransportPolicy: ctx.ice.iceTransportPolicy ?? "all",
@@ -194,6 +199,9 @@ export class PeerLink {
     }
     await this.#pc.setRemoteDescription({ type, sdp });
     this.#remoteSet = true;
+    this.#watchingPair ||= watchSelectedPath(this.#pc, (p) => {
+      if (this.state.value === "open") this.path.value = p;
+    });
     for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
     if (first) this.state.value = "connecting";
     if (type === "offer") await this.#sendDescription("answer");
@@ -248,6 +256,9 @@ export class PeerLink {
   }
 
   async #sendDescription(type: "offer" | "answer", iceRestart = false): Promise<void> {
+    // Gathering starts at setLocalDescription: current TURN credentials first.
+    const fresh = await this.ctx.freshIce?.().catch(() => null);
+    if (fresh) this.#ice = applyIceConfig(this.#pc, this.#ice, fresh, this.ctx.certificate);
     const description = type === "offer"
       ? await this.#pc.createOffer({ iceRestart })
       : await this.#pc.createAnswer();

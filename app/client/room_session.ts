@@ -12,7 +12,7 @@ import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../islands/types.ts";
 import { serverErrorBanner } from "./banners.ts";
 import { watchChain } from "./chain_watch.ts";
-import { fetchIceConfig, type IceConfig } from "./ice.ts";
+import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type MemberList, memberProof } from "./members.ts";
 import { PeerLink } from "./peer_link.ts";
 import {
@@ -207,6 +207,7 @@ export class RoomSession {
     this.step.value = "sign-in";
     await signIn({ walletClient: wallet.walletClient });
     this.#ice = await fetchIceConfig();
+    const freshIce = iceSource(this.#ice);
 
     this.step.value = "socket";
     this.#keys = {
@@ -218,6 +219,7 @@ export class RoomSession {
       certificate,
       fingerprint,
       ice: this.#ice,
+      freshIce,
       publicClient: wallet.publicClient,
       signal: (m) => this.#signaling?.send(m) ?? false,
       onText: (m) => {
