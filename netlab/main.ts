@@ -75,6 +75,22 @@ async function main(): Promise<number> {
   const lab = await startLab({ launcher: chromiumLauncher, logDir: values.logs });
   const rows: PairResult[] = [];
   let version = "";
+  // The report is rewritten after every pair, so an interrupted run still leaves its rows.
+  const write = async () => {
+    const info = {
+      date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      browserVersions: { chromium: version },
+      tries,
+      durationS: Math.round((Date.now() - started) / 1000),
+      netem: lab.netem,
+      command: `deno task netlab --tries=${tries}${values.pairs ? ` --pairs=${values.pairs}` : ""}`,
+    };
+    await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, connectivityMarkdown(rows, info));
+    await Deno.writeTextFile(
+      `${BENCH}connectivity.json`,
+      JSON.stringify({ ...info, rows }, null, 2) + "\n",
+    );
+  };
   try {
     const probe = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
     version = probe.version();
@@ -82,23 +98,11 @@ async function main(): Promise<number> {
     for (const [i, spec] of pairs.entries()) {
       console.log(`netlab: [${i + 1}/${pairs.length}] ${pairName(spec)}`);
       rows.push(await runPair(lab, spec, tries, (l) => console.log(`netlab:   ${l}`)));
+      await write();
     }
   } finally {
     await lab.stop();
   }
-  const info = {
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    browserVersions: { chromium: version },
-    tries,
-    durationS: Math.round((Date.now() - started) / 1000),
-    netem: lab.netem,
-    command: `deno task netlab --tries=${tries}${values.pairs ? ` --pairs=${values.pairs}` : ""}`,
-  };
-  await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, connectivityMarkdown(rows, info));
-  await Deno.writeTextFile(
-    `${BENCH}connectivity.json`,
-    JSON.stringify({ ...info, rows }, null, 2) + "\n",
-  );
   const missed = rows.filter((r) => !meetsTarget(r));
   console.log(
     `netlab: wrote bench/CONNECTIVITY.md; ${

@@ -27,9 +27,9 @@ Deno.test({
       lab = await startLab({ launcher: chromiumLauncher });
       const running = lab;
       const pair = async (a: Parameters<typeof runPair>[1]) => {
-        const row = await runPair(running, a, 2, (l) => console.log(`  ${l}`));
+        const row = await runPair(running, a, 1, (l) => console.log(`  ${l}`));
         assert.deepEqual(row.errors, [], "every try opens the verified channel");
-        assert.equal(row.successes, 2);
+        assert.equal(row.successes, 1);
         assert.equal(row.badgeMismatches, 0, "the Direct/Relay badge matches the selected pair");
         return Object.keys(row.paths);
       };
