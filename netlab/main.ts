@@ -4,7 +4,8 @@
  * namespaces. `deno task netlab:clean` removes what an interrupted run left behind.
  *
  * Options: `--tries=N` (default 10), `--pairs=a×b,c×d` (default all), `--logs=DIR` (keep the
- * processes' logs), `--clean` (only remove leftovers).
+ * processes' logs), `--resume` (keep the rows of bench/connectivity.json that have N tries and run
+ * only the other pairs), `--clean` (only remove leftovers).
  *
  * @example
  * ```sh
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
       pairs: { type: "string" },
       logs: { type: "string" },
       clean: { type: "boolean", default: false },
+      resume: { type: "boolean", default: false },
     },
   });
   if (values.clean) {
@@ -73,7 +75,8 @@ async function main(): Promise<number> {
   const pairs = values.pairs ? parsePairs(values.pairs) : allPairs();
   const started = Date.now();
   const lab = await startLab({ launcher: chromiumLauncher, logDir: values.logs });
-  const rows: PairResult[] = [];
+  const rows: PairResult[] = values.resume ? await earlierRows(tries) : [];
+  const todo = pairs.filter((p) => !rows.some((r) => pairName(r.spec) === pairName(p)));
   let version = "";
   // The report is rewritten after every pair, so an interrupted run still leaves its rows.
   const write = async () => {
@@ -83,9 +86,12 @@ async function main(): Promise<number> {
       tries,
       durationS: Math.round((Date.now() - started) / 1000),
       netem: lab.netem,
+      planned: pairs.length,
       command: `deno task netlab --tries=${tries}${values.pairs ? ` --pairs=${values.pairs}` : ""}`,
     };
     await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, connectivityMarkdown(rows, info));
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", `${BENCH}CONNECTIVITY.md`] })
+      .output();
     await Deno.writeTextFile(
       `${BENCH}connectivity.json`,
       JSON.stringify({ ...info, rows }, null, 2) + "\n",
@@ -95,8 +101,8 @@ async function main(): Promise<number> {
     const probe = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
     version = probe.version();
     await probe.close();
-    for (const [i, spec] of pairs.entries()) {
-      console.log(`netlab: [${i + 1}/${pairs.length}] ${pairName(spec)}`);
+    for (const [i, spec] of todo.entries()) {
+      console.log(`netlab: [${i + 1}/${todo.length}] ${pairName(spec)}`);
       rows.push(await runPair(lab, spec, tries, (l) => console.log(`netlab:   ${l}`)));
       await write();
     }
@@ -110,6 +116,16 @@ async function main(): Promise<number> {
     }/${rows.length} pairs met their target`,
   );
   return missed.length ? 1 : 0;
+}
+
+/** Rows of an earlier run with the same number of tries (`--resume`). */
+async function earlierRows(tries: number): Promise<PairResult[]> {
+  try {
+    const old = JSON.parse(await Deno.readTextFile(`${BENCH}connectivity.json`));
+    return (old.rows as PairResult[]).filter((r) => r.tries === tries);
+  } catch {
+    return [];
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -16,6 +16,8 @@ export interface RunInfo {
   durationS: number;
   netem: boolean;
   command: string;
+  /** How many pairs the run set out to measure. */
+  planned: number;
 }
 
 /** Targets of issue 14 (no added latency): p95 from both in the room to channel open. */
@@ -46,7 +48,7 @@ function pathsText(paths: Record<string, number>): string {
  */
 export function connectivityMarkdown(rows: PairResult[], info: RunInfo): string {
   const out: string[] = [];
-  const all = rows.every(meetsTarget);
+  const all = rows.every(meetsTarget) && rows.length >= info.planned;
   out.push(
     "# Connectivity across NATs and firewalls",
     "",
@@ -66,6 +68,13 @@ export function connectivityMarkdown(rows: PairResult[], info: RunInfo): string 
       "else the candidate type (host, srflx, prflx) and protocol. Badge = the room's " +
       "Direct/Relay badge agrees with that pair on both pages.",
     "",
+    ...(rows.length < info.planned
+      ? [
+        `**Incomplete: ${rows.length} of ${info.planned} pairs measured** (continue with ` +
+        "`deno task netlab --resume`).",
+        "",
+      ]
+      : []),
     `**Result: ${all ? "every pair meets its target" : "NOT every pair meets its target"}** ` +
       `(100 % success; p95 under ${TARGET_MS.direct} ms direct, ${TARGET_MS.relay} ms relayed; ` +
       "lossy pairs: 100 % only).",

@@ -119,11 +119,18 @@ async function oneTry(pa: Person, pb: Person, link: string): Promise<TryResult> 
     const badge = '[data-testid="path-badge"]';
     await Promise.all([pa.page.locator(badge).waitFor(), pb.page.locator(badge).waitFor()]);
     const [ta, tb] = await Promise.all([probeTimes(pa.page), probeTimes(pb.page)]);
-    const [sa, sb] = await Promise.all([selectedPair(pa.page), selectedPair(pb.page)]);
+    const read = () => Promise.all([selectedPair(pa.page), selectedPair(pb.page)]);
+    const agree = (s: SelectedPair | null) =>
+      s?.badge === (s?.local.type === "relay" || s?.remote.type === "relay" ? "relay" : "direct");
+    let [sa, sb] = await read();
     if (!sa || !sb) return { ok: false, error: "open, but no selected candidate pair in getStats" };
-    const badgeOk = [sa, sb].every((s) =>
-      s.badge === (s.local.type === "relay" || s.remote.type === "relay" ? "relay" : "direct")
-    );
+    // The browser may switch pairs just as the link opens; the badge follows within a moment.
+    if (!agree(sa) || !agree(sb)) {
+      await new Promise((r) => setTimeout(r, 1000));
+      [sa, sb] = await read();
+      if (!sa || !sb) return { ok: false, error: "open, but the selected pair went away" };
+    }
+    const badgeOk = agree(sa) && agree(sb);
     return {
       ok: true,
       ms: Math.max(ta.open, tb.open) - Math.min(ta.seen, tb.seen),
