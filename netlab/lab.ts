@@ -32,6 +32,9 @@ export interface StartLabOptions {
   launcher: BrowserLauncher;
   /** Keep logs here (default: a temporary folder, removed on stop). */
   logDir?: string;
+  /** More `MESH3_*` variables for the server, more coturn options. */
+  env?: Record<string, string>;
+  coturnArgs?: readonly string[];
 }
 
 /**
@@ -95,7 +98,11 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     const inet = await makeInternet(slot);
     const certs = await makeLabCerts([INET.app, INET.turn, inet.ctlIp]);
     certsDir = certs.dir;
-    services = await startServices(inet, certs, { logDir: scratch });
+    services = await startServices(inet, certs, {
+      logDir: scratch,
+      env: opts.env,
+      coturnArgs: opts.coturnArgs,
+    });
     return { inet, services, certs, scratch, netem, launcher: opts.launcher, stop };
   } catch (e) {
     await stop();

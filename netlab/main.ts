@@ -5,7 +5,9 @@
  *
  * Options: `--tries=N` (default 10), `--pairs=a×b,c×d` (default all), `--logs=DIR` (keep the
  * processes' logs), `--resume` (keep the rows of bench/connectivity.json that have N tries and run
- * only the other pairs), `--clean` (only remove leftovers).
+ * only the other pairs), `--expiry=S` (then hold a relayed chat S seconds past its TURN
+ * credentials' expiry; default 150 for the full matrix, 0 with `--pairs`), `--clean` (only
+ * remove leftovers).
  *
  * @example
  * ```sh
@@ -19,7 +21,8 @@ import { chromiumLauncher } from "./browser.ts";
 import { startLab } from "./lab.ts";
 import { pairName, type PairResult, type PairSpec, runPair } from "./matrix.ts";
 import { NAT_KINDS, type NatKind } from "./nat_profiles.ts";
-import { connectivityMarkdown, meetsTarget } from "./report.ts";
+import { connectivityMarkdown, expiryMarkdown, meetsTarget } from "./report.ts";
+import { EXPIRY_LAB, type ExpiryResult, runExpiry } from "./expiry.ts";
 import { cleanLeftovers } from "./slots.ts";
 import { CHROMIUM_PATH } from "../tests/browser/chromium.ts";
 
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
       logs: { type: "string" },
       clean: { type: "boolean", default: false },
       resume: { type: "boolean", default: false },
+      expiry: { type: "string" },
     },
   });
   if (values.clean) {
@@ -108,6 +112,32 @@ async function main(): Promise<number> {
     }
   } finally {
     await lab.stop();
+  }
+  const holdS = Number(values.expiry ?? (values.pairs ? "0" : "150"));
+  if (holdS > 0) {
+    console.log(`netlab: relayed chat held ${holdS} s past its TURN credentials' expiry`);
+    const expiryLab = await startLab({
+      launcher: chromiumLauncher,
+      logDir: values.logs,
+      ...EXPIRY_LAB,
+    });
+    let expiry: ExpiryResult;
+    try {
+      expiry = await runExpiry(expiryLab, holdS * 1000);
+    } finally {
+      await expiryLab.stop();
+    }
+    console.log(`netlab:   ${JSON.stringify(expiry)}`);
+    const md = await Deno.readTextFile(`${BENCH}CONNECTIVITY.md`);
+    await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, md + expiryMarkdown(expiry));
+    const json = JSON.parse(await Deno.readTextFile(`${BENCH}connectivity.json`));
+    await Deno.writeTextFile(
+      `${BENCH}connectivity.json`,
+      JSON.stringify({ ...json, expiry }, null, 2) + "\n",
+    );
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", `${BENCH}CONNECTIVITY.md`] })
+      .output();
+    if (!expiry.ok) return 1;
   }
   const missed = rows.filter((r) => !meetsTarget(r));
   console.log(

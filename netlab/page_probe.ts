@@ -17,12 +17,17 @@ export interface SelectedPair {
 
 /** Page-side script (runs in every document of the context). */
 export const PROBE_SCRIPT = `(() => {
-  const probe = { seen: 0, open: 0, pcs: [] };
+  const probe = { seen: 0, open: 0, pcs: [], iceStates: [] };
   globalThis.__netlab = probe;
   const Native = globalThis.RTCPeerConnection;
   if (Native) {
     globalThis.RTCPeerConnection = class extends Native {
-      constructor(...args) { super(...args); probe.pcs.push(this); }
+      constructor(...args) {
+        super(...args);
+        probe.pcs.push(this);
+        this.addEventListener("iceconnectionstatechange", () =>
+          probe.iceStates.push(this.iceConnectionState));
+      }
     };
   }
   const look = () => {
@@ -145,4 +150,16 @@ export function diagnose(page: Page): Promise<string> {
     }));
     return `step=${step} card=${card} banners=${JSON.stringify(banners)} pcs=[${conns.join("; ")}]`;
   }).catch((e) => `cannot diagnose: ${e}`);
+}
+
+/**
+ * Every ICE connection state the page's connections went through, in order (for recovery).
+ *
+ * @param page A probed page.
+ * @returns E.g. ["checking", "connected", "disconnected", "checking", "connected"].
+ */
+export function iceStates(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { __netlab: { iceStates: string[] } }).__netlab.iceStates
+  );
 }

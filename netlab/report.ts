@@ -3,6 +3,7 @@
  * topology, one row per pair of NAT types, and a grid of success and path per pair.
  * @module
  */
+import type { ExpiryResult } from "./expiry.ts";
 import type { PairResult } from "./matrix.ts";
 import { pairName } from "./matrix.ts";
 import { LOSSY, NAT_DESCRIPTIONS, NAT_KINDS, type NatKind } from "./nat_profiles.ts";
@@ -146,4 +147,28 @@ function topology(info: RunInfo): string[] {
     "`turns:203.0.113.20:443?transport=tcp`. The test CA's certificate names 203.0.113.10 " +
     "and 203.0.113.20; only the lab's browsers trust it.",
   ];
+}
+
+/**
+ * The report's section on a relayed chat that outlives its TURN credentials.
+ *
+ * @param r What the scenario saw.
+ * @returns Markdown, starting with a blank line.
+ */
+export function expiryMarkdown(r: ExpiryResult): string {
+  return [
+    "",
+    "## A relayed chat outlives its TURN credentials",
+    "",
+    "Both people behind symmetric NATs (relay is the only path); the server hands out TURN " +
+    "credentials valid 60 s (`MESH3_TURN_TTL_SECONDS=60`) and coturn grants 60 s allocations " +
+    `(browsers refresh every 30 s). After the link opened it was held ${r.holdS} s, then one ` +
+    "message went each way.",
+    "",
+    `- messages after the hold: ${r.ok ? "**both delivered**" : `**not delivered** (${r.error})`}`,
+    `- path before / after: ${r.pathBefore ?? "–"} / ${r.pathAfter ?? "–"}`,
+    `- ICE states, side A: ${r.iceStates[0].join(" → ") || "–"}`,
+    `- ICE states, side B: ${r.iceStates[1].join(" → ") || "–"}`,
+    "",
+  ].join("\n");
 }

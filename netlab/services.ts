@@ -34,6 +34,8 @@ export interface ServicesOptions {
   logDir: string;
   /** More `MESH3_*` variables for the app server. */
   env?: Record<string, string>;
+  /** More coturn options (after the shipped config's). */
+  coturnArgs?: readonly string[];
 }
 
 /**
@@ -75,6 +77,7 @@ export async function startServices(
         `--static-auth-secret=${turnSecret}`,
         "--realm=mesh3.netlab",
         `--pidfile=${runDir}/coturn.pid`,
+        ...(opts.coturnArgs ?? []),
       ], {
         ns: inet.ns,
         logFile: `${runDir}/coturn.log`,
