@@ -22,11 +22,17 @@ import { startLab } from "./lab.ts";
 import { pairName, type PairResult, type PairSpec, runPair } from "./matrix.ts";
 import { NAT_KINDS, type NatKind } from "./nat_profiles.ts";
 import { connectivityMarkdown, expiryMarkdown, meetsTarget } from "./report.ts";
-import { EXPIRY_LAB, type ExpiryResult, runExpiry } from "./expiry.ts";
+import {
+  EXPIRY_LAB,
+  type ExpiryResult,
+  type LateJoinResult,
+  runExpiry,
+  runLateJoin,
+} from "./expiry.ts";
 import { cleanLeftovers } from "./slots.ts";
 import { CHROMIUM_PATH } from "../tests/browser/chromium.ts";
 
-const BENCH = new URL("../bench/", import.meta.url).pathname;
+const BENCH_DIR = new URL("../bench/", import.meta.url).pathname;
 
 /**
  * Every unordered pair of NAT types, then both peers behind one NAT.
@@ -72,6 +78,9 @@ async function main(): Promise<number> {
     );
     return 0;
   }
+  // A run of chosen pairs writes beside the other scratch output, not over the committed matrix.
+  const BENCH = values.pairs && !values.resume ? `${BENCH_DIR}out/` : BENCH_DIR;
+  await Deno.mkdir(BENCH, { recursive: true });
   const tries = Number(values.tries);
   if (!Number.isSafeInteger(tries) || tries < 1 || tries > 1000) {
     throw new Error(`Cannot run the matrix: --tries must be 1..1000, got "${values.tries}"`);
@@ -122,26 +131,29 @@ async function main(): Promise<number> {
       ...EXPIRY_LAB,
     });
     let expiry: ExpiryResult;
+    let lateJoin: LateJoinResult;
     try {
       expiry = await runExpiry(expiryLab, holdS * 1000);
+      console.log(`netlab:   ${JSON.stringify(expiry)}`);
+      lateJoin = await runLateJoin(expiryLab, 75_000);
+      console.log(`netlab:   late join: ${JSON.stringify(lateJoin)}`);
     } finally {
       await expiryLab.stop();
     }
-    console.log(`netlab:   ${JSON.stringify(expiry)}`);
     const md = await Deno.readTextFile(`${BENCH}CONNECTIVITY.md`);
-    await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, md + expiryMarkdown(expiry));
+    await Deno.writeTextFile(`${BENCH}CONNECTIVITY.md`, md + expiryMarkdown(expiry, lateJoin));
     const json = JSON.parse(await Deno.readTextFile(`${BENCH}connectivity.json`));
     await Deno.writeTextFile(
       `${BENCH}connectivity.json`,
-      JSON.stringify({ ...json, expiry }, null, 2) + "\n",
+      JSON.stringify({ ...json, expiry, lateJoin }, null, 2) + "\n",
     );
     await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", `${BENCH}CONNECTIVITY.md`] })
       .output();
-    if (!expiry.ok) return 1;
+    if (!expiry.ok || !lateJoin.ok) return 1;
   }
   const missed = rows.filter((r) => !meetsTarget(r));
   console.log(
-    `netlab: wrote bench/CONNECTIVITY.md; ${
+    `netlab: wrote ${BENCH}CONNECTIVITY.md; ${
       rows.length - missed.length
     }/${rows.length} pairs met their target`,
   );
@@ -151,7 +163,7 @@ async function main(): Promise<number> {
 /** Rows of an earlier run with the same number of tries (`--resume`). */
 async function earlierRows(tries: number): Promise<PairResult[]> {
   try {
-    const old = JSON.parse(await Deno.readTextFile(`${BENCH}connectivity.json`));
+    const old = JSON.parse(await Deno.readTextFile(`${BENCH_DIR}connectivity.json`));
     return (old.rows as PairResult[]).filter((r) => r.tries === tries);
   } catch {
     return [];

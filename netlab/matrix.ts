@@ -37,6 +37,8 @@ export interface PairResult {
   errors: string[];
   /** How latency was made on lossy sites. */
   delay: string[];
+  /** Each successful try: time, path and both sides' selected pairs. */
+  samples: Pick<TryResult, "ms" | "path" | "pairs">[];
 }
 
 /** Everything a pair needs from the running lab. */
@@ -80,7 +82,8 @@ export async function runPair(
   const lines: LabProcess[] = [];
   const browsers: Browser[] = [];
   try {
-    const take = () => (nextSite = nextSite % 250 + 1);
+    // 1..140: the router's public address is 203.0.113.<100+n>.
+    const take = () => (nextSite = nextSite % 140 + 1);
     if (spec.same) {
       sites.push(await makeSite(lab.inet, take(), spec.a, { homes: 2, netem: lab.netem }));
     } else {
@@ -140,5 +143,6 @@ function summarizePair(
     badgeMismatches: ok.filter((r) => !r.badgeOk).length,
     errors: results.filter((r) => !r.ok).map((r) => r.error ?? "unknown"),
     delay: sites.map((s) => s.delay).filter((d): d is "netem" | "delay-line" => d !== null),
+    samples: ok.map(({ ms, path, pairs }) => ({ ms, path, pairs })),
   };
 }

@@ -9,8 +9,8 @@ import type { Page } from "playwright-core";
 
 /** The selected candidate pair of the open connection, as one side sees it. */
 export interface SelectedPair {
-  local: { type: string; protocol: string; relayProtocol?: string };
-  remote: { type: string; protocol: string };
+  local: { type: string; protocol: string; relayProtocol?: string; address?: string };
+  remote: { type: string; protocol: string; address?: string };
   /** What the page's path badge says ("direct" or "relay"). */
   badge: string | null;
 }
@@ -88,8 +88,13 @@ export function selectedPair(page: Page): Promise<SelectedPair | null> {
           type: String(l.candidateType),
           protocol: String(l.protocol),
           relayProtocol: l.relayProtocol ? String(l.relayProtocol) : undefined,
+          address: `${l.address}:${l.port}`,
         },
-        remote: { type: String(r.candidateType), protocol: String(r.protocol) },
+        remote: {
+          type: String(r.candidateType),
+          protocol: String(r.protocol),
+          address: `${r.address}:${r.port}`,
+        },
         badge: badge ?? null,
       };
     }
@@ -99,17 +104,20 @@ export function selectedPair(page: Page): Promise<SelectedPair | null> {
 
 /**
  * One word for how the packets travel, from both sides' selected pairs: `relay/<transports>`
- * when either side sends through TURN (its transport to the TURN server: udp, tcp or tls),
- * else `<best candidate type>/<udp|tcp>` (host, srflx or prflx).
+ * when a side sends through its own TURN allocation (its transport to the TURN server: udp, tcp
+ * or tls); `relay/udp*` when the only relay is the peer's as a remote candidate on both sides
+ * (each side sends from a peer-reflexive address to the other's relayed address; the owner's
+ * transport to TURN is not in these pairs); else `<least direct candidate type>/<udp|tcp>`.
  *
  * @param a One side's pair.
  * @param b The other side's pair.
- * @returns E.g. "srflx/udp", "relay/tls", "relay/udp+tcp".
+ * @returns E.g. "srflx/udp", "relay/tls", "relay/tcp+udp", "relay/udp*".
  */
 export function pathLabel(a: SelectedPair, b: SelectedPair): string {
   const relays = [a, b].filter((p) => p.local.type === "relay")
     .map((p) => p.local.relayProtocol ?? "?");
   if (relays.length > 0) return `relay/${[...new Set(relays)].sort().join("+")}`;
+  if (a.remote.type === "relay" || b.remote.type === "relay") return "relay/udp*";
   const rank = ["host", "srflx", "prflx"];
   const types = [a.local.type, b.local.type, a.remote.type, b.remote.type];
   const worst = types.reduce((w, t) => rank.indexOf(t) > rank.indexOf(w) ? t : w, "host");

@@ -19,6 +19,10 @@ Deno.test("pathLabel: a relayed side names its transport to the TURN server", ()
   );
 });
 
+Deno.test("pathLabel: both sides sending to the other's relayed address is a relay path", () => {
+  assert.equal(pathLabel(side("prflx", "relay"), side("prflx", "relay")), "relay/udp*");
+});
+
 Deno.test("pathLabel: a direct path is named by its least direct candidate type", () => {
   assert.equal(pathLabel(side("host", "host"), side("host", "host")), "host/udp");
   assert.equal(pathLabel(side("srflx", "srflx"), side("srflx", "srflx")), "srflx/udp");

@@ -3,7 +3,7 @@
  * topology, one row per pair of NAT types, and a grid of success and path per pair.
  * @module
  */
-import type { ExpiryResult } from "./expiry.ts";
+import type { ExpiryResult, LateJoinResult } from "./expiry.ts";
 import type { PairResult } from "./matrix.ts";
 import { pairName } from "./matrix.ts";
 import { LOSSY, NAT_DESCRIPTIONS, NAT_KINDS, type NatKind } from "./nat_profiles.ts";
@@ -65,8 +65,10 @@ export function connectivityMarkdown(rows: PairResult[], info: RunInfo): string 
       "pages showing the link open (offer and answer checked against the chain by server and " +
       "browser, ICE, DTLS, certificate check, key confirmation). Odd tries swap the wallets, so " +
       "each side offers half the time. Path = the selected candidate pair from `getStats()` on " +
-      "both sides: `relay/<t>` when a side sends through TURN over transport t (udp, tcp, tls), " +
-      "else the candidate type (host, srflx, prflx) and protocol. Badge = the room's " +
+      "both sides: `relay/<t>` when a side sends through its TURN allocation over transport t " +
+      "(udp, tcp, tls); `relay/udp*` when each side sends from a peer-reflexive address to the " +
+      "other's relayed address (the allocation's own transport is then not in these pairs); " +
+      "else the least direct candidate type (host, srflx, prflx) and protocol. Badge = the room's " +
       "Direct/Relay badge agrees with that pair on both pages.",
     "",
     ...(rows.length < info.planned
@@ -152,10 +154,11 @@ function topology(info: RunInfo): string[] {
 /**
  * The report's section on a relayed chat that outlives its TURN credentials.
  *
- * @param r What the scenario saw.
+ * @param r What the held chat saw.
+ * @param late What the late joiner saw.
  * @returns Markdown, starting with a blank line.
  */
-export function expiryMarkdown(r: ExpiryResult): string {
+export function expiryMarkdown(r: ExpiryResult, late: LateJoinResult): string {
   return [
     "",
     "## A relayed chat outlives its TURN credentials",
@@ -169,6 +172,12 @@ export function expiryMarkdown(r: ExpiryResult): string {
     `- path before / after: ${r.pathBefore ?? "–"} / ${r.pathAfter ?? "–"}`,
     `- ICE states, side A: ${r.iceStates[0].join(" → ") || "–"}`,
     `- ICE states, side B: ${r.iceStates[1].join(" → ") || "–"}`,
+    "",
+    `Late joiner: A, behind the UDP-blocking firewall (A needs its own TURN allocation, over ` +
+    `TCP), waited ${late.waitS} s in the room, past its credentials' expiry; then B (symmetric ` +
+    `NAT) entered: ${
+      late.ok ? `**connected** over ${late.path}` : `**did not connect** (${late.error})`
+    }.`,
     "",
   ].join("\n");
 }

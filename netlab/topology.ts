@@ -7,7 +7,7 @@
  * @module
  */
 import { nsh, sh } from "./sh.ts";
-import { DELAY_QUEUE, LOSSY, type NatKind, routerRules } from "./nat_profiles.ts";
+import { LOSSY, type NatKind, routerRules } from "./nat_profiles.ts";
 
 /** Prefix of every namespace the lab makes. */
 export const LAB_PREFIX = "m3lab-";
@@ -19,6 +19,22 @@ export const INET = {
   turn: "203.0.113.20",
   stun: "203.0.113.30",
 } as const;
+
+/**
+ * Makes a namespace with loopback up and IPv6 off (the lab is IPv4; a late IPv6 link-local
+ * address would make Chromium report a network change and abort a navigation).
+ *
+ * @param ns The name.
+ */
+async function newNamespace(ns: string): Promise<void> {
+  await sh(["ip", "netns", "add", ns]);
+  for (const key of ["all", "default"]) {
+    await nsh(ns, ["sysctl", "-q", "-w", `net.ipv6.conf.${key}.disable_ipv6=1`], {
+      allowFail: true,
+    });
+  }
+  await nsh(ns, ["ip", "link", "set", "lo", "up"]);
+}
 
 /** A home namespace: where one browser runs. */
 export interface Home {
@@ -74,8 +90,7 @@ export async function makeInternet(slot: number): Promise<Internet> {
   const rootIp = `198.51.100.${slot * 4 + 1}`;
   const ctlIp = `198.51.100.${slot * 4 + 2}`;
   const rootIf = `m3lab${slot}`;
-  await sh(["ip", "netns", "add", ns]);
-  await nsh(ns, ["ip", "link", "set", "lo", "up"]);
+  await newNamespace(ns);
   await nsh(ns, ["ip", "link", "add", "wan", "type", "bridge"]);
   await nsh(ns, ["ip", "link", "set", "wan", "up"]);
   for (const ip of Object.values(INET)) {
@@ -121,8 +136,7 @@ export async function makeSite(
   const { prefix } = slotNames(inet.slot);
   const router = `${prefix}r${index}`;
   const wanIp = `203.0.113.${100 + index}`;
-  await sh(["ip", "netns", "add", router]);
-  await nsh(router, ["ip", "link", "set", "lo", "up"]);
+  await newNamespace(router);
   await nsh(inet.ns, [
     "ip",
     "link",
@@ -148,8 +162,7 @@ export async function makeSite(
     const ns = `${prefix}h${index}${"ab"[h]}`;
     const ip = `10.${index}.0.${2 + h}`;
     const ports: [number, number] = h === 0 ? [20000, 29999] : [30000, 39999];
-    await sh(["ip", "netns", "add", ns]);
-    await nsh(ns, ["ip", "link", "set", "lo", "up"]);
+    await newNamespace(ns);
     await nsh(router, ["ip", "link", "add", `h${h}`, "type", "veth", "peer", "eth0", "netns", ns]);
     await nsh(router, ["ip", "link", "set", `h${h}`, "master", "lan", "up"]);
     await nsh(ns, ["ip", "addr", "add", `${ip}/24`, "dev", "eth0"]);
@@ -185,9 +198,6 @@ export async function makeSite(
   }
   return { index, kind, router, wanIp, homes, delay };
 }
-
-/** The NFQUEUE number a lossy router's delay line reads (for the process that serves it). */
-export const SITE_DELAY_QUEUE = DELAY_QUEUE;
 
 /**
  * Whether this kernel can add `tc netem` delays (a throwaway namespace is asked).

@@ -56,8 +56,22 @@ async function person(browser: Browser, chain: TestChain, account: number): Prom
   return { context, page };
 }
 
+/**
+ * Opens a URL; a navigation cut by a network change event is retried once (the event is the
+ * lab's, not the product's: interfaces come up while the browser starts).
+ *
+ * @param page The page.
+ * @param url Where to go.
+ */
+export async function gotoOnce(page: Page, url: string): Promise<void> {
+  await page.goto(url).catch((e) => {
+    if (!String(e).includes("ERR_NETWORK_CHANGED")) throw e;
+    return page.goto(url);
+  });
+}
+
 async function enter(p: Person, link: string): Promise<void> {
-  await p.page.goto(link);
+  await gotoOnce(p.page, link);
   await connectWallet(p.page);
   await p.page.getByTestId("join-room").click();
   // Ready: the steps say so, or the peer card is up already (the steps are gone by then).
