@@ -134,6 +134,10 @@ export class FakePeerConnection {
     return Promise.resolve();
   }
 
+  setConfiguration(_config: RTCConfiguration): void {
+    // ICE servers do not matter in memory: every connection reaches the others directly.
+  }
+
   restartIce(): void {
     this.#ufrag = randomId();
   }

@@ -21,7 +21,7 @@ export { type ChatEntry, ChatLog, MAX_ENTRIES } from "./chat_log.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 export { Emitter } from "./emitter.ts";
-export { fetchIceConfig, type IceConfig } from "./ice.ts";
+export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {

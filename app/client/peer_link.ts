@@ -23,6 +23,7 @@ import { certificateInUse } from "./certificate_in_use.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./data_channel_transport.ts";
 import { Emitter } from "./emitter.ts";
 import type { IceConfig } from "./ice.ts";
+import { applyIceConfig, watchSelectedPath } from "./ice_path.ts";
 import type { RtcIO } from "./io.ts";
 import { type PathKind, selectedPath } from "./rtc_stats.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
@@ -86,7 +87,10 @@ export interface LinkSession {
   registry: Address;
   /** This session's keys (the committed ones). */
   keys: SessionKeys;
+  /** The ICE servers the session started with. */
   ice: IceConfig;
+  /** Current ICE servers (fresh TURN credentials), asked before every offer and answer. */
+  freshIce(): Promise<IceConfig>;
   rtc: RtcIO;
   /** Where the peer's commitment is read (the chain through the wallet). */
   reader: CommitmentReader;
@@ -141,6 +145,8 @@ export class PeerLink {
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
   #resends = 0;
+  #ice: IceConfig;
+  #watchingPair = false;
 
   /**
    * @param session What the room session's links share.
@@ -148,6 +154,7 @@ export class PeerLink {
    */
   constructor(readonly session: LinkSession, readonly peer: Address) {
     this.offerer = session.self.toLowerCase() < peer.toLowerCase();
+    this.#ice = session.ice;
     this.#pc = session.rtc.createPeerConnection({
       iceServers: session.ice.iceServers,
       iceTransportPolicy: session.ice.iceTransportPolicy ?? "all",
@@ -218,6 +225,10 @@ export class PeerLink {
     this.#verified = verified;
     await this.#pc.setRemoteDescription({ type, sdp });
     this.#remoteSet = true;
+    // The browser may switch to a better pair later without any ICE state change.
+    this.#watchingPair ||= watchSelectedPath(this.#pc, (path) => {
+      if (this.state === "open") this.#set({ path });
+    });
     for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
     if (first) this.#set({ state: "connecting" });
     if (type === "offer") await this.#sendDescription("answer");
@@ -317,6 +328,11 @@ export class PeerLink {
   }
 
   async #sendDescription(type: "offer" | "answer", iceRestart = false): Promise<void> {
+    // Gathering starts at setLocalDescription: current TURN credentials first.
+    const fresh = await this.session.freshIce().catch(() => null);
+    if (fresh) {
+      this.#ice = applyIceConfig(this.#pc, this.#ice, fresh, this.session.keys.certificate);
+    }
     const description = type === "offer"
       ? await this.#pc.createOffer({ iceRestart })
       : await this.#pc.createAnswer();

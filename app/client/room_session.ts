@@ -16,7 +16,7 @@ import type { PublicConfig } from "../shared/public_config.ts";
 import { type Notice, serverNotice } from "./notices.ts";
 import { watchChain } from "./chain_watch.ts";
 import { Emitter } from "./emitter.ts";
-import { fetchIceConfig, type IceConfig } from "./ice.ts";
+import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
 import type { MemberList } from "./members.ts";
 import { type LinkSession, PeerLink, type PeerLinkEvents } from "./peer_link.ts";
@@ -229,6 +229,7 @@ export class RoomSession {
       registry,
       keys,
       ice,
+      freshIce: iceSource(ice, () => fetchIceConfig(this.#io.fetch, this.#io.origin)),
       rtc: this.#io.rtc,
       reader: this.#reader,
       signal: (m) => this.#signaling?.send(m) ?? false,

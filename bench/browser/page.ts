@@ -111,6 +111,7 @@ const bench = {
         registry: config.registry,
         keys: p.keys,
         ice,
+        freshIce: () => Promise.resolve(ice),
         rtc: io.rtc,
         reader: registryReader(conn.publicClient, config.registry),
         signal: (m) => {

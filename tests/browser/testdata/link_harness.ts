@@ -54,6 +54,7 @@ const harness = {
       registry,
       keys,
       ice: { iceServers, iceTransportPolicy },
+      freshIce: () => Promise.resolve({ iceServers, iceTransportPolicy }),
       rtc: io.rtc,
       reader: registryReader(conn.publicClient, registry),
       signal: (m) => {
