@@ -113,7 +113,7 @@ export function Chat(props: ChatProps) {
           ref={input}
           rows={1}
           maxLength={MAX_TEXT_LENGTH}
-          class="max-h-40 min-h-[2.75rem] flex-1 resize-y rounded-xl border border-slate-700 bg-slate-950 px-4 py-2.5 text-sm text-slate-100 placeholder:text-slate-600 focus:border-emerald-500/60 focus:outline-none disabled:opacity-50"
+          class="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-y rounded-xl border border-slate-700 bg-slate-950 px-4 py-2.5 text-sm text-slate-100 placeholder:text-slate-600 focus:border-emerald-500/60 focus:outline-none disabled:opacity-50"
           placeholder={props.placeholder}
           disabled={!props.canSend}
           value={draft.value}
