@@ -15,7 +15,12 @@
 import { concatBytes, equalBytes, utf8 } from "./bytes.ts";
 import { type Channel, type ChannelOptions, createChannel } from "./channel.ts";
 import { ConfirmationError, FrameError } from "./errors.ts";
-import { deriveConnectionKeys, NONCE_LENGTH, type SessionKeys } from "./key_schedule.ts";
+import {
+  type ConnectionKeys,
+  deriveConnectionKeys,
+  NONCE_LENGTH,
+  type SessionKeys,
+} from "./key_schedule.ts";
 
 /** Moves frames to and from the peer, in order (a DataChannel in the browser). */
 export interface FrameTransport {
@@ -44,6 +49,11 @@ export interface HandshakeOptions extends Omit<ChannelOptions, "keys"> {
   timeoutMs?: number;
   /** Give up when aborted. */
   signal?: AbortSignal;
+  /**
+   * Called once the peer's confirmation checked out, with this connection's keys at epoch 0,
+   * before the channel is returned: where sub-channel keys are derived (sub_keys.ts).
+   */
+  onConnectionKeys?(connection: ConnectionKeys): Promise<void> | void;
 }
 
 /**
@@ -149,5 +159,6 @@ export async function handshake(options: HandshakeOptions): Promise<Channel> {
       "Cannot confirm keys: the peer's first frame is not its confirmation",
     );
   }
+  await options.onConnectionKeys?.(connection);
   return channel;
 }

@@ -88,3 +88,26 @@ export {
   type TextMessage,
 } from "./message.ts";
 export { computeSafetyNumber, SAFETY_NUMBER_ITERATIONS } from "./safety_number.ts";
+export {
+  deriveSubChannelKeys,
+  LABEL_SUB_CHANNEL,
+  type SubChannelKey,
+  type SubChannelKeys,
+} from "./sub_keys.ts";
+export {
+  CHUNK_OVERHEAD,
+  createFileCipher,
+  FILE_ID_LENGTH,
+  type FileCipher,
+  MAX_FILE_FRAME_LENGTH,
+  type OpenedFileFrame,
+} from "./file_frame.ts";
+export {
+  type CancelReason,
+  type DeclineReason,
+  encodeFileMessage,
+  type FileMessage,
+  MAX_CHUNK_SIZE,
+  MAX_FILE_NAME_LENGTH,
+  parseFileMessage,
+} from "./file_message.ts";
