@@ -4,6 +4,7 @@
  * the selected candidate pair so the Direct/Relay badge shows the path really in use.
  * @module
  */
+import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
 import { type PathKind, selectedPath } from "./rtc_stats.ts";
 
@@ -65,4 +66,20 @@ export function watchSelectedPath(
     void selectedPath(pc).then((p) => p && onPath(p), () => {});
   });
   return true;
+}
+
+/**
+ * A local ICE candidate in the signaling wire's form.
+ *
+ * @param c The browser's candidate.
+ * @returns Its fields the peer needs.
+ *
+ * @example
+ * ```ts ignore
+ * pc.onicecandidate = (e) => signal({ type: "ice", candidate: e.candidate && wireCandidate(e.candidate) });
+ * ```
+ */
+export function wireCandidate(c: RTCIceCandidate): IceCandidate {
+  const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = c;
+  return { candidate, sdpMid, sdpMLineIndex, usernameFragment };
 }

@@ -23,6 +23,7 @@ export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6
 export { Emitter } from "./emitter.ts";
 export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
+export { type AttachedLink, type LinkExtension } from "./link_extension.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {
   type MemberList,

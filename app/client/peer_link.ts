@@ -9,94 +9,36 @@
  * restarts ICE. State is reported in {@linkcode PeerLink.status}, messages as events.
  * @module
  */
-import type { Address, Hex } from "viem";
-import { ChainUnavailableError } from "../chain/errors.ts";
-import {
-  checkOffer,
-  type CommitmentReader,
-  OfferRefusedError,
-  type VerifiedKeys,
-} from "../chain/offer_check.ts";
-import { encodeBase64Url, equalBytes } from "../core/bytes.ts";
+import type { Address } from "viem";
+import type { VerifiedKeys } from "../chain/offer_check.ts";
+import { encodeBase64Url } from "../core/bytes.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import { certificateInUse } from "./certificate_in_use.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./data_channel_transport.ts";
 import { Emitter } from "./emitter.ts";
 import type { IceConfig } from "./ice.ts";
-import { applyIceConfig, watchSelectedPath } from "./ice_path.ts";
-import type { RtcIO } from "./io.ts";
-import { type PathKind, selectedPath } from "./rtc_stats.ts";
+import { applyIceConfig, watchSelectedPath, wireCandidate } from "./ice_path.ts";
+import { LinkChannels } from "./link_extension.ts";
+import type {
+  LinkProblem,
+  LinkSession,
+  LinkState,
+  PeerLinkEvents,
+  PeerStatus,
+} from "./link_types.ts";
+import { checkDescription } from "./link_verify.ts";
+import { selectedPath } from "./rtc_stats.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
-import type { SessionKeys } from "./session_keys.ts";
-import type { OutgoingMessage } from "./signaling.ts";
 import { Store } from "./store.ts";
 
-/** Where a link is. */
-export type LinkState =
-  | "waiting" // answerer: waiting for the peer's offer
-  | "verifying" // checking the peer's keys against the chain
-  | "connecting" // ICE and DTLS
-  | "confirming" // DTLS certificate check and key confirmation
-  | "open" // encrypted chat works
-  | "refused" // the peer's keys or confirmation failed: will not connect
-  | "closed"; // the peer left or the connection died
-
-/** Failure kinds the UI has a notice for. */
-export type LinkProblem =
-  | "commitment-mismatch"
-  | "certificate-mismatch"
-  | "key-confirmation"
-  | "chain-unreachable"
-  | "peer-left"
-  | "connection-failed";
-
-/** What a link shows: one snapshot, replaced on every change. */
-export interface PeerStatus {
-  state: LinkState;
-  /** The network path once open: straight between browsers, or through a TURN relay. */
-  path: PathKind | null;
-  /** The safety number both people compare, once keys are confirmed. */
-  safetyNumber: string | null;
-  /** Why the link failed or was refused, in one sentence. */
-  problem: { kind: LinkProblem; message: string } | null;
-  /** True while the network path is lost and being restored (ICE restart). */
-  reconnecting: boolean;
-}
-
-/** A decrypted chat message from the peer. */
-export interface IncomingText {
-  from: Address;
-  id: string;
-  text: string;
-  sentAt: number;
-}
-
-/** What a link reports once. */
-export type PeerLinkEvents = {
-  /** A chat text arrived (authenticated and decrypted). */
-  text: IncomingText;
-  /** The peer acknowledged our message `id`. */
-  delivered: { id: string; from: Address };
-};
-
-/** What every link of one room session shares. */
-export interface LinkSession {
-  self: Address;
-  roomId: Hex;
-  chainId: number;
-  registry: Address;
-  /** This session's keys (the committed ones). */
-  keys: SessionKeys;
-  /** The ICE servers the session started with. */
-  ice: IceConfig;
-  /** Current ICE servers (fresh TURN credentials), asked before every offer and answer. */
-  freshIce(): Promise<IceConfig>;
-  rtc: RtcIO;
-  /** Where the peer's commitment is read (the chain through the wallet). */
-  reader: CommitmentReader;
-  /** Sends a signaling message; false when the socket is not open. */
-  signal(message: OutgoingMessage): boolean;
-}
+export type {
+  IncomingText,
+  LinkProblem,
+  LinkSession,
+  LinkState,
+  PeerLinkEvents,
+  PeerStatus,
+} from "./link_types.ts";
 
 const CONNECT_TIMEOUT_MS = 30_000;
 /** How long a "disconnected" path may heal by itself before the offerer restarts ICE. */
@@ -147,6 +89,8 @@ export class PeerLink {
   #resends = 0;
   #ice: IceConfig;
   #watchingPair = false;
+  /** Channels of the session's extensions (files), handed over once the link is open. */
+  #extensions: LinkChannels;
 
   /**
    * @param session What the room session's links share.
@@ -155,6 +99,7 @@ export class PeerLink {
   constructor(readonly session: LinkSession, readonly peer: Address) {
     this.offerer = session.self.toLowerCase() < peer.toLowerCase();
     this.#ice = session.ice;
+    this.#extensions = new LinkChannels(session.extensions ?? []);
     this.#pc = session.rtc.createPeerConnection({
       iceServers: session.ice.iceServers,
       iceTransportPolicy: session.ice.iceTransportPolicy ?? "all",
@@ -163,7 +108,8 @@ export class PeerLink {
     this.#pc.onicecandidate = (e) => this.#onLocalCandidate(e.candidate);
     this.#pc.oniceconnectionstatechange = () => this.#onIceState();
     this.#pc.onconnectionstatechange = () => this.#onConnectionState();
-    this.#pc.ondatachannel = (e) => this.#useDataChannel(e.channel);
+    this.#pc.ondatachannel = (e) =>
+      this.#extensions.adopt(e.channel) || this.#useDataChannel(e.channel);
   }
 
   /** The link's state now (shorthand for `status.value.state`). */
@@ -201,6 +147,7 @@ export class PeerLink {
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
+    this.#extensions.open(this.#pc);
     await this.#sendDescription("offer");
   }
 
@@ -277,6 +224,7 @@ export class PeerLink {
     clearTimeout(this.#iceTimer);
     clearTimeout(this.#resendTimer);
     this.#channel?.close();
+    this.#extensions.close();
     this.#pc.close();
     const s = this.status.value;
     this.#set({
@@ -287,43 +235,18 @@ export class PeerLink {
 
   /** The one offer check against the peer's commitment; null when refused or unverifiable. */
   async #verify(publicKey: string, sdp: string): Promise<VerifiedKeys | null> {
-    const { chainId, registry, roomId, reader } = this.session;
-    try {
-      const verified = await checkOffer(
-        reader,
-        { chainId, registry, roomId, member: this.peer },
-        { publicKey, sdp },
-      );
-      // An ICE restart keeps the keys: a changed key mid-session is refused too.
-      if (this.#verified && !sameKeys(this.#verified, verified)) {
-        this.#refuse(
-          "commitment-mismatch",
-          "Refused the peer's connection: its keys changed during the session",
-        );
-        return null;
-      }
-      return verified;
-    } catch (e) {
-      if (e instanceof OfferRefusedError) {
-        this.#refuse("commitment-mismatch", `Refused the peer's connection: ${e.detail}`);
-      } else if (e instanceof ChainUnavailableError) {
-        this.#fail("chain-unreachable", "Cannot check the peer's keys: the chain is unreachable");
-      } else {
-        throw e;
-      }
-      return null;
-    }
+    const check = await checkDescription(this.session, this.peer, this.#verified, {
+      publicKey,
+      sdp,
+    });
+    if (check.ok) return check.verified;
+    if (check.refuse) this.#refuse(check.kind, check.message);
+    else this.#fail(check.kind, check.message);
+    return null;
   }
 
   #onLocalCandidate(c: RTCIceCandidate | null): void {
-    const candidate: IceCandidate | null = c
-      ? {
-        candidate: c.candidate,
-        sdpMid: c.sdpMid,
-        sdpMLineIndex: c.sdpMLineIndex,
-        usernameFragment: c.usernameFragment,
-      }
-      : null;
+    const candidate = c && wireCandidate(c);
     this.session.signal({ type: "ice", to: this.peer, roomId: this.session.roomId, candidate });
   }
 
@@ -389,7 +312,7 @@ export class PeerLink {
     }
     const { keys, roomId, self } = this.session;
     try {
-      const { channel, safetyNumber } = await openSecureChannel({
+      const { channel, safetyNumber, subKeys } = await openSecureChannel({
         transport: this.#transport!,
         roomId,
         keyPair: keys.keyPair,
@@ -400,9 +323,11 @@ export class PeerLink {
         onDelivered: (id) => this.events.emit("delivered", { id, from: this.peer }),
         onBye: () => this.close("peer-left", "The peer left the room"),
         onError: (message) => this.#refuse("key-confirmation", message),
+        subChannels: this.#extensions.labels,
       });
       this.#channel = channel;
       this.#set({ safetyNumber });
+      this.#extensions.attach(this.peer, subKeys, this.#pc.sctp?.maxMessageSize);
     } catch (e) {
       const why = e instanceof Error ? e.message : "unknown error";
       return this.#refuse("key-confirmation", `Key confirmation failed: ${why}`);
@@ -466,8 +391,4 @@ export class PeerLink {
   #set(patch: Partial<PeerStatus>): void {
     this.status.update((s) => ({ ...s, ...patch }));
   }
-}
-
-function sameKeys(a: VerifiedKeys, b: VerifiedKeys): boolean {
-  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
 }

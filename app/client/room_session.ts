@@ -18,6 +18,7 @@ import { watchChain } from "./chain_watch.ts";
 import { Emitter } from "./emitter.ts";
 import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
+import type { LinkExtension } from "./link_extension.ts";
 import type { MemberList } from "./members.ts";
 import { type LinkSession, PeerLink, type PeerLinkEvents } from "./peer_link.ts";
 import { checkRoom } from "./room_check.ts";
@@ -64,6 +65,8 @@ export interface RoomSessionOptions {
   /** The member list for a members-only room, if the person has it. */
   members?: MemberList | null;
   io: EngineIO;
+  /** Features riding on every verified link (file transfer: `FileTransfers.extension`). */
+  extensions?: readonly LinkExtension[];
 }
 
 /** What {@linkcode RoomSession.send} did with a text. */
@@ -107,6 +110,7 @@ export class RoomSession {
 
   #io: EngineIO;
   #members: MemberList | null;
+  #extensions: readonly LinkExtension[];
   #reader: CommitmentReader;
   #signaling: SignalingClient | null = null;
   #linkSession: LinkSession | null = null;
@@ -123,6 +127,7 @@ export class RoomSession {
     this.wallet = o.wallet;
     this.#io = o.io;
     this.#members = o.members ?? null;
+    this.#extensions = o.extensions ?? [];
     this.#reader = registryReader(o.wallet.publicClient, o.config.registry);
   }
 
@@ -233,6 +238,7 @@ export class RoomSession {
       rtc: this.#io.rtc,
       reader: this.#reader,
       signal: (m) => this.#signaling?.send(m) ?? false,
+      extensions: this.#extensions,
     };
     this.#signaling = new SignalingClient({
       url: signalingUrl(this.#io.origin),

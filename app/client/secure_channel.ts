@@ -10,11 +10,14 @@ import {
   type Channel,
   type ChatMessage,
   computeSafetyNumber,
+  type ConnectionKeys,
   deriveSessionKeys,
+  deriveSubChannelKeys,
   type EcdhKeyPair,
   encodeMessage,
   handshake,
   parseMessage,
+  type SubChannelKeys,
 } from "../core/mod.ts";
 import type { DataChannelTransport } from "./data_channel_transport.ts";
 
@@ -41,13 +44,15 @@ export interface SecureChannelParameters {
   onBye(): void;
   /** Called once if the channel must stop (a refused frame). */
   onError(message: string): void;
+  /** Labels of sub-channels (link extensions) whose keys this connection also derives. */
+  subChannels?: readonly string[];
 }
 
 /**
  * Derives the session keys, runs key confirmation and starts reading chat frames.
  *
  * @param p DataChannel, our keys and the verified peer.
- * @returns The channel and the safety number both people compare.
+ * @returns The channel, the safety number both people compare, and the sub-channels' keys.
  * @throws {ConfirmationError} When key confirmation fails.
  *
  * @example
@@ -58,7 +63,9 @@ export interface SecureChannelParameters {
  */
 export async function openSecureChannel(
   p: SecureChannelParameters,
-): Promise<{ channel: SecureChannel; safetyNumber: string }> {
+): Promise<
+  { channel: SecureChannel; safetyNumber: string; subKeys: Map<string, SubChannelKeys> }
+> {
   const keys = await deriveSessionKeys({
     roomId: p.roomId,
     keyPair: p.keyPair,
@@ -66,10 +73,16 @@ export async function openSecureChannel(
     peer: p.peer,
   });
   const { transport } = p;
+  const subKeys = new Map<string, SubChannelKeys>();
+  const onConnectionKeys = async (connection: ConnectionKeys) => {
+    for (const label of p.subChannels ?? []) {
+      subKeys.set(label, await deriveSubChannelKeys(connection, label));
+    }
+  };
   // The safety number needs only public values: compute it (PBKDF2, the slow part) while the
   // hello and confirmation frames travel, not after.
   const [channel, safetyNumber]: [Channel, string] = await Promise.all([
-    handshake({ keys, transport }),
+    handshake({ keys, transport, onConnectionKeys }),
     computeSafetyNumber({
       address: p.self.address,
       publicKey: p.keyPair.publicKey,
@@ -119,6 +132,7 @@ export async function openSecureChannel(
   })();
   return {
     safetyNumber,
+    subKeys,
     channel: {
       sendText: (id, text) => send(encodeMessage({ type: "text", id, text, sentAt: Date.now() })),
       close() {
