@@ -6,8 +6,11 @@
  * DataChannel messages between them. Deno has no WebRTC; the engine's real-browser behaviour is
  * covered by the browser tests, this covers its logic at Deno speed.
  *
- * Only what the engine uses is implemented (see app/client/peer_link.ts, rtc_stats.ts and
- * certificate_in_use.ts).
+ * Only what the engine uses is implemented (see app/client/peer_link.ts, rtc_stats.ts,
+ * certificate_in_use.ts and the file channel, app/client/files/file_link.ts): several channels per
+ * connection, a send queue drained at a bounded rate per tick (`bufferedAmount`,
+ * `bufferedAmountLowThreshold`, `bufferedamountlow`), `sctp.maxMessageSize` (larger sends throw
+ * as in browsers), and a path that can be cut (`cut()`).
  *
  * @example
  * ```ts ignore
@@ -23,6 +26,10 @@ import type { RtcIO } from "../app/client/io.ts";
 /** One simulated network: every peer connection made by its `rtc()` edges can reach the others. */
 export class FakeNetwork {
   readonly #byPort = new Map<number, FakePeerConnection>();
+  /** `sctp.maxMessageSize` of every connection (Chromium's: 256 KiB). */
+  maxMessageSize = 256 * 1024;
+  /** Bytes a channel delivers per timer tick: its send queue grows when sent to faster. */
+  bytesPerTick = 1024 * 1024;
   #nextPort = 40000;
   /** Peer connections made so far, in order. */
   readonly connections: FakePeerConnection[] = [];
@@ -68,13 +75,14 @@ export class FakePeerConnection {
   signalingState: RTCSignalingState = "stable";
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
-  readonly sctp = { transport: { state: "new" as RTCDtlsTransportState } };
+  readonly sctp: { transport: { state: RTCDtlsTransportState }; maxMessageSize: number };
   /** The connection this one reached (after ICE), if any. */
   remote: FakePeerConnection | null = null;
 
   readonly fingerprint: string;
   #ufrag = randomId();
-  #channel: FakeDataChannel | null = null;
+  /** The channels this side created or received, in order. */
+  readonly channels: FakeDataChannel[] = [];
   #remoteFingerprint: Uint8Array | null = null;
   #remotePort: number | null = null;
   #closed = false;
@@ -84,11 +92,18 @@ export class FakePeerConnection {
     const fp = cert?.getFingerprints().find((f) => f.algorithm === "sha-256")?.value;
     if (!fp) throw new TypeError("Cannot make a peer connection: no certificate given");
     this.fingerprint = fp;
+    this.sctp = { transport: { state: "new" }, maxMessageSize: net.maxMessageSize };
   }
 
   createDataChannel(label: string): FakeDataChannel {
-    this.#channel = new FakeDataChannel(label);
-    return this.#channel;
+    const channel = new FakeDataChannel(label, this.net);
+    this.channels.push(channel);
+    return channel;
+  }
+
+  /** The network path dies: every channel closes at both ends, as when SCTP gives up. */
+  cut(): void {
+    for (const c of this.channels) c.close(true);
   }
 
   createOffer(o: { iceRestart?: boolean } = {}): Promise<RTCSessionDescriptionInit> {
@@ -148,7 +163,7 @@ export class FakePeerConnection {
     this.signalingState = "closed";
     this.iceConnectionState = "closed";
     this.connectionState = "closed";
-    this.#channel?.close();
+    for (const c of this.channels) c.close(true);
   }
 
   /** Stats as browsers report them: the selected pair and the remote certificate in use. */
@@ -203,17 +218,17 @@ export class FakePeerConnection {
   }
 
   #openChannels(other: FakePeerConnection): void {
-    const [offerer, answerer] = this.#channel ? [this, other] : [other, this];
-    const mine = offerer.#channel;
-    if (!mine) return;
-    const theirs = new FakeDataChannel(mine.label);
-    answerer.#channel = theirs;
-    mine.pair(theirs);
-    answerer.ondatachannel?.({ channel: theirs });
-    setTimeout(() => {
-      mine.open();
-      theirs.open();
-    }, 0);
+    const [offerer, answerer] = this.channels.length ? [this, other] : [other, this];
+    for (const mine of offerer.channels) {
+      const theirs = new FakeDataChannel(mine.label, this.net);
+      answerer.channels.push(theirs);
+      mine.pair(theirs);
+      answerer.ondatachannel?.({ channel: theirs });
+      setTimeout(() => {
+        mine.open();
+        theirs.open();
+      }, 0);
+    }
   }
 
   #setIce(state: RTCIceConnectionState): void {
@@ -249,16 +264,25 @@ export class FakePeerConnection {
   }
 }
 
-/** The subset of `RTCDataChannel` the engine uses: binary messages in order, open and close. */
+/**
+ * The subset of `RTCDataChannel` the engine uses: binary messages in order, open and close, and
+ * a send queue: `bufferedAmount` grows with every send and shrinks as the network delivers at most
+ * `bytesPerTick` per timer tick; `bufferedamountlow` fires when it falls to the threshold.
+ */
 export class FakeDataChannel extends EventTarget {
   binaryType: BinaryType = "arraybuffer";
   readyState: RTCDataChannelState = "connecting";
   bufferedAmount = 0;
+  bufferedAmountLowThreshold = 0;
+  /** The largest `bufferedAmount` seen (tests of backpressure). */
+  peakBufferedAmount = 0;
   onopen: Handler<Event> = null;
   onclose: Handler<Event> = null;
   #peer: FakeDataChannel | null = null;
+  #queue: ArrayBuffer[] = [];
+  #draining = false;
 
-  constructor(readonly label: string) {
+  constructor(readonly label: string, readonly net?: FakeNetwork) {
     super();
   }
 
@@ -283,18 +307,58 @@ export class FakeDataChannel extends EventTarget {
       : data instanceof ArrayBuffer
       ? new Uint8Array(data)
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const copy = bytes.slice().buffer;
-    const peer = this.#peer;
-    setTimeout(() => {
-      if (peer?.readyState === "open") {
-        peer.dispatchEvent(new MessageEvent("message", { data: copy }));
-      }
-    }, 0);
+    if (bytes.length > (this.net?.maxMessageSize ?? Infinity)) {
+      throw new TypeError("Cannot send: larger than the connection's maxMessageSize");
+    }
+    this.#queue.push(bytes.slice().buffer);
+    this.bufferedAmount += bytes.length;
+    this.peakBufferedAmount = Math.max(this.peakBufferedAmount, this.bufferedAmount);
+    if (!this.#draining) {
+      this.#draining = true;
+      setTimeout(() => this.#drain(), 0);
+    }
   }
 
-  close(): void {
+  #drain(): void {
+    let budget = this.net?.bytesPerTick ?? Infinity;
+    const peer = this.#peer;
+    while (this.#queue.length > 0 && budget > 0 && this.readyState !== "closed") {
+      const data = this.#queue.shift()!;
+      budget -= data.byteLength;
+      const before = this.bufferedAmount;
+      this.bufferedAmount -= data.byteLength;
+      if (peer?.readyState === "open") {
+        peer.dispatchEvent(new MessageEvent("message", { data }));
+      }
+      if (before > this.bufferedAmountLowThreshold) {
+        if (this.bufferedAmount <= this.bufferedAmountLowThreshold) {
+          this.dispatchEvent(new Event("bufferedamountlow"));
+        }
+      }
+    }
+    if (this.#queue.length > 0 && this.readyState !== "closed") {
+      setTimeout(() => this.#drain(), 0);
+    } else {
+      this.#draining = false;
+      if (this.readyState === "closing") this.#closed();
+    }
+  }
+
+  /**
+   * Closes this end: what is queued is still delivered first (as browsers do), unless `drop`
+   * (the path died).
+   */
+  close(drop = false): void {
+    if (this.readyState === "closed") return;
+    if (drop || this.#queue.length === 0) return this.#closed();
+    this.readyState = "closing";
+  }
+
+  #closed(): void {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
+    this.#queue = [];
+    this.bufferedAmount = 0;
     this.onclose?.(new Event("close"));
     this.dispatchEvent(new Event("close"));
     const peer = this.#peer;

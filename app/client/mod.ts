@@ -74,3 +74,4 @@ export {
   type WalletState,
   WalletStore,
 } from "./wallet.ts";
+export * from "./files/mod.ts";

@@ -1,0 +1,141 @@
+/**
+ * Received files on disk, in every current browser, never whole in memory:
+ *
+ * - **Save as…** (Chromium-based browsers: File System Access API `showSaveFilePicker`): the
+ *   person picks a file before the first byte; chunks are written to it as they arrive (Chromium
+ *   writes to a `.crswap` file beside it and moves it into place on close). If the hash does not
+ *   match, the write is aborted: the chosen file never gets the bytes (an empty file may remain).
+ * - **Accept** (Chromium, Firefox, Safari): the origin's private file system (OPFS,
+ *   `navigator.storage.getDirectory()` + `createWritable`), one folder per tab. Once the hash
+ *   matches, "Save" downloads the disk-backed file through a `blob:` URL; nothing else can reach
+ *   it. The tab's folder is deleted when the page goes away, and a page that opens later deletes
+ *   the folders of tabs that are gone (a crashed one): each tab holds a Web Lock named after its
+ *   folder while it lives.
+ * - Without OPFS writes, files are kept in memory up to 256 MiB (file_storage.ts).
+ * @module
+ */
+import {
+  type FileSink,
+  type FileStorage,
+  memoryFileStorage,
+  type SinkKind,
+} from "./file_storage.ts";
+
+/** The OPFS folder all tabs' incoming files live under. */
+export const INCOMING_FOLDER = "mesh3-incoming";
+const LOCK_PREFIX = "mesh3-files-";
+
+interface Writable {
+  write(data: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+interface FileHandle {
+  createWritable(): Promise<Writable>;
+  getFile(): Promise<File>;
+  remove?(): Promise<void>;
+}
+interface Directory {
+  getDirectoryHandle(name: string, o?: { create?: boolean }): Promise<Directory>;
+  getFileHandle(name: string, o?: { create?: boolean }): Promise<FileHandle>;
+  removeEntry(name: string, o?: { recursive?: boolean }): Promise<void>;
+  keys(): AsyncIterable<string>;
+}
+type SavePicker = (o: { suggestedName: string }) => Promise<FileHandle>;
+
+/**
+ * The browser's storage for received files (see the module comment for what each browser does).
+ *
+ * @returns Disk storage where the browser has OPFS writes, else memory storage.
+ *
+ * @example
+ * ```ts ignore
+ * const files = new FileTransfers({ maxBytes, storage: browserFileStorage() });
+ * ```
+ */
+export function browserFileStorage(): FileStorage {
+  const g = globalThis as unknown as {
+    showSaveFilePicker?: SavePicker;
+    FileSystemFileHandle?: { prototype: object };
+  };
+  const picker = typeof g.showSaveFilePicker === "function" ? g.showSaveFilePicker : null;
+  const getDirectory = globalThis.navigator?.storage?.getDirectory;
+  const writable = !!g.FileSystemFileHandle && "createWritable" in g.FileSystemFileHandle.prototype;
+  if (!getDirectory || !writable) return memoryFileStorage();
+  const tab = crypto.randomUUID();
+  const locks = globalThis.navigator.locks;
+  void locks?.request(LOCK_PREFIX + tab, () => new Promise<void>(() => {})).catch(() => {});
+  const incoming = (async () => {
+    const root = await navigator.storage.getDirectory() as unknown as Directory;
+    const folder = await root.getDirectoryHandle(INCOMING_FOLDER, { create: true });
+    await sweep(folder, locks).catch(() => {});
+    return folder;
+  })();
+  const mine = incoming.then((f) => f.getDirectoryHandle(tab, { create: true }));
+  return {
+    canSaveAs: picker !== null,
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    async open(request) {
+      let handle: FileHandle;
+      let kind: SinkKind = "private-disk";
+      if (request.saveAs && picker) {
+        try {
+          handle = await picker({ suggestedName: request.name });
+        } catch {
+          throw new Error("Cannot save the file: no place to save it was chosen");
+        }
+        kind = "chosen-file";
+      } else {
+        handle = await (await mine).getFileHandle(request.id, { create: true });
+      }
+      const remove = () =>
+        kind === "chosen-file" ? handle.remove?.() : mine.then((d) => d.removeEntry(request.id));
+      return diskSink(kind, handle, await handle.createWritable(), remove);
+    },
+    dispose() {
+      void incoming.then((f) => f.removeEntry(tab, { recursive: true })).catch(() => {});
+    },
+  };
+}
+
+function diskSink(
+  kind: SinkKind,
+  handle: FileHandle,
+  w: Writable,
+  remove: () => Promise<void> | undefined,
+): FileSink {
+  return {
+    kind,
+    async write(bytes) {
+      try {
+        await w.write(bytes);
+      } catch (e) {
+        const full = e instanceof DOMException && e.name === "QuotaExceededError";
+        throw new Error(
+          full
+            ? "Cannot save the file: there is not enough storage space for it"
+            : "Cannot save the file: writing to disk failed",
+        );
+      }
+    },
+    async finish() {
+      await w.close();
+      return await handle.getFile();
+    },
+    async discard() {
+      await w.abort().catch(() => {});
+      await Promise.resolve(remove()).catch(() => {});
+    },
+  };
+}
+
+/** Deletes the folders of tabs that no longer hold their lock (closed or crashed). */
+async function sweep(folder: Directory, locks: LockManager | undefined): Promise<void> {
+  if (!locks) return;
+  const held = new Set((await locks.query()).held?.map((l) => l.name));
+  const gone: string[] = [];
+  for await (const name of folder.keys()) {
+    if (!held.has(LOCK_PREFIX + name)) gone.push(name);
+  }
+  for (const name of gone) await folder.removeEntry(name, { recursive: true }).catch(() => {});
+}

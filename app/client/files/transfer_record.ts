@@ -1,0 +1,126 @@
+/**
+ * The file engine's working records behind its snapshots (transfer_types.ts): mutable, owned by
+ * `FileTransfers` and `FileReceiver`, copied into a new snapshot whenever something changes.
+ * @module
+ */
+import type { Address } from "viem";
+import type { FileSink, SinkKind } from "./file_storage.ts";
+import { RateMeter } from "./rate_meter.ts";
+import type { Sha256 } from "./sha256.ts";
+import type { FileItem, PeerTransfer, TransferState } from "./transfer_types.ts";
+
+/** A file sent or offered. */
+export interface Item {
+  id: string;
+  direction: "in" | "out";
+  name: string;
+  size: number;
+  mime: string;
+  at: number;
+  from: Address;
+  /** Hex SHA-256: ours once hashed, theirs as offered. */
+  sha256: string | null;
+  /** Theirs: the offered chunk size. */
+  chunkSize: number;
+  hashed: number;
+  file: Blob | null;
+  preview: string | null;
+  sink: SinkKind | null;
+  copies: Copy[];
+}
+
+/** One peer's copy of an item. */
+export interface Copy {
+  item: Item;
+  peer: Address;
+  state: TransferState;
+  /** The receiver took it (accept sent, or a sync said so). */
+  accepted: boolean;
+  chunkSize: number;
+  /** Ours: chunks the receiver acknowledged. */
+  acked: number;
+  /** Theirs: chunks written (the next one expected). */
+  next: number;
+  bytes: number;
+  meter: RateMeter;
+  resumedAt: number | null;
+  problem: string | null;
+  by: "you" | "peer" | null;
+  /** Ours: stops the send loop. */
+  stop: AbortController | null;
+  /** Ours: resolvers waiting for the next acknowledgement. */
+  wake: (() => void)[];
+  /** Theirs: where the bytes go, and the hash of what was written. */
+  sink: FileSink | null;
+  hash: Sha256 | null;
+  /** Theirs: the write in progress (a new link waits for it before counting). */
+  writing: Promise<void>;
+}
+
+/**
+ * A fresh copy record.
+ *
+ * @example
+ * ```ts ignore
+ * item.copies = peers.map((peer) => newCopy(item, peer, "hashing"));
+ * ```
+ */
+export function newCopy(item: Item, peer: Address, state: TransferState): Copy {
+  return {
+    item,
+    peer,
+    state,
+    accepted: false,
+    chunkSize: item.chunkSize,
+    acked: 0,
+    next: 0,
+    bytes: 0,
+    meter: new RateMeter(),
+    resumedAt: null,
+    problem: null,
+    by: null,
+    stop: null,
+    wake: [],
+    sink: null,
+    hash: null,
+    writing: Promise.resolve(),
+  };
+}
+
+/**
+ * The snapshot of an item.
+ *
+ * @example
+ * ```ts ignore
+ * store.set(items.map(snapshot));
+ * ```
+ */
+export function snapshot(item: Item): FileItem {
+  const { id, direction, name, size, mime, at, from, hashed, file, preview, sink } = item;
+  return {
+    id,
+    direction,
+    name,
+    size,
+    mime,
+    at,
+    from,
+    hashed,
+    file: item.copies.some((c) => c.state === "done") || direction === "out" ? file : null,
+    preview,
+    sink,
+    peers: item.copies.map((c): PeerTransfer => {
+      const moving = c.state === "active";
+      return {
+        peer: c.peer,
+        state: c.state,
+        bytes: c.bytes,
+        speed: moving ? c.meter.speed : 0,
+        eta: moving ? c.meter.eta(size - c.bytes) : null,
+        resumedAt: c.resumedAt,
+        problem: c.problem,
+        by: c.by,
+      };
+    }),
+  };
+}
