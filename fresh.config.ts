@@ -93,7 +93,12 @@ export interface Config {
   trustProxy: boolean;
   ice: IceConfig;
   limits: Limits;
+  /** Largest file a browser sends or accepts in a room (`MESH3_FILE_MAX_BYTES`; told to pages). */
+  fileMaxBytes: number;
 }
+
+/** Default largest file: 4 GiB. */
+export const DEFAULT_FILE_MAX_BYTES = 4 * 1024 ** 3;
 
 /** What {@linkcode loadConfig} reads besides the environment (tests pass their own). */
 export interface ConfigDeps {
@@ -229,6 +234,7 @@ export function loadConfig(
     trustProxy,
     ice: iceConfig(get, list),
     limits,
+    fileMaxBytes: int("MESH3_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
   };
 }
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULT_LIMITS, loadConfig } from "./fresh.config.ts";
+import {
+  ConfigError,
+  DEFAULT_FILE_MAX_BYTES,
+  DEFAULT_LIMITS,
+  loadConfig,
+} from "./fresh.config.ts";
 
 const REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const deps = { deployedRegistry: (id: number) => id === 31337 ? REGISTRY : undefined } as const;
@@ -18,6 +23,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.equal(c.trustProxy, false);
   assert.deepEqual(c.ice, { kind: "static", servers: [], policy: "all" });
   assert.deepEqual(c.limits, DEFAULT_LIMITS);
+  assert.equal(c.fileMaxBytes, DEFAULT_FILE_MAX_BYTES);
 });
 
 Deno.test("loadConfig: reads every kind of value", async (t) => {
@@ -32,6 +38,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
       MESH3_MAX_PEERS_PER_ROOM: "3",
       MESH3_PING_INTERVAL_SECONDS: "0",
       MESH3_TRUST_PROXY: "1",
+      MESH3_FILE_MAX_BYTES: "10485760",
     }, deps);
     assert.equal(c.publicOrigin, "https://chat.example");
     assert.equal(c.siweDomain, "chat.example");
@@ -42,6 +49,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
     assert.equal(c.limits.maxPeersPerRoom, 3);
     assert.equal(c.limits.pingIntervalSeconds, 0);
     assert.equal(c.trustProxy, true);
+    assert.equal(c.fileMaxBytes, 10485760);
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -114,6 +122,8 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_RATE_PER_SECOND: "0" }, "MESH3_RATE_PER_SECOND"],
     [{ MESH3_MAX_PEERS_PER_ROOM: "many" }, "MESH3_MAX_PEERS_PER_ROOM"],
     [{ MESH3_TRUST_PROXY: "yes" }, "MESH3_TRUST_PROXY"],
+    [{ MESH3_FILE_MAX_BYTES: "0" }, "MESH3_FILE_MAX_BYTES"],
+    [{ MESH3_FILE_MAX_BYTES: "4GB" }, "MESH3_FILE_MAX_BYTES"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

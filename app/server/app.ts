@@ -113,6 +113,7 @@ export async function createServer(
           rpcUrl: config.rpcUrl,
           registry: config.registry,
           localDevChain: config.localDevChain,
+          fileMaxBytes: config.fileMaxBytes,
         },
       }),
     );

@@ -27,4 +27,6 @@ export interface PublicConfig extends ChainSettings {
   registry: Hex;
   /** True when the server runs its own local development chain (dev accounts are offered). */
   localDevChain: boolean;
+  /** Largest file sent or accepted in a room (`MESH3_FILE_MAX_BYTES`); default 4 GiB. */
+  fileMaxBytes?: number;
 }

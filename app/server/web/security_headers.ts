@@ -19,7 +19,8 @@ export interface SecurityHeadersOptions {
  * Sets a strict Content-Security-Policy and related headers. Scripts only from the site itself
  * (the islands payload is `application/json`, which CSP does not treat as script), styles only
  * from the site (so no `style="…"` attributes: use Tailwind classes), `connect-src` the site, its
- * WebSocket origin and the chain RPC, images also from `data:` (QR codes). WebRTC is not governed
+ * WebSocket origin and the chain RPC, images also from `data:` (QR codes) and `blob:` (previews
+ * of received PNG/JPEG/WebP/GIF files, made by the page itself). WebRTC is not governed
  * by CSP. Plus `Referrer-Policy: no-referrer`, `nosniff`, COOP `same-origin`, framing refused,
  * and a Permissions-Policy that turns off devices the app does not use.
  *
@@ -42,7 +43,7 @@ export function securityHeaders(opts: SecurityHeadersOptions = {}): MiddlewareHa
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", "data:"],
+      imgSrc: ["'self'", "data:", "blob:"],
       connectSrc: ["'self'", wsOrigin, ...extra],
       objectSrc: ["'none'"],
       baseUri: ["'none'"],

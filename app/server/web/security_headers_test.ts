@@ -31,7 +31,7 @@ Deno.test("securityHeaders: strict CSP with the WebSocket and RPC origins in con
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",
     "connect-src": "'self' ws://mesh3.test:8000 http://127.0.0.1:8545",
     "object-src": "'none'",
     "base-uri": "'none'",
