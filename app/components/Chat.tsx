@@ -3,6 +3,7 @@
  * (Enter sends, Shift+Enter starts a new line).
  * @module
  */
+import { type ComponentChildren, Fragment } from "preact";
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { MAX_TEXT_LENGTH } from "../core/mod.ts";
@@ -23,6 +24,12 @@ export interface ChatProps {
   canSend: boolean;
   placeholder: string;
   onSend(text: string): void;
+  /** More entries of the conversation (file cards), placed among the messages by time. */
+  extra?: readonly { at: number; key: string; node: ComponentChildren }[];
+  /** Shown at the start of the composer row (the file button). */
+  composerStart?: ComponentChildren;
+  /** Shown above the composer (whom files go to). */
+  composerAbove?: ComponentChildren;
 }
 
 /** The message list and composer. */
@@ -30,7 +37,16 @@ export function Chat(props: ChatProps) {
   const draft = useSignal("");
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
-  const count = props.messages.length;
+  const extra = props.extra ?? [];
+  const count = props.messages.length + extra.length;
+  // Messages are in order already; file cards go in by time.
+  const timeline: { at: number; key: string; node: ComponentChildren }[] = props.messages.map(
+    (m) => ({ at: m.at, key: `${m.from}-${m.id}`, node: <Message m={m} /> }),
+  );
+  for (const e of extra) {
+    const at = timeline.findIndex((t) => t.at > e.at);
+    timeline.splice(at < 0 ? timeline.length : at, 0, e);
+  }
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [count]);
@@ -58,48 +74,9 @@ export function Chat(props: ChatProps) {
             No messages yet. Messages are end-to-end encrypted and never stored.
           </p>
         )}
-        {props.messages.map((m) => (
-          <div
-            key={`${m.from}-${m.id}`}
-            class={cx("flex", m.mine ? "justify-end" : "justify-start")}
-            data-testid="message"
-            data-mine={m.mine ? "true" : "false"}
-            data-status={m.status}
-          >
-            <div class="max-w-[85%] sm:max-w-[75%]">
-              <p class={cx("mb-1 text-xs text-slate-500", m.mine && "text-right")}>
-                <span class="font-mono" title={m.from}>
-                  {m.mine ? "You" : shortAddress(m.from)}
-                </span>{" "}
-                · {clockTime(m.at)}
-              </p>
-              <div
-                class={cx(
-                  "whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-sm leading-relaxed",
-                  m.mine
-                    ? "rounded-br-md bg-emerald-600/90 text-white"
-                    : "rounded-bl-md bg-slate-800 text-slate-100",
-                )}
-                data-testid="message-text"
-              >
-                {m.text}
-              </div>
-              {m.mine && (
-                <p
-                  class={cx(
-                    "mt-1 text-right text-xs",
-                    m.status === "failed" ? "text-rose-300" : "text-slate-500",
-                  )}
-                  title={STATUS[m.status][1]}
-                  data-testid="message-status"
-                >
-                  {STATUS[m.status][0]} {STATUS[m.status][1]}
-                </p>
-              )}
-            </div>
-          </div>
-        ))}
+        {timeline.map((t) => <Fragment key={t.key}>{t.node}</Fragment>)}
       </div>
+      {props.composerAbove && <div class="mt-3">{props.composerAbove}</div>}
       <form
         class="mt-3 flex items-end gap-2 border-t border-slate-800 pt-3"
         onSubmit={(e) => {
@@ -107,6 +84,7 @@ export function Chat(props: ChatProps) {
           send();
         }}
       >
+        {props.composerStart}
         <label class="sr-only" for="composer">Message</label>
         <textarea
           id="composer"
@@ -138,6 +116,51 @@ export function Chat(props: ChatProps) {
       <p class="mt-2 hidden text-xs text-slate-600 sm:block">
         Enter to send · Shift+Enter for a new line
       </p>
+    </div>
+  );
+}
+
+/** One chat message with sender, time and delivery state. */
+function Message(props: { m: ChatEntry }) {
+  const { m } = props;
+  return (
+    <div
+      class={cx("flex", m.mine ? "justify-end" : "justify-start")}
+      data-testid="message"
+      data-mine={m.mine ? "true" : "false"}
+      data-status={m.status}
+    >
+      <div class="max-w-[85%] sm:max-w-[75%]">
+        <p class={cx("mb-1 text-xs text-slate-500", m.mine && "text-right")}>
+          <span class="font-mono" title={m.from}>
+            {m.mine ? "You" : shortAddress(m.from)}
+          </span>{" "}
+          · {clockTime(m.at)}
+        </p>
+        <div
+          class={cx(
+            "whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-sm leading-relaxed",
+            m.mine
+              ? "rounded-br-md bg-emerald-600/90 text-white"
+              : "rounded-bl-md bg-slate-800 text-slate-100",
+          )}
+          data-testid="message-text"
+        >
+          {m.text}
+        </div>
+        {m.mine && (
+          <p
+            class={cx(
+              "mt-1 text-right text-xs",
+              m.status === "failed" ? "text-rose-300" : "text-slate-500",
+            )}
+            title={STATUS[m.status][1]}
+            data-testid="message-status"
+          >
+            {STATUS[m.status][0]} {STATUS[m.status][1]}
+          </p>
+        )}
+      </div>
     </div>
   );
 }

@@ -3,7 +3,13 @@
  * @module
  */
 import type { ComponentChildren } from "preact";
-import type { ChatLog, RoomSession } from "../client/mod.ts";
+import { useSignal } from "@preact/signals";
+import type { Address } from "viem";
+import type { ChatLog, FileItem, FileTransfers, RoomSession } from "../client/mod.ts";
+import { AttachFiles, FileRecipients } from "./AttachFiles.tsx";
+import { type FileActions, FileCard } from "./FileCard.tsx";
+import { FileDropZone } from "./FileDropZone.tsx";
+import { cx } from "./format.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { Chat } from "./Chat.tsx";
@@ -19,6 +25,7 @@ export function LiveRoom(
   props: {
     session: RoomSession;
     chat: ChatLog;
+    files: FileTransfers;
     link: string | null;
     membersOnly: boolean;
     creatorTools: ComponentChildren;
@@ -28,6 +35,33 @@ export function LiveRoom(
   const { session } = props;
   const { links, fatal, socket, step, chainReachable } = useStore(session.state);
   const messages = useStore(props.chat.entries);
+  const files = useStore(props.files.items);
+  const filePeers = useStore(props.files.peers);
+  const to = useSignal("");
+  const fileError = useSignal<string | null>(null);
+  const target = filePeers.includes(to.value as Address) ? to.value : "";
+  const sendFiles = filePeers.length === 0 ? null : (list: File[]) => {
+    try {
+      fileError.value = null;
+      props.files.send(list, target ? [target as Address] : undefined);
+    } catch (e) {
+      fileError.value = e instanceof Error ? e.message : "Cannot send the files";
+    }
+  };
+  const actions: FileActions = {
+    accept: (item, saveAs) => void props.files.accept(item.id, item.from, saveAs),
+    decline: (item) => props.files.decline(item.id, item.from),
+    cancel: (item, peer) => props.files.cancel(item.id, peer as Address | undefined),
+  };
+  const fileCards = files.map((item: FileItem) => ({
+    at: item.at,
+    key: `file-${item.direction}-${item.from}-${item.id}`,
+    node: (
+      <div class={cx("flex", item.direction === "out" ? "justify-end" : "justify-start")}>
+        <FileCard item={item} actions={actions} canSaveAs={props.files.canSaveAs} />
+      </div>
+    ),
+  }));
   const { notices, dismiss } = useNotices(session);
   const open = links.filter((l) => l.state === "open");
   const ready = step === "ready";
@@ -99,7 +133,7 @@ export function LiveRoom(
           creatorTools={props.creatorTools}
         />
       )}
-      {(connecting || open.length > 0 || messages.length > 0) && (
+      {(connecting || open.length > 0 || messages.length > 0 || files.length > 0) && (
         <Card
           title="Chat"
           aside={
@@ -109,16 +143,38 @@ export function LiveRoom(
           }
           testid="chat-card"
         >
-          <div class="mt-3">
-            <Chat
-              messages={messages}
-              canSend={open.length > 0}
-              placeholder={open.length > 0
-                ? "Write a message…"
-                : "Waiting for a secure connection…"}
-              onSend={(text) => void props.chat.send(text)}
-            />
-          </div>
+          <FileDropZone onFiles={sendFiles}>
+            <div class="mt-3">
+              <Chat
+                messages={messages}
+                canSend={open.length > 0}
+                placeholder={open.length > 0
+                  ? "Write a message…"
+                  : "Waiting for a secure connection…"}
+                onSend={(text) => void props.chat.send(text)}
+                extra={fileCards}
+                composerStart={
+                  <AttachFiles
+                    disabled={!sendFiles}
+                    peers={filePeers}
+                    to={target}
+                    onTo={(v) => to.value = v}
+                    onFiles={(list) => sendFiles?.(list)}
+                  />
+                }
+                composerAbove={(filePeers.length > 1 || fileError.value) && (
+                  <div class="space-y-1">
+                    <FileRecipients peers={filePeers} to={target} onTo={(v) => to.value = v} />
+                    {fileError.value && (
+                      <p class="text-xs text-rose-300" role="alert" data-testid="file-send-error">
+                        {fileError.value}
+                      </p>
+                    )}
+                  </div>
+                )}
+              />
+            </div>
+          </FileDropZone>
         </Card>
       )}
       {open.length > 0 && !fatal && props.link && (

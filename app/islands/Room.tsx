@@ -8,8 +8,10 @@ import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
 import { roomStatus } from "../chain/room.ts";
 import {
+  browserFileStorage,
   browserIO,
   ChatLog,
+  FileTransfers,
   type MemberList,
   memberListFromHash,
   roomLink,
@@ -30,6 +32,9 @@ import { Invite } from "../components/Invite.tsx";
 import { LiveRoom } from "../components/LiveRoom.tsx";
 import { WalletPanel } from "../components/WalletPanel.tsx";
 
+/** Largest file when the server does not say (matches its default, 4 GiB). */
+const DEFAULT_FILE_MAX_BYTES = 4 * 1024 ** 3;
+
 /** Props of the Room island. */
 export interface RoomProps {
   /** Public chain configuration. */
@@ -44,7 +49,9 @@ export interface RoomProps {
 export default function Room(props: RoomProps) {
   const { config, roomId, room } = props;
   const wallet = useMemo(() => new WalletStore(config), [config]);
-  const live = useSignal<{ session: RoomSession; chat: ChatLog } | null>(null);
+  const live = useSignal<{ session: RoomSession; chat: ChatLog; files: FileTransfers } | null>(
+    null,
+  );
   const session = live.value?.session ?? null;
   const w = useStore(wallet.state);
   const members = useSignal<MemberList | null>(null);
@@ -60,7 +67,10 @@ export default function Room(props: RoomProps) {
     readHash();
     addEventListener("hashchange", readHash);
     // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
-    const bye = () => live.value?.session.stop();
+    const bye = () => {
+      live.value?.session.stop();
+      live.value?.files.dispose();
+    };
     addEventListener("pagehide", bye);
     return () => {
       removeEventListener("pagehide", bye);
@@ -81,6 +91,7 @@ export default function Room(props: RoomProps) {
   const end = () => {
     live.value?.session.stop();
     live.value?.chat.dispose();
+    live.value?.files.dispose();
     live.value = null;
   };
   const expired = roomStatus(roomFromProps(room), Date.now() / 1000) === "expired";
@@ -112,15 +123,21 @@ export default function Room(props: RoomProps) {
     const conn = wallet.connection;
     if (!conn) return;
     accountChanged.value = false;
+    const files = new FileTransfers({
+      self: conn.address,
+      maxBytes: config.fileMaxBytes ?? DEFAULT_FILE_MAX_BYTES,
+      storage: browserFileStorage(),
+    });
     const s = new RoomSession({
       config,
       roomId,
       wallet: conn,
       members: members.value,
       io: browserIO(),
+      extensions: [files.extension],
     });
     // The chat listens before the session starts: no message can arrive unseen.
-    live.value = { session: s, chat: new ChatLog(s) };
+    live.value = { session: s, chat: new ChatLog(s), files };
     void s.start();
   };
 
@@ -137,6 +154,7 @@ export default function Room(props: RoomProps) {
           <LiveRoom
             session={live.value.session}
             chat={live.value.chat}
+            files={live.value.files}
             link={link.value}
             membersOnly={room.membersOnly}
             creatorTools={creatorTools}
