@@ -129,7 +129,13 @@ function PeerRow(
   const offeredToMe = item.direction === "in" && copy.state === "offered";
   const open = !["done", "declined", "cancelled", "failed"].includes(copy.state);
   return (
-    <div data-testid="file-peer" data-peer={copy.peer} data-state={copy.state}>
+    <div
+      data-testid="file-peer"
+      data-peer={copy.peer}
+      data-state={copy.state}
+      data-bytes={copy.bytes}
+      data-resumed-at={copy.resumedAt ?? undefined}
+    >
       <p class="text-xs text-slate-300" data-testid="file-state">
         {props.many && <span class="mr-1 font-mono">{shortAddress(copy.peer)}:</span>}
         {STATE_TEXT[copy.state](item)}

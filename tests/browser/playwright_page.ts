@@ -77,6 +77,8 @@ function adapt(page: Page): TestPage {
       await page.exposeFunction(name, fn as (...args: unknown[]) => unknown);
     },
     watch: () => watchPage(page),
+    setInputFiles: (testId, paths) =>
+      page.locator(testIdSelector(testId)).first().setInputFiles(paths),
     isClosed: () => page.isClosed(),
     close: () => page.context().close(),
   };

@@ -99,6 +99,17 @@ export function puppeteerPage(page: Page): TestPage {
     },
     exposeFunction: (name, fn) => page.exposeFunction(name, fn as (...args: unknown[]) => unknown),
     watch: () => watchFirefoxPage(page),
+    async setInputFiles(testId, paths) {
+      const input = await page.waitForSelector(testIdSelector(testId), {
+        timeout: DEFAULT_TIMEOUT_MS,
+      });
+      if (!input) throw new Error(`Cannot set files: no ${testId} element`);
+      try {
+        await (input as ElementHandle<HTMLInputElement>).uploadFile(...paths);
+      } finally {
+        await input.dispose();
+      }
+    },
     isClosed: () => page.isClosed(),
     close: () => page.browserContext().close(),
   };

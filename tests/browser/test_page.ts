@@ -72,6 +72,8 @@ export interface TestPage {
    * and result are serialized). Only the function crosses: keys stay in the test process.
    */
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
+  /** Gives a file input (found by `data-testid`, may be hidden) files from disk, by path. */
+  setInputFiles(testId: string, paths: string[]): Promise<void>;
   /** Starts collecting console errors, page errors, failed requests and CSP violations. */
   watch(): Promise<string[]>;
   /** Whether the page was closed. */
