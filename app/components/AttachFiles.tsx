@@ -4,6 +4,7 @@
  * @module
  */
 import { useRef } from "preact/hooks";
+import { PaperclipIcon } from "./FileIcons.tsx";
 import { shortAddress } from "./format.ts";
 
 /** Props of {@linkcode AttachFiles}. */
@@ -24,14 +25,14 @@ export function AttachFiles(props: AttachFilesProps) {
     <div class="flex shrink-0 items-center gap-1">
       <button
         type="button"
-        class="h-11 w-11 rounded-xl border border-slate-700 bg-slate-900 text-lg text-slate-300 hover:bg-slate-800 disabled:cursor-not-allowed disabled:opacity-40"
+        class="h-11 w-11 rounded-xl border border-slate-700 bg-slate-900 text-slate-300 hover:bg-slate-800 disabled:cursor-not-allowed disabled:opacity-40"
         title="Send files or images"
         aria-label="Send files or images"
         disabled={props.disabled}
         onClick={() => input.current?.click()}
         data-testid="attach"
       >
-        📎
+        <PaperclipIcon class="mx-auto h-5 w-5" />
       </button>
       <input
         ref={input}

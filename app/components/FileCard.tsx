@@ -13,6 +13,7 @@ import {
   type TransferState,
 } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
+import { FileIcon } from "./FileIcons.tsx";
 import { cx, shortAddress } from "./format.ts";
 
 /** What a file card can ask for. */
@@ -67,7 +68,7 @@ export function FileCard(props: { item: FileItem; actions: FileActions; canSaveA
       data-id={item.id}
     >
       <div class="flex items-start gap-3">
-        <span class="mt-0.5 text-lg" aria-hidden="true">{item.preview ? "🖼" : "📄"}</span>
+        <FileIcon image={!!item.preview} class="mt-0.5 h-5 w-5 shrink-0 text-slate-400" />
         <div class="min-w-0 flex-1">
           <p class="break-all font-medium text-slate-100" title={item.name} data-testid="file-name">
             {item.name}
