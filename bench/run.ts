@@ -5,7 +5,8 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, core, gas).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, core, gas).
+ * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
  * Needs `deno task build:contracts` once (the test chain deploys the artifact), Chromium at
  * /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into bench/out/peerjs).
@@ -14,12 +15,13 @@
 import { startTestChain } from "../testing/chain.ts";
 import { browserBench } from "./browser_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
+import { fileBench } from "./file_bench.ts";
 import { relayBench } from "./relay_bench.ts";
 import { type Results, writeReport } from "./report.ts";
 
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
-const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,core,gas").split(",");
+const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,core,gas").split(",");
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
 const log = (line: string) => console.log(`[bench] ${line}`);
 const started = new Date();
@@ -42,6 +44,10 @@ try {
       bytes: 64 * 1024 * 1024,
       rounds: 3,
     }, log);
+  }
+  if (only.includes("files")) {
+    const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);
+    results.files = await fileBench(chain, log, sizes.map((m) => m * 1024 * 1024));
   }
   if (only.includes("relay")) {
     log("relay path: deno bench bench/relay_path_bench.ts");
