@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  ConfigError,
-  DEFAULT_FILE_MAX_BYTES,
-  DEFAULT_LIMITS,
-  loadConfig,
-} from "./fresh.config.ts";
+import { ConfigError, DEFAULT_FILE_MAX_BYTES, DEFAULT_LIMITS, loadConfig } from "./fresh.config.ts";
 
 const REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const deps = { deployedRegistry: (id: number) => id === 31337 ? REGISTRY : undefined } as const;
