@@ -58,7 +58,8 @@ export function browserFileStorage(): FileStorage {
     showSaveFilePicker?: SavePicker;
     FileSystemFileHandle?: { prototype: object };
   };
-  const picker = typeof g.showSaveFilePicker === "function" ? g.showSaveFilePicker : null;
+  // Looked up when used: the page's own (or, in tests, a stand-in for the person's choice).
+  const picker = () => typeof g.showSaveFilePicker === "function" ? g.showSaveFilePicker : null;
   const getDirectory = globalThis.navigator?.storage?.getDirectory;
   const writable = !!g.FileSystemFileHandle && "createWritable" in g.FileSystemFileHandle.prototype;
   if (!getDirectory || !writable) return memoryFileStorage();
@@ -73,14 +74,17 @@ export function browserFileStorage(): FileStorage {
   })();
   const mine = incoming.then((f) => f.getDirectoryHandle(tab, { create: true }));
   return {
-    canSaveAs: picker !== null,
+    get canSaveAs() {
+      return picker() !== null;
+    },
     maxBytes: Number.MAX_SAFE_INTEGER,
     async open(request) {
       let handle: FileHandle;
       let kind: SinkKind = "private-disk";
-      if (request.saveAs && picker) {
+      const choose = picker();
+      if (request.saveAs && choose) {
         try {
-          handle = await picker({ suggestedName: request.name });
+          handle = await choose({ suggestedName: request.name });
         } catch {
           throw new Error("Cannot save the file: no place to save it was chosen");
         }
