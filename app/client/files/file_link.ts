@@ -94,6 +94,7 @@ export class FileLink {
   #started = false;
   #closed = false;
   #refusing = false;
+  #ending = false;
   #idle: Promise<void> = Promise.resolve();
 
   /**
@@ -112,7 +113,11 @@ export class FileLink {
       if (e.data instanceof ArrayBuffer) this.#receive(e.data);
     });
     this.#dc.addEventListener("open", () => this.#pump());
-    this.#dc.addEventListener("close", () => this.close());
+    // What came before the close is still handled (a peer's last cancel), then the link ends.
+    this.#dc.addEventListener("close", () => {
+      this.#ending = true;
+      if (!this.#handling) this.close();
+    });
   }
 
   /** True until the channel closed. */
@@ -261,6 +266,7 @@ export class FileLink {
     } finally {
       this.#handling = false;
       finished();
+      if (this.#ending) this.close();
     }
   }
 }

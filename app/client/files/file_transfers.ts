@@ -204,6 +204,8 @@ export class FileTransfers {
     void (async () => {
       await Promise.all(this.#copies(peer).map((c) => c.writing));
       if (!link.open) return;
+      // Chunks the old link delivered but that were not written come again.
+      for (const c of this.#copies(peer)) c.handled = c.next;
       const mine = this.#copies(peer).filter((c) => !isFinished(c.state));
       this.#send(peer, {
         type: "sync",

@@ -15,6 +15,9 @@ import { incrementalSha256 } from "./sha256.ts";
 import { type Copy, type Item, newCopy } from "./transfer_record.ts";
 import { chunkCount, isFinished } from "./transfer_types.ts";
 
+/** Chunk writes queued before the file channel waits for them. */
+const MAX_PENDING_WRITES = 4;
+
 /** Bytes written between two acknowledgements. */
 export const ACK_BYTES = 1024 * 1024;
 
@@ -98,12 +101,16 @@ export class FileReceiver {
     const { item } = copy;
     const count = chunkCount(item.size, item.chunkSize);
     const size = index === count - 1 ? item.size - index * item.chunkSize : item.chunkSize;
-    if (index !== copy.next || bytes.length !== size) {
+    if (index !== copy.handled || bytes.length !== size) {
       return this.#fail(copy, "failed", "The sender sent a chunk out of order or of a wrong size");
     }
     copy.hash.update(bytes);
-    copy.writing = this.#write(copy, bytes, count);
-    return copy.writing;
+    copy.handled++;
+    // Writes queue up in order while the next frames are opened; the channel waits only when
+    // a few are pending (the sender's window bounds them anyway).
+    const written = copy.writing.then(() => this.#write(copy, bytes, count));
+    copy.writing = written;
+    if (copy.handled - copy.next > MAX_PENDING_WRITES) return written;
   }
 
   /** Drops a copy's partial or finished file (it ended without success). */
@@ -123,6 +130,7 @@ export class FileReceiver {
   }
 
   async #write(copy: Copy, bytes: Uint8Array, count: number): Promise<void> {
+    if (isFinished(copy.state) || !copy.sink) return;
     try {
       await copy.sink!.write(bytes);
     } catch (e) {

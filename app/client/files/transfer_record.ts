@@ -39,8 +39,10 @@ export interface Copy {
   chunkSize: number;
   /** Ours: chunks the receiver acknowledged. */
   acked: number;
-  /** Theirs: chunks written (the next one expected). */
+  /** Theirs: chunks written (what an ack and a sync report). */
   next: number;
+  /** Theirs: chunks taken from the channel (hashed; written or queued to be). */
+  handled: number;
   bytes: number;
   meter: RateMeter;
   resumedAt: number | null;
@@ -74,6 +76,7 @@ export function newCopy(item: Item, peer: Address, state: TransferState): Copy {
     chunkSize: item.chunkSize,
     acked: 0,
     next: 0,
+    handled: 0,
     bytes: 0,
     meter: new RateMeter(),
     resumedAt: null,
