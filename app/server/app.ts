@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Chain, Hex, PublicClient, Transport } from "viem";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "./config/mod.ts";
 import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";

@@ -4,7 +4,7 @@
  * Metered-style API and cached.
  * @module
  */
-import type { IceConfig, IceServer } from "../../fresh.config.ts";
+import type { IceConfig, IceServer } from "./config/mod.ts";
 import { encodeBase64 } from "../core/bytes.ts";
 
 /** The body of `GET /api/ice`. */

@@ -8,7 +8,7 @@ import { type Address, type Hex, type PrivateKeyAccount, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import type { TestChain } from "../../testing/chain.ts";
-import { loadConfig } from "../../fresh.config.ts";
+import { loadConfig } from "./config/mod.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
 import { roomIdOf } from "../chain/room.ts";
 import { computeCommitment } from "../core/commitment.ts";

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { PublicClient } from "viem";
-import type { Config } from "../../../fresh.config.ts";
+import type { Config } from "../config/mod.ts";
 import { clientIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { Limits } from "../../../fresh.config.ts";
+import type { Limits } from "../config/mod.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
 import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
 import { ChainUnavailableError } from "../../chain/errors.ts";

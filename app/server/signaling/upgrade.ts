@@ -4,7 +4,7 @@
  * touches the 101 response.
  * @module
  */
-import type { Config } from "../../../fresh.config.ts";
+import type { Config } from "../config/mod.ts";
 import { SESSION_COOKIE } from "../auth/routes.ts";
 import { clientIp } from "../client_ip.ts";
 import type { SessionStore } from "../auth/sessions.ts";
