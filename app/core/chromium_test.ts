@@ -14,7 +14,7 @@ async function bundle(): Promise<string> {
   const dir = await Deno.makeTempDir();
   try {
     const out = `${dir}/core.js`;
-    const entry = new URL("./vectors/browser_entry.ts", import.meta.url).pathname;
+    const entry = new URL("../../testing/vectors/browser_entry.ts", import.meta.url).pathname;
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["bundle", "--platform=browser", "-o", out, entry],
       stdout: "null",

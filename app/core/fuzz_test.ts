@@ -17,9 +17,9 @@ import { SequenceCounter } from "./counter.ts";
 import { ConfirmationError, FrameError, type FrameErrorReason, MessageError } from "./errors.ts";
 import { encodeMessage, parseMessage } from "./message.ts";
 import { handshake } from "./handshake.ts";
-import { memoryTransportPair } from "./memory_transport.ts";
+import { memoryTransportPair } from "../../testing/memory_transport.ts";
 import { frameIv, HEADER_LENGTH, MAX_SEQUENCE, parseHeader } from "./frame.ts";
-import { sessionPair } from "./test_fixtures.ts";
+import { sessionPair } from "../../testing/core_fixtures.ts";
 
 function envInt(name: string, fallback: number): number {
   const raw = Deno.env.get(name);

@@ -77,7 +77,6 @@ export {
   HELLO_LENGTH,
   parseHello,
 } from "./handshake.ts";
-export { type MemoryTransport, memoryTransportPair } from "./memory_transport.ts";
 export {
   type ByeMessage,
   type ChatMessage,

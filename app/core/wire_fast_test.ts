@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Address, Hex } from "viem";
-import { type FuzzContext, nextFrame, prng } from "../server/signaling/fuzz_kit.ts";
+import { type FuzzContext, nextFrame, prng } from "../../testing/ws_fuzz.ts";
 import { encodeBase64Url } from "./bytes.ts";
 import { parseClientMessage, parseClientMessageBySchema, type ParseMemo } from "./wire.ts";
 import { fastClientMessage } from "./wire_fast.ts";

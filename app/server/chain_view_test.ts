@@ -9,7 +9,7 @@ import {
   type RunningServer,
   signIn,
   startServer,
-} from "./test_kit.ts";
+} from "../../testing/server.ts";
 
 async function waitHealth(srv: RunningServer, want: "ok" | "unavailable"): Promise<void> {
   // Bounded: 100 polls of the health endpoint, 50 ms apart.

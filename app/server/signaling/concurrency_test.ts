@@ -10,7 +10,7 @@ import {
   signIn,
   startServer,
   type TestKeys,
-} from "../test_kit.ts";
+} from "../../../testing/server.ts";
 
 const ROOMS = 100;
 const ACCOUNTS = 20;

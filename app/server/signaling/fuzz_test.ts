@@ -19,9 +19,9 @@ import {
   signIn,
   startServer,
   type TestKeys,
-} from "../test_kit.ts";
-import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
-import { type FuzzContext, nextFrame, prng } from "./fuzz_kit.ts";
+} from "../../../testing/server.ts";
+import { rawUpgrade, readUntilClosed, wsFrame } from "../../../testing/raw_ws.ts";
+import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
 
 const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
 const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");

@@ -11,7 +11,7 @@ import {
   type RunningServer,
   signIn,
   startServer,
-} from "../test_kit.ts";
+} from "../../../testing/server.ts";
 
 /** Status of a /ws upgrade attempt made over plain HTTP (refusals come back before the 101). */
 async function upgradeStatus(srv: RunningServer, cookie: string): Promise<number> {

@@ -15,7 +15,7 @@ import {
   startServer,
   type TestKeys,
   verify,
-} from "../test_kit.ts";
+} from "../../../testing/server.ts";
 
 const ROOMS = Number(Deno.env.get("MESH3_LOAD_ROOMS") ?? "1000");
 const ICE_EACH = 4;

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { startTestChain } from "../../../testing/chain.ts";
-import { Client, commit, createRoom, join, makeKeys, signIn, startServer } from "../test_kit.ts";
+import {
+  Client,
+  commit,
+  createRoom,
+  join,
+  makeKeys,
+  signIn,
+  startServer,
+} from "../../../testing/server.ts";
 
 const RPC_DELAY_MS = 200;
 const candidate = (n: number) => ({

@@ -12,7 +12,7 @@ import {
   ORIGIN,
   signIn,
   startServer,
-} from "../test_kit.ts";
+} from "../../../testing/server.ts";
 
 const offer = (to: string, roomId: Hex, k: { publicKey: string; sdp: string }, type = "offer") => ({
   v: 1,

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { startTestChain } from "../../../testing/chain.ts";
-import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
-import { Client, createRoom, join, type RunningServer, signIn, startServer } from "../test_kit.ts";
+import { rawUpgrade, readUntilClosed, wsFrame } from "../../../testing/raw_ws.ts";
+import {
+  Client,
+  createRoom,
+  join,
+  type RunningServer,
+  signIn,
+  startServer,
+} from "../../../testing/server.ts";
 import type { HubStats } from "./hub.ts";
 
 const enc = new TextEncoder();

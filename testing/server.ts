@@ -7,15 +7,15 @@
 import { type Address, type Hex, type PrivateKeyAccount, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import type { TestChain } from "../../testing/chain.ts";
-import { loadConfig } from "./config/mod.ts";
-import { roomRegistryAbi } from "../chain/registry_abi.ts";
-import { roomIdOf } from "../chain/room.ts";
-import { computeCommitment } from "../core/commitment.ts";
-import { formatFingerprint } from "../core/sdp.ts";
-import { encodeBase64Url } from "../core/bytes.ts";
-import { parseServerMessage, type ServerMessage } from "../core/wire.ts";
-import { createServer, type Mesh3Server } from "./app.ts";
+import type { TestChain } from "./chain.ts";
+import { loadConfig } from "../app/server/config/mod.ts";
+import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
+import { roomIdOf } from "../app/chain/room.ts";
+import { computeCommitment } from "../app/core/commitment.ts";
+import { formatFingerprint } from "../app/core/sdp.ts";
+import { encodeBase64Url } from "../app/core/bytes.ts";
+import { parseServerMessage, type ServerMessage } from "../app/core/wire.ts";
+import { createServer, type Mesh3Server } from "../app/server/app.ts";
 
 /** The public origin the test servers are configured with. */
 export const ORIGIN = "http://mesh3.test";

@@ -5,7 +5,7 @@
  * closes.
  * @module
  */
-import { ORIGIN } from "./test_kit.ts";
+import { ORIGIN } from "./server.ts";
 
 /** How a raw connection ended, from {@linkcode readUntilClosed}. */
 export interface RawEnd {

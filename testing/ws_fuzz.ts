@@ -5,7 +5,7 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { ErrorCode } from "../../core/wire.ts";
+import type { ErrorCode } from "../app/core/wire.ts";
 
 /** A small fast seeded PRNG (mulberry32): the same seed gives the same frames. */
 export function prng(seed: number): () => number {
