@@ -1,9 +1,10 @@
 /**
  * Micro-benchmarks of the per-message work on Mesh3's relay path (run by `deno task bench` with
  * `deno bench --json`), each next to the plain JSON operation the bare relay does instead, so the
- * profile's findings have a size: parsing an ICE frame with the wire parser (valibot schema and
- * viem's checksummed `getAddress`) vs `JSON.parse`, encoding the relayed frame vs
- * `JSON.stringify`, and the offer check's pure part (fingerprint from SDP + commitment).
+ * profile's findings have a size: parsing an ICE frame as the server does (its fast path with the
+ * socket's memo, app/server/signaling/parse_client_frame.ts) and with the core's valibot schemas
+ * alone, vs `JSON.parse`; encoding the relayed frame vs `JSON.stringify`; and the offer check's
+ * pure part (fingerprint from SDP + commitment).
  * @module
  */
 import { getAddress } from "viem";
@@ -11,6 +12,7 @@ import { computeCommitment } from "../app/core/commitment.ts";
 import { fingerprintFromSdp } from "../app/core/sdp.ts";
 import { decodeBase64Url } from "../app/core/bytes.ts";
 import { encodeMessage, parseClientMessage } from "../app/core/wire.ts";
+import { parseClientFrame } from "../app/server/signaling/parse_client_frame.ts";
 
 const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
 const roomId = `0x${"ab".repeat(32)}` as const;
@@ -36,7 +38,11 @@ const publicKey = "q".repeat(43);
 Deno.bench("JSON.parse ICE frame (bare relay)", { group: "parse", baseline: true }, () => {
   JSON.parse(iceFrame);
 });
-Deno.bench("parseClientMessage ICE frame (Mesh3)", { group: "parse" }, () => {
+const memo = {};
+Deno.bench("parseClientFrame ICE frame (Mesh3 server)", { group: "parse" }, () => {
+  parseClientFrame(iceFrame, memo);
+});
+Deno.bench("parseClientMessage ICE frame (core schemas alone)", { group: "parse" }, () => {
   parseClientMessage(iceFrame);
 });
 Deno.bench("viem getAddress (checksum, cached)", { group: "parse" }, () => {

@@ -8,13 +8,14 @@
 import type { Address, Hex } from "viem";
 import type { Limits } from "../config/mod.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
-import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
+import { encodeRelayedIce } from "../../core/wire.ts";
 import { ChainUnavailableError } from "../../chain/errors.ts";
 import { roomRefusal } from "../../chain/room.ts";
 import type { ChainView } from "../chain_view.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { checkDescription, RelayRefusal } from "./relay.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
+import { parseClientFrame } from "./parse_client_frame.ts";
 
 /** A room's live members and which peer has sent a verified description to which. */
 export interface Room {
@@ -192,7 +193,7 @@ export class SignalingHub {
         "Cannot handle frame: too many messages, slow down",
       );
     }
-    const parsed = parseClientMessage(data, peer.parseMemo);
+    const parsed = parseClientFrame(data, peer.parseMemo);
     if (!parsed.ok) {
       return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
     }

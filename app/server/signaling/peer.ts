@@ -7,10 +7,10 @@ import type { Address, Hex } from "viem";
 import {
   encodeMessage,
   type ErrorCode,
-  type ParseMemo,
   relayedIcePrefix,
   type ServerMessage,
 } from "../../core/wire.ts";
+import type { ParseMemo } from "./parse_client_frame.ts";
 import { TokenBucket } from "../token_bucket.ts";
 
 /** The part of a WebSocket the hub uses (a real `WebSocket` fits). */
@@ -47,7 +47,7 @@ export class Peer {
   readonly ip: string;
   readonly bucket: TokenBucket;
   readonly rooms = new Set<Hex>();
-  /** The last `to` and `roomId` this socket sent, for `parseClientMessage`. */
+  /** The last `to` and `roomId` this socket sent, for `parseClientFrame`. */
   readonly parseMemo: ParseMemo = {};
   strikes = 0;
   closed = false;
