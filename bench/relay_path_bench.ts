@@ -11,7 +11,7 @@ import { getAddress } from "viem";
 import { computeCommitment } from "../app/core/commitment.ts";
 import { fingerprintFromSdp } from "../app/core/sdp.ts";
 import { decodeBase64Url } from "../app/core/bytes.ts";
-import { encodeMessage, parseClientMessage } from "../app/core/wire.ts";
+import { encodeWireMessage, parseClientMessage } from "../app/core/wire.ts";
 import { parseClientFrame } from "../app/server/signaling/parse_client_frame.ts";
 
 const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
@@ -52,8 +52,8 @@ Deno.bench("viem getAddress (checksum, cached)", { group: "parse" }, () => {
 Deno.bench("JSON.stringify relayed ICE frame", { group: "encode", baseline: true }, () => {
   JSON.stringify(outgoing);
 });
-Deno.bench("encodeMessage relayed ICE frame (Mesh3)", { group: "encode" }, () => {
-  encodeMessage(outgoing);
+Deno.bench("encodeWireMessage relayed ICE frame (Mesh3)", { group: "encode" }, () => {
+  encodeWireMessage(outgoing);
 });
 
 Deno.bench("offer check, pure part (fingerprint + commitment)", () => {

@@ -6,8 +6,8 @@
  * const keyPair = await generateEcdhKeyPair();
  * const keys = await deriveSessionKeys({ roomId, keyPair, self: { address, fingerprint }, peer });
  * const channel = await handshake({ keys, transport });
- * const frame = await channel.seal(encodeMessage({ type: "text", id, text, sentAt: Date.now() }));
- * const message = parseMessage(await channel.open(incoming));
+ * const frame = await channel.seal(encodeChatMessage({ type: "text", id, text, sentAt: Date.now() }));
+ * const message = parseChatMessage(await channel.open(incoming));
  * const code = await computeSafetyNumber(me, peer);
  * ```
  * @module
@@ -80,8 +80,10 @@ export {
 export {
   type ByeMessage,
   type ChatMessage,
+  encodeChatMessage,
   encodeMessage,
   MAX_TEXT_LENGTH,
+  parseChatMessage,
   parseMessage,
   type ReceiptMessage,
   type TextMessage,

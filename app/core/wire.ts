@@ -261,18 +261,26 @@ export function parseServerMessage(text: string): ParseResult<ServerMessage> {
 }
 
 /**
- * Serializes a message for the wire.
+ * Serializes a signaling message for the wire (a WebSocket text frame).
  *
  * @param message A client or server message.
  * @returns Its JSON text.
+ *
+ * @example
+ * ```ts
+ * encodeWireMessage({ v: 1, type: "ping", ref: "a" }); // '{"v":1,"type":"ping","ref":"a"}'
+ * ```
  */
-export function encodeMessage(message: ClientMessage | ServerMessage): string {
+export function encodeWireMessage(message: ClientMessage | ServerMessage): string {
   return JSON.stringify(message);
 }
 
+/** @deprecated Renamed {@linkcode encodeWireMessage}; kept until app/client is renamed too. */
+export const encodeMessage = encodeWireMessage;
+
 /**
  * The start of every `ice` frame relayed from `from` in `roomId`, up to the candidate: with
- * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeMessage} of
+ * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeWireMessage} of
  * `{v: 1, type: "ice", from, roomId, candidate}`, built once per sender and room.
  *
  * @param from The sender's address: 0x hex, so it needs no escaping.

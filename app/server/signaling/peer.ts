@@ -5,7 +5,7 @@
  */
 import type { Address, Hex } from "viem";
 import {
-  encodeMessage,
+  encodeWireMessage,
   type ErrorCode,
   relayedIcePrefix,
   type ServerMessage,
@@ -84,7 +84,7 @@ export class Peer {
   /** Sends a message, or closes the socket with 1013 when it is not reading fast enough. */
   send(message: ServerMessage): void {
     if (this.closed) return;
-    this.sendText(encodeMessage(message));
+    this.sendText(encodeWireMessage(message));
   }
 
   /**
