@@ -122,8 +122,3 @@ export function parseChatMessage(bytes: Uint8Array): ChatMessage {
   }
   return check(value);
 }
-
-/** @deprecated Renamed {@linkcode encodeChatMessage}; kept until app/client is renamed too. */
-export const encodeMessage = encodeChatMessage;
-/** @deprecated Renamed {@linkcode parseChatMessage}; kept until app/client is renamed too. */
-export const parseMessage = parseChatMessage;

@@ -81,10 +81,8 @@ export {
   type ByeMessage,
   type ChatMessage,
   encodeChatMessage,
-  encodeMessage,
   MAX_TEXT_LENGTH,
   parseChatMessage,
-  parseMessage,
   type ReceiptMessage,
   type TextMessage,
 } from "./message.ts";

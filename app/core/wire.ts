@@ -275,9 +275,6 @@ export function encodeWireMessage(message: ClientMessage | ServerMessage): strin
   return JSON.stringify(message);
 }
 
-/** @deprecated Renamed {@linkcode encodeWireMessage}; kept until app/client is renamed too. */
-export const encodeMessage = encodeWireMessage;
-
 /**
  * The start of every `ice` frame relayed from `from` in `roomId`, up to the candidate: with
  * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeWireMessage} of
