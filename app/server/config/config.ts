@@ -1,16 +1,11 @@
 /**
- * The types of Mesh3's one configuration ({@linkcode Config}) and the error a bad value stops
- * start-up with. `loadConfig` (load_config.ts) fills them from `MESH3_*` variables.
+ * The type of Mesh3's one configuration ({@linkcode Config}); `loadConfig` (load_config.ts) fills
+ * it from `MESH3_*` variables.
  * @module
  */
 import type { Hex } from "viem";
 import type { IceConfig } from "./ice_config.ts";
 import type { Limits } from "./limits.ts";
-
-/** Thrown for a bad configuration value; the message names the variable. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
 
 /** The whole configuration. */
 export interface Config {

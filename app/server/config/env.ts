@@ -3,7 +3,7 @@
  * comma-separated lists, each refusal a {@linkcode ConfigError} naming the variable.
  * @module
  */
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "./config_error.ts";
 
 /** Typed reads of one environment map. */
 export interface EnvReader {

@@ -3,7 +3,7 @@
  * shared secret, or a Metered-style credentials API, read from `MESH3_*` variables.
  * @module
  */
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "./config_error.ts";
 
 /** ICE servers as the browser's `RTCIceServer`. */
 export interface IceServer {

@@ -7,7 +7,8 @@
  */
 import { getAddress, type Hex, isAddress } from "viem";
 import { deployedRegistry } from "../../chain/deployment.ts";
-import { type Config, type ConfigDeps, ConfigError } from "./config.ts";
+import type { Config, ConfigDeps } from "./config.ts";
+import { ConfigError } from "./config_error.ts";
 import { envReader } from "./env.ts";
 import { iceConfig } from "./ice_config.ts";
 import { readLimits } from "./limits.ts";

@@ -10,7 +10,8 @@
  * ```
  * @module
  */
-export { type Config, type ConfigDeps, ConfigError } from "./config.ts";
+export type { Config, ConfigDeps } from "./config.ts";
+export { ConfigError } from "./config_error.ts";
 export { type EnvReader, envReader } from "./env.ts";
 export { type IceConfig, iceConfig, type IceServer } from "./ice_config.ts";
 export { DEFAULT_LIMITS, type Limits, readLimits } from "./limits.ts";
