@@ -24,24 +24,26 @@ import type { Address, Hex } from "viem";
 import { decodeBase64Url } from "../core/bytes.ts";
 import { commitmentMatches, computeCommitment } from "../core/commitment.ts";
 import { fingerprintFromSdp, SdpFingerprintError } from "../core/sdp.ts";
-import { type RoomInfo, roomRefusal, type StoredCommitment } from "./room.ts";
+import {
+  ROOM_REFUSAL_SENTENCES,
+  type RoomInfo,
+  type RoomRefusal,
+  roomRefusal,
+  type StoredCommitment,
+} from "./room.ts";
 
 /** Why a description is refused, in the order the check finds it. */
 export type OfferRefusal =
   | "bad-sdp" // no a=fingerprint, more than one, or not SHA-256
   | "bad-key" // the public key is not base64url of a raw X25519 or P-256 key
-  | "room-not-found"
-  | "room-closed"
-  | "room-expired"
+  | RoomRefusal // the room is unknown, closed or expired (roomRefusal in room.ts)
   | "no-commitment" // the sender has no commitment in the room
   | "commitment-mismatch"; // its keys are not the committed ones (swapped, or stale)
 
 const SENTENCES: Record<OfferRefusal, string> = {
   "bad-sdp": "its SDP does not carry exactly one SHA-256 DTLS fingerprint",
   "bad-key": "its public key is not a valid X25519 or P-256 key",
-  "room-not-found": "there is no such room on chain",
-  "room-closed": "the room was closed by its creator",
-  "room-expired": "the room has expired",
+  ...ROOM_REFUSAL_SENTENCES,
   "no-commitment": "the sender has no key commitment on chain in this room",
   "commitment-mismatch":
     "its keys do not match its on-chain commitment (someone on the path may have swapped them, " +
