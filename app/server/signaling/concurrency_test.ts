@@ -103,11 +103,11 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
     // Once everyone is gone the server holds no socket and no room.
     for (const c of clients.splice(0)) await c.close();
     const hub = srv.server.hub;
-    for (let i = 0; i < 50 && (hub.peers.size > 0 || hub.rooms.size > 0); i++) {
+    for (let i = 0; i < 50 && (hub.stats().sockets > 0 || hub.stats().rooms > 0); i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    assert.equal(hub.peers.size, 0);
-    assert.equal(hub.rooms.size, 0);
+    assert.equal(hub.stats().sockets, 0);
+    assert.equal(hub.stats().rooms, 0);
   } finally {
     for (const c of clients) await c.close();
     await srv.stop();
