@@ -13,6 +13,7 @@ import { fingerprintFromSdp } from "../app/core/sdp.ts";
 import { decodeBase64Url } from "../app/core/bytes.ts";
 import { encodeWireMessage, parseClientMessage } from "../app/core/wire.ts";
 import { parseClientFrame } from "../app/server/signaling/parse_client_frame.ts";
+import { testSdp } from "../testing/sdp.ts";
 
 const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
 const roomId = `0x${"ab".repeat(32)}` as const;
@@ -24,15 +25,7 @@ const candidate = {
 };
 const iceFrame = JSON.stringify({ v: 1, type: "ice", to, roomId, candidate });
 const outgoing = { v: 1 as const, type: "ice" as const, from: to, roomId, candidate };
-const sdp = [
-  "v=0",
-  "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
-  "s=-",
-  "t=0 0",
-  "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
-  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => "AB").join(":")}`,
-  "",
-].join("\r\n");
+const sdp = testSdp(new Uint8Array(32).fill(0xab));
 const publicKey = "q".repeat(43);
 
 Deno.bench("JSON.parse ICE frame (bare relay)", { group: "parse", baseline: true }, () => {
