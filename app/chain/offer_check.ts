@@ -7,7 +7,8 @@
  *
  * Both sides run the same function and differ only in their {@linkcode CommitmentReader}: the
  * server's event-fed cache (`app/server/chain_view.ts`), the browser's direct reads through the
- * wallet (`registryReader`). `offer_check_cases.ts` is the case table both run.
+ * wallet (`registryReader`). `testing/offer_check_cases.ts` is the case table both run (on the
+ * server, in Deno and in Chromium).
  *
  * @example
  * ```ts ignore
