@@ -54,7 +54,8 @@ export interface RawEnd {
  * @returns The connection, after the `101` head was read, or throws with the status line.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a running server (server.ts) and a session cookie from signIn.
  * const conn = await rawUpgrade(srv.base, cookie);
  * await conn.write(wsFrame(new TextEncoder().encode('{"v":1,"type":"ping"}')));
  * ```

@@ -12,8 +12,10 @@
  *
  * @example
  * ```ts ignore
+ * // In the browser, with the chain read through the wallet (registryReader in registry.ts).
  * try {
- *   const peer = await checkOffer(reader, { chainId, registry, roomId, member, publicKey, sdp });
+ *   const ctx = { chainId, registry, roomId, member };
+ *   const peer = await checkOffer(reader, ctx, { publicKey, sdp });
  *   await pc.setRemoteDescription({ type: "offer", sdp });
  * } catch (e) {
  *   if (e instanceof OfferRefusedError) showWhy(e.reason, e.message);
@@ -123,8 +125,17 @@ export interface VerifiedKeys extends DescribedKeys {
  * @throws {OfferRefusedError} With reason `bad-key` or `bad-sdp`.
  *
  * @example
- * ```ts ignore
- * const { commitment } = describeKeys({ chainId, registry, roomId }, { publicKey, sdp });
+ * ```ts
+ * const sdp = `v=0\r\na=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}\r\n`;
+ * const { commitment, fingerprint } = describeKeys(
+ *   {
+ *     chainId: 31337,
+ *     registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ *     roomId: `0x${"ab".repeat(32)}`,
+ *   },
+ *   { publicKey: "A".repeat(43), sdp }, // a 32-byte X25519 key, base64url
+ * );
+ * fingerprint.length; // 32
  * ```
  */
 export function describeKeys(
@@ -163,8 +174,37 @@ export function describeKeys(
  * @throws {ChainUnavailableError} When the chain cannot be read (fail closed).
  *
  * @example
- * ```ts ignore
- * const peer = await checkOffer(registryReader(client, registry), ctx, { publicKey, sdp });
+ * ```ts
+ * import { storedCommitment } from "../core/commitment.ts";
+ * import { ZERO_ROOT } from "./room.ts";
+ * const roomId = `0x${"ab".repeat(32)}` as const;
+ * const member = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+ * const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+ * const ctx = { chainId: 31337, registry, roomId, member } as const;
+ * const sdp = `a=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}`;
+ * const d = { publicKey: "A".repeat(43), sdp };
+ * // A reader that holds the room and the member's commitment to exactly these keys (the server's
+ * // chain view and the browser's registryReader read them from the chain).
+ * const reader: CommitmentReader = {
+ *   room: () =>
+ *     Promise.resolve({
+ *       roomId,
+ *       creator: member,
+ *       membersRoot: ZERO_ROOT,
+ *       expiresAt: 0n,
+ *       closed: false,
+ *       membersOnly: false,
+ *     }),
+ *   commitment: () =>
+ *     Promise.resolve({
+ *       commitment: storedCommitment(describeKeys(ctx, d).commitment),
+ *       blockNumber: 7n,
+ *     }),
+ *   nowSeconds: () => Date.now() / 1000,
+ * };
+ * (await checkOffer(reader, ctx, d)).blockNumber; // 7n
+ * const swapped = { ...d, publicKey: "B".repeat(43) };
+ * await checkOffer(reader, ctx, swapped).catch((e) => e.reason); // "commitment-mismatch"
  * ```
  */
 export async function checkOffer(

@@ -286,8 +286,10 @@ export function encodeWireMessage(message: ClientMessage | ServerMessage): strin
  *
  * @example
  * ```ts
- * const prefix = relayedIcePrefix(from, roomId);
+ * const from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+ * const prefix = relayedIcePrefix(from, `0x${"ab".repeat(32)}`);
  * const text = encodeRelayedIce(prefix, { candidate: "candidate:1 1 udp 1 ::1 9 typ host" });
+ * JSON.parse(text).candidate.candidate; // "candidate:1 1 udp 1 ::1 9 typ host"
  * ```
  */
 export function relayedIcePrefix(from: Address, roomId: Hex): string {

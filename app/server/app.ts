@@ -44,8 +44,13 @@ export interface CreateServerOptions {
  * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
  *
  * @example
- * ```ts
- * const server = await createServer(loadConfig(Deno.env.toObject()), { assets });
+ * ```ts ignore
+ * // Needs a chain (the view polls it once before returning).
+ * import { loadConfig } from "./config/mod.ts";
+ * import { buildAssets } from "./web/mod.ts";
+ * const server = await createServer(loadConfig(Deno.env.toObject()), {
+ *   assets: await buildAssets({ minify: true }),
+ * });
  * Deno.serve({ port: 8000 }, server.fetch);
  * ```
  */

@@ -14,9 +14,10 @@ import type { SignalingHub } from "./hub.ts";
  * Builds the `/ws` handler.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // The server's composition (app.ts) makes the config, session store and hub.
  * const ws = upgradeHandler({ config, sessions, hub });
- * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, info) : other(req));
+ * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req));
  * ```
  */
 export function upgradeHandler(

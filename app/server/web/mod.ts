@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts ignore
- * import { buildAssets, webApp } from "./app/server/web/mod.ts";
+ * import { buildAssets, webApp } from "./mod.ts";
  * const app = webApp({ assets: await buildAssets(), getRoom, publicConfig });
  * ```
  * @module
