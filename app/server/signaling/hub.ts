@@ -62,8 +62,7 @@ export interface HubDeps {
  * ```
  */
 export class SignalingHub {
-  /** Live sockets: in rooms, handling frames. */
-  readonly peers = new Set<Peer>();
+  #peers = new Set<Peer>();
   #d: HubDeps;
   #caps: ConnectionCaps;
   #rooms: RoomState<Peer>;
@@ -77,6 +76,11 @@ export class SignalingHub {
     const memo = new CommitmentMemo({ chainId, registry });
     this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo });
     view.onRoomClosed((roomId) => this.#roomClosed(roomId));
+  }
+
+  /** Live sockets: in rooms, handling frames. */
+  get peers(): ReadonlySet<Peer> {
+    return this.#peers;
   }
 
   /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
@@ -94,7 +98,7 @@ export class SignalingHub {
       rateBurst: l.rateBurst,
       onEnd: () => this.#leaveAll(peer),
     });
-    this.peers.add(peer);
+    this.#peers.add(peer);
     this.#caps.count(peer);
     peer.startJoinTimer(l.joinTimeoutMs);
     return peer;
@@ -110,11 +114,11 @@ export class SignalingHub {
    */
   stats(): HubStats {
     let pending = 0;
-    for (const p of this.peers) pending += p.pending;
+    for (const p of this.#peers) pending += p.pending;
     const caps = this.#caps.stats();
     return {
-      sockets: this.peers.size,
-      ending: caps.counted - this.peers.size,
+      sockets: this.#peers.size,
+      ending: caps.counted - this.#peers.size,
       ...this.#rooms.stats(),
       pending,
       ips: caps.ips,
@@ -171,7 +175,7 @@ export class SignalingHub {
 
   /** Closes every socket of a session (logout). */
   endSession(sessionId: string): void {
-    for (const p of this.peers) {
+    for (const p of this.#peers) {
       if (p.sessionId === sessionId) {
         p.error("unauthorized", "Cannot continue: signed out");
         p.close(CLOSE.policy, "session ended");
@@ -181,13 +185,13 @@ export class SignalingHub {
 
   /** Closes every socket (shutdown). */
   closeAll(): void {
-    for (const p of this.peers) p.close(CLOSE.goingAway, "server shutting down");
+    for (const p of this.#peers) p.close(CLOSE.goingAway, "server shutting down");
   }
 
   /** Takes an ended socket out of its rooms at once (closed by either side); it stays counted
    * in the caps until {@linkcode detach}. */
   #leaveAll(peer: Peer): void {
-    if (!this.peers.delete(peer)) return;
+    if (!this.#peers.delete(peer)) return;
     for (const roomId of [...peer.rooms]) this.#leave(peer, roomId);
   }
 
