@@ -14,7 +14,7 @@ import { ChainView, createChainClient } from "./chain_view.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
-import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
+import { type Assets, type PageManifest, securityHeaders, webApp } from "./web/mod.ts";
 
 /** A composed server, ready for `Deno.serve`. */
 export interface Mesh3Server {
@@ -30,8 +30,9 @@ export interface Mesh3Server {
 
 /** Options of {@linkcode createServer}. */
 export interface CreateServerOptions {
-  /** Built island bundle and CSS; without them only `/api/*` and `/ws` are served. */
-  assets?: Assets;
+  /** The pages (`app/pages.ts`) and the built island bundle and CSS; without them only `/api/*`
+   * and `/ws` are served. */
+  web?: { pages: PageManifest; assets: Assets };
   fetch?: typeof fetch;
 }
 
@@ -40,16 +41,17 @@ export interface CreateServerOptions {
  * is down is tolerated: the view reports `chain-unavailable` until it answers).
  *
  * @param config From `loadConfig`.
- * @param opts Web assets (optional).
+ * @param opts The pages and their assets (optional).
  * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
  *
  * @example
  * ```ts ignore
  * // Needs a chain (the view polls it once before returning).
+ * import { pages } from "../pages.ts";
  * import { loadConfig } from "./config/mod.ts";
  * import { buildAssets } from "./web/mod.ts";
  * const server = await createServer(loadConfig(Deno.env.toObject()), {
- *   assets: await buildAssets({ minify: true }),
+ *   web: { pages, assets: await buildAssets({ minify: true }) },
  * });
  * Deno.serve({ port: 8000 }, server.fetch);
  * ```
@@ -106,11 +108,11 @@ export async function createServer(
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
   app.use("/api/*", headers);
   app.route("/api", api);
-  if (opts.assets) {
+  if (opts.web) {
     app.route(
       "/",
       webApp({
-        assets: opts.assets,
+        ...opts.web,
         getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
         publicConfig: {
           chainId: config.chainId,
