@@ -24,11 +24,32 @@ export interface Summary {
  */
 export function summarize(xs: number[]): Summary {
   if (xs.length === 0) return { n: 0, p50: 0, p99: 0, mean: 0 };
-  const s = Float64Array.from(xs).sort();
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
   let sum = 0;
-  for (const x of s) sum += x;
-  return { n: s.length, p50: at(0.5), p99: at(0.99), mean: sum / s.length };
+  for (const x of xs) sum += x;
+  return {
+    n: xs.length,
+    p50: percentile(xs, 0.5),
+    p99: percentile(xs, 0.99),
+    mean: sum / xs.length,
+  };
+}
+
+/**
+ * The nearest-rank percentile of a sample.
+ *
+ * @param xs Values (not changed).
+ * @param q From 0 to 1, e.g. 0.95.
+ * @returns The value at that rank (0 for an empty sample).
+ *
+ * @example
+ * ```ts
+ * percentile([5, 1, 4, 2, 3], 0.95); // 5
+ * ```
+ */
+export function percentile(xs: number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
 /**

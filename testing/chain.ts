@@ -48,6 +48,13 @@ const ARTIFACT = new URL(
 export interface TestChainOptions {
   /** EIP-155 chain id (default 31337, Hardhat's). */
   chainId?: number;
+  /** Address the JSON-RPC listener binds (default 127.0.0.1). */
+  hostname?: string;
+  /**
+   * A command the chain process is started through, e.g. `["ip", "netns", "exec", "ns"]` to run
+   * it inside a network namespace (the network lab).
+   */
+  wrap?: string[];
 }
 
 /** A running test chain. */
@@ -84,10 +91,11 @@ export interface TestChain {
  */
 export async function startTestChain(options: TestChainOptions = {}): Promise<TestChain> {
   const artifact = await readArtifact();
-  const child = await ChainProcess.spawn(options.chainId);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const child = await ChainProcess.spawn(options.chainId, hostname, options.wrap ?? []);
   const { port, chainId } = child;
 
-  const rpcUrl = `http://127.0.0.1:${port}`;
+  const rpcUrl = `http://${hostname}:${port}`;
   const chain = defineChain({
     id: chainId,
     name: "Mesh3 test chain",
@@ -158,12 +166,13 @@ class ChainProcess {
     this.#lines = lines;
   }
 
-  static async spawn(chainId?: number): Promise<ChainProcess> {
+  static async spawn(chainId: number | undefined, hostname: string, wrap: string[]) {
     const script = new URL("./chain_process.ts", import.meta.url).pathname;
-    const args = ["run", "-A", "--no-check", script];
+    const args = ["run", "-A", "--no-check", script, hostname];
     if (chainId !== undefined) args.push(String(chainId));
-    const child = new Deno.Command(Deno.execPath(), {
-      args,
+    const cmd = [...wrap, Deno.execPath(), ...args];
+    const child = new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

@@ -11,14 +11,15 @@
  * with "connection refused"), `online` reopens it on the same port. End of stdin stops the chain
  * and the process, so a parent that dies takes its chain with it.
  *
- * Usage: `deno run -A testing/chain_process.ts [chainId]`.
+ * Usage: `deno run -A testing/chain_process.ts <hostname> [chainId]`.
  * @module
  */
 import { network } from "hardhat";
 import { handleJsonRpc, type JsonRpcProvider } from "./json_rpc.ts";
 
 installPrepareStackTrace();
-const chainIdArg = Deno.args[0];
+const hostname = Deno.args[0] ?? "127.0.0.1";
+const chainIdArg = Deno.args[1];
 const connection = await network.create(
   chainIdArg === undefined ? undefined : { override: { chainId: Number(chainIdArg) } },
 );
@@ -29,7 +30,7 @@ let server: Deno.HttpServer<Deno.NetAddr> | undefined;
 let port = 0;
 function listen(): void {
   server = Deno.serve(
-    { hostname: "127.0.0.1", port, onListen: () => {} },
+    { hostname, port, onListen: () => {} },
     (req) => handleJsonRpc(provider, req),
   );
   port = server.addr.port;

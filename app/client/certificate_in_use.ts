@@ -6,6 +6,7 @@
  * fingerprint itself (RFC 8122), so that fingerprint stands.
  * @module
  */
+import { equalBytes } from "../core/bytes.ts";
 import {
   canReadRemoteCertificate,
   remoteCertificateDigest,
@@ -42,20 +43,4 @@ export async function certificateInUse(
   }
   if (seen.length === 0 || !seen.every((f) => equalBytes(f, committed))) return null;
   return seen[0];
-}
-
-/**
- * Byte-wise equality.
- *
- * @param a Bytes.
- * @param b Bytes.
- * @returns true when equal.
- *
- * @example
- * ```ts
- * equalBytes(new Uint8Array([1]), new Uint8Array([1])); // true
- * ```
- */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -1,21 +1,28 @@
 /**
- * The browser-side transport of Mesh3, between the islands and the pure core (app/core):
- * wallets (EIP-1193 / EIP-6963), Sign-In with Ethereum, the RoomRegistry, the signaling socket,
- * and verified WebRTC sessions with end-to-end encrypted chat. Browser-only; no Deno APIs.
+ * The browser engine of Mesh3, between the UI and the pure core (app/core) and chain layer
+ * (app/chain): wallets (EIP-1193 / EIP-6963), Sign-In with Ethereum, transactions on the
+ * RoomRegistry, the signaling socket, verified WebRTC links with end-to-end encrypted chat, and
+ * the room session that runs the join sequence. It knows no UI framework: it takes its I/O in
+ * ({@linkcode EngineIO}; {@linkcode browserIO} in a page) and reports state in
+ * {@linkcode Store}s and events (islands adapt them to signals).
  *
- * ```ts
+ * ```ts ignore
  * const wallet = new WalletStore(config);
  * wallet.start();                                   // discover wallets, restore the last one
- * await wallet.connect(wallet.wallets.value[0]);    // or wallet.connectDev(1) on the local chain
- * const session = new RoomSession(config, roomId, wallet.connection.value!);
- * await session.start();                            // keys → commitKey → sign in → socket → peers
- * await session.send("hello");
+ * await wallet.connect(wallet.state.value.wallets[0]);
+ * const session = new RoomSession({ config, roomId, wallet: wallet.connection!, io: browserIO() });
+ * const chat = new ChatLog(session);
+ * await session.start();                            // room → keys → commit → sign in → socket
+ * await chat.send("hello");
  * ```
  * @module
  */
+export { type ChatEntry, ChatLog, MAX_ENTRIES } from "./chat_log.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
-export { fetchIceConfig, type IceConfig } from "./ice.ts";
+export { Emitter } from "./emitter.ts";
+export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
+export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {
   type MemberList,
@@ -27,22 +34,42 @@ export {
   membersFragment,
   parseMemberList,
 } from "./members.ts";
-export { type IncomingText, type LinkProblem, type LinkState, PeerLink } from "./peer_link.ts";
+export { type Notice, serverNotice } from "./notices.ts";
 export {
-  ChainUnreachableError,
+  type IncomingText,
+  type LinkProblem,
+  type LinkSession,
+  type LinkState,
+  PeerLink,
+  type PeerStatus,
+} from "./peer_link.ts";
+export { checkRoom, RoomCheckError, type RoomCheckRefusal } from "./room_check.ts";
+export {
+  newMessageId,
+  RoomSession,
+  type RoomSessionOptions,
+  type SendResult,
+  type SessionEvents,
+  type SessionState,
+  type SessionStep,
+} from "./room_session.ts";
+export { type PathKind, remoteCertificateFingerprint, selectedPath } from "./rtc_stats.ts";
+export { makeSessionKeys, type SessionKeys, SessionKeysError } from "./session_keys.ts";
+export { SignalingClient, type SignalingState } from "./signaling.ts";
+export { signIn } from "./siwe.ts";
+export { type ReadableStore, Store } from "./store.ts";
+export {
   closeRoom,
   commitKey,
   createRoom,
   decodeFailure,
-  readChainCommitment,
-  readChainRoom,
-  roomIdOf,
   TxFailedError,
   type TxState,
-} from "./registry.ts";
-export { type Banner, type ChatEntry, RoomSession, type SessionStep } from "./room_session.ts";
-export { type PathKind, remoteCertificateFingerprint, selectedPath } from "./rtc_stats.ts";
-export { SignalingClient, type SignalingState, signalingUrl } from "./signaling.ts";
-export { signIn, SignInError } from "./siwe.ts";
+} from "./transactions.ts";
 export { PeerVerificationError, verifyPeerDescription } from "./verify_peer.ts";
-export { type WalletConnection, walletErrorMessage, WalletStore } from "./wallet.ts";
+export {
+  type WalletConnection,
+  walletErrorMessage,
+  type WalletState,
+  WalletStore,
+} from "./wallet.ts";

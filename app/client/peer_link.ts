@@ -3,23 +3,33 @@
  *
  * The peer with the lower address offers; the other answers, so offers never cross (no glare).
  * Each side checks the other's description against the chain before `setRemoteDescription`
- * (verify_peer.ts), checks after connecting that the DTLS certificate in use is the committed one
- * (certificate_in_use.ts), then runs key confirmation and encrypted chat over the data channel
- * (secure_channel.ts). When the ICE path fails, the offerer restarts ICE.
+ * (the one offer check, app/chain/offer_check.ts), checks after connecting that the DTLS
+ * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
+ * encrypted chat over the data channel (secure_channel.ts). When the ICE path fails, the offerer
+ * restarts ICE. State is reported in {@linkcode PeerLink.status}, messages as events.
  * @module
  */
-import { signal } from "@preact/signals";
-import type { Address, Hex, PublicClient } from "viem";
-import type { EcdhKeyPair } from "../core/mod.ts";
-import { encodeBase64Url } from "../core/bytes.ts";
+import type { Address, Hex } from "viem";
+import { ChainUnavailableError } from "../chain/errors.ts";
+import {
+  checkOffer,
+  type CommitmentReader,
+  OfferRefusedError,
+  type VerifiedKeys,
+} from "../chain/offer_check.ts";
+import { encodeBase64Url, equalBytes } from "../core/bytes.ts";
 import type { IceCandidate } from "../core/wire.ts";
+import { certificateInUse } from "./certificate_in_use.ts";
+import { type DataChannelTransport, dataChannelTransport } from "./data_channel_transport.ts";
+import { Emitter } from "./emitter.ts";
 import type { IceConfig } from "./ice.ts";
+import { applyIceConfig, watchSelectedPath } from "./ice_path.ts";
+import type { RtcIO } from "./io.ts";
 import { type PathKind, selectedPath } from "./rtc_stats.ts";
-import { certificateInUse, equalBytes } from "./certificate_in_use.ts";
-import { type DataChannelTransport, dataChannelTransport } from "./frame_queue.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
+import type { SessionKeys } from "./session_keys.ts";
 import type { OutgoingMessage } from "./signaling.ts";
-import { PeerVerificationError, type VerifiedPeer, verifyPeerDescription } from "./verify_peer.ts";
+import { Store } from "./store.ts";
 
 /** Where a link is. */
 export type LinkState =
@@ -31,7 +41,7 @@ export type LinkState =
   | "refused" // the peer's keys or confirmation failed: will not connect
   | "closed"; // the peer left or the connection died
 
-/** Failure kinds the UI has a banner for. */
+/** Failure kinds the UI has a notice for. */
 export type LinkProblem =
   | "commitment-mismatch"
   | "certificate-mismatch"
@@ -39,6 +49,19 @@ export type LinkProblem =
   | "chain-unreachable"
   | "peer-left"
   | "connection-failed";
+
+/** What a link shows: one snapshot, replaced on every change. */
+export interface PeerStatus {
+  state: LinkState;
+  /** The network path once open: straight between browsers, or through a TURN relay. */
+  path: PathKind | null;
+  /** The safety number both people compare, once keys are confirmed. */
+  safetyNumber: string | null;
+  /** Why the link failed or was refused, in one sentence. */
+  problem: { kind: LinkProblem; message: string } | null;
+  /** True while the network path is lost and being restored (ICE restart). */
+  reconnecting: boolean;
+}
 
 /** A decrypted chat message from the peer. */
 export interface IncomingText {
@@ -48,21 +71,31 @@ export interface IncomingText {
   sentAt: number;
 }
 
-/** Everything a link needs from its session. */
-export interface PeerLinkContext {
+/** What a link reports once. */
+export type PeerLinkEvents = {
+  /** A chat text arrived (authenticated and decrypted). */
+  text: IncomingText;
+  /** The peer acknowledged our message `id`. */
+  delivered: { id: string; from: Address };
+};
+
+/** What every link of one room session shares. */
+export interface LinkSession {
   self: Address;
-  peer: Address;
   roomId: Hex;
   chainId: number;
   registry: Address;
-  keyPair: EcdhKeyPair;
-  certificate: RTCCertificate;
-  fingerprint: Uint8Array;
+  /** This session's keys (the committed ones). */
+  keys: SessionKeys;
+  /** The ICE servers the session started with. */
   ice: IceConfig;
-  publicClient: PublicClient;
+  /** Current ICE servers (fresh TURN credentials), asked before every offer and answer. */
+  freshIce(): Promise<IceConfig>;
+  rtc: RtcIO;
+  /** Where the peer's commitment is read (the chain through the wallet). */
+  reader: CommitmentReader;
+  /** Sends a signaling message; false when the socket is not open. */
   signal(message: OutgoingMessage): boolean;
-  onText(message: IncomingText): void;
-  onDelivered(id: string): void;
 }
 
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -75,26 +108,36 @@ const MAX_ICE_RESTARTS = 5;
  */
 const OFFER_RESEND_MS = 4_000;
 const MAX_OFFER_RESENDS = 10;
+/** Candidates kept while their description is being verified. */
+const MAX_PENDING_ICE = 64;
 
-/** One peer connection, its verification and its encrypted channel. */
+/**
+ * One peer connection, its verification and its encrypted channel.
+ *
+ * @example
+ * ```ts ignore
+ * const link = new PeerLink(session, peerAddress);
+ * link.events.on("text", (m) => show(m.text));
+ * link.status.subscribe((s) => render(s.state, s.safetyNumber));
+ * await link.start();
+ * ```
+ */
 export class PeerLink {
-  readonly state = signal<LinkState>("waiting");
-  readonly path = signal<PathKind | null>(null);
-  readonly safetyNumber = signal<string | null>(null);
-  readonly problem = signal<{ kind: LinkProblem; message: string } | null>(null);
-  /** True while the network path is lost and being restored (ICE restart). */
-  readonly reconnecting = signal(false);
-  /** ICE restarts done so far. */
-  get iceRestarts(): number {
-    return this.#restarts;
-  }
+  readonly status = new Store<PeerStatus>({
+    state: "waiting",
+    path: null,
+    safetyNumber: null,
+    problem: null,
+    reconnecting: false,
+  });
+  readonly events = new Emitter<PeerLinkEvents>();
   /** True for the side that offers (lower address). */
   readonly offerer: boolean;
 
   #pc: RTCPeerConnection;
   #channel: SecureChannel | null = null;
   #transport: DataChannelTransport | null = null;
-  #verified: VerifiedPeer | null = null;
+  #verified: VerifiedKeys | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
   #restarts = 0;
@@ -102,31 +145,35 @@ export class PeerLink {
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
   #resends = 0;
+  #ice: IceConfig;
+  #watchingPair = false;
 
-  /** @param ctx The session's keys, chain and signaling. */
-  constructor(readonly ctx: PeerLinkContext) {
-    this.offerer = ctx.self.toLowerCase() < ctx.peer.toLowerCase();
-    this.#pc = new RTCPeerConnection({
-      iceServers: ctx.ice.iceServers,
-      iceTransportPolicy: ctx.ice.iceTransportPolicy ?? "all",
-      certificates: [ctx.certificate],
+  /**
+   * @param session What the room session's links share.
+   * @param peer The peer's address.
+   */
+  constructor(readonly session: LinkSession, readonly peer: Address) {
+    this.offerer = session.self.toLowerCase() < peer.toLowerCase();
+    this.#ice = session.ice;
+    this.#pc = session.rtc.createPeerConnection({
+      iceServers: session.ice.iceServers,
+      iceTransportPolicy: session.ice.iceTransportPolicy ?? "all",
+      certificates: [session.keys.certificate],
     });
-    this.#pc.onicecandidate = (e) => {
-      const candidate: IceCandidate | null = e.candidate
-        ? {
-          candidate: e.candidate.candidate,
-          sdpMid: e.candidate.sdpMid,
-          sdpMLineIndex: e.candidate.sdpMLineIndex,
-          usernameFragment: e.candidate.usernameFragment,
-        }
-        : null;
-      if (candidate || e.candidate === null) {
-        ctx.signal({ type: "ice", to: ctx.peer, roomId: ctx.roomId, candidate });
-      }
-    };
+    this.#pc.onicecandidate = (e) => this.#onLocalCandidate(e.candidate);
     this.#pc.oniceconnectionstatechange = () => this.#onIceState();
     this.#pc.onconnectionstatechange = () => this.#onConnectionState();
     this.#pc.ondatachannel = (e) => this.#useDataChannel(e.channel);
+  }
+
+  /** The link's state now (shorthand for `status.value.state`). */
+  get state(): LinkState {
+    return this.status.value.state;
+  }
+
+  /** True once closed or refused: the link will not come back (a new one may replace it). */
+  get ended(): boolean {
+    return this.state === "closed" || this.state === "refused";
   }
 
   /** The block of the peer's commitment this link verified (null before verification). */
@@ -134,10 +181,15 @@ export class PeerLink {
     return this.#verified?.blockNumber ?? null;
   }
 
+  /** ICE restarts done so far. */
+  get iceRestarts(): number {
+    return this.#restarts;
+  }
+
   /** Starts the link: the offerer sends its offer, the answerer waits. */
   async start(): Promise<void> {
     this.#timer = setTimeout(() => {
-      if (this.state.value !== "open" && this.state.value !== "refused") {
+      if (this.state !== "open" && this.state !== "refused") {
         // The peer cannot tell us it refused our keys (the server could drop that too), so
         // say what we know: no verified connection came up in time.
         this.#fail(
@@ -160,42 +212,25 @@ export class PeerLink {
    * @param sdp The SDP.
    */
   async handleDescription(type: "offer" | "answer", publicKey: string, sdp: string): Promise<void> {
-    if (this.state.value === "refused" || this.state.value === "closed") return;
+    if (this.ended) return;
     if ((type === "offer") === this.offerer) return; // Wrong role: ignore.
     // A second answer to an offer we resent: the first one was applied already.
     if (type === "answer" && this.#pc.signalingState !== "have-local-offer") return;
     const first = this.#verified === null;
-    if (first) this.state.value = "verifying";
+    if (first) this.#set({ state: "verifying" });
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
-    try {
-      const verified = await verifyPeerDescription(this.ctx.publicClient, {
-        chainId: this.ctx.chainId,
-        registry: this.ctx.registry,
-        roomId: this.ctx.roomId,
-        peer: this.ctx.peer,
-        publicKey,
-        sdp,
-      });
-      // An ICE restart keeps the keys: a changed key mid-session is refused too.
-      if (this.#verified && !sameKeys(this.#verified, verified)) {
-        throw new PeerVerificationError(
-          "commitment-mismatch",
-          "Refused the peer's connection: its keys changed during the session",
-        );
-      }
-      this.#verified = verified;
-    } catch (e) {
-      if (e instanceof PeerVerificationError) return this.#refuse("commitment-mismatch", e.message);
-      return this.#fail(
-        "chain-unreachable",
-        "Cannot check the peer's keys: the chain is unreachable",
-      );
-    }
+    const verified = await this.#verify(publicKey, sdp);
+    if (!verified) return;
+    this.#verified = verified;
     await this.#pc.setRemoteDescription({ type, sdp });
     this.#remoteSet = true;
+    // The browser may switch to a better pair later without any ICE state change.
+    this.#watchingPair ||= watchSelectedPath(this.#pc, (path) => {
+      if (this.state === "open") this.#set({ path });
+    });
     for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
-    if (first) this.state.value = "connecting";
+    if (first) this.#set({ state: "connecting" });
     if (type === "offer") await this.#sendDescription("answer");
   }
 
@@ -207,7 +242,7 @@ export class PeerLink {
   async handleIce(candidate: IceCandidate | null): Promise<void> {
     if (!candidate) return;
     if (!this.#remoteSet) {
-      if (this.#pendingIce.length < 64) this.#pendingIce.push(candidate);
+      if (this.#pendingIce.length < MAX_PENDING_ICE) this.#pendingIce.push(candidate);
       return;
     }
     await this.#pc.addIceCandidate(candidate).catch(() => {});
@@ -221,21 +256,21 @@ export class PeerLink {
    * @returns false when the channel is not open.
    */
   async send(id: string, text: string): Promise<boolean> {
-    if (!this.#channel || this.state.value !== "open") return false;
+    if (!this.#channel || this.state !== "open") return false;
     await this.#channel.sendText(id, text);
     return true;
   }
 
   /** The peer's socket left the room: the link is kept while the connection lives. */
   peerLeft(): void {
-    if (this.state.value !== "open") this.close("peer-left", "The peer left the room");
+    if (this.state !== "open") this.close("peer-left", "The peer left the room");
   }
 
   /**
    * Closes the link.
    *
-   * @param kind Banner kind when the close is a problem.
-   * @param message Banner text.
+   * @param kind Problem kind when the close is a problem.
+   * @param message Problem text.
    */
   close(kind?: LinkProblem, message?: string): void {
     clearTimeout(this.#timer);
@@ -243,11 +278,61 @@ export class PeerLink {
     clearTimeout(this.#resendTimer);
     this.#channel?.close();
     this.#pc.close();
-    if (this.state.value !== "refused") this.state.value = "closed";
-    if (kind && message && !this.problem.value) this.problem.value = { kind, message };
+    const s = this.status.value;
+    this.#set({
+      state: s.state === "refused" ? "refused" : "closed",
+      problem: s.problem ?? (kind && message ? { kind, message } : null),
+    });
+  }
+
+  /** The one offer check against the peer's commitment; null when refused or unverifiable. */
+  async #verify(publicKey: string, sdp: string): Promise<VerifiedKeys | null> {
+    const { chainId, registry, roomId, reader } = this.session;
+    try {
+      const verified = await checkOffer(
+        reader,
+        { chainId, registry, roomId, member: this.peer },
+        { publicKey, sdp },
+      );
+      // An ICE restart keeps the keys: a changed key mid-session is refused too.
+      if (this.#verified && !sameKeys(this.#verified, verified)) {
+        this.#refuse(
+          "commitment-mismatch",
+          "Refused the peer's connection: its keys changed during the session",
+        );
+        return null;
+      }
+      return verified;
+    } catch (e) {
+      if (e instanceof OfferRefusedError) {
+        this.#refuse("commitment-mismatch", `Refused the peer's connection: ${e.detail}`);
+      } else if (e instanceof ChainUnavailableError) {
+        this.#fail("chain-unreachable", "Cannot check the peer's keys: the chain is unreachable");
+      } else {
+        throw e;
+      }
+      return null;
+    }
+  }
+
+  #onLocalCandidate(c: RTCIceCandidate | null): void {
+    const candidate: IceCandidate | null = c
+      ? {
+        candidate: c.candidate,
+        sdpMid: c.sdpMid,
+        sdpMLineIndex: c.sdpMLineIndex,
+        usernameFragment: c.usernameFragment,
+      }
+      : null;
+    this.session.signal({ type: "ice", to: this.peer, roomId: this.session.roomId, candidate });
   }
 
   async #sendDescription(type: "offer" | "answer", iceRestart = false): Promise<void> {
+    // Gathering starts at setLocalDescription: current TURN credentials first.
+    const fresh = await this.session.freshIce().catch(() => null);
+    if (fresh) {
+      this.#ice = applyIceConfig(this.#pc, this.#ice, fresh, this.session.keys.certificate);
+    }
     const description = type === "offer"
       ? await this.#pc.createOffer({ iceRestart })
       : await this.#pc.createAnswer();
@@ -260,11 +345,11 @@ export class PeerLink {
   }
 
   #signalDescription(type: "offer" | "answer"): void {
-    this.ctx.signal({
+    this.session.signal({
       type,
-      to: this.ctx.peer,
-      roomId: this.ctx.roomId,
-      publicKey: encodeBase64Url(this.ctx.keyPair.publicKey),
+      to: this.peer,
+      roomId: this.session.roomId,
+      publicKey: encodeBase64Url(this.session.keys.keyPair.publicKey),
       sdp: this.#pc.localDescription!.sdp,
     });
   }
@@ -273,9 +358,7 @@ export class PeerLink {
   #resendUnanswered(): void {
     clearTimeout(this.#resendTimer);
     this.#resendTimer = setTimeout(() => {
-      const s = this.state.value;
-      if (s === "refused" || s === "closed") return;
-      if (this.#pc.signalingState !== "have-local-offer") return;
+      if (this.ended || this.#pc.signalingState !== "have-local-offer") return;
       if (this.#resends++ >= MAX_OFFER_RESENDS) return;
       this.#signalDescription("offer");
       this.#resendUnanswered();
@@ -288,14 +371,14 @@ export class PeerLink {
     this.#transport = dataChannelTransport(dc);
     dc.onopen = () => void this.#onOpen();
     dc.onclose = () => {
-      if (this.state.value === "open" || this.state.value === "confirming") {
+      if (this.state === "open" || this.state === "confirming") {
         this.close("peer-left", "The peer left: the connection closed");
       }
     };
   }
 
   async #onOpen(): Promise<void> {
-    this.state.value = "confirming";
+    this.#set({ state: "confirming" });
     const verified = this.#verified;
     const used = verified && await certificateInUse(this.#pc, verified.fingerprint);
     if (!verified || !used) {
@@ -304,41 +387,43 @@ export class PeerLink {
         "Refused the connection: the peer's DTLS certificate is not the one it committed to",
       );
     }
+    const { keys, roomId, self } = this.session;
     try {
       const { channel, safetyNumber } = await openSecureChannel({
         transport: this.#transport!,
-        roomId: this.ctx.roomId,
-        keyPair: this.ctx.keyPair,
-        self: { address: this.ctx.self, fingerprint: this.ctx.fingerprint },
-        peer: { address: this.ctx.peer, publicKey: verified.publicKey, fingerprint: used },
-        onText: (id, text, sentAt) => this.ctx.onText({ from: this.ctx.peer, id, text, sentAt }),
-        onDelivered: (id) => this.ctx.onDelivered(id),
+        roomId,
+        keyPair: keys.keyPair,
+        self: { address: self, fingerprint: keys.fingerprint },
+        peer: { address: this.peer, publicKey: verified.publicKey, fingerprint: used },
+        onText: (id, text, sentAt) =>
+          this.events.emit("text", { from: this.peer, id, text, sentAt }),
+        onDelivered: (id) => this.events.emit("delivered", { id, from: this.peer }),
         onBye: () => this.close("peer-left", "The peer left the room"),
         onError: (message) => this.#refuse("key-confirmation", message),
       });
       this.#channel = channel;
-      this.safetyNumber.value = safetyNumber;
+      this.#set({ safetyNumber });
     } catch (e) {
       const why = e instanceof Error ? e.message : "unknown error";
       return this.#refuse("key-confirmation", `Key confirmation failed: ${why}`);
     }
     clearTimeout(this.#timer);
-    this.state.value = "open";
-    this.path.value = await selectedPath(this.#pc).catch(() => null);
+    this.#set({ state: "open" });
+    this.#set({ path: await selectedPath(this.#pc).catch(() => null) });
   }
 
   #onIceState(): void {
     const s = this.#pc.iceConnectionState;
     clearTimeout(this.#iceTimer);
     if (s === "connected" || s === "completed") {
-      this.reconnecting.value = false;
-      void selectedPath(this.#pc).then((p) => p && (this.path.value = p), () => {});
-    } else if (s === "disconnected" && this.state.value === "open") {
+      this.#set({ reconnecting: false });
+      void selectedPath(this.#pc).then((p) => p && this.#set({ path: p }), () => {});
+    } else if (s === "disconnected" && this.state === "open") {
       // Often a blip that heals by itself; if it does not, restart ICE before "failed" (~30 s).
-      this.reconnecting.value = true;
+      this.#set({ reconnecting: true });
       this.#iceTimer = setTimeout(() => this.#restartIce(), ICE_GRACE_MS);
     } else if (s === "failed") {
-      this.reconnecting.value = true;
+      this.#set({ reconnecting: true });
       this.#restartIce();
     }
   }
@@ -349,8 +434,7 @@ export class PeerLink {
    * else is answering on the peer's behalf. Refuse and say so, rather than time out.
    */
   #onConnectionState(): void {
-    if (this.#pc.connectionState !== "failed") return;
-    if (this.state.value === "refused" || this.state.value === "closed") return;
+    if (this.#pc.connectionState !== "failed" || this.ended) return;
     if (this.#pc.sctp?.transport.state !== "failed") return;
     this.#refuse(
       "certificate-mismatch",
@@ -370,17 +454,20 @@ export class PeerLink {
   }
 
   #refuse(kind: LinkProblem, message: string): void {
-    this.state.value = "refused";
-    this.problem.value = { kind, message };
+    this.#set({ state: "refused", problem: { kind, message } });
     this.close();
   }
 
   #fail(kind: LinkProblem, message: string): void {
-    this.problem.value = { kind, message };
+    this.#set({ problem: { kind, message } });
     this.close();
+  }
+
+  #set(patch: Partial<PeerStatus>): void {
+    this.status.update((s) => ({ ...s, ...patch }));
   }
 }
 
-function sameKeys(a: VerifiedPeer, b: VerifiedPeer): boolean {
+function sameKeys(a: VerifiedKeys, b: VerifiedKeys): boolean {
   return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
 }

@@ -1,78 +1,115 @@
 /**
  * One person's session in one room, from fresh keys to encrypted chat (DESIGN.md "The
- * handshake"): check the room on chain, make the ECDH key and DTLS certificate, publish the
- * commitment (one transaction), sign in, open the signaling socket, and keep one verified
- * {@linkcode PeerLink} per peer. All state is signals for the Room island.
+ * handshake"), one step per method: check the room on chain, make the session keys, publish
+ * their commitment (one transaction), sign in, then open the signaling socket and keep one
+ * verified {@linkcode PeerLink} per peer. It knows no UI: it takes its I/O in
+ * ({@linkcode EngineIO}), reports state in {@linkcode RoomSession.state} and what happens once as
+ * {@linkcode RoomSession.events}; the Room island adapts both.
  * @module
  */
-import { signal } from "@preact/signals";
 import type { Address, Hex } from "viem";
-import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../core/mod.ts";
+import { ChainUnavailableError } from "../chain/errors.ts";
+import type { CommitmentReader } from "../chain/offer_check.ts";
+import { registryReader } from "../chain/registry.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
-import { serverErrorBanner } from "./banners.ts";
+import { type Notice, serverNotice } from "./notices.ts";
 import { watchChain } from "./chain_watch.ts";
-import { fetchIceConfig, type IceConfig } from "./ice.ts";
-import { type MemberList, memberProof } from "./members.ts";
-import { PeerLink } from "./peer_link.ts";
-import {
-  ChainUnreachableError,
-  commitKey,
-  readChainCommitment,
-  readChainRoom,
-  TxFailedError,
-  type TxState,
-} from "./registry.ts";
-import { SignalingClient, type SignalingState, signalingUrl } from "./signaling.ts";
+import { Emitter } from "./emitter.ts";
+import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
+import { type EngineIO, signalingUrl } from "./io.ts";
+import type { MemberList } from "./members.ts";
+import { type LinkSession, PeerLink, type PeerLinkEvents } from "./peer_link.ts";
+import { checkRoom } from "./room_check.ts";
+import { makeSessionKeys, type SessionKeys } from "./session_keys.ts";
+import { SignalingClient, type SignalingState } from "./signaling.ts";
 import { signIn } from "./siwe.ts";
+import { Store } from "./store.ts";
+import { commitKey, TxFailedError, type TxState } from "./transactions.ts";
 import type { WalletConnection } from "./wallet.ts";
 
 /** Steps of joining, in order. */
 export type SessionStep = "idle" | "room" | "keys" | "commit" | "sign-in" | "socket" | "ready";
 
-/** A banner the Room island shows. */
-export interface Banner {
-  id: number;
-  kind: string;
-  tone: "error" | "warning" | "info";
-  message: string;
+/** A session's state: one snapshot, replaced on every change. */
+export interface SessionState {
+  step: SessionStep;
+  commitTx: TxState;
+  /** Set when the session cannot go on (the reason in one sentence). */
+  fatal: string | null;
+  /** The signaling socket's state. */
+  socket: SignalingState;
+  /** False while the chain does not answer (new peers cannot be verified meanwhile). */
+  chainReachable: boolean;
+  /** One link per peer met in this session (the latest for each peer); a new array whenever a
+   * link's status changes, so watching the session's state is enough to follow every link. */
+  links: readonly PeerLink[];
 }
 
-/** One line of the chat. */
-export interface ChatEntry {
+/** What a session reports once. */
+export type SessionEvents = PeerLinkEvents & {
+  /** Something to tell the person. */
+  notice: Notice;
+  /** Notices of this kind no longer hold (e.g. "chain-unavailable" once the server took us in). */
+  cleared: string;
+};
+
+/** Inputs of {@linkcode RoomSession}. */
+export interface RoomSessionOptions {
+  /** Public chain configuration. */
+  config: PublicConfig;
+  roomId: Hex;
+  /** The connected wallet (on the right chain). */
+  wallet: WalletConnection;
+  /** The member list for a members-only room, if the person has it. */
+  members?: MemberList | null;
+  io: EngineIO;
+}
+
+/** What {@linkcode RoomSession.send} did with a text. */
+export interface SendResult {
   id: string;
-  from: Address;
-  mine: boolean;
-  text: string;
-  at: number;
-  status: "sending" | "sent" | "delivered" | "failed" | "received";
+  /** The peers whose open channel took it (lower-case addresses). */
+  to: Address[];
 }
 
-const MAX_ENTRIES = 500;
 /** Join refused because the server cannot read the chain: ask again this often, this many times. */
 const REJOIN_DELAY_MS = 2_000;
 const MAX_REJOINS = 150;
 
-/** One room session. */
+/**
+ * One room session.
+ *
+ * @example
+ * ```ts ignore
+ * const session = new RoomSession({ config, roomId, wallet, io: browserIO() });
+ * session.events.on("text", (m) => console.log(m.from, m.text));
+ * await session.start(); // room → keys → commit → sign in → socket → peers
+ * await session.send("hello");
+ * session.stop();
+ * ```
+ */
 export class RoomSession {
-  readonly step = signal<SessionStep>("idle");
-  readonly commitTx = signal<TxState>({ phase: "idle" });
-  /** Set when the session cannot go on (the reason in one sentence). */
-  readonly fatal = signal<string | null>(null);
-  readonly banners = signal<Banner[]>([]);
-  readonly links = signal<PeerLink[]>([]);
-  readonly messages = signal<ChatEntry[]>([]);
-  /** The signaling socket's state. */
-  readonly socket = signal<SignalingState>("closed");
-  /** False while the chain does not answer (new peers cannot be verified meanwhile). */
-  readonly chainReachable = signal(true);
+  readonly state = new Store<SessionState>({
+    step: "idle",
+    commitTx: { phase: "idle" },
+    fatal: null,
+    socket: "closed",
+    chainReachable: true,
+    links: [],
+  });
+  readonly events = new Emitter<SessionEvents>();
   /** Wall-clock ms when our commitment was mined, and when the first message was decrypted. */
   readonly timing = { commitMinedAt: 0, firstMessageAt: 0 };
+  readonly config: PublicConfig;
+  readonly roomId: Hex;
+  readonly wallet: WalletConnection;
 
+  #io: EngineIO;
+  #members: MemberList | null;
+  #reader: CommitmentReader;
   #signaling: SignalingClient | null = null;
-  #ice: IceConfig = { iceServers: [] };
-  #keys: Omit<ConstructorParameters<typeof PeerLink>[0], "peer"> | null = null;
-  #bannerId = 0;
+  #linkSession: LinkSession | null = null;
   #stopped = false;
   #unwatchChain: (() => void) | null = null;
   /** True while the server has us in the room (a `joined` since the socket last opened). */
@@ -80,32 +117,31 @@ export class RoomSession {
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #rejoins = 0;
 
-  /**
-   * @param config Public chain configuration.
-   * @param roomId The room.
-   * @param wallet The connected wallet (on the right chain).
-   * @param members The member list for a members-only room, if the person has it.
-   */
-  constructor(
-    readonly config: PublicConfig,
-    readonly roomId: Hex,
-    readonly wallet: WalletConnection,
-    readonly members: MemberList | null = null,
-  ) {}
+  constructor(o: RoomSessionOptions) {
+    this.config = o.config;
+    this.roomId = o.roomId;
+    this.wallet = o.wallet;
+    this.#io = o.io;
+    this.#members = o.members ?? null;
+    this.#reader = registryReader(o.wallet.publicClient, o.config.registry);
+  }
 
-  /** Runs the steps; failures end in {@linkcode RoomSession.fatal}. */
+  /** The links of the session (shorthand for `state.value.links`). */
+  get links(): readonly PeerLink[] {
+    return this.state.value.links;
+  }
+
+  /** Runs the join steps in order; a failure ends in `state.fatal` with its reason. */
   async start(): Promise<void> {
     try {
-      await this.#run();
+      const proof = await this.#checkRoom();
+      const keys = await this.#makeKeys();
+      await this.#publish(keys, proof);
+      const ice = await this.#signIn();
+      this.#connect(keys, ice);
     } catch (e) {
       if (this.#stopped) return;
-      this.fatal.value = e instanceof TxFailedError
-        ? `Cannot publish your key commitment: ${e.reason}.`
-        : e instanceof ChainUnreachableError
-        ? "Cannot reach the chain: check your wallet's network connection and try again."
-        : e instanceof Error
-        ? e.message
-        : String(e);
+      this.#set({ fatal: joinFailure(e) });
     }
   }
 
@@ -113,21 +149,13 @@ export class RoomSession {
    * Sends a chat text to every open link.
    *
    * @param text The text (trimmed by the caller).
+   * @param id The message's id (default: a fresh random one); receipts name it.
+   * @returns The message id and the peers that took it (none: it was not sent).
    */
-  async send(text: string): Promise<void> {
-    const id = crypto.randomUUID().replaceAll("-", "").slice(0, 20);
-    const entry: ChatEntry = {
-      id,
-      from: this.wallet.address,
-      mine: true,
-      text,
-      at: Date.now(),
-      status: "sending",
-    };
-    this.#push(entry);
-    const open = this.links.value.filter((l) => l.state.value === "open");
-    const results = await Promise.all(open.map((l) => l.send(id, text).catch(() => false)));
-    this.#update(id, { status: results.some(Boolean) ? "sent" : "failed" });
+  async send(text: string, id: string = newMessageId()): Promise<SendResult> {
+    const open = this.links.filter((l) => l.state === "open");
+    const took = await Promise.all(open.map((l) => l.send(id, text).catch(() => false)));
+    return { id, to: open.filter((_, i) => took[i]).map((l) => lower(l.peer)) };
   }
 
   /** Drops the signaling socket as a network failure would (for tests and diagnostics). */
@@ -141,119 +169,92 @@ export class RoomSession {
     clearTimeout(this.#rejoinTimer);
     this.#unwatchChain?.();
     this.#signaling?.close();
-    for (const link of this.links.value) link.close();
+    for (const link of this.links) link.close();
   }
 
-  /**
-   * Removes a banner.
-   *
-   * @param id Banner id.
-   */
-  dismiss(id: number): void {
-    this.banners.value = this.banners.value.filter((b) => b.id !== id);
+  /** Step 1: the room, read on chain, and the membership proof. */
+  async #checkRoom(): Promise<`0x${string}`[]> {
+    this.#set({ step: "room" });
+    const { proof } = await checkRoom(
+      this.#reader,
+      this.roomId,
+      this.wallet.address,
+      this.#members,
+    );
+    return proof;
   }
 
-  async #run(): Promise<void> {
-    const { config, roomId, wallet } = this;
-    this.step.value = "room";
-    const room = await readChainRoom(wallet.publicClient, config.registry, roomId);
-    if (!room) throw new Error("There is no such room on this chain.");
-    if (room.closed) throw new Error("This room was closed by its creator.");
-    if (room.expiresAt !== 0n && room.expiresAt * 1000n <= BigInt(Date.now())) {
-      throw new Error("This room has expired.");
-    }
-    let proof: Hex[] = [];
-    if (room.membersOnly) {
-      if (!this.members) {
-        throw new Error(
-          "This room is for members only. Load the member list its creator shared to join.",
-        );
-      }
-      if (this.members.root.toLowerCase() !== room.membersRoot.toLowerCase()) {
-        throw new Error("This member list does not belong to this room.");
-      }
-      try {
-        proof = memberProof(this.members, wallet.address);
-      } catch {
-        throw new Error(
-          "You are not a member of this room: your address is not on its member list.",
-        );
-      }
-    }
+  /** Step 2: fresh ECDH key pair and DTLS certificate, and their commitment. */
+  #makeKeys(): Promise<SessionKeys> {
+    this.#set({ step: "keys" });
+    const { chainId, registry } = this.config;
+    return makeSessionKeys(this.#io.rtc, { chainId, registry, roomId: this.roomId });
+  }
 
-    this.step.value = "keys";
-    const keyPair = await generateEcdhKeyPair();
-    const certificate = await RTCPeerConnection.generateCertificate({
-      name: "ECDSA",
-      namedCurve: "P-256",
-    } as EcKeyGenParams);
-    const sha256 = certificate.getFingerprints().find((f) => f.algorithm === "sha-256");
-    if (!sha256?.value) throw new Error("Cannot start: the browser gave no SHA-256 certificate");
-    const fingerprint = parseFingerprint(sha256.value);
-    const commitment = computeCommitment({
-      chainId: config.chainId,
-      registry: config.registry,
-      roomId,
-      publicKey: keyPair.publicKey,
-      fingerprint,
-    });
-
-    this.step.value = "commit";
-    await commitKey(wallet, config.registry, roomId, commitment, proof, (s) => {
-      this.commitTx.value = s;
-    });
+  /** Step 3: the commitment on chain, in one transaction. */
+  async #publish(keys: SessionKeys, proof: Hex[]): Promise<void> {
+    this.#set({ step: "commit" });
+    await commitKey(
+      this.wallet,
+      this.config.registry,
+      this.roomId,
+      keys.commitment,
+      proof,
+      (commitTx) => this.#set({ commitTx }),
+    );
     this.timing.commitMinedAt = Date.now();
+  }
 
-    this.step.value = "sign-in";
-    await signIn({ walletClient: wallet.walletClient });
-    this.#ice = await fetchIceConfig();
+  /** Step 4: Sign-In with Ethereum, then the ICE servers the session may use. */
+  async #signIn(): Promise<IceConfig> {
+    this.#set({ step: "sign-in" });
+    await this.#signInAgain();
+    return await fetchIceConfig(this.#io.fetch, this.#io.origin);
+  }
 
-    this.step.value = "socket";
-    this.#keys = {
-      self: wallet.address,
-      roomId,
-      chainId: config.chainId,
-      registry: config.registry,
-      keyPair,
-      certificate,
-      fingerprint,
-      ice: this.#ice,
-      publicClient: wallet.publicClient,
-      signal: (m) => this.#signaling?.send(m) ?? false,
-      onText: (m) => {
-        if (!this.timing.firstMessageAt) this.timing.firstMessageAt = Date.now();
-        this.#push({
-          id: m.id,
-          from: m.from,
-          mine: false,
-          text: m.text,
-          at: m.sentAt,
-          status: "received",
-        });
-      },
-      onDelivered: (id) => this.#update(id, { status: "delivered" }),
-    };
+  #signInAgain(): Promise<unknown> {
+    const { fetch, origin } = this.#io;
+    return signIn({ walletClient: this.wallet.walletClient, fetch, origin });
+  }
+
+  /** Step 5: the signaling socket, the room joined, and the chain watched. */
+  #connect(keys: SessionKeys, ice: IceConfig): void {
     if (this.#stopped) return;
+    this.#set({ step: "socket" });
+    const { chainId, registry } = this.config;
+    this.#linkSession = {
+      self: this.wallet.address,
+      roomId: this.roomId,
+      chainId,
+      registry,
+      keys,
+      ice,
+      freshIce: iceSource(ice, () => fetchIceConfig(this.#io.fetch, this.#io.origin)),
+      rtc: this.#io.rtc,
+      reader: this.#reader,
+      signal: (m) => this.#signaling?.send(m) ?? false,
+    };
     this.#signaling = new SignalingClient({
-      url: signalingUrl(location),
+      url: signalingUrl(this.#io.origin),
+      openSocket: (url) => this.#io.openSocket(url),
       onMessage: (m) => void this.#onSignal(m),
       onOpen: () => {
-        if (this.step.value === "socket") this.step.value = "ready";
+        if (this.state.value.step === "socket") this.#set({ step: "ready" });
       },
       // Refused more than once: the session may be gone (server restart). Sign in again.
       beforeReconnect: async () => {
-        await signIn({ walletClient: wallet.walletClient });
+        await this.#signInAgain();
       },
     });
-    this.#signaling.state.subscribe((state) => {
-      this.socket.value = state;
-      if (state !== "open") this.#joined = false;
+    this.#signaling.state.subscribe((socket) => {
+      this.#set({ socket });
+      if (socket !== "open") this.#joined = false;
     });
-    this.#unwatchChain = watchChain(wallet.publicClient, {
-      onChange: (ok) => this.chainReachable.value = ok,
+    this.#unwatchChain = watchChain(this.wallet.publicClient, {
+      onChange: (chainReachable) => this.#set({ chainReachable }),
     });
     this.#signaling.connect();
-    this.#signaling.join(roomId);
+    this.#signaling.join(this.roomId);
   }
 
   async #onSignal(m: ServerMessage): Promise<void> {
@@ -261,7 +262,7 @@ export class RoomSession {
       case "joined":
         this.#joined = true;
         this.#rejoins = 0;
-        this.banners.value = this.banners.value.filter((b) => b.kind !== "chain-unavailable");
+        this.events.emit("cleared", "chain-unavailable");
         for (const peer of m.peers) this.#ensureLink(peer);
         return;
       case "presence":
@@ -274,23 +275,27 @@ export class RoomSession {
           ?.handleDescription(m.type, m.publicKey, m.sdp).catch(() => {});
       case "ice":
         return await this.#link(m.from)?.handleIce(m.candidate);
-      case "error": {
-        if (m.code === "room-closed" || m.code === "room-expired") {
-          // The room is over: nothing more to join or wait for (chats already open end too).
-          this.stop();
-          this.fatal.value = m.code === "room-closed"
-            ? "This room was closed by its creator."
-            : "This room has expired.";
-          return;
-        }
-        // The server fails closed while it cannot read the chain: it refused our join, so ask
-        // again until it takes us back (bounded; a reconnect joins again anyway).
-        if (m.code === "chain-unavailable" && !this.#joined) this.#retryJoin();
-        const banner = serverErrorBanner(m.code, m.message);
-        if (banner) this.#banner(banner.kind, banner.tone, banner.message);
-        return;
-      }
+      case "error":
+        return this.#onServerError(m.code);
     }
+  }
+
+  #onServerError(code: Extract<ServerMessage, { type: "error" }>["code"]): void {
+    if (code === "room-closed" || code === "room-expired") {
+      // The room is over: nothing more to join or wait for (chats already open end too).
+      this.stop();
+      this.#set({
+        fatal: code === "room-closed"
+          ? "This room was closed by its creator."
+          : "This room has expired.",
+      });
+      return;
+    }
+    // The server fails closed while it cannot read the chain: it refused our join, so ask
+    // again until it takes us back (bounded; a reconnect joins again anyway).
+    if (code === "chain-unavailable" && !this.#joined) this.#retryJoin();
+    const notice = serverNotice(code);
+    if (notice) this.events.emit("notice", notice);
   }
 
   #retryJoin(): void {
@@ -298,7 +303,7 @@ export class RoomSession {
     if (this.#stopped || this.#rejoins >= MAX_REJOINS) return;
     this.#rejoins++;
     this.#rejoinTimer = setTimeout(() => {
-      if (!this.#stopped && !this.#joined && this.socket.value === "open") {
+      if (!this.#stopped && !this.#joined && this.state.value.socket === "open") {
         this.#signaling?.join(this.roomId);
       }
     }, REJOIN_DELAY_MS);
@@ -311,46 +316,59 @@ export class RoomSession {
   async #peerJoined(peer: Address): Promise<void> {
     const link = this.#link(peer);
     const block = link?.verifiedBlock;
-    if (link && block != null && link.state.value !== "closed" && link.state.value !== "refused") {
-      const now = await readChainCommitment(
-        this.wallet.publicClient,
-        this.config.registry,
-        this.roomId,
-        peer,
-      ).catch(() => null);
+    if (link && block != null && !link.ended) {
+      const now = await this.#reader.commitment(this.roomId, peer).catch(() => null);
       if (now && now.blockNumber !== block) link.close();
     }
     this.#ensureLink(peer);
   }
 
   #link(peer: Address): PeerLink | undefined {
-    return this.links.value.find((l) => l.ctx.peer.toLowerCase() === peer.toLowerCase());
+    return this.links.find((l) => lower(l.peer) === lower(peer));
   }
 
   #ensureLink(peer: Address): PeerLink | undefined {
-    if (!this.#keys || peer.toLowerCase() === this.wallet.address.toLowerCase()) return;
+    if (!this.#linkSession || lower(peer) === lower(this.wallet.address)) return;
     const existing = this.#link(peer);
-    const s = existing?.state.value;
-    if (existing && s !== "closed" && s !== "refused") return existing;
-    const link = new PeerLink({ ...this.#keys, peer });
-    link.problem.subscribe((p) => p && this.#banner(p.kind, "error", p.message));
-    this.links.value = [...this.links.value.filter((l) => l !== existing), link];
+    if (existing && !existing.ended) return existing;
+    const link = new PeerLink(this.#linkSession, peer);
+    link.events.on("text", (m) => {
+      if (!this.timing.firstMessageAt) this.timing.firstMessageAt = Date.now();
+      this.events.emit("text", m);
+    });
+    link.events.on("delivered", (d) => this.events.emit("delivered", d));
+    let told = false;
+    link.status.subscribe(({ problem }) => {
+      // The session's snapshot changes with every link's: one store to watch for the whole room.
+      if (this.links.includes(link)) this.#set({ links: [...this.links] });
+      if (!problem || told) return;
+      told = true;
+      this.events.emit("notice", { kind: problem.kind, tone: "error", message: problem.message });
+    });
+    this.#set({ links: [...this.links.filter((l) => l !== existing), link] });
     void link.start().catch(() => link.close("connection-failed", "Could not connect to the peer"));
     return link;
   }
 
-  #banner(kind: string, tone: Banner["tone"], message: string): void {
-    if (this.banners.value.some((b) => b.message === message)) return;
-    this.banners.value = [...this.banners.value, { id: ++this.#bannerId, kind, tone, message }];
+  #set(patch: Partial<SessionState>): void {
+    this.state.update((s) => ({ ...s, ...patch }));
   }
+}
 
-  #push(entry: ChatEntry): void {
-    this.messages.value = [...this.messages.value, entry].slice(-MAX_ENTRIES);
+/** The sentence shown when a join step fails. */
+function joinFailure(e: unknown): string {
+  if (e instanceof TxFailedError) return `Cannot publish your key commitment: ${e.reason}.`;
+  if (e instanceof ChainUnavailableError) {
+    return "Cannot reach the chain: check your wallet's network connection and try again.";
   }
+  return e instanceof Error ? e.message : String(e);
+}
 
-  #update(id: string, patch: Partial<ChatEntry>): void {
-    this.messages.value = this.messages.value.map((e) =>
-      e.id === id && e.mine ? { ...e, ...patch } : e
-    );
-  }
+/** A fresh message id: 20 hex characters (80 random bits). */
+export function newMessageId(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 20);
+}
+
+function lower(address: Address): Address {
+  return address.toLowerCase() as Address;
 }

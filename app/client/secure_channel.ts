@@ -16,7 +16,7 @@ import {
   handshake,
   parseChatMessage,
 } from "../core/mod.ts";
-import type { DataChannelTransport } from "./frame_queue.ts";
+import type { DataChannelTransport } from "./data_channel_transport.ts";
 
 /** An open encrypted channel. */
 export interface SecureChannel {

@@ -6,7 +6,6 @@
  * which the peer session verifies against the chain itself. Browser-only (any WebSocket).
  * @module
  */
-import { signal } from "@preact/signals";
 import type { Hex } from "viem";
 import {
   type ClientMessage,
@@ -14,6 +13,7 @@ import {
   parseServerMessage,
   type ServerMessage,
 } from "../core/wire.ts";
+import { Store } from "./store.ts";
 
 /** Socket state, for the UI. */
 export type SignalingState = "connecting" | "open" | "reconnecting" | "closed";
@@ -42,33 +42,18 @@ export interface SignalingOptions {
   maxDelayMs?: number;
   /** Attempts in a row before giving up. Default 30. */
   maxAttempts?: number;
-  /** WebSocket constructor (tests may pass another). */
-  WebSocket?: typeof WebSocket;
+  /** Opens the WebSocket (default `new WebSocket(url)`; the engine passes its I/O's). */
+  openSocket?: (url: string) => WebSocket;
 }
 
 const PING_INTERVAL_MS = 20_000;
 
-/**
- * The URL of the signaling socket of the page's own server.
- *
- * @param location The page location.
- * @returns `ws(s)://host/ws`.
- *
- * @example
- * ```ts
- * new SignalingClient({ url: signalingUrl(location), onMessage });
- * ```
- */
-export function signalingUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
-}
-
 /** One signaling connection that keeps itself alive and its rooms joined. */
 export class SignalingClient {
   /** Current state. */
-  readonly state = signal<SignalingState>("closed");
+  readonly state = new Store<SignalingState>("closed");
   /** Times the socket was reopened after a drop. */
-  readonly reconnects = signal(0);
+  readonly reconnects = new Store(0);
 
   #opts:
     & Required<Omit<SignalingOptions, "onOpen" | "beforeReconnect">>
@@ -87,7 +72,7 @@ export class SignalingClient {
       baseDelayMs: 250,
       maxDelayMs: 8000,
       maxAttempts: 30,
-      WebSocket: globalThis.WebSocket,
+      openSocket: (url: string) => new WebSocket(url),
       ...options,
     };
   }
@@ -143,15 +128,15 @@ export class SignalingClient {
     clearInterval(this.#ping);
     this.#socket?.close(1000, "bye");
     this.#socket = null;
-    this.state.value = "closed";
+    this.state.set("closed");
   }
 
   #open(): void {
     if (this.#stopped) return;
-    this.state.value = this.#everOpened ? "reconnecting" : "connecting";
+    this.state.set(this.#everOpened ? "reconnecting" : "connecting");
     let socket: WebSocket;
     try {
-      socket = new this.#opts.WebSocket(this.#opts.url);
+      socket = this.#opts.openSocket(this.#opts.url);
     } catch {
       this.#scheduleReconnect();
       return;
@@ -177,8 +162,8 @@ export class SignalingClient {
     const reconnected = this.#everOpened;
     this.#everOpened = true;
     this.#attempts = 0;
-    this.state.value = "open";
-    if (reconnected) this.reconnects.value++;
+    this.state.set("open");
+    if (reconnected) this.reconnects.update((n) => n + 1);
     for (const roomId of this.#rooms) this.send({ type: "join", roomId });
     clearInterval(this.#ping);
     this.#ping = setInterval(() => this.send({ type: "ping" }), PING_INTERVAL_MS);
@@ -188,10 +173,10 @@ export class SignalingClient {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     if (this.#attempts >= this.#opts.maxAttempts) {
-      this.state.value = "closed";
+      this.state.set("closed");
       return;
     }
-    this.state.value = this.#everOpened ? "reconnecting" : "connecting";
+    this.state.set(this.#everOpened ? "reconnecting" : "connecting");
     const exp = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** this.#attempts);
     this.#attempts++;
     const delay = exp / 2 + Math.random() * exp / 2;

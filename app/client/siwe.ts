@@ -1,54 +1,53 @@
 /**
- * Sign-In with Ethereum (EIP-4361) against the Mesh3 server: nonce, message, wallet signature,
- * verify. The server answers with an HttpOnly session cookie that the signaling socket uses.
+ * Sign-In with Ethereum (EIP-4361) from the browser: ask the server for a nonce, have the wallet
+ * sign the message, post it back; the server sets an HttpOnly session cookie. An existing
+ * session for the same address is reused without a prompt.
  * @module
  */
 import type { Account, Address, Chain, Transport, WalletClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
+import { isSignInErrorCode, SignInError } from "../shared/sign_in_error.ts";
 
-/** Thrown when signing in fails; the message is one human sentence. */
-export class SignInError extends Error {
-  override name = "SignInError";
-}
-
-/** Options of {@linkcode signIn}. */
+/** Inputs of {@linkcode signIn}. */
 export interface SignInOptions {
-  /** The connected wallet. */
   walletClient: WalletClient<Transport, Chain, Account>;
-  /** Page origin the message names (default: `location.origin`). */
-  origin?: string;
-  /** fetch to use (tests pass their own). */
-  fetch?: typeof fetch;
+  /** The app's origin (the message's domain and URI). */
+  origin: string;
+  /** `fetch` that carries the app's cookies. */
+  fetch: typeof fetch;
 }
 
 /**
- * Signs in, reusing a live session of the same address when there is one.
+ * Signs in, or confirms an existing session for the same address.
  *
- * @param options Wallet and origin.
- * @returns The address the server now knows this browser as.
- * @throws {SignInError} When the server refuses or cannot be reached.
+ * @param options The wallet, the app's origin and its `fetch`.
+ * @returns The signed-in address.
+ * @throws {SignInError} When the server refuses (its code) or cannot be reached (`unreachable`).
  *
  * @example
- * ```ts
- * const address = await signIn({ walletClient: wallet.connection.value!.walletClient });
+ * ```ts ignore
+ * const address = await signIn({ walletClient, origin: location.origin, fetch });
  * ```
  */
 export async function signIn(options: SignInOptions): Promise<Address> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const { walletClient } = options;
+  const { walletClient, origin } = options;
+  const api = (path: string, init?: RequestInit) =>
+    options.fetch(new URL(path, origin), init).catch(() => {
+      throw new SignInError("unreachable", "Cannot sign in: the server cannot be reached");
+    });
   const address = walletClient.account.address;
-  const me = await doFetch("/api/auth/me", { credentials: "same-origin" }).catch(() => null);
+  const me = await api("/api/auth/me").catch(() => null);
   if (me?.ok) {
-    const body = await me.json().catch(() => null) as { address?: string } | null;
+    const body = await me.json().catch(() => null) as { address?: string | null } | null;
     if (body?.address?.toLowerCase() === address.toLowerCase()) return address;
   }
-  const origin = new URL(options.origin ?? globalThis.location.origin);
-  const nonceRes = await doFetch("/api/auth/nonce", { credentials: "same-origin" });
-  if (!nonceRes.ok) throw new SignInError("Cannot sign in: the server gave no nonce");
+  const nonceRes = await api("/api/auth/nonce");
+  if (!nonceRes.ok) throw await refusal(nonceRes);
   const { nonce } = await nonceRes.json() as { nonce: string };
+  const url = new URL(origin);
   const message = createSiweMessage({
-    domain: origin.host,
-    uri: origin.origin,
+    domain: url.host,
+    uri: url.origin,
     address,
     chainId: walletClient.chain.id,
     nonce,
@@ -58,18 +57,20 @@ export async function signIn(options: SignInOptions): Promise<Address> {
     expirationTime: new Date(Date.now() + 10 * 60_000),
   });
   const signature = await walletClient.signMessage({ account: walletClient.account, message });
-  const res = await doFetch("/api/auth/verify", {
+  const res = await api("/api/auth/verify", {
     method: "POST",
-    credentials: "same-origin",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ message, signature }),
   });
-  if (!res.ok) {
-    const body = await res.json().catch(() => null) as { error?: string } | null;
-    throw new SignInError(
-      `Cannot sign in: ${body?.error ?? `the server refused (HTTP ${res.status})`}`,
-    );
-  }
+  if (!res.ok) throw await refusal(res);
   const body = await res.json() as { address: Address };
   return body.address;
+}
+
+/** The server's refusal as a SignInError: its own code when it is one we know. */
+async function refusal(res: Response): Promise<SignInError> {
+  const body = await res.json().catch(() => null) as { error?: unknown; code?: unknown } | null;
+  const code = isSignInErrorCode(body?.code) ? body.code : "unreachable";
+  // The server's text is not shown as is (it is not trusted): only its code and status.
+  return new SignInError(code, `Cannot sign in: the server refused (${code}, HTTP ${res.status})`);
 }

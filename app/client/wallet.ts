@@ -3,10 +3,10 @@
  * development chain only, a development account; follow account and chain changes live; move the
  * wallet to the right network.
  *
- * State lives in `@preact/signals` so islands render it directly. Browser-only.
+ * State is one {@linkcode WalletState} snapshot in a {@linkcode Store} (islands adapt it to a
+ * signal). Browser-only.
  * @module
  */
-import { computed, signal } from "@preact/signals";
 import {
   type Account,
   type Address,
@@ -27,6 +27,7 @@ import { chainOf } from "../chain/chain.ts";
 import { devAccountKeys } from "./dev_accounts.ts";
 import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
+import { Store } from "./store.ts";
 
 /** A connected wallet, ready for reads and transactions on the configured chain. */
 export interface WalletConnection {
@@ -47,27 +48,34 @@ export type WalletStatus = "idle" | "connecting" | "connected" | "error";
 
 const PREFERENCE = "wallet";
 
+/** The wallet as the page shows it: one snapshot, replaced on every change. */
+export interface WalletState {
+  /** Wallets found in the page. */
+  wallets: WalletOption[];
+  status: WalletStatus;
+  /** The live connection, or null. */
+  connection: WalletConnection | null;
+  /** Chain id the wallet is on (null until known). */
+  chainId: number | null;
+  /** Human error of the last action, or null. */
+  error: string | null;
+  /** True when connected to a wallet that is on another chain than the app's. */
+  wrongNetwork: boolean;
+  /** True when connected on the right chain. */
+  ready: boolean;
+}
+
 /** Wallet state and actions for one page. */
 export class WalletStore {
-  /** Wallets found in the page. */
-  readonly wallets = signal<WalletOption[]>([]);
-  /** Connection status. */
-  readonly status = signal<WalletStatus>("idle");
-  /** The live connection, or null. */
-  readonly connection = signal<WalletConnection | null>(null);
-  /** Chain id the wallet is on (null until known). */
-  readonly chainId = signal<number | null>(null);
-  /** Human error of the last action, or null. */
-  readonly error = signal<string | null>(null);
-  /** True when connected to a wallet that is on another chain than the app's. */
-  readonly wrongNetwork = computed(() =>
-    this.connection.value !== null && this.chainId.value !== null &&
-    this.chainId.value !== this.config.chainId
-  );
-  /** True when connected on the right chain. */
-  readonly ready = computed(() =>
-    this.connection.value !== null && !this.wrongNetwork.value && this.status.value === "connected"
-  );
+  readonly state = new Store<WalletState>({
+    wallets: [],
+    status: "idle",
+    connection: null,
+    chainId: null,
+    error: null,
+    wrongNetwork: false,
+    ready: false,
+  });
 
   #chain: Chain;
   #provider: Eip1193Provider | null = null;
@@ -88,6 +96,11 @@ export class WalletStore {
     this.#chain = chainOf(config);
   }
 
+  /** The live connection, or null (shorthand for `state.value.connection`). */
+  get connection(): WalletConnection | null {
+    return this.state.value.connection;
+  }
+
   /** Development account keys offered on this chain (none unless it is the local dev chain). */
   get devAccounts(): number {
     return devAccountKeys(this.config).length;
@@ -96,7 +109,7 @@ export class WalletStore {
   /** Starts wallet discovery and silently restores the last connection (no prompt). */
   start(): void {
     this.#stopDiscovery ??= discoverWallets((list) => {
-      this.wallets.value = list;
+      this.#set({ wallets: list });
       void this.#restore();
     });
   }
@@ -134,14 +147,16 @@ export class WalletStore {
       this.#detach();
       const account = privateKeyToAccount(key);
       const transport = http(this.config.rpcUrl);
-      this.connection.value = {
-        kind: "dev",
-        label: `Development account #${index}`,
-        address: account.address,
-        walletClient: createWalletClient({ account, chain: this.#chain, transport }),
-        publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
-      };
-      this.chainId.value = this.config.chainId;
+      this.#set({
+        connection: {
+          kind: "dev",
+          label: `Development account #${index}`,
+          address: account.address,
+          walletClient: createWalletClient({ account, chain: this.#chain, transport }),
+          publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
+        },
+        chainId: this.config.chainId,
+      });
       writePreference(PREFERENCE, `dev:${index}`);
       return Promise.resolve();
     });
@@ -167,33 +182,31 @@ export class WalletStore {
           }],
         });
       }
-      this.chainId.value = Number(await provider.request({ method: "eth_chainId" }));
+      this.#set({ chainId: Number(await provider.request({ method: "eth_chainId" })) });
     });
   }
 
   /** Forgets the connection in this page (wallets keep their own permissions). */
   disconnect(): void {
     this.#detach();
-    this.connection.value = null;
-    this.chainId.value = null;
-    this.status.value = "idle";
+    this.#set({ connection: null, chainId: null, status: "idle" });
     clearPreference(PREFERENCE);
   }
 
   async #restore(): Promise<void> {
-    if (this.connection.value || this.status.value === "connecting") return;
+    if (this.state.value.connection || this.state.value.status === "connecting") return;
     const pref = readPreference(PREFERENCE);
     if (!pref) return;
     if (pref.startsWith("dev:")) {
       if (this.devAccounts > 0) await this.connectDev(Number(pref.slice(4)));
       return;
     }
-    const option = this.wallets.value.find((w) => w.id === pref);
+    const option = this.state.value.wallets.find((w) => w.id === pref);
     if (!option) return;
     await this.#run(async () => {
       const accounts = await option.provider.request({ method: "eth_accounts" });
       if (Array.isArray(accounts) && accounts.length > 0) await this.#attach(option, accounts);
-      else this.status.value = "idle";
+      else this.#set({ status: "idle" });
     });
   }
 
@@ -204,7 +217,7 @@ export class WalletStore {
     this.#detach();
     this.#option = option;
     this.#provider = option.provider;
-    this.chainId.value = Number(await option.provider.request({ method: "eth_chainId" }));
+    this.#set({ chainId: Number(await option.provider.request({ method: "eth_chainId" })) });
     this.#setAccount(getAddress(accounts[0]));
     this.#listen(option.provider);
     writePreference(PREFERENCE, option.id);
@@ -213,31 +226,31 @@ export class WalletStore {
   #setAccount(address: Address): void {
     const provider = this.#provider!;
     const transport = custom(provider as Parameters<typeof custom>[0]);
-    this.connection.value = {
-      kind: "injected",
-      label: this.#option?.name ?? "Browser wallet",
-      address,
-      walletClient: createWalletClient({ account: address, chain: this.#chain, transport }),
-      publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
-    };
+    this.#set({
+      connection: {
+        kind: "injected",
+        label: this.#option?.name ?? "Browser wallet",
+        address,
+        walletClient: createWalletClient({ account: address, chain: this.#chain, transport }),
+        publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
+      },
+    });
   }
 
   #listen(provider: Eip1193Provider): void {
     const onAccounts = (value: unknown) => {
       const list = Array.isArray(value) ? value : [];
       if (list.length === 0 || typeof list[0] !== "string") {
-        this.connection.value = null;
-        this.status.value = "idle";
+        this.#set({ connection: null, status: "idle" });
         return;
       }
       this.#setAccount(getAddress(list[0]));
     };
     const onChain = (value: unknown) => {
-      this.chainId.value = Number(value);
+      this.#set({ chainId: Number(value) });
     };
     const onDisconnect = () => {
-      this.connection.value = null;
-      this.status.value = "idle";
+      this.#set({ connection: null, status: "idle" });
     };
     provider.on?.("accountsChanged", onAccounts);
     provider.on?.("chainChanged", onChain);
@@ -256,15 +269,23 @@ export class WalletStore {
     this.#option = null;
   }
 
+  #set(patch: Partial<Omit<WalletState, "wrongNetwork" | "ready">>): void {
+    this.state.update((s) => {
+      const next = { ...s, ...patch };
+      const wrongNetwork = next.connection !== null && next.chainId !== null &&
+        next.chainId !== this.config.chainId;
+      const ready = next.connection !== null && !wrongNetwork && next.status === "connected";
+      return { ...next, wrongNetwork, ready };
+    });
+  }
+
   async #run(action: () => Promise<void>): Promise<void> {
-    this.status.value = "connecting";
-    this.error.value = null;
+    this.#set({ status: "connecting", error: null });
     try {
       await action();
-      this.status.value = this.connection.value ? "connected" : "idle";
+      this.#set({ status: this.state.value.connection ? "connected" : "idle" });
     } catch (e) {
-      this.status.value = "error";
-      this.error.value = walletErrorMessage(e);
+      this.#set({ status: "error", error: walletErrorMessage(e) });
     }
   }
 }

@@ -6,9 +6,9 @@
 import { useEffect, useMemo } from "preact/hooks";
 import { WalletStore } from "../client/mod.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
-import { CreateRoom } from "./ui/CreateRoom.tsx";
-import { JoinRoom } from "./ui/JoinRoom.tsx";
-import { WalletPanel } from "./ui/WalletPanel.tsx";
+import { CreateRoom } from "../components/CreateRoom.tsx";
+import { JoinRoom } from "../components/JoinRoom.tsx";
+import { WalletPanel } from "../components/WalletPanel.tsx";
 
 /** Props of the Home island. */
 export interface HomeProps {

@@ -3,27 +3,32 @@
  * verified keys, and chat end-to-end encrypted. Thin: the work is in app/client/.
  * @module
  */
-import { useComputed, useSignal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
+import { roomStatus } from "../chain/room.ts";
 import {
+  browserIO,
+  ChatLog,
   type MemberList,
   memberListFromHash,
   roomLink,
   RoomSession,
   WalletStore,
 } from "../client/mod.ts";
+import { useStore } from "../components/use_store.ts";
+import { roomFromProps } from "../shared/room_props.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import type { RoomInfoProps } from "../shared/room_props.ts";
-import { Button } from "./ui/Button.tsx";
-import { Card } from "./ui/Card.tsx";
-import { CloseRoom } from "./ui/CloseRoom.tsx";
-import { MemberListLoader } from "./ui/MemberListLoader.tsx";
-import { shortAddress } from "./ui/format.ts";
-import { Notice } from "./ui/Notice.tsx";
-import { Invite } from "./ui/Invite.tsx";
-import { LiveRoom } from "./ui/LiveRoom.tsx";
-import { WalletPanel } from "./ui/WalletPanel.tsx";
+import { Button } from "../components/Button.tsx";
+import { Card } from "../components/Card.tsx";
+import { CloseRoom } from "../components/CloseRoom.tsx";
+import { MemberListLoader } from "../components/MemberListLoader.tsx";
+import { shortAddress } from "../components/format.ts";
+import { Notice } from "../components/Notice.tsx";
+import { Invite } from "../components/Invite.tsx";
+import { LiveRoom } from "../components/LiveRoom.tsx";
+import { WalletPanel } from "../components/WalletPanel.tsx";
 
 /** Props of the Room island. */
 export interface RoomProps {
@@ -39,7 +44,9 @@ export interface RoomProps {
 export default function Room(props: RoomProps) {
   const { config, roomId, room } = props;
   const wallet = useMemo(() => new WalletStore(config), [config]);
-  const session = useSignal<RoomSession | null>(null);
+  const live = useSignal<{ session: RoomSession; chat: ChatLog } | null>(null);
+  const session = live.value?.session ?? null;
+  const w = useStore(wallet.state);
   const members = useSignal<MemberList | null>(null);
   const link = useSignal<string | null>(null);
   const accountChanged = useSignal(false);
@@ -53,27 +60,30 @@ export default function Room(props: RoomProps) {
     readHash();
     addEventListener("hashchange", readHash);
     // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
-    const bye = () => session.value?.stop();
+    const bye = () => live.value?.session.stop();
     addEventListener("pagehide", bye);
     return () => {
       removeEventListener("pagehide", bye);
       removeEventListener("hashchange", readHash);
       wallet.stop();
-      session.value?.stop();
+      end();
     };
   }, [wallet]);
   // A session belongs to one account: a switch in the wallet ends it.
-  const address = useComputed(() => wallet.connection.value?.address ?? null);
+  const address = w.connection?.address ?? null;
   useEffect(() => {
-    const s = session.value;
-    if (s && address.value !== s.wallet.address) {
-      s.stop();
-      session.value = null;
+    if (session && address !== session.wallet.address) {
+      end();
       accountChanged.value = true;
     }
-  }, [address.value]);
+  }, [address]);
 
-  const expired = room.expiresAt !== "0" && Number(room.expiresAt) * 1000 <= Date.now();
+  const end = () => {
+    live.value?.session.stop();
+    live.value?.chat.dispose();
+    live.value = null;
+  };
+  const expired = roomStatus(roomFromProps(room), Date.now() / 1000) === "expired";
   const unavailable = closedHere.value
     ? "You closed this room. No one can join it any more."
     : room.closed
@@ -82,8 +92,8 @@ export default function Room(props: RoomProps) {
     ? "This room has expired. No new keys can be committed to it."
     : null;
 
-  const conn = wallet.connection.value;
-  const creatorTools = conn && wallet.ready.value &&
+  const conn = w.connection;
+  const creatorTools = conn && w.ready &&
       conn.address.toLowerCase() === room.creator.toLowerCase()
     ? (
       <CloseRoom
@@ -91,8 +101,7 @@ export default function Room(props: RoomProps) {
         registry={config.registry}
         roomId={roomId}
         onClosed={() => {
-          session.value?.stop();
-          session.value = null;
+          end();
           closedHere.value = true;
         }}
       />
@@ -100,11 +109,18 @@ export default function Room(props: RoomProps) {
     : null;
 
   const join = () => {
-    const conn = wallet.connection.value;
+    const conn = wallet.connection;
     if (!conn) return;
     accountChanged.value = false;
-    const s = new RoomSession(config, roomId, conn, members.value);
-    session.value = s;
+    const s = new RoomSession({
+      config,
+      roomId,
+      wallet: conn,
+      members: members.value,
+      io: browserIO(),
+    });
+    // The chat listens before the session starts: no message can arrive unseen.
+    live.value = { session: s, chat: new ChatLog(s) };
     void s.start();
   };
 
@@ -116,19 +132,20 @@ export default function Room(props: RoomProps) {
             {unavailable}
           </Notice>
         )
-        : session.value
+        : live.value
         ? (
           <LiveRoom
-            session={session.value}
+            session={live.value.session}
+            chat={live.value.chat}
             link={link.value}
             membersOnly={room.membersOnly}
             creatorTools={creatorTools}
-            onLeave={() => (session.value?.stop(), session.value = null)}
+            onLeave={end}
           />
         )
         : (
           <>
-            {(!wallet.ready.value || wallet.wrongNetwork.value) && <WalletPanel wallet={wallet} />}
+            {(!w.ready || w.wrongNetwork) && <WalletPanel wallet={wallet} />}
             {accountChanged.value && (
               <Notice tone="warning" title="Your wallet account changed" testid="account-changed">
                 The session of the previous account was closed. Join again to chat as the new
@@ -154,23 +171,23 @@ export default function Room(props: RoomProps) {
                 )}
                 <Button
                   onClick={join}
-                  disabled={!wallet.ready.value || (room.membersOnly && !members.value)}
+                  disabled={!w.ready || (room.membersOnly && !members.value)}
                   testid="join-room"
                 >
                   Join room
                 </Button>
-                {wallet.ready.value
+                {w.ready && conn
                   ? (
                     <p class="text-sm text-slate-400">
                       Joining as{" "}
                       <span
                         class="font-mono text-slate-200"
-                        title={wallet.connection.value!.address}
+                        title={conn.address}
                         data-testid="wallet-address"
                       >
-                        {shortAddress(wallet.connection.value!.address)}
+                        {shortAddress(conn.address)}
                       </span>{" "}
-                      ({wallet.connection.value!.label}).
+                      ({conn.label}).
                     </p>
                   )
                   : (
@@ -182,7 +199,7 @@ export default function Room(props: RoomProps) {
             </Card>
           </>
         )}
-      {link.value && !unavailable && !session.value && (
+      {link.value && !unavailable && !session && (
         <Invite link={link.value} membersOnly={room.membersOnly} creatorTools={creatorTools} />
       )}
     </div>

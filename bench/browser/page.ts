@@ -14,20 +14,21 @@
 import type { Address, Hex } from "viem";
 import {
   type Channel,
-  computeCommitment,
   createChannel,
   deriveConnectionKeys,
   deriveSessionKeys,
   type EcdhKeyPair,
   generateEcdhKeyPair,
-  parseFingerprint,
 } from "../../app/core/mod.ts";
 import type { ServerMessage } from "../../app/core/wire.ts";
+import { registryReader } from "../../app/chain/registry.ts";
 import { fetchIceConfig } from "../../app/client/ice.ts";
+import { browserIO, type EngineIO, signalingUrl } from "../../app/client/io.ts";
 import { PeerLink } from "../../app/client/peer_link.ts";
-import { commitKey } from "../../app/client/registry.ts";
-import { SignalingClient, signalingUrl } from "../../app/client/signaling.ts";
+import { makeSessionKeys, type SessionKeys } from "../../app/client/session_keys.ts";
+import { SignalingClient } from "../../app/client/signaling.ts";
 import { signIn } from "../../app/client/siwe.ts";
+import { commitKey } from "../../app/client/transactions.ts";
 import { WalletStore } from "../../app/client/wallet.ts";
 import type { PublicConfig } from "../../app/shared/public_config.ts";
 
@@ -38,29 +39,28 @@ const mark = (name: string) => {
   if (!(name in marks)) marks[name] = now();
 };
 
-// Marks ICE and DTLS completion of every peer connection the client makes.
-const Native = RTCPeerConnection;
-class TimedPeerConnection extends Native {
-  constructor(config?: RTCConfiguration) {
-    super(config);
-    this.addEventListener("iceconnectionstatechange", () => {
-      const s = this.iceConnectionState;
-      if (s === "connected" || s === "completed") mark("ice-connected");
-    });
-    this.addEventListener("connectionstatechange", () => {
-      if (this.connectionState === "connected") mark("dtls-connected");
-    });
-  }
-}
-globalThis.RTCPeerConnection = TimedPeerConnection;
+// The engine's own edges, with ICE and DTLS completion of every peer connection marked.
+const browser = browserIO();
+const io: EngineIO = {
+  ...browser,
+  rtc: {
+    generateCertificate: browser.rtc.generateCertificate,
+    createPeerConnection(config) {
+      const pc = browser.rtc.createPeerConnection(config);
+      pc.addEventListener("iceconnectionstatechange", () => {
+        const s = pc.iceConnectionState;
+        if (s === "connected" || s === "completed") mark("ice-connected");
+      });
+      pc.addEventListener("connectionstatechange", () => {
+        if (pc.connectionState === "connected") mark("dtls-connected");
+      });
+      return pc;
+    },
+  },
+};
 
 let wallet: WalletStore | null = null;
-let prepared: {
-  roomId: Hex;
-  keyPair: EcdhKeyPair;
-  certificate: RTCCertificate;
-  fingerprint: Uint8Array;
-} | null = null;
+let prepared: { roomId: Hex; keys: SessionKeys } | null = null;
 let firstMessage: (() => void) | null = null;
 let received: Promise<number> | null = null;
 
@@ -78,67 +78,53 @@ const bench = {
     if (!wallet) {
       wallet = new WalletStore(config);
       wallet.start();
-      for (let i = 0; i < 100 && wallet.wallets.value.length === 0; i++) await sleep(20);
-      await wallet.connect(wallet.wallets.value[0]);
+      for (let i = 0; i < 100 && wallet.state.value.wallets.length === 0; i++) await sleep(20);
+      await wallet.connect(wallet.state.value.wallets[0]);
     }
-    const conn = wallet.connection.value;
-    if (!conn) throw new Error(wallet.error.value ?? "Cannot connect the test wallet");
-    const keyPair = await generateEcdhKeyPair();
-    const certificate = await RTCPeerConnection.generateCertificate({
-      name: "ECDSA",
-      namedCurve: "P-256",
-    } as EcKeyGenParams);
-    const fp = certificate.getFingerprints().find((f) => f.algorithm === "sha-256")!.value!;
-    const fingerprint = parseFingerprint(fp);
-    const commitment = computeCommitment({
-      chainId: config.chainId,
-      registry: config.registry,
-      roomId,
-      publicKey: keyPair.publicKey,
-      fingerprint,
-    });
-    await commitKey(conn, config.registry, roomId, commitment, [], () => {});
-    prepared = { roomId, keyPair, certificate, fingerprint };
+    const conn = wallet.connection;
+    if (!conn) throw new Error(wallet.state.value.error ?? "Cannot connect the test wallet");
+    const { chainId, registry } = config;
+    const keys = await makeSessionKeys(io.rtc, { chainId, registry, roomId });
+    await commitKey(conn, config.registry, roomId, keys.commitment, [], () => {});
+    prepared = { roomId, keys };
     return conn.address;
   },
 
   /** Timed: resolves once the first decrypted message arrived (or after 30 s). */
   async enter(config: PublicConfig): Promise<Record<string, number>> {
     for (const k of Object.keys(marks)) delete marks[k];
-    const conn = wallet!.connection.value!;
+    const conn = wallet!.connection!;
     const p = prepared!;
     const got = new Promise<void>((r) => firstMessage = r);
     mark("enter");
-    await signIn({ walletClient: conn.walletClient });
+    await signIn({ walletClient: conn.walletClient, fetch: io.fetch, origin: io.origin });
     mark("signed-in");
-    const ice = await fetchIceConfig();
+    const ice = await fetchIceConfig(io.fetch, io.origin);
     mark("ice-config");
     let link: PeerLink | null = null;
     const ensure = (peer: Address) => {
       if (link) return link;
       link = new PeerLink({
         self: conn.address,
-        peer,
         roomId: p.roomId,
         chainId: config.chainId,
         registry: config.registry,
-        keyPair: p.keyPair,
-        certificate: p.certificate,
-        fingerprint: p.fingerprint,
+        keys: p.keys,
         ice,
-        publicClient: conn.publicClient,
+        freshIce: () => Promise.resolve(ice),
+        rtc: io.rtc,
+        reader: registryReader(conn.publicClient, config.registry),
         signal: (m) => {
           if (m.type !== "ice") mark(`${m.type}-sent`);
           return signaling.send(m);
         },
-        onText: () => {
-          mark("first-message");
-          firstMessage?.();
-        },
-        onDelivered: () => {},
-      });
+      }, peer);
       const l = link;
-      l.state.subscribe((s) => {
+      l.events.on("text", () => {
+        mark("first-message");
+        firstMessage?.();
+      });
+      l.status.subscribe(({ state: s }) => {
         mark(`state-${s}`);
         if (s === "open") void l.send("bench", "hello");
       });
@@ -156,7 +142,7 @@ const bench = {
       } else if (m.type === "ice") void link?.handleIce(m.candidate);
     };
     const signaling = new SignalingClient({
-      url: signalingUrl(location),
+      url: signalingUrl(io.origin),
       onMessage,
       onOpen: () => mark("socket-open"),
     });

@@ -1,6 +1,7 @@
 /**
- * Browser bundle entry for `chromium_test.ts`: exposes the vector computations and a short
- * handshake run on `globalThis`, so the same core code is checked in Chromium's WebCrypto.
+ * Browser bundle entry for `chromium_test.ts` and `firefox_test.ts` (through browser_suite.ts):
+ * exposes the vector computations and a short handshake run on `globalThis`, so the same core
+ * code is checked in each browser's WebCrypto.
  * @module
  */
 import * as compute from "./compute.ts";
@@ -15,7 +16,7 @@ async function handshakeRun(): Promise<Record<string, unknown>> {
     handshake({ keys: a.session, transport: ta }),
     handshake({ keys: b.session, transport: tb }),
   ]);
-  const frame = await ca.seal(new TextEncoder().encode("hello from chromium"));
+  const frame = await ca.seal(new TextEncoder().encode("hello from the browser"));
   const text = new TextDecoder().decode(await cb.open(frame));
   const bad = await ca.seal(new TextEncoder().encode("altered on the way"));
   bad[20] ^= 1;

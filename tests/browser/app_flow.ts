@@ -1,75 +1,124 @@
 /**
  * Steps of the app as a person does them, for the end-to-end browser tests: a browser context
  * with a real wallet (EIP-1193 fixture), connecting, creating and joining rooms, chatting.
+ *
+ * Every step takes a Playwright page (Chromium) or a cross-browser {@linkcode TestPage}
+ * (Chromium or Firefox), so one flow drives either browser.
  * @module
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import type { TestChain } from "../../testing/chain.ts";
 import { watchPage } from "./chromium.ts";
 import { installTestWallet, type TestWallet } from "./eip1193_provider.ts";
+import { playwrightPage } from "./playwright_page.ts";
+import type { Target, TestBrowser, TestPage } from "./test_page.ts";
 
 /** Where screenshots go. */
 export const RESULTS = new URL("../../test-results/", import.meta.url).pathname;
 
-export async function person(
+/** A page of either kind the steps accept. */
+export type AnyPage = Page | TestPage;
+
+/** The cross-browser view of a page (a Playwright page is wrapped). */
+export function asTestPage(page: AnyPage): TestPage {
+  return "engine" in page ? page : playwrightPage(page);
+}
+
+/** One person: a fresh browser context with their own wallet, and the page's problems. */
+export interface Person<P extends AnyPage> {
+  page: P;
+  problems: string[];
+  address: string;
+  wallet: TestWallet;
+}
+
+export function person(
   browser: Browser,
   chain: TestChain,
   account: number,
   startChainId?: number,
-): Promise<{ page: Page; problems: string[]; address: string; wallet: TestWallet }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const wallet = await installTestWallet(context, {
+): Promise<Person<Page>>;
+export function person(
+  browser: TestBrowser,
+  chain: TestChain,
+  account: number,
+  startChainId?: number,
+): Promise<Person<TestPage>>;
+export async function person(
+  browser: Browser | TestBrowser,
+  chain: TestChain,
+  account: number,
+  startChainId?: number,
+): Promise<Person<AnyPage>> {
+  const walletOptions = {
     privateKey: chain.accounts[account],
     rpcUrl: chain.rpcUrl,
     chainId: chain.chainId,
     startChainId,
-  });
+  };
+  if ("engine" in browser) {
+    const page = await browser.newPage();
+    const wallet = await installTestWallet(page, walletOptions);
+    const problems = await page.watch();
+    return { page, problems, address: wallet.address, wallet };
+  }
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const wallet = await installTestWallet(context, walletOptions);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const problems = await watchPage(page);
   return { page, problems, address: wallet.address, wallet };
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
+export async function shot(page: AnyPage, name: string): Promise<void> {
+  await asTestPage(page).screenshot(`${RESULTS}${name}.png`);
 }
 
-export async function connectWallet(page: Page): Promise<void> {
+export async function connectWallet(anyPage: AnyPage): Promise<void> {
+  const page = asTestPage(anyPage);
   // The page may restore the last connection by itself a moment after it loads.
-  const address = page.getByTestId("wallet-address");
-  const option = page.getByTestId("wallet-option").filter({ hasText: "Test Wallet" });
+  const address = page.find("wallet-address");
+  const option = page.find("wallet-option", { hasText: "Test Wallet" });
   for (let i = 0; i < 100 && !(await address.isVisible()); i++) {
-    if (await option.isVisible()) await option.click({ timeout: 1000 }).catch(() => {});
+    if (await option.isVisible()) {
+      await option.click({ timeout: 1000 }).catch(() => {});
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await address.waitFor();
 }
 
-export async function createRoom(page: Page, url: string, members?: string[]): Promise<string> {
+export async function createRoom(
+  anyPage: AnyPage,
+  url: string,
+  members?: string[],
+): Promise<string> {
+  const page = asTestPage(anyPage);
   await page.goto(url);
   await connectWallet(page);
   if (members) {
-    await page.getByTestId("access-members").check();
-    await page.getByTestId("members-input").fill(members.join("\n"));
+    await page.find("access-members").check();
+    await page.find("members-input").fill(members.join("\n"));
   }
-  await page.getByTestId("create-button").click();
-  await page.getByTestId("room-created").waitFor();
-  return (await page.getByTestId("room-link").textContent())!.trim();
+  await page.find("create-button").click();
+  await page.find("room-created").waitFor();
+  return (await page.find("room-link").text()).trim();
 }
 
-export async function joinRoom(page: Page, link: string): Promise<void> {
+export async function joinRoom(anyPage: AnyPage, link: string): Promise<void> {
+  const page = asTestPage(anyPage);
   await page.goto(link);
   await connectWallet(page);
-  await page.getByTestId("join-room").click();
+  await page.find("join-room").click();
 }
 
-export async function sendMessage(page: Page, text: string): Promise<void> {
-  const composer = page.getByTestId("composer");
+export async function sendMessage(anyPage: AnyPage, text: string): Promise<void> {
+  const composer = asTestPage(anyPage).find("composer");
   const lines = text.split("\n");
   await composer.click();
   for (const [i, line] of lines.entries()) {
     if (i > 0) await composer.press("Shift+Enter");
-    await composer.pressSequentially(line);
+    await composer.type(line);
   }
   await composer.press("Enter");
 }
@@ -84,6 +133,19 @@ export function unexpected(problems: string[]): string[] {
   );
 }
 
-export function theirMessage(page: Page, text: string) {
+/** The other person's message containing `text` (a locator on a Playwright page). */
+export function theirMessage(page: Page, text: string): Locator;
+export function theirMessage(page: TestPage, text: string): Target;
+export function theirMessage(page: AnyPage, text: string): Locator | Target {
+  if ("engine" in page) {
+    return page.find("message", { attrs: { "data-mine": "false" }, hasText: text });
+  }
   return page.locator('[data-testid="message"][data-mine="false"]').filter({ hasText: text });
+}
+
+/** Waits until every page shows an open, verified peer. */
+export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
+  for (const p of pages) {
+    await asTestPage(p).find("peer", { attrs: { "data-state": "open" } }).waitFor();
+  }
 }

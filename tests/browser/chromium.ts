@@ -21,6 +21,7 @@
  * @module
  */
 import { type Browser, chromium, type Page } from "playwright-core";
+import { reportCspViolations } from "./test_page.ts";
 
 /** Path of the system Chromium. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -70,10 +71,6 @@ export async function watchPage(page: Page): Promise<string[]> {
   page.on("requestfailed", (req) => {
     problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ""}`);
   });
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
-    });
-  });
+  await page.addInitScript(reportCspViolations);
   return problems;
 }

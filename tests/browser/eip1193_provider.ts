@@ -1,13 +1,14 @@
 /**
- * A real EIP-1193 wallet for Playwright pages (test fixture).
+ * A real EIP-1193 wallet for browser test pages (test fixture): Playwright pages and contexts
+ * (Chromium) and cross-browser {@linkcode TestPage}s (Chromium or Firefox).
  *
  * The page gets a provider announced through EIP-6963 and set as `window.ethereum`. Signing
  * happens in the test process with a viem local account built from a funded development key;
  * transactions are signed locally and sent with `eth_sendRawTransaction`; every other call goes
  * to the real chain's JSON-RPC. Real signatures, real transactions: nothing is mocked.
  *
- * The page talks to the test process through one `page.exposeBinding`, so the private key never
- * enters the page.
+ * The page talks to the test process through one exposed function (`exposeBinding` in Playwright,
+ * `exposeFunction` over WebDriver BiDi), so the private key never enters the page.
  * @module
  */
 import type { BrowserContext, Page } from "playwright-core";
@@ -22,6 +23,7 @@ import {
   type Transport,
 } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import type { TestPage } from "./test_page.ts";
 
 /** Options of {@linkcode installTestWallet}. */
 export interface TestWalletOptions {
@@ -64,10 +66,50 @@ type Reply = { ok: true; result: unknown } | { ok: false; error: RpcError };
 
 const BINDING_PREFIX = "__mesh3TestWallet_";
 
+/** A page the wallet talks to (a Playwright page or a {@linkcode TestPage}). */
+interface WalletPage {
+  isClosed(): boolean;
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
+}
+
+type Binding = (page: WalletPage, method: string, params: unknown[]) => Promise<Reply>;
+
+/** Where the wallet is installed, whichever browser driver holds it. */
+interface WalletHost {
+  expose(name: string, binding: Binding): Promise<void>;
+  addInitScript(script: string): Promise<void>;
+}
+
+function walletHost(target: Page | BrowserContext | TestPage): WalletHost {
+  if ("engine" in target) {
+    return {
+      expose: (name, binding) =>
+        target.exposeFunction(
+          name,
+          ((method: string, params: unknown[]) => binding(target, method, params)) as never,
+        ),
+      addInitScript: (script) => target.addInitScript(script),
+    };
+  }
+  return {
+    async expose(name, binding) {
+      await target.exposeBinding(
+        name,
+        (source: { page: Page }, method: string, params: unknown[]) =>
+          binding(source.page, method, params),
+      );
+    },
+    async addInitScript(script) {
+      await target.addInitScript({ content: script });
+    },
+  };
+}
+
 /**
  * Installs the wallet into every page of the context (and future navigations).
  *
- * @param target A page or browser context, before it navigates.
+ * @param target A Playwright page or browser context, or a {@linkcode TestPage} of either
+ * browser, before it navigates.
  * @param options Key, chain and EIP-6963 identity.
  * @returns A handle to steer the wallet from the test.
  *
@@ -83,7 +125,7 @@ const BINDING_PREFIX = "__mesh3TestWallet_";
  * ```
  */
 export async function installTestWallet(
-  target: Page | BrowserContext,
+  target: Page | BrowserContext | TestPage,
   options: TestWalletOptions,
 ): Promise<TestWallet> {
   let account = privateKeyToAccount(options.privateKey);
@@ -99,7 +141,7 @@ export async function installTestWallet(
   const rejections = new Set<string>();
   let current = options.startChainId ?? options.chainId;
   let authorized = false;
-  const pages = new Set<Page>();
+  const pages = new Set<WalletPage>();
 
   const emit = async (event: string, value: unknown) => {
     for (const p of pages) {
@@ -154,8 +196,8 @@ export async function installTestWallet(
     }
   };
 
-  const binding = async (source: { page: Page }, method: string, params: unknown[]) => {
-    pages.add(source.page);
+  const binding: Binding = async (page, method, params) => {
+    pages.add(page);
     try {
       return { ok: true, result: await handle(method, params ?? []) } satisfies Reply;
     } catch (e) {
@@ -172,15 +214,14 @@ export async function installTestWallet(
 
   // One binding per wallet, so a page can hold several test wallets (EIP-6963 discovery).
   const bindingName = BINDING_PREFIX + rdns.replace(/[^A-Za-z0-9]/g, "_");
-  await target.exposeBinding(bindingName, binding);
-  await target.addInitScript({
-    content: pageScript(bindingName, {
-      uuid: crypto.randomUUID(),
-      name: options.name ?? "Test Wallet",
-      rdns,
-      windowEthereum: options.windowEthereum ?? true,
-    }),
-  });
+  const host = walletHost(target);
+  await host.expose(bindingName, binding);
+  await host.addInitScript(pageScript(bindingName, {
+    uuid: crypto.randomUUID(),
+    name: options.name ?? "Test Wallet",
+    rdns,
+    windowEthereum: options.windowEthereum ?? true,
+  }));
 
   return {
     get address() {

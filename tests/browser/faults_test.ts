@@ -30,7 +30,8 @@ import { launchChromium } from "./chromium.ts";
  */
 function outageNoise(p: string): boolean {
   return /WebSocket connection .* failed/.test(p) ||
-    /net::ERR_(CONNECTION_[A-Z_]+|EMPTY_RESPONSE)/.test(p) || /status of (503|401)/.test(p);
+    /net::ERR_(CONNECTION_[A-Z_]+|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED)/.test(p) ||
+    /status of (503|401)/.test(p);
 }
 
 async function members(app: TestAppServer, roomId: Hex, want: number): Promise<number> {

@@ -47,7 +47,8 @@ export async function checkJoin(
     if (refusal) {
       return { code: refusal, message: `Cannot join: ${ROOM_REFUSAL_SENTENCES[refusal]}` };
     }
-    if (room!.membersOnly && !(await reader.commitment(roomId, address))) {
+    // Not null once roomRefusal found nothing to refuse.
+    if (room?.membersOnly && !(await reader.commitment(roomId, address))) {
       return {
         code: "not-member",
         message: "Cannot join: members-only room and no key commitment from you",

@@ -27,7 +27,7 @@ export interface BundleIslandsOptions {
  */
 export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<string> {
   const islands = opts.islands ?? await listIslandFiles();
-  const boot = new URL("./browser/boot.ts", import.meta.url).href;
+  const boot = new URL("../../browser/boot.ts", import.meta.url).href;
   const entry = [
     `import { boot } from ${JSON.stringify(boot)};`,
     ...islands.map((i) => `import ${i.name} from ${JSON.stringify(`file://${i.path}`)};`),

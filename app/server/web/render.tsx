@@ -4,7 +4,7 @@
  */
 import type { VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { PAYLOAD_ID } from "./islands_format.ts";
+import { PAYLOAD_ID } from "../../shared/islands_format.ts";
 import { withRenderState } from "./render_hooks.ts";
 import { jsonForScript } from "./serialize_props.ts";
 

@@ -17,7 +17,7 @@ import {
   type VNode,
 } from "preact";
 import { useContext } from "preact/hooks";
-import { ISLAND_TAG, SLOT_TAG } from "./islands_format.ts";
+import { ISLAND_TAG, SLOT_TAG } from "../../shared/islands_format.ts";
 import { islandName } from "./island_registry.ts";
 import { isJsx, PropsEncoder } from "./serialize_props.ts";
 

@@ -3,7 +3,7 @@ import { signal } from "@preact/signals";
 import { type ComponentChildren, h } from "preact";
 import { registerIsland } from "./island_registry.ts";
 import { renderPage } from "./render.tsx";
-import type { IslandsPayload } from "./islands_format.ts";
+import type { IslandsPayload } from "../../shared/islands_format.ts";
 
 function Card(props: { title: string; extra?: unknown; children?: ComponentChildren }) {
   return h("div", { class: "card" }, h("b", null, props.title), props.children);

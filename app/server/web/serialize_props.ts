@@ -3,7 +3,7 @@
  * @module
  */
 import { isValidElement } from "preact";
-import type { IslandsPayload } from "./islands_format.ts";
+import type { IslandsPayload } from "../../shared/islands_format.ts";
 
 /** Thrown when an island is given a prop that cannot be sent to the browser. */
 export class IslandPropError extends Error {

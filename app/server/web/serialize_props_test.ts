@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import { h } from "preact";
 import { isJsx, IslandPropError, jsonForScript, PropsEncoder } from "./serialize_props.ts";
-import { reviveProps } from "./browser/revive.ts";
+import { reviveProps } from "../../browser/revive.ts";
 
 Deno.test("PropsEncoder: plain JSON props pass through, undefined is dropped", () => {
   const enc = new PropsEncoder();

@@ -4,7 +4,7 @@ import type { RoomInfo } from "../../chain/room.ts";
 import type { PublicConfig } from "../../shared/public_config.ts";
 import { pages } from "../../pages.ts";
 import { buildAssets, webApp } from "./mod.ts";
-import type { IslandsPayload } from "./islands_format.ts";
+import type { IslandsPayload } from "../../shared/islands_format.ts";
 
 const config: PublicConfig = {
   chainId: 31337,

@@ -5,10 +5,12 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import { computeCommitment, generateEcdhKeyPair, parseFingerprint } from "../../../app/core/mod.ts";
+import { registryReader } from "../../../app/chain/registry.ts";
 import type { IceCandidate } from "../../../app/core/wire.ts";
-import { type IncomingText, PeerLink } from "../../../app/client/peer_link.ts";
-import { commitKey, createRoom } from "../../../app/client/registry.ts";
+import { browserIO } from "../../../app/client/io.ts";
+import { type IncomingText, type LinkSession, PeerLink } from "../../../app/client/peer_link.ts";
+import { makeSessionKeys } from "../../../app/client/session_keys.ts";
+import { commitKey, createRoom } from "../../../app/client/transactions.ts";
 import { WalletStore } from "../../../app/client/wallet.ts";
 import type { PublicConfig } from "../../../app/shared/public_config.ts";
 
@@ -19,7 +21,8 @@ declare global {
 
 let wallet: WalletStore;
 let link: PeerLink | null = null;
-let prepared: Omit<ConstructorParameters<typeof PeerLink>[0], "peer"> | null = null;
+let prepared: LinkSession | null = null;
+const io = browserIO();
 const received: IncomingText[] = [];
 const delivered: string[] = [];
 
@@ -27,55 +30,43 @@ const harness = {
   async connect(config: PublicConfig): Promise<Address> {
     wallet = new WalletStore(config);
     wallet.start();
-    for (let i = 0; i < 50 && wallet.wallets.value.length === 0; i++) await sleep(20);
-    await wallet.connect(wallet.wallets.value[0]);
-    if (!wallet.connection.value) throw new Error(wallet.error.value ?? "not connected");
-    return wallet.connection.value.address;
+    for (let i = 0; i < 50 && wallet.state.value.wallets.length === 0; i++) await sleep(20);
+    await wallet.connect(wallet.state.value.wallets[0]);
+    if (!wallet.connection) throw new Error(wallet.state.value.error ?? "not connected");
+    return wallet.connection.address;
   },
   async createRoom(): Promise<Hex> {
-    return await createRoom(wallet.connection.value!, wallet.config.registry, {}, () => {});
+    return await createRoom(wallet.connection!, wallet.config.registry, {}, () => {});
   },
   async prepare(
     roomId: Hex,
     iceTransportPolicy: RTCIceTransportPolicy,
     iceServers: RTCIceServer[],
   ) {
-    const conn = wallet.connection.value!;
-    const keyPair = await generateEcdhKeyPair();
-    const certificate = await RTCPeerConnection.generateCertificate({
-      name: "ECDSA",
-      namedCurve: "P-256",
-    } as EcKeyGenParams);
-    const fp = certificate.getFingerprints().find((f) => f.algorithm === "sha-256")!.value!;
-    const fingerprint = parseFingerprint(fp);
-    const commitment = computeCommitment({
-      chainId: wallet.config.chainId,
-      registry: wallet.config.registry,
-      roomId,
-      publicKey: keyPair.publicKey,
-      fingerprint,
-    });
-    await commitKey(conn, wallet.config.registry, roomId, commitment, [], () => {});
+    const conn = wallet.connection!;
+    const { chainId, registry } = wallet.config;
+    const keys = await makeSessionKeys(io.rtc, { chainId, registry, roomId });
+    await commitKey(conn, registry, roomId, keys.commitment, [], () => {});
     prepared = {
       self: conn.address,
       roomId,
-      chainId: wallet.config.chainId,
-      registry: wallet.config.registry,
-      keyPair,
-      certificate,
-      fingerprint,
+      chainId,
+      registry,
+      keys,
       ice: { iceServers, iceTransportPolicy },
-      publicClient: conn.publicClient,
+      freshIce: () => Promise.resolve({ iceServers, iceTransportPolicy }),
+      rtc: io.rtc,
+      reader: registryReader(conn.publicClient, registry),
       signal: (m) => {
         void globalThis.relay(m);
         return true;
       },
-      onText: (m) => received.push(m),
-      onDelivered: (id) => delivered.push(id),
     };
   },
   async startLink(peer: Address): Promise<void> {
-    link = new PeerLink({ ...prepared!, peer });
+    link = new PeerLink(prepared!, peer);
+    link.events.on("text", (m) => received.push(m));
+    link.events.on("delivered", (d) => delivered.push(d.id));
     await link.start();
   },
   async deliver(
@@ -92,12 +83,13 @@ const harness = {
     return await link!.send(id, text);
   },
   status() {
+    const s = link?.status.value;
     return {
-      state: link?.state.value ?? null,
-      path: link?.path.value ?? null,
-      safetyNumber: link?.safetyNumber.value ?? null,
-      problem: link?.problem.value ?? null,
-      reconnecting: link?.reconnecting.value ?? false,
+      state: s?.state ?? null,
+      path: s?.path ?? null,
+      safetyNumber: s?.safetyNumber ?? null,
+      problem: s?.problem ?? null,
+      reconnecting: s?.reconnecting ?? false,
       iceRestarts: link?.iceRestarts ?? 0,
       received: received.map((m) => m.text),
       delivered: [...delivered],

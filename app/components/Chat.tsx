@@ -1,0 +1,143 @@
+/**
+ * The conversation: messages with sender, time and delivery state, and a keyboard-first composer
+ * (Enter sends, Shift+Enter starts a new line).
+ * @module
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { MAX_TEXT_LENGTH } from "../core/mod.ts";
+import type { ChatEntry } from "../client/mod.ts";
+import { clockTime, cx, shortAddress } from "./format.ts";
+
+const STATUS: Record<ChatEntry["status"], [string, string]> = {
+  sending: ["○", "Sending"],
+  sent: ["✓", "Sent"],
+  delivered: ["✓✓", "Delivered"],
+  failed: ["!", "Not delivered: no peer connected"],
+  received: ["", ""],
+};
+
+/** Props of {@linkcode Chat}. */
+export interface ChatProps {
+  messages: readonly ChatEntry[];
+  canSend: boolean;
+  placeholder: string;
+  onSend(text: string): void;
+}
+
+/** The message list and composer. */
+export function Chat(props: ChatProps) {
+  const draft = useSignal("");
+  const list = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const count = props.messages.length;
+  useEffect(() => {
+    list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [count]);
+  useEffect(() => {
+    if (props.canSend) input.current?.focus();
+  }, [props.canSend]);
+
+  const send = () => {
+    const text = draft.value.trim();
+    if (!text || !props.canSend || text.length > MAX_TEXT_LENGTH) return;
+    props.onSend(text);
+    draft.value = "";
+  };
+
+  return (
+    <div class="flex flex-col">
+      <div
+        ref={list}
+        class="h-80 space-y-3 overflow-y-auto px-1 py-2 sm:h-96"
+        aria-live="polite"
+        data-testid="messages"
+      >
+        {count === 0 && (
+          <p class="flex h-full items-center justify-center text-center text-sm text-slate-500">
+            No messages yet. Messages are end-to-end encrypted and never stored.
+          </p>
+        )}
+        {props.messages.map((m) => (
+          <div
+            key={`${m.from}-${m.id}`}
+            class={cx("flex", m.mine ? "justify-end" : "justify-start")}
+            data-testid="message"
+            data-mine={m.mine ? "true" : "false"}
+            data-status={m.status}
+          >
+            <div class="max-w-[85%] sm:max-w-[75%]">
+              <p class={cx("mb-1 text-xs text-slate-500", m.mine && "text-right")}>
+                <span class="font-mono" title={m.from}>
+                  {m.mine ? "You" : shortAddress(m.from)}
+                </span>{" "}
+                · {clockTime(m.at)}
+              </p>
+              <div
+                class={cx(
+                  "whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-sm leading-relaxed",
+                  m.mine
+                    ? "rounded-br-md bg-emerald-600/90 text-white"
+                    : "rounded-bl-md bg-slate-800 text-slate-100",
+                )}
+                data-testid="message-text"
+              >
+                {m.text}
+              </div>
+              {m.mine && (
+                <p
+                  class={cx(
+                    "mt-1 text-right text-xs",
+                    m.status === "failed" ? "text-rose-300" : "text-slate-500",
+                  )}
+                  title={STATUS[m.status][1]}
+                  data-testid="message-status"
+                >
+                  {STATUS[m.status][0]} {STATUS[m.status][1]}
+                </p>
+              )}
+            </div>
+          </div>
+        ))}
+      </div>
+      <form
+        class="mt-3 flex items-end gap-2 border-t border-slate-800 pt-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <label class="sr-only" for="composer">Message</label>
+        <textarea
+          id="composer"
+          ref={input}
+          rows={1}
+          maxLength={MAX_TEXT_LENGTH}
+          class="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-y rounded-xl border border-slate-700 bg-slate-950 px-4 py-2.5 text-sm text-slate-100 placeholder:text-slate-600 focus:border-emerald-500/60 focus:outline-none disabled:opacity-50"
+          placeholder={props.placeholder}
+          disabled={!props.canSend}
+          value={draft.value}
+          onInput={(e) => draft.value = (e.target as HTMLTextAreaElement).value}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+          data-testid="composer"
+        />
+        <button
+          type="submit"
+          disabled={!props.canSend || draft.value.trim() === ""}
+          class="h-11 rounded-xl bg-emerald-500 px-4 text-sm font-medium text-slate-950 hover:bg-emerald-400 disabled:cursor-not-allowed disabled:opacity-40"
+          data-testid="send"
+        >
+          Send
+        </button>
+      </form>
+      <p class="mt-2 hidden text-xs text-slate-600 sm:block">
+        Enter to send · Shift+Enter for a new line
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+/**
+ * An in-memory WebRTC for Deno tests of the browser engine (app/client), which takes its
+ * `RtcIO` in: peer connections that find each other through the candidates they trickle, check
+ * DTLS as browsers do (each side's remote SDP fingerprint must be the certificate of the
+ * connection it actually reached, else the DTLS transport fails after ICE succeeded), and carry
+ * DataChannel messages between them. Deno has no WebRTC; the engine's real-browser behaviour is
+ * covered by the browser tests, this covers its logic at Deno speed.
+ *
+ * Only what the engine uses is implemented (see app/client/peer_link.ts, rtc_stats.ts and
+ * certificate_in_use.ts).
+ *
+ * @example
+ * ```ts ignore
+ * const net = new FakeNetwork();
+ * const io = { ...otherEdges, rtc: net.rtc() };
+ * ```
+ * @module
+ */
+import { formatFingerprint } from "../app/core/sdp.ts";
+import { fingerprintFromSdp } from "../app/core/sdp.ts";
+import type { RtcIO } from "../app/client/io.ts";
+
+/** One simulated network: every peer connection made by its `rtc()` edges can reach the others. */
+export class FakeNetwork {
+  readonly #byPort = new Map<number, FakePeerConnection>();
+  #nextPort = 40000;
+  /** Peer connections made so far, in order. */
+  readonly connections: FakePeerConnection[] = [];
+
+  /** The `RtcIO` edge of one browser on this network. */
+  rtc(): RtcIO {
+    return {
+      generateCertificate: () => Promise.resolve(fakeCertificate()),
+      createPeerConnection: (config) => {
+        const pc = new FakePeerConnection(this, config, this.#nextPort++);
+        this.#byPort.set(pc.port, pc);
+        this.connections.push(pc);
+        return pc as unknown as RTCPeerConnection;
+      },
+    };
+  }
+
+  /** The connection listening on a port (a host candidate's address). */
+  reach(port: number): FakePeerConnection | undefined {
+    return this.#byPort.get(port);
+  }
+}
+
+/** A certificate with a random SHA-256 fingerprint, in the form browsers give it. */
+export function fakeCertificate(): RTCCertificate {
+  const fingerprint = formatFingerprint(crypto.getRandomValues(new Uint8Array(32))).toLowerCase();
+  return {
+    expires: Date.now() + 86_400_000,
+    getFingerprints: () => [{ algorithm: "sha-256", value: fingerprint }],
+  } as unknown as RTCCertificate;
+}
+
+type Handler<E> = ((event: E) => void) | null;
+
+/** The subset of `RTCPeerConnection` the engine uses. */
+export class FakePeerConnection {
+  onicecandidate: Handler<{ candidate: RTCIceCandidateInit | null }> = null;
+  oniceconnectionstatechange: Handler<Event> = null;
+  onconnectionstatechange: Handler<Event> = null;
+  ondatachannel: Handler<{ channel: FakeDataChannel }> = null;
+  iceConnectionState: RTCIceConnectionState = "new";
+  connectionState: RTCPeerConnectionState = "new";
+  signalingState: RTCSignalingState = "stable";
+  localDescription: RTCSessionDescriptionInit | null = null;
+  remoteDescription: RTCSessionDescriptionInit | null = null;
+  readonly sctp = { transport: { state: "new" as RTCDtlsTransportState } };
+  /** The connection this one reached (after ICE), if any. */
+  remote: FakePeerConnection | null = null;
+
+  readonly fingerprint: string;
+  #ufrag = randomId();
+  #channel: FakeDataChannel | null = null;
+  #remoteFingerprint: Uint8Array | null = null;
+  #remotePort: number | null = null;
+  #closed = false;
+
+  constructor(readonly net: FakeNetwork, config: RTCConfiguration, readonly port: number) {
+    const cert = config.certificates?.[0];
+    const fp = cert?.getFingerprints().find((f) => f.algorithm === "sha-256")?.value;
+    if (!fp) throw new TypeError("Cannot make a peer connection: no certificate given");
+    this.fingerprint = fp;
+  }
+
+  createDataChannel(label: string): FakeDataChannel {
+    this.#channel = new FakeDataChannel(label);
+    return this.#channel;
+  }
+
+  createOffer(o: { iceRestart?: boolean } = {}): Promise<RTCSessionDescriptionInit> {
+    if (o.iceRestart) this.#ufrag = randomId();
+    return Promise.resolve({ type: "offer", sdp: this.#sdp() });
+  }
+
+  createAnswer(): Promise<RTCSessionDescriptionInit> {
+    return Promise.resolve({ type: "answer", sdp: this.#sdp() });
+  }
+
+  setLocalDescription(d: RTCSessionDescriptionInit): Promise<void> {
+    this.localDescription = d;
+    this.signalingState = d.type === "offer" ? "have-local-offer" : "stable";
+    // Trickle one host candidate, then the end of candidates.
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.onicecandidate?.({
+        candidate: {
+          candidate: `candidate:1 1 udp 2122260223 127.0.0.1 ${this.port} typ host`,
+          sdpMid: "0",
+          sdpMLineIndex: 0,
+          usernameFragment: this.#ufrag,
+        },
+      });
+      this.onicecandidate?.({ candidate: null });
+    }, 0);
+    return Promise.resolve();
+  }
+
+  setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+    this.remoteDescription = d;
+    this.#remoteFingerprint = fingerprintFromSdp(d.sdp ?? "");
+    this.signalingState = d.type === "offer" ? "have-remote-offer" : "stable";
+    this.#tryConnect();
+    return Promise.resolve();
+  }
+
+  addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
+    const port = Number(/ (\d+) typ /.exec(c.candidate ?? "")?.[1]);
+    if (Number.isInteger(port)) this.#remotePort = port;
+    this.#tryConnect();
+    return Promise.resolve();
+  }
+
+  setConfiguration(_config: RTCConfiguration): void {
+    // ICE servers do not matter in memory: every connection reaches the others directly.
+  }
+
+  restartIce(): void {
+    this.#ufrag = randomId();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.signalingState = "closed";
+    this.iceConnectionState = "closed";
+    this.connectionState = "closed";
+    this.#channel?.close();
+  }
+
+  /** Stats as browsers report them: the selected pair and the remote certificate in use. */
+  getStats(): Promise<Map<string, Record<string, unknown>>> {
+    const stats = new Map<string, Record<string, unknown>>();
+    if (this.remote && this.connectionState === "connected") {
+      stats.set("T", {
+        id: "T",
+        type: "transport",
+        selectedCandidatePairId: "CP",
+        remoteCertificateId: "RC",
+      });
+      stats.set("CP", {
+        id: "CP",
+        type: "candidate-pair",
+        localCandidateId: "L",
+        remoteCandidateId: "R",
+        nominated: true,
+        state: "succeeded",
+      });
+      stats.set("L", { id: "L", type: "local-candidate", candidateType: "host" });
+      stats.set("R", { id: "R", type: "remote-candidate", candidateType: "host" });
+      stats.set("RC", {
+        id: "RC",
+        type: "certificate",
+        fingerprint: this.remote.fingerprint,
+        fingerprintAlgorithm: "sha-256",
+      });
+    }
+    return Promise.resolve(stats);
+  }
+
+  /** Connects once both sides have a remote description and a candidate of the other. */
+  #tryConnect(): void {
+    if (this.#closed || this.remote || this.#remotePort === null || !this.#remoteFingerprint) {
+      return;
+    }
+    const other = this.net.reach(this.#remotePort);
+    if (!other || other.#closed || !other.#remoteFingerprint || other.#remotePort !== this.port) {
+      return;
+    }
+    this.remote = other;
+    other.remote = this;
+    // DTLS (RFC 8122): each side accepts only the certificate its remote SDP announced.
+    const ok = sameFingerprint(this.#remoteFingerprint, other.fingerprint) &&
+      sameFingerprint(other.#remoteFingerprint, this.fingerprint);
+    setTimeout(() => {
+      for (const pc of [this, other]) pc.#setIce("connected");
+      for (const pc of [this, other]) pc.#setDtls(ok ? "connected" : "failed");
+      if (ok) this.#openChannels(other);
+    }, 0);
+  }
+
+  #openChannels(other: FakePeerConnection): void {
+    const [offerer, answerer] = this.#channel ? [this, other] : [other, this];
+    const mine = offerer.#channel;
+    if (!mine) return;
+    const theirs = new FakeDataChannel(mine.label);
+    answerer.#channel = theirs;
+    mine.pair(theirs);
+    answerer.ondatachannel?.({ channel: theirs });
+    setTimeout(() => {
+      mine.open();
+      theirs.open();
+    }, 0);
+  }
+
+  #setIce(state: RTCIceConnectionState): void {
+    if (this.#closed) return;
+    this.iceConnectionState = state;
+    this.oniceconnectionstatechange?.(new Event("iceconnectionstatechange"));
+  }
+
+  #setDtls(state: "connected" | "failed"): void {
+    if (this.#closed) return;
+    this.sctp.transport.state = state;
+    this.connectionState = state;
+    this.onconnectionstatechange?.(new Event("connectionstatechange"));
+  }
+
+  #sdp(): string {
+    return [
+      "v=0",
+      `o=- ${this.port} 2 IN IP4 127.0.0.1`,
+      "s=-",
+      "t=0 0",
+      "a=group:BUNDLE 0",
+      "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+      "c=IN IP4 0.0.0.0",
+      `a=ice-ufrag:${this.#ufrag}`,
+      `a=ice-pwd:${randomId()}${randomId()}`,
+      `a=fingerprint:sha-256 ${this.fingerprint.toUpperCase()}`,
+      "a=setup:actpass",
+      "a=mid:0",
+      "a=sctp-port:5000",
+      "",
+    ].join("\r\n");
+  }
+}
+
+/** The subset of `RTCDataChannel` the engine uses: binary messages in order, open and close. */
+export class FakeDataChannel extends EventTarget {
+  binaryType: BinaryType = "arraybuffer";
+  readyState: RTCDataChannelState = "connecting";
+  bufferedAmount = 0;
+  onopen: Handler<Event> = null;
+  onclose: Handler<Event> = null;
+  #peer: FakeDataChannel | null = null;
+
+  constructor(readonly label: string) {
+    super();
+  }
+
+  /** Joins two channel ends. */
+  pair(other: FakeDataChannel): void {
+    this.#peer = other;
+    other.#peer = this;
+  }
+
+  /** Opens this end (both ends are opened by the connection). */
+  open(): void {
+    if (this.readyState !== "connecting") return;
+    this.readyState = "open";
+    this.onopen?.(new Event("open"));
+    this.dispatchEvent(new Event("open"));
+  }
+
+  send(data: ArrayBufferView | ArrayBuffer | string): void {
+    if (this.readyState !== "open") throw new DOMException("not open", "InvalidStateError");
+    const bytes = typeof data === "string"
+      ? new TextEncoder().encode(data)
+      : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const copy = bytes.slice().buffer;
+    const peer = this.#peer;
+    setTimeout(() => {
+      if (peer?.readyState === "open") {
+        peer.dispatchEvent(new MessageEvent("message", { data: copy }));
+      }
+    }, 0);
+  }
+
+  close(): void {
+    if (this.readyState === "closed") return;
+    this.readyState = "closed";
+    this.onclose?.(new Event("close"));
+    this.dispatchEvent(new Event("close"));
+    const peer = this.#peer;
+    if (peer && peer.readyState !== "closed") setTimeout(() => peer.close(), 0);
+  }
+}
+
+function sameFingerprint(expected: Uint8Array, actual: string): boolean {
+  return formatFingerprint(expected).toLowerCase() === actual.toLowerCase();
+}
+
+function randomId(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+}

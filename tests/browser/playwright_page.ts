@@ -1,0 +1,101 @@
+/**
+ * {@linkcode TestPage} over a Playwright page (Chromium): a thin mapping onto locators.
+ * @module
+ */
+import type { Browser, Locator, Page } from "playwright-core";
+import { watchPage } from "./chromium.ts";
+import {
+  DEFAULT_TIMEOUT_MS,
+  type FindOptions,
+  type Target,
+  type TestBrowser,
+  testIdSelector,
+  type TestPage,
+} from "./test_page.ts";
+
+const wrapped = new WeakMap<Page, TestPage>();
+
+/**
+ * The cross-browser view of a Playwright page (the same object for the same page).
+ *
+ * @param page A Playwright page.
+ * @returns Its {@linkcode TestPage}.
+ *
+ * @example
+ * ```ts ignore
+ * const page = playwrightPage(await context.newPage());
+ * await page.find("create-button").click();
+ * ```
+ */
+export function playwrightPage(page: Page): TestPage {
+  let view = wrapped.get(page);
+  if (!view) {
+    view = adapt(page);
+    wrapped.set(page, view);
+  }
+  return view;
+}
+
+/**
+ * The cross-browser view of a Playwright browser: each page in a fresh context.
+ *
+ * @param browser A launched Playwright browser (see chromium.ts).
+ * @returns Its {@linkcode TestBrowser}.
+ */
+export function playwrightBrowser(browser: Browser): TestBrowser {
+  return {
+    engine: "chromium",
+    async newPage(opts = {}) {
+      const context = await browser.newContext({
+        viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 },
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+      return playwrightPage(page);
+    },
+    close: () => browser.close(),
+  };
+}
+
+function adapt(page: Page): TestPage {
+  return {
+    engine: "chromium",
+    async goto(url) {
+      await page.goto(url);
+    },
+    find: (testId, opts) => target(page, testId, opts),
+    evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
+      page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg as unknown),
+    async screenshot(path) {
+      await page.screenshot({ path, fullPage: true });
+    },
+    setViewport: (width, height) => page.setViewportSize({ width, height }),
+    async addInitScript(script) {
+      await page.addInitScript({ content: script });
+    },
+    async exposeFunction(name, fn) {
+      await page.exposeFunction(name, fn as (...args: unknown[]) => unknown);
+    },
+    watch: () => watchPage(page),
+    isClosed: () => page.isClosed(),
+    close: () => page.context().close(),
+  };
+}
+
+function target(page: Page, testId: string, opts: FindOptions = {}): Target {
+  let locator: Locator = page.locator(testIdSelector(testId, opts.attrs));
+  if (opts.hasText !== undefined) locator = locator.filter({ hasText: opts.hasText });
+  const first = locator.first();
+  return {
+    click: (o = {}) => first.click({ timeout: o.timeout }),
+    fill: (value) => first.fill(value),
+    check: () => first.check(),
+    type: (text) => first.pressSequentially(text),
+    press: (key) => first.press(key),
+    text: () => first.innerText(),
+    attribute: (name) => first.getAttribute(name),
+    isVisible: () => first.isVisible(),
+    count: () => locator.count(),
+    waitFor: (o = {}) => first.waitFor({ state: o.state ?? "visible", timeout: o.timeout }),
+  };
+}
