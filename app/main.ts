@@ -9,6 +9,7 @@
  * @module
  */
 import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { pages } from "./pages.ts";
 import { createServer } from "./server/app.ts";
 import { buildAssets } from "./server/web/mod.ts";
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const assets = await buildAssets({ minify: true });
-  const server = await createServer(config, { assets });
+  const server = await createServer(config, { web: { pages, assets } });
   const abort = new AbortController();
   const http = Deno.serve({
     hostname: config.host,

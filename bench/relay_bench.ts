@@ -7,7 +7,7 @@
  * @module
  */
 import type { Hex, PrivateKeyAccount } from "viem";
-import { makeKeys, ORIGIN, signedMessage, verify } from "../app/server/test_kit.ts";
+import { makeKeys, ORIGIN, signedMessage, verify } from "../testing/server.ts";
 import type { TestChain } from "../testing/chain.ts";
 import { commitAll, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";

@@ -29,7 +29,7 @@ const results: Results = { scale, seconds: 0 };
 const chain = await startTestChain();
 try {
   if (only.includes("core")) {
-    log("core: deno bench app/core/core_bench.ts");
+    log("core: deno bench bench/core_bench.ts");
     results.core = await coreBench();
   }
   if (only.includes("gas")) {

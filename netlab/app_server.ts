@@ -8,12 +8,13 @@
  * @module
  */
 import { loadConfig } from "../fresh.config.ts";
+import { pages } from "../app/pages.ts";
 import { createServer } from "../app/server/app.ts";
 import { buildAssets } from "../app/server/web/mod.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const assets = await buildAssets({ minify: true });
-const server = await createServer(config, { assets });
+const server = await createServer(config, { web: { pages, assets } });
 const abort = new AbortController();
 const http = Deno.serve({
   hostname: config.host,

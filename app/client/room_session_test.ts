@@ -8,7 +8,7 @@ import type { Address, Hex } from "viem";
 import { startTestChain } from "../../testing/chain.ts";
 import { engineIO, walletConnection } from "../../testing/engine_io.ts";
 import { FakeNetwork } from "../../testing/fake_rtc.ts";
-import { closeRoom, createRoom, ORIGIN, startServer } from "../server/test_kit.ts";
+import { closeRoom, createRoom, ORIGIN, startServer } from "../../testing/server.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
 import { ChatLog } from "./chat_log.ts";

@@ -12,9 +12,9 @@ import {
   computeSafetyNumber,
   deriveSessionKeys,
   type EcdhKeyPair,
-  encodeMessage,
+  encodeChatMessage,
   handshake,
-  parseMessage,
+  parseChatMessage,
 } from "../core/mod.ts";
 import type { DataChannelTransport } from "./data_channel_transport.ts";
 
@@ -100,7 +100,7 @@ export async function openSecureChannel(
       }
       let message: ChatMessage;
       try {
-        message = parseMessage(plaintext);
+        message = parseChatMessage(plaintext);
       } catch {
         continue; // Authentic but not understood (a newer peer?): ignore it.
       }
@@ -113,18 +113,19 @@ export async function openSecureChannel(
         return;
       } else {
         p.onText(message.id, message.text, message.sentAt);
-        await send(encodeMessage({ type: "receipt", id: message.id })).catch(() => {});
+        await send(encodeChatMessage({ type: "receipt", id: message.id })).catch(() => {});
       }
     }
   })();
   return {
     safetyNumber,
     channel: {
-      sendText: (id, text) => send(encodeMessage({ type: "text", id, text, sentAt: Date.now() })),
+      sendText: (id, text) =>
+        send(encodeChatMessage({ type: "text", id, text, sentAt: Date.now() })),
       close() {
         if (stopped) return;
         // Best effort goodbye, so the peer shows "left" at once.
-        void send(encodeMessage({ type: "bye" })).catch(() => {}).finally(() => {
+        void send(encodeChatMessage({ type: "bye" })).catch(() => {}).finally(() => {
           stopped = true;
           transport.close();
         });

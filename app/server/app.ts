@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Chain, Hex, PublicClient, Transport } from "viem";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "./config/mod.ts";
 import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";
@@ -14,7 +14,7 @@ import { ChainView, createChainClient } from "./chain_view.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
-import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
+import { type Assets, type PageManifest, securityHeaders, webApp } from "./web/mod.ts";
 
 /** A composed server, ready for `Deno.serve`. */
 export interface Mesh3Server {
@@ -30,8 +30,9 @@ export interface Mesh3Server {
 
 /** Options of {@linkcode createServer}. */
 export interface CreateServerOptions {
-  /** Built island bundle and CSS; without them only `/api/*` and `/ws` are served. */
-  assets?: Assets;
+  /** The pages (`app/pages.ts`) and the built island bundle and CSS; without them only `/api/*`
+   * and `/ws` are served. */
+  web?: { pages: PageManifest; assets: Assets };
   fetch?: typeof fetch;
 }
 
@@ -40,12 +41,18 @@ export interface CreateServerOptions {
  * is down is tolerated: the view reports `chain-unavailable` until it answers).
  *
  * @param config From `loadConfig`.
- * @param opts Web assets (optional).
+ * @param opts The pages and their assets (optional).
  * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
  *
  * @example
- * ```ts
- * const server = await createServer(loadConfig(Deno.env.toObject()), { assets });
+ * ```ts ignore
+ * // Needs a chain (the view polls it once before returning).
+ * import { pages } from "../pages.ts";
+ * import { loadConfig } from "./config/mod.ts";
+ * import { buildAssets } from "./web/mod.ts";
+ * const server = await createServer(loadConfig(Deno.env.toObject()), {
+ *   web: { pages, assets: await buildAssets({ minify: true }) },
+ * });
  * Deno.serve({ port: 8000 }, server.fetch);
  * ```
  */
@@ -101,11 +108,11 @@ export async function createServer(
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
   app.use("/api/*", headers);
   app.route("/api", api);
-  if (opts.assets) {
+  if (opts.web) {
     app.route(
       "/",
       webApp({
-        assets: opts.assets,
+        ...opts.web,
         getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
         publicConfig: {
           chainId: config.chainId,

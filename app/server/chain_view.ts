@@ -47,7 +47,9 @@ const EVENTS = roomRegistryAbi.filter((item) => item.type === "event");
  * Cached, event-fed reads of rooms and commitments.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a chain at the client's RPC URL, and the registry deployed there.
+ * const client = createChainClient({ rpcUrl, chainId, chainName, timeoutMs: 4000 });
  * const view = new ChainView({ client, registry, pollMs: 1000, maxEntries: 100_000 });
  * await view.start();
  * const room = await view.room(roomId); // throws ChainUnavailableError when the chain is down
@@ -238,7 +240,13 @@ export class ChainView implements CommitmentReader {
  *
  * @example
  * ```ts
- * const client = createChainClient({ rpcUrl, chainId: 31337, chainName: "Local", timeoutMs: 4000 });
+ * const client = createChainClient({
+ *   rpcUrl: "http://127.0.0.1:8545",
+ *   chainId: 31337,
+ *   chainName: "Local development chain",
+ *   timeoutMs: 4000,
+ * });
+ * client.chain.id; // 31337 (nothing is asked of the chain until a read)
  * ```
  */
 export function createChainClient(

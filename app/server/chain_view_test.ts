@@ -1,44 +1,28 @@
 import assert from "node:assert/strict";
-import { startTestChain } from "../../testing/chain.ts";
-import {
-  Client,
-  commit,
-  createRoom,
-  join,
-  makeKeys,
-  type RunningServer,
-  signIn,
-  startServer,
-} from "./test_kit.ts";
+import { committedRoom, createRoom, join, type RunningServer } from "../../testing/server.ts";
+import { startSignalingBed } from "../../testing/signaling_bed.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
 
 async function waitHealth(srv: RunningServer, want: "ok" | "unavailable"): Promise<void> {
   // Bounded: 100 polls of the health endpoint, 50 ms apart.
-  for (let i = 0; i < 100; i++) {
-    const { chain } = await (await fetch(`${srv.base}/api/health`)).json();
-    if (chain === want) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`chain health never became ${want}`);
+  const health = await waitUntil(
+    async () => (await (await fetch(`${srv.base}/api/health`)).json()).chain,
+    (chain) => chain === want,
+    { everyMs: 50 },
+  );
+  if (health !== want) throw new Error(`chain health never became ${want}`);
 }
 
 Deno.test("chain view: fails closed while the RPC is down and recovers by itself", async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain);
-  const clients: Client[] = [];
+  const bed = await startSignalingBed();
+  const { chain, srv } = bed;
   try {
-    const roomId = await createRoom(chain, 1);
+    const { roomId, keys: [kA] } = await committedRoom(chain, 1, [1, 2]);
     const spare = await createRoom(chain, 1);
-    const kA = makeKeys(chain, roomId);
-    const kB = makeKeys(chain, roomId);
-    await commit(chain, 1, roomId, kA);
-    await commit(chain, 2, roomId, kB);
-    const a = await Client.connect(srv.wsUrl, (await signIn(srv.base, chain, 1)).cookie);
-    const sb = await signIn(srv.base, chain, 2);
-    const b = await Client.connect(srv.wsUrl, sb.cookie);
-    clients.push(a, b);
+    const { c: a } = await bed.connect(1);
+    const { c: b, address: bob } = await bed.connect(2);
     await join(a, roomId);
     await join(b, roomId);
-    const bob = sb.account.address;
     const offer = { v: 1, type: "offer", to: bob, roomId, publicKey: kA.publicKey, sdp: kA.sdp };
 
     await t.step("behavior: relay works while the chain is up", async () => {
@@ -68,8 +52,6 @@ Deno.test("chain view: fails closed while the RPC is down and recovers by itself
       await join(b, spare);
     });
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

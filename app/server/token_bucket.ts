@@ -44,8 +44,11 @@ export class TokenBucket {
  *
  * @example
  * ```ts
- * const perIp = new KeyedRateLimiter({ ratePerSecond: 1, burst: 60, maxKeys: 10_000 });
- * if (!perIp.take("127.0.0.1")) return new Response(null, { status: 429 });
+ * const perIp = new KeyedRateLimiter({ ratePerSecond: 1, burst: 2, maxKeys: 10_000 });
+ * perIp.take("127.0.0.1"); // true
+ * perIp.take("127.0.0.1"); // true
+ * perIp.take("127.0.0.1"); // false: answer 429
+ * perIp.take("10.0.0.1"); // true: each address has its own bucket
  * ```
  */
 export class KeyedRateLimiter {

@@ -38,7 +38,7 @@ if (import.meta.main) {
   handler = (req, info) => {
     const path = new URL(req.url).pathname;
     if (path === "/__bench/stats") {
-      return benchStats({ sockets: server.hub.peers.size, rooms: server.hub.rooms.size });
+      return benchStats({ sockets: server.hub.peers.size, rooms: server.hub.stats().rooms });
     }
     if (script !== null && path === "/__bench/") {
       return new Response(page, { headers: { "content-type": "text/html" } });

@@ -6,6 +6,7 @@
  * @module
  */
 import { loadConfig } from "../../fresh.config.ts";
+import { pages } from "../../app/pages.ts";
 import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
@@ -77,7 +78,7 @@ export async function startAppServer(
   const upstream = `ws://127.0.0.1:${httpPort}/ws`;
   const tamper = opts.tamper;
   const compose = async () => {
-    const server = await createServer(config, { assets });
+    const server = await createServer(config, { web: { pages, assets } });
     handler = tamper
       ? (req, info) =>
         new URL(req.url).pathname === "/ws" && !req.headers.has(UPSTREAM_HEADER)

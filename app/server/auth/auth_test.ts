@@ -3,7 +3,14 @@ import { type Hex, numberToHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { startTestChain, type TestChain } from "../../../testing/chain.ts";
 import { createSiweMessage } from "viem/siwe";
-import { Client, ORIGIN, signedMessage, signIn, startServer, verify } from "../test_kit.ts";
+import {
+  Client,
+  ORIGIN,
+  signedMessage,
+  signIn,
+  startServer,
+  verify,
+} from "../../../testing/server.ts";
 
 /**
  * Deploys a minimal contract wallet whose EIP-1271 `isValidSignature` answers `magic` for any

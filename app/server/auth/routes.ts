@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { PublicClient } from "viem";
-import type { Config } from "../../../fresh.config.ts";
+import type { Config } from "../config/mod.ts";
 import { clientIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";
@@ -31,8 +31,20 @@ export interface AuthDeps {
  * @returns A Hono app.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Served by Deno.serve (the routes read the client's address from the connection).
+ * import { Hono } from "hono";
+ * import { createPublicClient, http, type PublicClient } from "viem";
+ * import { loadConfig } from "../config/mod.ts";
+ * import { NonceStore } from "./nonces.ts";
+ * import { SessionStore } from "./sessions.ts";
+ * const config = loadConfig(Deno.env.toObject());
+ * const client = createPublicClient({ transport: http(config.rpcUrl) }) as PublicClient;
+ * const nonces = new NonceStore({ ttlSeconds: 300, maxNonces: 10_000 });
+ * const sessions = new SessionStore({ ttlSeconds: 3600, maxSessions: 10_000 });
+ * const app = new Hono();
  * app.route("/api/auth", authRoutes({ config, client, nonces, sessions }));
+ * Deno.serve(app.fetch);
  * ```
  */
 export function authRoutes(deps: AuthDeps): Hono {

@@ -6,22 +6,28 @@
  */
 import assert from "node:assert/strict";
 import type { Address } from "viem";
-import { startTestChain } from "../../../testing/chain.ts";
 import { storedCommitment } from "../../core/commitment.ts";
 import {
-  Client,
+  rawUpgrade,
+  readUntilClosed,
+  UPGRADE_HEADERS,
+  upgradeStatus,
+  wsFrame,
+} from "../../../testing/raw_ws.ts";
+import {
+  type Client,
   commit,
+  committedRoom,
   createRoom,
   join,
   makeKeys,
   ORIGIN,
-  type RunningServer,
   signIn,
-  startServer,
   type TestKeys,
-} from "../test_kit.ts";
-import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
-import { type FuzzContext, nextFrame, prng } from "./fuzz_kit.ts";
+} from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
+import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
 
 const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
 const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");
@@ -39,13 +45,6 @@ const count = (t: Tally, kind: string, outcome: string) => {
   m.set(outcome, (m.get(outcome) ?? 0) + 1);
   t.set(kind, m);
 };
-
-/** Status of an HTTP attempt at /ws (refusals come back before any upgrade). */
-async function attempt(srv: RunningServer, headers: Record<string, string>, method = "GET") {
-  const res = await fetch(srv.base + "/ws", { method, headers });
-  await res.body?.cancel();
-  return res.status;
-}
 
 const enc = new TextEncoder();
 const PING = enc.encode('{"v":1,"type":"ping"}');
@@ -71,39 +70,21 @@ const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ],
 ];
 
-const UPGRADE = {
-  upgrade: "websocket",
-  connection: "Upgrade",
-  "sec-websocket-version": "13",
-  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-};
-
 Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`, async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain, {
-    MESH3_RATE_PER_SECOND: "100000",
-    MESH3_RATE_BURST: "1000",
-    MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+  const bed = await startSignalingBed({
+    env: {
+      MESH3_RATE_PER_SECOND: "100000",
+      MESH3_RATE_BURST: "1000",
+      MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+    },
   });
-  const clients: Client[] = [];
-  const open = async (cookie: string) => {
-    const c = await Client.connect(srv.wsUrl, cookie);
-    clients.push(c);
-    return c;
-  };
+  const { chain, srv, clients, open } = bed;
   try {
     const fuzzRoom = await createRoom(chain, 1);
-    const honestRoom = await createRoom(chain, 2);
-    const kH1 = makeKeys(chain, honestRoom);
-    const kH2 = makeKeys(chain, honestRoom);
-    await commit(chain, 3, honestRoom, kH1);
-    await commit(chain, 4, honestRoom, kH2);
-    const h1s = await signIn(srv.base, chain, 3);
-    const h2s = await signIn(srv.base, chain, 4);
-    const ts = await signIn(srv.base, chain, 5);
-    const h1 = await open(h1s.cookie);
-    const h2 = await open(h2s.cookie);
-    const target = await open(ts.cookie);
+    const { roomId: honestRoom, keys: [kH1, kH2] } = await committedRoom(chain, 2, [3, 4]);
+    const { c: h1, ...h1s } = await bed.connect(3);
+    const { c: h2, ...h2s } = await bed.connect(4);
+    const { c: target, ...ts } = await bed.connect(5);
     await join(h1, honestRoom);
     await join(h2, honestRoom);
     await join(target, fuzzRoom);
@@ -131,11 +112,10 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         await target.next("offer", (m) => m.from === s.account.address);
         await commit(chain, acc, fuzzRoom, k2);
         // Bounded wait until the server's event poll has seen K2.
-        for (let i = 0; i < 100; i++) {
-          const seen = await srv.server.view.commitment(fuzzRoom, s.account.address);
-          if (seen?.commitment === storedCommitment(k2.commitment)) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitUntil(
+          () => srv.server.view.commitment(fuzzRoom, s.account.address),
+          (seen) => seen?.commitment === storedCommitment(k2.commitment),
+        );
         c.send(offer(k1));
         assert.equal(await c.error(), "commitment-mismatch");
         c.send(offer(k2));
@@ -237,18 +217,18 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       assert.equal(await c.closed(), 1008);
       const forged = "mesh3_session=" + "A".repeat(43);
       const cases: [string, Record<string, string>, string?][] = [
-        ["no-cookie", { ...UPGRADE, origin: ORIGIN }],
-        ["forged-cookie", { ...UPGRADE, origin: ORIGIN, cookie: forged }],
-        ["huge-cookie", { ...UPGRADE, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
-        ["ended-session", { ...UPGRADE, origin: ORIGIN, cookie: ended.cookie }],
-        ["foreign-origin", { ...UPGRADE, origin: "http://evil.test", cookie: h1s.cookie }],
-        ["no-origin", { ...UPGRADE, cookie: h1s.cookie }],
+        ["no-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN }],
+        ["forged-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: forged }],
+        ["huge-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
+        ["ended-session", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: ended.cookie }],
+        ["foreign-origin", { ...UPGRADE_HEADERS, origin: "http://evil.test", cookie: h1s.cookie }],
+        ["no-origin", { ...UPGRADE_HEADERS, cookie: h1s.cookie }],
         ["not-upgrade", { origin: ORIGIN, cookie: h1s.cookie }],
-        ["post", { ...UPGRADE, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
+        ["post", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
       ];
       for (let i = 0; i < Math.ceil(FRAMES / 10); i++) {
         const [name, headers, method] = cases[i % cases.length];
-        const status = await attempt(srv, headers, method);
+        const status = await upgradeStatus(srv.base, headers, method);
         const key = `${name}:${status}`;
         refused.set(key, (refused.get(key) ?? 0) + 1);
       }
@@ -377,13 +357,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
     });
 
     await t.step("behavior: the hub's maps return to idle and the heap stays bounded", async () => {
-      const busy = () => {
-        const s = srv.server.hub.stats();
-        return s.sockets !== idle.sockets || s.ending > 0 || s.pending > 0;
-      };
-      for (let i = 0; i < 100 && busy(); i++) await new Promise((r) => setTimeout(r, 20));
       // Only h1, h2 and the target remain, as before the run; h1 and h2 described to each other.
-      const after = srv.server.hub.stats();
+      const after = await waitUntil(
+        () => srv.server.hub.stats(),
+        (s) => s.sockets === idle.sockets && s.ending === 0 && s.pending === 0,
+      );
       assert.deepEqual(after, { ...idle, pairs: after.pairs });
       assert.ok(after.pairs <= 2 + WORKERS, `pairs: ${after.pairs}`);
       target.messages.length = 0;
@@ -398,8 +376,6 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       assert.ok(growth < HEAP_BOUND, `heap grew ${growth} bytes`);
     });
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

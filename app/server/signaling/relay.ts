@@ -1,15 +1,30 @@
 /**
- * The relay-path check of the handshake (DESIGN.md step 5): the server runs the one offer check
- * (`app/chain/offer_check.ts`) against its event-fed chain view before it relays an offer or an
- * answer, and turns a refusal into a wire error code.
+ * Relaying offers, answers and ICE candidates between two members of a room. Before an offer or
+ * an answer goes on, the server runs the one offer check of the handshake (DESIGN.md step 5,
+ * `app/chain/offer_check.ts`) against its event-fed chain view and turns a refusal into a wire
+ * error code; ICE goes only where the sender's description went.
  * @module
  */
 import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../../chain/errors.ts";
-import { checkOffer, OfferRefusedError } from "../../chain/offer_check.ts";
-import type { ErrorCode } from "../../core/wire.ts";
-import type { ChainView } from "../chain_view.ts";
+import { checkOffer, type CommitmentReader, OfferRefusedError } from "../../chain/offer_check.ts";
+import { type ClientMessage, encodeRelayedIce, type ErrorCode } from "../../core/wire.ts";
 import type { CommitmentMemo } from "./commitment_memo.ts";
+import type { Peer } from "./peer.ts";
+import type { RoomState, RoomView } from "./rooms.ts";
+
+type Relayed = Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>;
+type Described = Extract<ClientMessage, { type: "offer" | "answer" }>;
+type Ice = Extract<ClientMessage, { type: "ice" }>;
+
+/** What the offer check needs: where commitments are read, the chain and registry, and a memo
+ * of the check's pure part. */
+export interface CheckDeps {
+  view: CommitmentReader;
+  chainId: number;
+  registry: Address;
+  memo: CommitmentMemo;
+}
 
 /** Why a description is not relayed: the wire code and one sentence. */
 export class RelayRefusal extends Error {
@@ -34,7 +49,7 @@ export class RelayRefusal extends Error {
  * ```
  */
 export async function checkDescription(
-  deps: { view: ChainView; chainId: number; registry: Address; memo: CommitmentMemo },
+  deps: CheckDeps,
   d: { roomId: Hex; from: Address; publicKey: string; sdp: string },
 ): Promise<void> {
   try {
@@ -59,4 +74,112 @@ export async function checkDescription(
     }
     throw e;
   }
+}
+
+/**
+ * Routes relayed frames through the room state: the sender and the target must be members of
+ * the room; an answer needs the target's offer first, ICE the sender's own description.
+ *
+ * @example
+ * ```ts ignore
+ * const relay = new Relay(rooms, { view, chainId, registry, memo });
+ * relay.ice(peer, message); // relayed, or an error to the sender
+ * await relay.description(peer, offer); // checked against the chain first
+ * ```
+ */
+export class Relay {
+  #rooms: RoomState<Peer>;
+  #check: CheckDeps;
+
+  constructor(rooms: RoomState<Peer>, check: CheckDeps) {
+    this.#rooms = rooms;
+    this.#check = check;
+  }
+
+  /** Relays an ICE candidate (no chain involved: the hot path). */
+  ice(peer: Peer, m: Ice): void {
+    const room = this.#rooms.room(m.roomId);
+    const target = room?.member(m.to);
+    // The common case checked inline (no allocation); anything else is refused by #route.
+    if (
+      room === undefined || target === undefined || room.member(peer.key) !== peer ||
+      m.to === peer.key
+    ) {
+      return void this.#route(peer, m);
+    }
+    if (!room.hasDescribed(peer.key, m.to)) {
+      return relayError(
+        peer,
+        m,
+        "no-offer",
+        "Cannot send ICE: your offer or answer to that peer was not relayed yet",
+      );
+    }
+    target.sendText(encodeRelayedIce(peer.icePrefix(m.roomId), m.candidate));
+  }
+
+  /** Relays an offer or an answer once the offer check passed. */
+  async description(peer: Peer, m: Described): Promise<void> {
+    const route = this.#route(peer, m);
+    if (route === null) return;
+    const { room, target } = route;
+    const { roomId, to } = m;
+    if (m.type === "answer" && !room.hasDescribed(to, peer.key)) {
+      return relayError(peer, m, "no-offer", "Cannot send answer: that peer sent you no offer");
+    }
+    try {
+      await checkDescription(this.#check, {
+        roomId,
+        from: peer.address,
+        publicKey: m.publicKey,
+        sdp: m.sdp,
+      });
+    } catch (e) {
+      if (e instanceof RelayRefusal) return relayError(peer, m, e.code, e.message);
+      throw e;
+    }
+    // The room may have changed while the chain was asked.
+    if (peer.closed || room.member(peer.key) !== peer || room.member(to) !== target) {
+      return relayError(peer, m, "peer-not-found", `Cannot send ${m.type}: the peer left`);
+    }
+    this.#rooms.describe(roomId, peer.key, to);
+    target.send({
+      v: 1,
+      type: m.type,
+      from: peer.address,
+      roomId,
+      publicKey: m.publicKey,
+      sdp: m.sdp,
+    });
+  }
+
+  /** Where a relayed frame goes: the target, or null after sending the sender an error. */
+  #route(peer: Peer, m: Relayed): { room: RoomView<Peer>; target: Peer } | null {
+    const room = this.#rooms.room(m.roomId);
+    if (!room || room.member(peer.key) !== peer) {
+      relayError(peer, m, "not-in-room", `Cannot send ${m.type}: join the room first`);
+      return null;
+    }
+    // `to` is lower case once parsed: the form of member keys.
+    const target = room.member(m.to);
+    if (!target || m.to === peer.key) {
+      relayError(
+        peer,
+        m,
+        "peer-not-found",
+        `Cannot send ${m.type}: that address is not in the room`,
+      );
+      return null;
+    }
+    return { room, target };
+  }
+}
+
+/** An error about a relayed frame: carries its `ref` (when given) and `roomId`. */
+function relayError(peer: Peer, m: Relayed, code: ErrorCode, message: string): void {
+  peer.error(
+    code,
+    message,
+    m.ref === undefined ? { roomId: m.roomId } : { ref: m.ref, roomId: m.roomId },
+  );
 }

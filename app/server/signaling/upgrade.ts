@@ -4,7 +4,7 @@
  * touches the 101 response.
  * @module
  */
-import type { Config } from "../../../fresh.config.ts";
+import type { Config } from "../config/mod.ts";
 import { SESSION_COOKIE } from "../auth/routes.ts";
 import { clientIp } from "../client_ip.ts";
 import type { SessionStore } from "../auth/sessions.ts";
@@ -14,9 +14,10 @@ import type { SignalingHub } from "./hub.ts";
  * Builds the `/ws` handler.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // The server's composition (app.ts) makes the config, session store and hub.
  * const ws = upgradeHandler({ config, sessions, hub });
- * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, info) : other(req));
+ * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req));
  * ```
  */
 export function upgradeHandler(

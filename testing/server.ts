@@ -7,15 +7,15 @@
 import { type Address, type Hex, type PrivateKeyAccount, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import type { TestChain } from "../../testing/chain.ts";
-import { loadConfig } from "../../fresh.config.ts";
-import { roomRegistryAbi } from "../chain/registry_abi.ts";
-import { roomIdOf } from "../chain/room.ts";
-import { computeCommitment } from "../core/commitment.ts";
-import { formatFingerprint } from "../core/sdp.ts";
-import { encodeBase64Url } from "../core/bytes.ts";
-import { parseServerMessage, type ServerMessage } from "../core/wire.ts";
-import { createServer, type Mesh3Server } from "./app.ts";
+import type { TestChain } from "./chain.ts";
+import { loadConfig } from "../app/server/config/mod.ts";
+import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
+import { roomIdOf } from "../app/chain/room.ts";
+import { computeCommitment } from "../app/core/commitment.ts";
+import { bytesToHex, encodeBase64Url } from "../app/core/bytes.ts";
+import { parseServerMessage, type ServerMessage } from "../app/core/wire.ts";
+import { createServer, type Mesh3Server } from "../app/server/app.ts";
+import { testSdp } from "./sdp.ts";
 
 /** The public origin the test servers are configured with. */
 export const ORIGIN = "http://mesh3.test";
@@ -143,24 +143,18 @@ export async function closeRoom(chain: TestChain, index: number, roomId: Hex): P
 
 /** Session keys as the browser would make them: a public key and an SDP carrying a fingerprint. */
 export interface TestKeys {
+  /** The raw public key, base64url as on the wire. */
   publicKey: string;
+  /** The DTLS fingerprint's 32 bytes, hex. */
+  fingerprint: Hex;
   sdp: string;
   commitment: Hex;
 }
 
 /** Makes random session keys for a room and their full commitment. */
-export function makeKeys(chain: TestChain, roomId: Hex): TestKeys {
+export function makeKeys(chain: Pick<TestChain, "chainId" | "registry">, roomId: Hex): TestKeys {
   const pub = crypto.getRandomValues(new Uint8Array(32));
   const fp = crypto.getRandomValues(new Uint8Array(32));
-  const sdp = [
-    "v=0",
-    "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
-    "s=-",
-    "t=0 0",
-    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
-    `a=fingerprint:sha-256 ${formatFingerprint(fp)}`,
-    "",
-  ].join("\r\n");
   const commitment = computeCommitment({
     chainId: chain.chainId,
     registry: chain.registry,
@@ -168,7 +162,12 @@ export function makeKeys(chain: TestChain, roomId: Hex): TestKeys {
     publicKey: pub,
     fingerprint: fp,
   });
-  return { publicKey: encodeBase64Url(pub), sdp, commitment };
+  return {
+    publicKey: encodeBase64Url(pub),
+    fingerprint: bytesToHex(fp),
+    sdp: testSdp(fp),
+    commitment,
+  };
 }
 
 /** Publishes `keys`' commitment for account `index` (with a Merkle proof for members-only rooms). */
@@ -186,6 +185,26 @@ export async function commit(
     args: [roomId, keys.commitment, proof],
   });
   await chain.publicClient.waitForTransactionReceipt({ hash });
+}
+
+/**
+ * Creates a room from account `creator` and publishes fresh keys for each of `members`.
+ *
+ * @returns The room id and each member's keys, in the order of `members`.
+ */
+export async function committedRoom(
+  chain: TestChain,
+  creator: number,
+  members: number[],
+): Promise<{ roomId: Hex; keys: TestKeys[] }> {
+  const roomId = await createRoom(chain, creator);
+  const keys: TestKeys[] = [];
+  for (const member of members) {
+    const k = makeKeys(chain, roomId);
+    await commit(chain, member, roomId, k);
+    keys.push(k);
+  }
+  return { roomId, keys };
 }
 
 /** A real WebSocket client that queues parsed server messages. */
