@@ -37,9 +37,10 @@ export async function signIn(options: SignInOptions): Promise<Address> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const { walletClient } = options;
   const address = walletClient.account.address;
+  // `{ address }` of the live session, or `{ address: null }` when signed out (never a 401).
   const me = await doFetch("/api/auth/me", { credentials: "same-origin" }).catch(() => null);
   if (me?.ok) {
-    const body = await me.json().catch(() => null) as { address?: string } | null;
+    const body = await me.json().catch(() => null) as { address?: string | null } | null;
     if (body?.address?.toLowerCase() === address.toLowerCase()) return address;
   }
   const origin = new URL(options.origin ?? globalThis.location.origin);
