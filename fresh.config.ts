@@ -71,6 +71,11 @@ export interface Limits {
   chainPollMs: number;
   chainTimeoutMs: number;
   maxCacheEntries: number;
+  chainNegativeCacheMs: number;
+  chainReadsPerSecondPerAddress: number;
+  chainReadBurstPerAddress: number;
+  chainReadsPerSecondPerIp: number;
+  chainReadBurstPerIp: number;
 }
 
 /** The whole configuration. */
@@ -123,6 +128,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   chainPollMs: 1000,
   chainTimeoutMs: 4000,
   maxCacheEntries: 100_000,
+  chainNegativeCacheMs: 10_000,
+  chainReadsPerSecondPerAddress: 2,
+  chainReadBurstPerAddress: 40,
+  chainReadsPerSecondPerIp: 20,
+  chainReadBurstPerIp: 200,
 };
 
 /**

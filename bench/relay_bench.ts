@@ -7,7 +7,13 @@
  * @module
  */
 import type { Hex, PrivateKeyAccount } from "viem";
-import { makeKeys, ORIGIN, signedMessage, verify } from "../app/server/test_kit.ts";
+import {
+  makeKeys,
+  ORIGIN,
+  signedMessage,
+  UNLIMITED_READS,
+  verify,
+} from "../app/server/test_kit.ts";
 import type { TestChain } from "../testing/chain.ts";
 import { commitAll, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
@@ -38,6 +44,7 @@ export const BENCH_LIMITS: Record<string, string> = {
   MESH3_AUTH_PER_MINUTE_PER_IP: "1000000",
   MESH3_MAX_SESSIONS: "100000",
   MESH3_MAX_NONCES: "100000",
+  ...UNLIMITED_READS,
 };
 
 /** Memory per idle socket of one server. */

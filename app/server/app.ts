@@ -11,10 +11,15 @@ import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
+import { type ClientEnv, clientIp } from "./client_ip.ts";
+import { ReadBudget } from "./read_budget.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
 import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
+
+/** Most buckets a per-IP or per-address limiter holds (only refilled ones are ever dropped). */
+const MAX_LIMITER_KEYS = 100_000;
 
 /** A composed server, ready for `Deno.serve`. */
 export interface Mesh3Server {
@@ -65,6 +70,15 @@ export async function createServer(
     registry: config.registry,
     pollMs: l.chainPollMs,
     maxEntries: l.maxCacheEntries,
+    negativeTtlMs: l.chainNegativeCacheMs,
+    budget: new ReadBudget({
+      perAddress: {
+        ratePerSecond: l.chainReadsPerSecondPerAddress,
+        burst: l.chainReadBurstPerAddress,
+      },
+      perIp: { ratePerSecond: l.chainReadsPerSecondPerIp, burst: l.chainReadBurstPerIp },
+      maxKeys: MAX_LIMITER_KEYS,
+    }),
   });
   const nonces = new NonceStore({ ttlSeconds: l.nonceTtlSeconds, maxNonces: l.maxNonces });
   const sessions = new SessionStore({
@@ -106,7 +120,7 @@ export async function createServer(
       "/",
       webApp({
         assets: opts.assets,
-        getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
+        getRoom: (roomId: Hex, requester) => view.room(roomId.toLowerCase() as Hex, requester),
         publicConfig: {
           chainId: config.chainId,
           chainName: config.chainName,
@@ -133,8 +147,17 @@ export async function createServer(
   }, 60_000);
 
   return {
-    fetch: (req, info) =>
-      new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req, info),
+    fetch: (req, info) => {
+      // Counted once per request: the IP group every per-IP limit uses.
+      const ip = clientIp(
+        req,
+        (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname,
+        config.trustProxy,
+      );
+      return new URL(req.url).pathname === "/ws"
+        ? ws(req, ip)
+        : app.fetch(req, { ip } satisfies ClientEnv);
+    },
     client,
     view,
     hub,

@@ -1,9 +1,11 @@
 /**
  * The server's view of the RoomRegistry: rooms and key commitments cached in memory, fed by the
- * registry's events (polled with `eth_getLogs`), with a direct read when an entry is missing.
- * When the chain cannot be reached the view reports `chain-unavailable` (fail closed) until a
- * poll succeeds again. Checks on the relay path wait for at most one round trip: the reads they
- * may need run in parallel.
+ * registry's events (polled with `eth_getLogs`), with a direct read when an entry is missing
+ * and a fresh read of the sender's commitment for every relay check. When a poll fails the view
+ * reports `chain-unavailable` (fail closed) until a poll succeeds again. Reads are paid from
+ * per-address and per-IP budgets; a reorg makes the view forget what the lost blocks touched
+ * (chain_cache.ts, block_window.ts). Checks on the relay path wait for at most one round trip:
+ * the reads they may need run in parallel.
  * @module
  */
 import {
@@ -18,7 +20,9 @@ import {
 import { readCommitment, readRoom, type RoomInfo } from "../chain/registry.ts";
 import { roomRegistryAbi } from "../chain/registry_abi.ts";
 import { storedCommitment } from "../core/commitment.ts";
-import { BoundedMap } from "./bounded_map.ts";
+import { BlockWindow } from "./block_window.ts";
+import { ChainCache, commitmentKey } from "./chain_cache.ts";
+import type { ReadBudget, Requester } from "./read_budget.ts";
 
 /** Thrown when the chain cannot be reached; the signaling layer sends `chain-unavailable`. */
 export class ChainUnavailableError extends Error {
@@ -37,31 +41,50 @@ export interface ChainViewOptions {
   registry: Hex;
   /** Poll interval for new events, in ms. */
   pollMs: number;
-  /** Cap on cached rooms and on cached commitments. */
+  /** Cap on cached rooms and on cached commitments (and on each kind of negative answer). */
   maxEntries: number;
   /** Most blocks asked for in one `eth_getLogs`. */
   maxBlockRange?: bigint;
+  /** How long "no such room" and "no commitment" answers are kept, in ms (default 10 s); an
+   * event that says otherwise ends them at once. */
+  negativeTtlMs?: number;
+  /** Budgets of on-demand reads per address and IP (none: unlimited). */
+  budget?: ReadBudget;
+  /** Reorgs up to this many blocks deep are followed block by block (default 64); deeper
+   * ones empty the caches. */
+  maxReorgDepth?: number;
+}
+
+/** Thrown when a requester's budget of chain reads is spent; the signaling layer sends
+ * `rate-limited` (a strike). */
+export class ReadBudgetError extends Error {
+  override name = "ReadBudgetError";
+  constructor() {
+    super("Cannot check the chain: too many lookups from you; slow down");
+  }
 }
 
 const EVENTS = roomRegistryAbi.filter((item) => item.type === "event");
+/** Most `eth_getBlockByNumber` calls spent looking for where a reorg forked. */
+const MAX_REORG_PROBES = 16;
 
 /**
- * Cached, event-fed reads of rooms and commitments.
+ * Cached, event-fed reads of rooms and commitments. Health is the poll's: while a poll fails
+ * every check is refused (fail closed); a failed on-demand read fails only its own request.
  *
  * @example
  * ```ts
  * const view = new ChainView({ client, registry, pollMs: 1000, maxEntries: 100_000 });
  * await view.start();
- * const room = await view.room(roomId); // throws ChainUnavailableError when the chain is down
+ * const room = await view.room(roomId, peer); // throws ChainUnavailableError when the chain is down
  * ```
  */
 export class ChainView {
   #o: ChainViewOptions;
-  #rooms: BoundedMap<Hex, RoomInfo>;
-  #commitments: BoundedMap<string, Hex>;
+  #cache: ChainCache;
+  #window: BlockWindow;
   #healthy = false;
   #nextBlock: bigint | undefined;
-  #seenBlock: bigint | undefined;
   #chainTime = 0n;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
@@ -70,11 +93,14 @@ export class ChainView {
 
   constructor(options: ChainViewOptions) {
     this.#o = options;
-    this.#rooms = new BoundedMap({ maxSize: options.maxEntries });
-    this.#commitments = new BoundedMap({ maxSize: options.maxEntries });
+    this.#cache = new ChainCache({
+      maxEntries: options.maxEntries,
+      negativeTtlMs: options.negativeTtlMs ?? 10_000,
+    });
+    this.#window = new BlockWindow(BigInt(options.maxReorgDepth ?? 64));
   }
 
-  /** Whether the last contact with the chain succeeded. */
+  /** Whether the last poll succeeded. */
   get healthy(): boolean {
     return this.#healthy;
   }
@@ -97,56 +123,83 @@ export class ChainView {
   }
 
   /**
-   * The room, from the cache or one read.
+   * The room, from the cache (a recent "no such room" included) or one read.
    *
    * @param roomId 32-byte room id (lower-case hex).
+   * @param requester Who the read is for (its budget pays for a read).
    * @returns The room or null when it does not exist.
    * @throws {ChainUnavailableError} When the chain cannot be reached.
+   * @throws {ReadBudgetError} When a read is needed and the requester's budget is spent.
    */
-  async room(roomId: Hex): Promise<RoomInfo | null> {
+  async room(roomId: Hex, requester?: Requester): Promise<RoomInfo | null> {
     this.#assertHealthy();
-    const cached = this.#rooms.get(roomId);
-    if (cached) return cached;
-    const room = await this.#read(() => readRoom(this.#o.client, this.#o.registry, roomId));
-    if (room) this.#rooms.set(roomId, room);
-    return room;
+    const known = this.#cache.room(roomId);
+    if (known !== undefined) return known;
+    const epoch = this.#cache.epoch;
+    const read = await this.#read(
+      requester,
+      () => readRoom(this.#o.client, this.#o.registry, roomId),
+    );
+    this.#window.readRoom(roomId);
+    return this.#cache.readRoom(roomId, read, epoch);
   }
 
   /**
-   * The member's current stored commitment (24 bytes) in a room, or null.
+   * The member's stored commitment (24 bytes) in a room, from the cache or one read.
    *
    * @param roomId Room id.
    * @param member Member address.
-   * @param expected A full commitment the caller hopes for: a cached value that differs from it
-   *   is re-read once (the member may have committed again since the last poll).
+   * @param requester Who the read is for.
    * @throws {ChainUnavailableError} When the chain cannot be reached.
+   * @throws {ReadBudgetError} When a read is needed and the requester's budget is spent.
    */
-  async commitment(roomId: Hex, member: Hex, expected?: Hex): Promise<Hex | null> {
+  async commitment(roomId: Hex, member: Hex, requester?: Requester): Promise<Hex | null> {
     this.#assertHealthy();
-    const key = `${roomId}:${member.toLowerCase()}`;
-    const cached = this.#commitments.get(key);
-    if (cached && (expected === undefined || storedCommitment(expected) === cached)) return cached;
-    const read = await this.#read(() =>
-      readCommitment(this.#o.client, this.#o.registry, roomId, member)
-    );
-    if (!read) return null; // not cached: a later commit arrives by event or by the next read
-    this.#commitments.set(key, read.commitment);
-    return read.commitment;
+    const known = this.#cache.commitment(commitmentKey(roomId, member));
+    if (known !== undefined) return known?.commitment ?? null;
+    return await this.currentCommitment(roomId, member, requester);
   }
 
   /**
-   * Room and commitment together, in parallel: one round trip at most.
+   * The member's commitment now: always read from the chain (a member may have committed new
+   * keys since the last poll, and an offer with the old ones must not pass), merged with the
+   * cache so that the later block wins. Only a recent "no commitment" answer saves the read.
    *
    * @throws {ChainUnavailableError} When the chain cannot be reached.
+   * @throws {ReadBudgetError} When the requester's budget is spent.
+   */
+  async currentCommitment(roomId: Hex, member: Hex, requester?: Requester): Promise<Hex | null> {
+    this.#assertHealthy();
+    const key = commitmentKey(roomId, member);
+    if (this.#cache.knownWithout(key)) return null;
+    const epoch = this.#cache.epoch;
+    const read = await this.#read(
+      requester,
+      () => readCommitment(this.#o.client, this.#o.registry, roomId, member),
+    );
+    this.#window.readCommitment(key);
+    return this.#cache.readCommitment(
+      key,
+      read && { commitment: read.commitment, block: read.blockNumber },
+      epoch,
+    );
+  }
+
+  /**
+   * The room (cached or read) and the member's current commitment (read), in parallel: one
+   * round trip.
+   *
+   * @throws {ChainUnavailableError} When the chain cannot be reached.
+   * @throws {ReadBudgetError} When a read is needed and the requester's budget is spent.
    */
   async roomAndCommitment(
     roomId: Hex,
     member: Hex,
-    expected?: Hex,
+    requester?: Requester,
   ): Promise<{ room: RoomInfo | null; commitment: Hex | null }> {
     const [room, commitment] = await Promise.all([
-      this.room(roomId),
-      this.commitment(roomId, member, expected),
+      this.room(roomId, requester),
+      this.currentCommitment(roomId, member, requester),
     ]);
     return { room, commitment };
   }
@@ -176,11 +229,16 @@ export class ChainView {
     if (!this.#healthy) throw new ChainUnavailableError();
   }
 
-  async #read<T>(f: () => Promise<T>): Promise<T> {
+  /** One on-demand read, paid from the requester's budget. A failure fails this request
+   * only: health is the poll's to decide (a provider's 429 to one read must not refuse
+   * everyone). */
+  async #read<T>(requester: Requester | undefined, f: () => Promise<T>): Promise<T> {
+    if (requester && this.#o.budget && !this.#o.budget.take(requester)) {
+      throw new ReadBudgetError();
+    }
     try {
       return await f();
     } catch {
-      this.#healthy = false;
       throw new ChainUnavailableError();
     }
   }
@@ -200,38 +258,103 @@ export class ChainView {
   }
 
   async #poll(): Promise<void> {
-    const latest = await this.#o.client.getBlockNumber({ cacheTime: 0 });
-    if (latest !== this.#seenBlock) {
-      this.#chainTime = (await this.#o.client.getBlock({ blockNumber: latest })).timestamp;
-      this.#seenBlock = latest;
+    const client = this.#o.client;
+    const head = await client.getBlock({ blockTag: "latest" });
+    this.#chainTime = head.timestamp;
+    const tip = this.#window.tip;
+    if (this.#nextBlock === undefined || tip === undefined) {
+      this.#window.settle(head.number, head.hash);
+      this.#nextBlock = head.number + 1n;
+      return;
     }
-    let from = this.#nextBlock ?? latest + 1n;
+    if (head.hash === tip.hash) return;
+    const onTip = head.number === tip.number + 1n
+      ? head.parentHash === tip.hash
+      : head.number > tip.number &&
+        (await client.getBlock({ blockNumber: tip.number })).hash === tip.hash;
+    if (!onTip) await this.#reorg(head);
+    const resume = this.#nextBlock as bigint | undefined;
+    if (resume === undefined) {
+      // Nothing recent was left on the chain: start again from the head, like at start-up.
+      this.#window.settle(head.number, head.hash);
+      this.#nextBlock = head.number + 1n;
+      return;
+    }
+    const logs = [];
+    let from: bigint = resume;
     const range = this.#o.maxBlockRange ?? 1000n;
-    // Bounded: each pass asks for at most `range` blocks and stops at `latest`.
-    while (from <= latest && !this.#stopped) {
-      const to = from + range - 1n < latest ? from + range - 1n : latest;
-      const logs = await this.#o.client.getLogs({
-        address: this.#o.registry,
-        events: EVENTS,
-        fromBlock: from,
-        toBlock: to,
-      });
-      for (const log of logs) this.#apply(log);
+    // Bounded: each pass asks for at most `range` blocks and stops at the head.
+    while (from <= head.number && !this.#stopped) {
+      const to: bigint = from + range - 1n < head.number ? from + range - 1n : head.number;
+      logs.push(
+        ...await client.getLogs({
+          address: this.#o.registry,
+          events: EVENTS,
+          fromBlock: from,
+          toBlock: to,
+        }),
+      );
       from = to + 1n;
-      this.#nextBlock = from;
     }
-    this.#nextBlock = from;
+    if (this.#stopped) return;
+    // The logs must come from the head's chain: if it changed meanwhile, the next poll retries.
+    if (logs.length && (await client.getBlock({ blockNumber: head.number })).hash !== head.hash) {
+      return;
+    }
+    for (const log of logs) this.#apply(log);
+    this.#window.settle(head.number, head.hash);
+    this.#nextBlock = head.number + 1n;
   }
 
-  // deno-lint-ignore no-explicit-any
-  #apply(log: { eventName: string; args: any }): void {
+  /** The chain no longer holds the tip: forget what the lost blocks touched, and read the
+   * events again from the newest block still on the chain (all caches go when none is). */
+  async #reorg(head: { number: bigint | null; hash: Hex | null }): Promise<void> {
+    let ancestor: bigint | undefined;
+    let probes = 0;
+    for (const b of this.#window.newestFirst()) {
+      if (head.number === null || b.number > head.number) continue;
+      if (probes++ >= MAX_REORG_PROBES) break;
+      const hash = b.number === head.number
+        ? head.hash
+        : (await this.#o.client.getBlock({ blockNumber: b.number })).hash;
+      if (hash === b.hash) {
+        ancestor = b.number;
+        break;
+      }
+    }
+    const lost = this.#window.rollback(ancestor);
+    this.#cache.epoch++;
+    if (ancestor === undefined) {
+      this.#cache.clear();
+      this.#nextBlock = undefined;
+    } else {
+      for (const r of lost.rooms) this.#cache.forgetRoom(r);
+      for (const c of lost.commitments) this.#cache.forgetCommitment(c);
+      this.#nextBlock = ancestor + 1n;
+    }
+    console.warn(
+      `chain view: reorg; ${
+        ancestor === undefined
+          ? "no recent block is left, caches emptied"
+          : `forked after block ${ancestor}`
+      } (${lost.rooms.size} rooms, ${lost.commitments.size} commitments forgotten)`,
+    );
+  }
+
+  #apply(
+    // deno-lint-ignore no-explicit-any
+    log: { eventName: string; args: any; blockNumber: bigint | null; blockHash: Hex | null },
+  ): void {
     const a = log.args;
+    const block = log.blockNumber ?? 0n;
+    const hash = log.blockHash ?? "0x";
     if (log.eventName === "KeyCommitted") {
-      const key = `${(a.roomId as string).toLowerCase()}:${(a.member as string).toLowerCase()}`;
-      this.#commitments.set(key, storedCommitment(a.commitment));
+      const key = commitmentKey(a.roomId as Hex, a.member as string);
+      this.#cache.keyCommitted(key, storedCommitment(a.commitment), block);
+      this.#window.touchCommitment(block, hash, key);
     } else if (log.eventName === "RoomCreated") {
       const roomId = (a.roomId as string).toLowerCase() as Hex;
-      this.#rooms.set(roomId, {
+      this.#cache.roomCreated({
         roomId,
         creator: a.creator,
         membersRoot: a.membersRoot,
@@ -239,10 +362,11 @@ export class ChainView {
         closed: false,
         membersOnly: !/^0x0{64}$/.test(a.membersRoot),
       });
+      this.#window.touchRoom(block, hash, roomId);
     } else if (log.eventName === "RoomClosed") {
       const roomId = (a.roomId as string).toLowerCase() as Hex;
-      const room = this.#rooms.get(roomId);
-      if (room) this.#rooms.set(roomId, { ...room, closed: true });
+      this.#cache.roomClosed(roomId);
+      this.#window.touchRoom(block, hash, roomId);
       for (const f of this.#onClosed) f(roomId);
     }
   }

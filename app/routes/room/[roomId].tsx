@@ -8,11 +8,13 @@ import { ErrorPanel } from "../../components/ErrorPanel.tsx";
 import { RoomDetails } from "../../components/RoomDetails.tsx";
 import Room from "../../islands/Room.tsx";
 import type { PublicConfig, RoomInfoProps } from "../../islands/types.ts";
+import { ReadBudgetError } from "../../server/chain_view.ts";
 import type { RouteContext } from "../../server/web/route.ts";
 
 const ROOM_ID = /^0x[0-9a-fA-F]{64}$/;
 
-/** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 503 (chain down). */
+/** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 429 (this IP's chain
+ * read budget is spent), 503 (chain down). */
 export async function handler(ctx: RouteContext): Promise<Response> {
   const raw = ctx.params.roomId ?? "";
   const { chainName } = ctx.deps.publicConfig;
@@ -28,8 +30,16 @@ export async function handler(ctx: RouteContext): Promise<Response> {
   const roomId = raw.toLowerCase() as Hex;
   let room: RoomInfo | null;
   try {
-    room = await ctx.deps.getRoom(roomId);
+    room = await ctx.deps.getRoom(roomId, { key: "", ip: ctx.ip });
   } catch (err) {
+    if (err instanceof ReadBudgetError) {
+      return ctx.render(
+        <ErrorPanel status={429} title="Too many room lookups">
+          This address has looked up many rooms in a short time. Wait a minute and reload.
+        </ErrorPanel>,
+        { status: 429, title: "Too many lookups" },
+      );
+    }
     console.warn(`web: cannot read room from the chain: ${(err as Error)?.message ?? err}`);
     return ctx.render(
       <ErrorPanel status={503} title="The chain cannot be reached">

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { PublicClient } from "viem";
 import type { Config } from "../../../fresh.config.ts";
-import { clientIp } from "../client_ip.ts";
+import { envIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";
 import type { SessionStore } from "./sessions.ts";
@@ -46,7 +46,7 @@ export function authRoutes(deps: AuthDeps): Hono {
 
   app.use("*", async (c, next) => {
     c.header("Cache-Control", "no-store");
-    const ip = clientIp(c.req.raw, c.env as Deno.ServeHandlerInfo | undefined, config.trustProxy);
+    const ip = envIp(c.env);
     if ((c.req.method === "POST" || c.req.path.endsWith("/nonce")) && !perIp.take(ip)) {
       return c.json(
         { error: "Too many sign-in requests: wait a minute.", code: "rate-limited" },

@@ -10,6 +10,7 @@ import {
   signIn,
   startServer,
   type TestKeys,
+  UNLIMITED_READS,
 } from "../test_kit.ts";
 
 const ROOMS = 100;
@@ -22,6 +23,7 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
     MESH3_MAX_ROOMS_PER_SOCKET: "20",
     MESH3_RATE_PER_SECOND: "1000",
     MESH3_RATE_BURST: "1000",
+    ...UNLIMITED_READS,
   });
   const clients: Client[] = [];
   try {

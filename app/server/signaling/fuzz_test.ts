@@ -19,6 +19,7 @@ import {
   signIn,
   startServer,
   type TestKeys,
+  UNLIMITED_READS,
 } from "../test_kit.ts";
 import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
 import { type FuzzContext, nextFrame, prng } from "./fuzz_kit.ts";
@@ -84,6 +85,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
     MESH3_RATE_PER_SECOND: "100000",
     MESH3_RATE_BURST: "1000",
     MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+    ...UNLIMITED_READS,
   });
   const clients: Client[] = [];
   const open = async (cookie: string) => {

@@ -9,7 +9,7 @@ import type { Address, Hex } from "viem";
 import type { Limits } from "../../../fresh.config.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
 import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
-import { ChainUnavailableError, ChainView } from "../chain_view.ts";
+import { ChainUnavailableError, ChainView, ReadBudgetError } from "../chain_view.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { checkDescription, RelayRefusal } from "./relay.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
@@ -239,13 +239,20 @@ export class SignalingHub {
     for (const p of this.peers) p.close(CLOSE.goingAway, "server shutting down");
   }
 
-  #strike(peer: Peer, code: ErrorCode, message: string, ref?: string): void {
+  #strike(
+    peer: Peer,
+    code: ErrorCode,
+    message: string,
+    ref?: string,
+    extra: { roomId?: Hex } = {},
+  ): void {
     peer.strikes++;
+    const at = ref === undefined ? extra : { ref, ...extra };
     if (peer.strikes > this.#d.limits.maxStrikes) {
-      peer.error(code, "Cannot continue: too many refused frames", ref ? { ref } : {});
+      peer.error(code, "Cannot continue: too many refused frames", at);
       return peer.close(CLOSE.policy, "too many refused frames");
     }
-    peer.error(code, message, ref ? { ref } : {});
+    peer.error(code, message, at);
   }
 
   async #handle(peer: Peer, m: ClientMessage): Promise<void> {
@@ -288,22 +295,29 @@ export class SignalingHub {
     const l = this.#d.limits;
     const fail = (code: ErrorCode, message: string) =>
       peer.error(code, message, { ...ref, roomId });
+    // Refusals that cost a chain read count against the socket.
+    const strike = (code: ErrorCode, message: string) =>
+      this.#strike(peer, code, message, ref.ref, { roomId });
     if (!peer.rooms.has(roomId) && peer.rooms.size >= l.maxRoomsPerSocket) {
       return fail("too-many-rooms", `Cannot join: at most ${l.maxRoomsPerSocket} rooms per socket`);
     }
     try {
-      const room = await this.#d.view.room(roomId);
-      if (!room) return fail("room-not-found", "Cannot join: no such room on-chain");
+      const room = await this.#d.view.room(roomId, peer);
+      if (!room) return strike("room-not-found", "Cannot join: no such room on-chain");
       const status = this.#d.view.statusOf(room);
       if (status === "closed") return fail("room-closed", "Cannot join: the room was closed");
       if (status === "expired") return fail("room-expired", "Cannot join: the room has expired");
-      if (room.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
-        return fail("not-member", "Cannot join: members-only room and no key commitment from you");
+      if (room.membersOnly && !(await this.#d.view.commitment(roomId, peer.address, peer))) {
+        return strike(
+          "not-member",
+          "Cannot join: members-only room and no key commitment from you",
+        );
       }
     } catch (e) {
       if (e instanceof ChainUnavailableError) {
         return fail("chain-unavailable", "Cannot join: the chain cannot be reached; try again");
       }
+      if (e instanceof ReadBudgetError) return strike("rate-limited", e.message);
       throw e;
     }
     if (peer.closed) return;
@@ -426,10 +440,12 @@ export class SignalingHub {
         from: peer.address,
         publicKey: m.publicKey,
         sdp: m.sdp,
+        requester: peer,
       });
     } catch (e) {
-      if (e instanceof RelayRefusal) return fail(e.code, e.message);
-      throw e;
+      if (!(e instanceof RelayRefusal)) throw e;
+      if (e.strike) return this.#strike(peer, e.code, e.message, ref.ref, { roomId });
+      return fail(e.code, e.message);
     }
     // The room may have changed while the chain was asked.
     if (peer.closed || room.members.get(peer.key) !== peer || room.members.get(toKey) !== target) {

@@ -11,6 +11,7 @@ import {
   type RunningServer,
   signIn,
   startServer,
+  UNLIMITED_READS,
 } from "../test_kit.ts";
 
 /** Status of a /ws upgrade attempt made over plain HTTP (refusals come back before the 101). */
@@ -167,6 +168,7 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
         MESH3_RATE_PER_SECOND: "100000",
         MESH3_RATE_BURST: "100000",
         MESH3_MAX_SEND_BUFFER_BYTES: "65536",
+        ...UNLIMITED_READS,
       });
       let stalled: Deno.TcpConn | undefined;
       let sender: Client | undefined;

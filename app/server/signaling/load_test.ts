@@ -14,6 +14,7 @@ import {
   signedMessage,
   startServer,
   type TestKeys,
+  UNLIMITED_READS,
   verify,
 } from "../test_kit.ts";
 
@@ -48,6 +49,7 @@ Deno.test(`load: ${ROOMS} rooms signal at once; nothing lost or misrouted`, asyn
   const srv = await startServer(chain, {
     MESH3_MAX_SOCKETS_PER_IP: String(2 * ROOMS + 10),
     MESH3_AUTH_PER_MINUTE_PER_IP: String(10 * ROOMS),
+    ...UNLIMITED_READS,
   });
   let clients: Client[] = [];
   try {

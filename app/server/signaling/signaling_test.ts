@@ -187,6 +187,12 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
       alice.c.send({ v: 1, type: "join", roomId: members });
       assert.equal(await alice.c.error(), "not-member"); // member, but no commitment yet
       await commit(chain, 1, members, makeKeys(chain, members), tree.getProof(0) as Hex[]);
+      // "No commitment" was cached by the refusal; the KeyCommitted event ends it (bounded wait
+      // for the event poll).
+      for (let i = 0; i < 100; i++) {
+        if (await srv.server.view.commitment(members, alice.address)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       assert.deepEqual(await join(alice.c, members), []);
       alice.c.send({ v: 1, type: "leave", roomId: members });
       await alice.c.next("left");

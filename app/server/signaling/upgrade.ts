@@ -6,7 +6,6 @@
  */
 import type { Config } from "../../../fresh.config.ts";
 import { SESSION_COOKIE } from "../auth/routes.ts";
-import { clientIp } from "../client_ip.ts";
 import type { SessionStore } from "../auth/sessions.ts";
 import type { SignalingHub } from "./hub.ts";
 
@@ -16,14 +15,14 @@ import type { SignalingHub } from "./hub.ts";
  * @example
  * ```ts
  * const ws = upgradeHandler({ config, sessions, hub });
- * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, info) : other(req));
+ * Deno.serve((req, info) => new URL(req.url).pathname === "/ws" ? ws(req, ip) : other(req));
  * ```
  */
 export function upgradeHandler(
   deps: { config: Config; sessions: SessionStore; hub: SignalingHub },
-): (req: Request, info: Deno.ServeHandlerInfo) => Response {
+): (req: Request, ip: string) => Response {
   const { config, sessions, hub } = deps;
-  return (req, info) => {
+  return (req, ip) => {
     const refuse = (status: number, text: string) =>
       new Response(text + "\n", { status, headers: { "content-type": "text/plain" } });
     if (req.method !== "GET" || req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
@@ -34,7 +33,6 @@ export function upgradeHandler(
     }
     const session = sessions.get(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
     if (!session) return refuse(401, "Cannot connect: sign in first");
-    const ip = clientIp(req, info, config.trustProxy);
     const refusal = hub.admit(ip, session.address);
     if (refusal) return refuse(429, refusal);
 

@@ -7,13 +7,15 @@ import type { RoomInfo } from "../../chain/registry.ts";
 import type { Hex } from "viem";
 import type { PublicConfig } from "../../islands/types.ts";
 import type { Assets } from "./assets.ts";
+import type { Requester } from "../read_budget.ts";
 
 /** What {@linkcode webApp} needs from the rest of the server. */
 export interface WebDeps {
   /** The built island bundle and stylesheet ({@linkcode buildAssets}). */
   assets: Assets;
-  /** Reads a room from the chain: null when there is none; throws when the chain is unreachable. */
-  getRoom(roomId: Hex): Promise<RoomInfo | null>;
+  /** Reads a room from the chain for a requester (whose read budget pays): null when there is
+   * none; throws when the chain is unreachable or the budget is spent. */
+  getRoom(roomId: Hex, requester: Requester): Promise<RoomInfo | null>;
   /** Public chain configuration, passed to islands. */
   publicConfig: PublicConfig;
 }
@@ -30,6 +32,8 @@ export interface RenderOptions {
 export interface RouteContext {
   /** The request. */
   req: Request;
+  /** The client's IP group (`clientIp`), for per-IP limits. */
+  ip: string;
   /** Path parameters, e.g. `{ roomId }`. */
   params: Record<string, string>;
   /** The app's dependencies. */

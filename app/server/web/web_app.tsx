@@ -8,6 +8,7 @@ import App from "../../routes/_app.tsx";
 import { notFound, serverError } from "../../routes/_error.tsx";
 import * as index from "../../routes/index.tsx";
 import * as room from "../../routes/room/[roomId].tsx";
+import { envIp } from "../client_ip.ts";
 import { islandNames } from "./island_registry.ts";
 import { renderPage } from "./render.tsx";
 import type { RenderOptions, RouteContext, RouteHandler, WebDeps } from "./route.ts";
@@ -60,6 +61,7 @@ export function webApp(deps: WebDeps): Hono {
 function routeContext(c: Context, deps: WebDeps): RouteContext {
   return {
     req: c.req.raw,
+    ip: envIp(c.env),
     params: c.req.param() as Record<string, string>,
     deps,
     render: (page: VNode, opts: RenderOptions = {}) => {
