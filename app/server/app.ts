@@ -13,6 +13,7 @@ import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
 import { type ClientEnv, clientIp } from "./client_ip.ts";
 import { ReadBudget } from "./read_budget.ts";
+import type { Handlers } from "./serve.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
@@ -21,9 +22,8 @@ import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
 /** Most buckets a per-IP or per-address limiter holds (only refilled ones are ever dropped). */
 const MAX_LIMITER_KEYS = 100_000;
 
-/** A composed server, ready for `Deno.serve`. */
-export interface Mesh3Server {
-  fetch(req: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+/** A composed server, ready for {@linkcode serve} (one port for HTTP and `/ws`). */
+export interface Mesh3Server extends Handlers {
   client: PublicClient<Transport, Chain>;
   view: ChainView;
   hub: SignalingHub;
@@ -46,12 +46,12 @@ export interface CreateServerOptions {
  *
  * @param config From `loadConfig`.
  * @param opts Web assets (optional).
- * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
+ * @returns The server; pass it to `serve` and call `close()` on shutdown.
  *
  * @example
  * ```ts
  * const server = await createServer(loadConfig(Deno.env.toObject()), { assets });
- * Deno.serve({ port: 8000 }, server.fetch);
+ * const http = await serve({ hostname: "127.0.0.1", port: 8000 }, server);
  * ```
  */
 export async function createServer(
@@ -147,16 +147,25 @@ export async function createServer(
   }, 60_000);
 
   return {
-    fetch: (req, info) => {
+    fetch: (req, remote) => {
+      if (new URL(req.url).pathname === "/ws") {
+        return new Response("Cannot connect: /ws expects a WebSocket upgrade\n", {
+          status: 426,
+          headers: { "content-type": "text/plain" },
+        });
+      }
       // Counted once per request: the IP group every per-IP limit uses.
+      const ip = clientIp(req.headers.get("x-forwarded-for"), remote, config.trustProxy);
+      return app.fetch(req, { ip } satisfies ClientEnv);
+    },
+    upgrade: (req, socket, head) => {
+      const forwarded = req.headers["x-forwarded-for"];
       const ip = clientIp(
-        req,
-        (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname,
+        Array.isArray(forwarded) ? forwarded.join(", ") : forwarded,
+        req.socket.remoteAddress,
         config.trustProxy,
       );
-      return new URL(req.url).pathname === "/ws"
-        ? ws(req, ip)
-        : app.fetch(req, { ip } satisfies ClientEnv);
+      ws(req, socket, head, ip);
     },
     client,
     view,
@@ -166,6 +175,7 @@ export async function createServer(
     close: async () => {
       clearInterval(sweeper);
       hub.closeAll();
+      ws.close();
       await view.stop();
     },
   };

@@ -16,19 +16,23 @@ export interface ClientEnv {
 /**
  * Returns the key to count a request against: an IPv4 address or an IPv6 /64 prefix.
  *
- * @param req The request.
+ * @param forwardedFor The request's `X-Forwarded-For` header, if any.
  * @param remote The TCP peer's address (absent under `app.request` in tests).
  * @param trustProxy Whether a reverse proxy in front sets `X-Forwarded-For`.
  * @returns `203.0.113.7`, `2001:db8:1:2::/64`, or "unknown".
  *
  * @example
  * ```ts
- * Deno.serve((req, info) => new Response(clientIp(req, (info.remoteAddr as Deno.NetAddr).hostname, false)));
+ * clientIp(req.headers.get("x-forwarded-for"), "2001:db8:1:2::7", false); // "2001:db8:1:2::/64"
  * ```
  */
-export function clientIp(req: Request, remote: string | undefined, trustProxy: boolean): string {
+export function clientIp(
+  forwardedFor: string | null | undefined,
+  remote: string | undefined,
+  trustProxy: boolean,
+): string {
   if (trustProxy) {
-    const last = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    const last = forwardedFor?.split(",").at(-1)?.trim();
     if (last && last.length <= 64) return ipGroup(last);
   }
   return remote ? ipGroup(remote) : "unknown";

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { clientIp, envIp, ipGroup } from "./client_ip.ts";
 
-const req = new Request("http://x/", {
-  headers: { "x-forwarded-for": "1.2.3.4, 203.0.113.9" },
-});
+const req = "1.2.3.4, 203.0.113.9";
 
 Deno.test("clientIp: the TCP peer unless a proxy is trusted", () => {
   assert.equal(clientIp(req, "10.0.0.7", false), "10.0.0.7");
   assert.equal(clientIp(req, "10.0.0.7", true), "203.0.113.9"); // the proxy's own entry, not the client's
-  assert.equal(clientIp(new Request("http://x/"), "10.0.0.7", true), "10.0.0.7");
-  assert.equal(clientIp(new Request("http://x/"), undefined, false), "unknown");
+  assert.equal(clientIp(null, "10.0.0.7", true), "10.0.0.7");
+  assert.equal(clientIp(null, undefined, false), "unknown");
 });
 
 Deno.test("clientIp: IPv6 clients count by their /64, so rotating addresses gains nothing", () => {
@@ -18,7 +16,7 @@ Deno.test("clientIp: IPv6 clients count by their /64, so rotating addresses gain
   assert.equal(a, "2001:db8:1:2::/64");
   assert.equal(b, a);
   assert.notEqual(clientIp(req, "2001:db8:1:3::1", false), a); // the next /64 is someone else
-  const proxied = new Request("http://x/", { headers: { "x-forwarded-for": "2001:db8:9:9::7" } });
+  const proxied = "2001:db8:9:9::7";
   assert.equal(clientIp(proxied, "10.0.0.7", true), "2001:db8:9:9::/64");
 });
 

@@ -21,6 +21,7 @@ import { computeCommitment } from "../core/commitment.ts";
 import { formatFingerprint } from "../core/sdp.ts";
 import { encodeBase64Url, parseServerMessage, type ServerMessage } from "../core/wire.ts";
 import { createServer, type Mesh3Server } from "./app.ts";
+import { serve } from "./serve.ts";
 
 /** The public origin the test servers are configured with. */
 export const ORIGIN = "http://mesh3.test";
@@ -58,7 +59,7 @@ export async function startServer(
     ...env,
   });
   const server = await createServer(config);
-  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, server.fetch);
+  const http = await serve({ hostname: "127.0.0.1", port: 0 }, server);
   const base = `http://127.0.0.1:${http.addr.port}`;
   return {
     base,
