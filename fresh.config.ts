@@ -65,6 +65,8 @@ export interface Limits {
   sessionTtlSeconds: number;
   nonceTtlSeconds: number;
   maxSessions: number;
+  maxSessionsPerAddress: number;
+  maxSessionsPerIp: number;
   maxNonces: number;
   authPerMinutePerIp: number;
   clockSkewSeconds: number;
@@ -72,6 +74,7 @@ export interface Limits {
   chainTimeoutMs: number;
   maxCacheEntries: number;
   chainNegativeCacheMs: number;
+  chainFreshPollMs: number;
   chainReadsPerSecondPerAddress: number;
   chainReadBurstPerAddress: number;
   chainReadsPerSecondPerIp: number;
@@ -122,6 +125,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   sessionTtlSeconds: 12 * 3600,
   nonceTtlSeconds: 300,
   maxSessions: 50_000,
+  maxSessionsPerAddress: 16,
+  maxSessionsPerIp: 1000,
   maxNonces: 50_000,
   authPerMinutePerIp: 60,
   clockSkewSeconds: 60,
@@ -129,6 +134,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   chainTimeoutMs: 4000,
   maxCacheEntries: 100_000,
   chainNegativeCacheMs: 10_000,
+  chainFreshPollMs: 25,
   chainReadsPerSecondPerAddress: 2,
   chainReadBurstPerAddress: 40,
   chainReadsPerSecondPerIp: 20,

@@ -71,6 +71,7 @@ export async function createServer(
     pollMs: l.chainPollMs,
     maxEntries: l.maxCacheEntries,
     negativeTtlMs: l.chainNegativeCacheMs,
+    freshPollMs: l.chainFreshPollMs,
     budget: new ReadBudget({
       perAddress: {
         ratePerSecond: l.chainReadsPerSecondPerAddress,
@@ -84,6 +85,8 @@ export async function createServer(
   const sessions = new SessionStore({
     ttlSeconds: l.sessionTtlSeconds,
     maxSessions: l.maxSessions,
+    maxPerAddress: l.maxSessionsPerAddress,
+    maxPerIp: l.maxSessionsPerIp,
   });
   const hub = new SignalingHub({
     limits: l,

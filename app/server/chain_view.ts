@@ -53,6 +53,9 @@ export interface ChainViewOptions {
   /** Reorgs up to this many blocks deep are followed block by block (default 64); deeper
    * ones empty the caches. */
   maxReorgDepth?: number;
+  /** Least time between the starts of on-demand polls ({@linkcode ChainView.fresh}), ms
+   * (default 25). */
+  freshPollMs?: number;
 }
 
 /** Thrown when a requester's budget of chain reads is spent; the signaling layer sends
@@ -88,6 +91,11 @@ export class ChainView {
   #chainTime = 0n;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
+  /** Every poll runs after the one before (timer and on-demand alike). */
+  #queue: Promise<void> = Promise.resolve();
+  #lastStart = -Infinity;
+  /** An on-demand poll asked for and not started yet: callers until it starts share it. */
+  #pending: Promise<void> | undefined;
   #stopped = false;
   #onClosed = new Set<(roomId: Hex) => void>();
 
@@ -120,6 +128,33 @@ export class ChainView {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    await this.#queue;
+  }
+
+  /**
+   * Resolves once a poll that started after this call has succeeded, so every event the chain
+   * held when it was made is in the cache (a member's new commitment included). Calls that
+   * arrive before that poll starts share it, and on-demand polls start at least
+   * `freshPollMs` apart, so a flood of checks costs at most one `eth_getBlockByNumber` (plus
+   * `eth_getLogs` for new blocks) per interval for the whole server. Its failure fails the
+   * waiting checks only (health is the timer poll's).
+   *
+   * @throws {ChainUnavailableError} When the view is unhealthy or the poll fails.
+   */
+  fresh(): Promise<void> {
+    this.#assertHealthy();
+    if (!this.#pending) {
+      this.#pending = (async () => {
+        await this.#queue; // a poll already running may have started before the call
+        const wait = this.#lastStart + (this.#o.freshPollMs ?? 25) - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        this.#pending = undefined; // callers from now on need a poll that starts later
+        await this.#serial(() => this.#poll());
+      })();
+    }
+    return this.#pending.catch(() => {
+      throw new ChainUnavailableError();
+    });
   }
 
   /**
@@ -161,9 +196,8 @@ export class ChainView {
   }
 
   /**
-   * The member's commitment now: always read from the chain (a member may have committed new
-   * keys since the last poll, and an offer with the old ones must not pass), merged with the
-   * cache so that the later block wins. Only a recent "no commitment" answer saves the read.
+   * The member's commitment read from the chain, merged with the cache so that the later block
+   * wins. A recent "no commitment" answer saves the read.
    *
    * @throws {ChainUnavailableError} When the chain cannot be reached.
    * @throws {ReadBudgetError} When the requester's budget is spent.
@@ -186,8 +220,8 @@ export class ChainView {
   }
 
   /**
-   * The room (cached or read) and the member's current commitment (read), in parallel: one
-   * round trip.
+   * The room and the member's commitment (each cached or read), in parallel: one round trip.
+   * After {@linkcode ChainView.fresh}, the cache holds every commitment the chain held then.
    *
    * @throws {ChainUnavailableError} When the chain cannot be reached.
    * @throws {ReadBudgetError} When a read is needed and the requester's budget is spent.
@@ -199,7 +233,7 @@ export class ChainView {
   ): Promise<{ room: RoomInfo | null; commitment: Hex | null }> {
     const [room, commitment] = await Promise.all([
       this.room(roomId, requester),
-      this.currentCommitment(roomId, member, requester),
+      this.commitment(roomId, member, requester),
     ]);
     return { room, commitment };
   }
@@ -243,8 +277,18 @@ export class ChainView {
     }
   }
 
+  /** Runs `f` after every poll before it. */
+  #serial(f: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(() => {
+      this.#lastStart = performance.now();
+      return f();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
   #tick(): Promise<void> {
-    this.#running = this.#poll().then(
+    this.#running = this.#serial(() => this.#poll()).then(
       () => {
         this.#healthy = true;
       },

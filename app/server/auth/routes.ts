@@ -40,7 +40,7 @@ export function authRoutes(deps: AuthDeps): Hono {
   const perIp = new KeyedRateLimiter({
     ratePerSecond: config.limits.authPerMinutePerIp / 60,
     burst: config.limits.authPerMinutePerIp,
-    maxKeys: 10_000,
+    maxKeys: 100_000,
   });
   const app = new Hono();
 
@@ -89,7 +89,7 @@ export function authRoutes(deps: AuthDeps): Hono {
       );
       const old = getCookie(c, SESSION_COOKIE);
       if (old) sessions.end(old);
-      const session = sessions.create(address);
+      const session = sessions.create(address, envIp(c.env));
       setCookie(c, SESSION_COOKIE, session.id, {
         httpOnly: true,
         sameSite: "Strict",

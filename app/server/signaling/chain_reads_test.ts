@@ -114,6 +114,8 @@ Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays wi
       attackers.push(await signIn(srv.base, chain, generatePrivateKey(), from("203.0.113.66")));
     }
     const reads0 = proxy.count("eth_call");
+    const polls = () => proxy.count("eth_getBlockByNumber") + proxy.count("eth_getLogs");
+    const polls0 = polls();
     const t0 = performance.now();
     // For FLOOD_MS every attacker socket sends joins of made-up rooms and offers without a
     // commitment as fast as its rate limit lets it, and reconnects when dropped for its strikes.
@@ -147,9 +149,8 @@ Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays wi
     const reads = proxy.count("eth_call") - reads0;
     console.log(
       `flood: ${frames} frames from one IP in ${seconds.toFixed(2)} s, ${drops} sockets dropped ` +
-        `for strikes; ${reads} upstream eth_call = ${
-          (reads / seconds).toFixed(1)
-        } per flood second`,
+        `for strikes; ${reads} upstream eth_call = ${(reads / seconds).toFixed(1)} per flood ` +
+        `second, and ${polls() - polls0} poll calls (timed and on-demand, whole server)`,
     );
     assert.ok(reads <= BURST + Math.ceil(seconds) + 1, `${reads} reads in ${seconds} s`);
     assert.equal(drops, rounds);

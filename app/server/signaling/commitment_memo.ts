@@ -72,26 +72,35 @@ export class CommitmentMemo {
       fp = toHex(fingerprintFromSdp(sdp));
       if (keep) this.#fingerprints.set(sdp, fp);
     }
-    const id = roomId + " " + publicKey + " " + fp;
+    // Keys and values kept here are flat strings: built by `+=`, a 64-character hex string is
+    // a tree of 32 two-character strings (about 1.7 KB instead of 80 bytes), and thousands are
+    // kept (issue 10, item 10: most of the heap a long fuzz run kept).
+    const id = [roomId, publicKey, fp].join(" ");
     let full = this.#commitments.get(id);
     if (full === undefined) {
-      full = computeCommitment({
+      full = flat(computeCommitment({
         chainId: this.#chainId,
         registry: this.#registry,
         roomId,
         publicKey: key ?? decodeBase64Url(publicKey),
         fingerprint: fromHex(fp),
-      });
+      })) as Hex;
       this.#commitments.set(id, full);
     }
     return full;
   }
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** Lower-case hex, as one flat string (see `commitment`). */
 function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += (b < 16 ? "0" : "") + b.toString(16);
-  return out;
+  return Array.from(bytes, (b) => HEX[b]).join("");
+}
+
+/** A flat copy of a string that may be a tree of concatenations. */
+function flat(s: string): string {
+  return Array.from(s).join("");
 }
 
 function fromHex(hex: string): Uint8Array {

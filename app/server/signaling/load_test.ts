@@ -49,6 +49,7 @@ Deno.test(`load: ${ROOMS} rooms signal at once; nothing lost or misrouted`, asyn
   const srv = await startServer(chain, {
     MESH3_MAX_SOCKETS_PER_IP: String(2 * ROOMS + 10),
     MESH3_AUTH_PER_MINUTE_PER_IP: String(10 * ROOMS),
+    MESH3_MAX_SESSIONS_PER_IP: String(2 * ROOMS + 10),
     // All sockets connect before any joins: a loaded machine may take longer than 10 s.
     MESH3_JOIN_TIMEOUT_MS: "120000",
     ...UNLIMITED_READS,

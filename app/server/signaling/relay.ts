@@ -1,8 +1,8 @@
 /**
  * The relay-path check of the handshake (DESIGN.md step 5): an offer or answer is relayed only
  * when the commitment recomputed from its public key and its SDP's DTLS fingerprint equals the
- * sender's current on-chain commitment in that room (read afresh for every check), and the room is
- * open.
+ * sender's current on-chain commitment in that room (the view catches up with the chain before
+ * every check), and the room is open.
  * @module
  */
 import type { Address, Hex } from "viem";
@@ -57,8 +57,9 @@ export async function checkDescription(
   }
   let room, commitment;
   try {
-    // The sender's commitment is read afresh: an offer with keys it has replaced must not pass
-    // in the time before the event poll sees the new commitment.
+    // The view catches up with the chain first (one poll shared by all checks waiting): an
+    // offer with keys the sender has just replaced must not pass before the next timed poll.
+    await deps.view.fresh();
     ({ room, commitment } = await deps.view.roomAndCommitment(d.roomId, d.from, d.requester));
   } catch (e) {
     if (e instanceof ChainUnavailableError) {

@@ -3,8 +3,8 @@
  * within the connection caps; then wires the socket to the hub. WebSockets are terminated by the
  * `ws` library with `maxPayload` set to the frame limit: a frame whose header announces more is
  * refused (close 1009) before its payload is read, so no client can make the server buffer more
- * than one frame limit per socket. Pings every `pingIntervalSeconds`; a socket that answered no
- * ping since the last one is dropped.
+ * than one frame limit per socket. Pings every `pingIntervalSeconds`; a socket that answers none
+ * of two pings in a row is dropped.
  * @module
  */
 import type { IncomingMessage } from "node:http";
@@ -19,6 +19,8 @@ import type { SignalingHub } from "./hub.ts";
 /** How long a socket that broke the WebSocket protocol keeps its connection (for the close
  * frame `ws` sent to leave) before it is cut. */
 const PROTOCOL_ERROR_GRACE_MS = 1000;
+/** Pings in a row a socket may leave unanswered before it is dropped. */
+const MISSED_PINGS = 2;
 /** The `ws` error code of a frame or message over `maxPayload` (close 1009). */
 const TOO_LARGE = "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
 
@@ -48,17 +50,18 @@ export function upgradeHandler(
     perMessageDeflate: false,
     clientTracking: false,
   });
-  /** Open sockets → whether they answered the last ping. */
-  const alive = new Map<WebSocket, boolean>();
+  /** Open sockets → pings sent since their last pong. */
+  const unanswered = new Map<WebSocket, number>();
   const pingMs = config.limits.pingIntervalSeconds * 1000;
   const pinger = pingMs > 0
     ? setInterval(() => {
-      for (const [ws, answered] of alive) {
-        if (!answered) {
+      for (const [ws, n] of unanswered) {
+        // Two intervals without a pong: gone (one alone may be this process being busy).
+        if (n >= MISSED_PINGS) {
           ws.terminate();
           continue;
         }
-        alive.set(ws, false);
+        unanswered.set(ws, n + 1);
         ws.ping();
       }
     }, pingMs)
@@ -85,11 +88,11 @@ export function upgradeHandler(
 
     wss.handleUpgrade(req, socket, head as Buffer, (ws) => {
       const peer = hub.open(ws, { address: session.address, sessionId: session.id, ip });
-      alive.set(ws, true);
-      ws.on("pong", () => alive.set(ws, true));
+      unanswered.set(ws, 0);
+      ws.on("pong", () => unanswered.set(ws, 0));
       ws.on("message", (data, binary) => hub.receive(peer, binary ? data : data.toString()));
       ws.on("close", () => {
-        alive.delete(ws);
+        unanswered.delete(ws);
         hub.detach(peer);
       });
       // A frame that breaks RFC 6455 or the size limit: `ws` has sent its close frame (1002,
@@ -106,7 +109,7 @@ export function upgradeHandler(
   }) as UpgradeHandler;
   handler.close = () => {
     clearInterval(pinger);
-    for (const ws of alive.keys()) ws.terminate();
+    for (const ws of unanswered.keys()) ws.terminate();
   };
   return handler;
 }
