@@ -18,10 +18,9 @@ import {
   type Transport,
 } from "viem";
 import { readCommitment, readRoom, type RoomInfo } from "../chain/registry.ts";
-import { roomRegistryAbi } from "../chain/registry_abi.ts";
-import { storedCommitment } from "../core/commitment.ts";
 import { BlockWindow } from "./block_window.ts";
 import { ChainCache, commitmentKey } from "./chain_cache.ts";
+import { applyEvent, findFork, REGISTRY_EVENTS } from "./chain_events.ts";
 import type { ReadBudget, Requester } from "./read_budget.ts";
 
 /** Thrown when the chain cannot be reached; the signaling layer sends `chain-unavailable`. */
@@ -66,10 +65,6 @@ export class ReadBudgetError extends Error {
     super("Cannot check the chain: too many lookups from you; slow down");
   }
 }
-
-const EVENTS = roomRegistryAbi.filter((item) => item.type === "event");
-/** Most `eth_getBlockByNumber` calls spent looking for where a reorg forked. */
-const MAX_REORG_PROBES = 16;
 
 /**
  * Cached, event-fed reads of rooms and commitments. Health is the poll's: while a poll fails
@@ -333,7 +328,7 @@ export class ChainView {
       logs.push(
         ...await client.getLogs({
           address: this.#o.registry,
-          events: EVENTS,
+          events: REGISTRY_EVENTS,
           fromBlock: from,
           toBlock: to,
         }),
@@ -345,7 +340,10 @@ export class ChainView {
     if (logs.length && (await client.getBlock({ blockNumber: head.number })).hash !== head.hash) {
       return;
     }
-    for (const log of logs) this.#apply(log);
+    for (const log of logs) {
+      const closed = applyEvent(this.#cache, this.#window, log);
+      if (closed) { for (const f of this.#onClosed) f(closed); }
+    }
     this.#window.settle(head.number, head.hash);
     this.#nextBlock = head.number + 1n;
   }
@@ -353,19 +351,7 @@ export class ChainView {
   /** The chain no longer holds the tip: forget what the lost blocks touched, and read the
    * events again from the newest block still on the chain (all caches go when none is). */
   async #reorg(head: { number: bigint | null; hash: Hex | null }): Promise<void> {
-    let ancestor: bigint | undefined;
-    let probes = 0;
-    for (const b of this.#window.newestFirst()) {
-      if (head.number === null || b.number > head.number) continue;
-      if (probes++ >= MAX_REORG_PROBES) break;
-      const hash = b.number === head.number
-        ? head.hash
-        : (await this.#o.client.getBlock({ blockNumber: b.number })).hash;
-      if (hash === b.hash) {
-        ancestor = b.number;
-        break;
-      }
-    }
+    const ancestor = await findFork(this.#o.client, this.#window, head);
     const lost = this.#window.rollback(ancestor);
     this.#cache.epoch++;
     if (ancestor === undefined) {
@@ -383,36 +369,6 @@ export class ChainView {
           : `forked after block ${ancestor}`
       } (${lost.rooms.size} rooms, ${lost.commitments.size} commitments forgotten)`,
     );
-  }
-
-  #apply(
-    // deno-lint-ignore no-explicit-any
-    log: { eventName: string; args: any; blockNumber: bigint | null; blockHash: Hex | null },
-  ): void {
-    const a = log.args;
-    const block = log.blockNumber ?? 0n;
-    const hash = log.blockHash ?? "0x";
-    if (log.eventName === "KeyCommitted") {
-      const key = commitmentKey(a.roomId as Hex, a.member as string);
-      this.#cache.keyCommitted(key, storedCommitment(a.commitment), block);
-      this.#window.touchCommitment(block, hash, key);
-    } else if (log.eventName === "RoomCreated") {
-      const roomId = (a.roomId as string).toLowerCase() as Hex;
-      this.#cache.roomCreated({
-        roomId,
-        creator: a.creator,
-        membersRoot: a.membersRoot,
-        expiresAt: a.expiresAt,
-        closed: false,
-        membersOnly: !/^0x0{64}$/.test(a.membersRoot),
-      });
-      this.#window.touchRoom(block, hash, roomId);
-    } else if (log.eventName === "RoomClosed") {
-      const roomId = (a.roomId as string).toLowerCase() as Hex;
-      this.#cache.roomClosed(roomId);
-      this.#window.touchRoom(block, hash, roomId);
-      for (const f of this.#onClosed) f(roomId);
-    }
   }
 }
 

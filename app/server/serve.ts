@@ -11,6 +11,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
 
+/** Longest wait for open connections when shutting down. */
+const SHUTDOWN_WAIT_MS = 2000;
+
 /** What {@linkcode serve} calls. */
 export interface Handlers {
   /** A plain HTTP request; `remote` is the TCP peer's address. */
@@ -59,7 +62,14 @@ export async function serve(
     addr: { hostname: address, port },
     shutdown: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Stops listening at once; the callback waits for connections, which a socket handed
+        // to another WebSocket implementation (`Deno.upgradeWebSocket({ socket })`) may never
+        // report: bounded.
+        const t = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+        server.close(() => {
+          clearTimeout(t);
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
