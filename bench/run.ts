@@ -7,8 +7,9 @@
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
  * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, core, gas).
  *
- * Needs `deno task build:contracts` once (the test chain deploys the artifact), Chromium at
- * /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into bench/out/peerjs).
+ * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
+ * Chromium at /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into
+ * bench/out/peerjs).
  * @module
  */
 import { startTestChain } from "../testing/chain.ts";

@@ -3,9 +3,9 @@
  * the real server on it, and every socket the test opens, all ended by one `close()`.
  * @module
  */
-import type { Address, PrivateKeyAccount } from "viem";
+import type { Address, Hex, PrivateKeyAccount } from "viem";
 import { startTestChain, type TestChain } from "./chain.ts";
-import { Client, type RunningServer, signIn, startServer } from "./server.ts";
+import { Client, ORIGIN, type RunningServer, signIn, startServer } from "./server.ts";
 
 /** A signed-in, connected development account. */
 export interface Connected {
@@ -21,10 +21,12 @@ export interface SignalingBed {
   readonly srv: RunningServer;
   /** The sockets opened through the bed (a test may take out one it replaced). */
   readonly clients: Client[];
-  /** Connects a socket with a session cookie. */
-  open(cookie: string): Promise<Client>;
-  /** Signs in development account `index` and connects a socket. */
-  connect(index: number): Promise<Connected>;
+  /** Connects a socket with a session cookie (and extra request headers, e.g. the
+   * `X-Forwarded-For` a server with `MESH3_TRUST_PROXY=1` counts the socket against). */
+  open(cookie: string, headers?: Record<string, string>): Promise<Client>;
+  /** Signs in development account `index` (or any private key) and connects a socket; `headers`
+   * go with the sign-in requests and the upgrade. */
+  connect(index: number | Hex, headers?: Record<string, string>): Promise<Connected>;
   /** Closes the sockets and the server, and the chain when the bed started it. */
   close(): Promise<void>;
 }
@@ -58,8 +60,8 @@ export async function startSignalingBed(
     throw e;
   }
   const clients: Client[] = [];
-  const open = async (cookie: string) => {
-    const c = await Client.connect(srv.wsUrl, cookie);
+  const open = async (cookie: string, headers: Record<string, string> = {}) => {
+    const c = await Client.connect(srv.wsUrl, cookie, ORIGIN, headers);
     clients.push(c);
     return c;
   };
@@ -68,9 +70,9 @@ export async function startSignalingBed(
     srv,
     clients,
     open,
-    async connect(index) {
-      const { account, cookie } = await signIn(srv.base, chain, index);
-      return { c: await open(cookie), account, address: account.address, cookie };
+    async connect(index, headers = {}) {
+      const { account, cookie } = await signIn(srv.base, chain, index, headers);
+      return { c: await open(cookie, headers), account, address: account.address, cookie };
     },
     async close() {
       try {

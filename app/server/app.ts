@@ -11,14 +11,19 @@ import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
+import { type ClientEnv, clientIp } from "./client_ip.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
+import { ReadBudget } from "./read_budget.ts";
+import type { Handlers } from "./serve.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
 import { type Assets, type PageManifest, securityHeaders, webApp } from "./web/mod.ts";
 
-/** A composed server, ready for `Deno.serve`. */
-export interface Mesh3Server {
-  fetch(req: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+/** Most buckets a per-IP or per-address limiter holds (only refilled ones are ever dropped). */
+const MAX_LIMITER_KEYS = 100_000;
+
+/** A composed server, ready for `serve` (serve.ts: one port for HTTP and `/ws`). */
+export interface Mesh3Server extends Handlers {
   client: PublicClient<Transport, Chain>;
   view: ChainView;
   hub: SignalingHub;
@@ -42,18 +47,19 @@ export interface CreateServerOptions {
  *
  * @param config From `loadConfig`.
  * @param opts The pages and their assets (optional).
- * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
+ * @returns The server; pass it to `serve` (serve.ts) and call `close()` on shutdown.
  *
  * @example
  * ```ts ignore
  * // Needs a chain (the view polls it once before returning).
  * import { pages } from "../pages.ts";
  * import { loadConfig } from "./config/mod.ts";
+ * import { serve } from "./serve.ts";
  * import { buildAssets } from "./web/mod.ts";
  * const server = await createServer(loadConfig(Deno.env.toObject()), {
  *   web: { pages, assets: await buildAssets({ minify: true }) },
  * });
- * Deno.serve({ port: 8000 }, server.fetch);
+ * const http = await serve({ hostname: "127.0.0.1", port: 8000 }, server);
  * ```
  */
 export async function createServer(
@@ -72,11 +78,23 @@ export async function createServer(
     registry: config.registry,
     pollMs: l.chainPollMs,
     maxEntries: l.maxCacheEntries,
+    negativeTtlMs: l.chainNegativeCacheMs,
+    freshPollMs: l.chainFreshPollMs,
+    budget: new ReadBudget({
+      perAddress: {
+        ratePerSecond: l.chainReadsPerSecondPerAddress,
+        burst: l.chainReadBurstPerAddress,
+      },
+      perIp: { ratePerSecond: l.chainReadsPerSecondPerIp, burst: l.chainReadBurstPerIp },
+      maxKeys: MAX_LIMITER_KEYS,
+    }),
   });
   const nonces = new NonceStore({ ttlSeconds: l.nonceTtlSeconds, maxNonces: l.maxNonces });
   const sessions = new SessionStore({
     ttlSeconds: l.sessionTtlSeconds,
     maxSessions: l.maxSessions,
+    maxPerAddress: l.maxSessionsPerAddress,
+    maxPerIp: l.maxSessionsPerIp,
   });
   const hub = new SignalingHub({
     limits: l,
@@ -113,7 +131,7 @@ export async function createServer(
       "/",
       webApp({
         ...opts.web,
-        getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
+        getRoom: (roomId: Hex, requester) => view.room(roomId.toLowerCase() as Hex, requester),
         publicConfig: {
           chainId: config.chainId,
           chainName: config.chainName,
@@ -140,8 +158,26 @@ export async function createServer(
   }, 60_000);
 
   return {
-    fetch: (req, info) =>
-      new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req, info),
+    fetch: (req, remote) => {
+      if (new URL(req.url).pathname === "/ws") {
+        return new Response("Cannot connect: /ws expects a WebSocket upgrade\n", {
+          status: 426,
+          headers: { "content-type": "text/plain" },
+        });
+      }
+      // Counted once per request: the IP group every per-IP limit uses.
+      const ip = clientIp(req.headers.get("x-forwarded-for"), remote, config.trustProxy);
+      return app.fetch(req, { ip } satisfies ClientEnv);
+    },
+    upgrade: (req, socket, head) => {
+      const forwarded = req.headers["x-forwarded-for"];
+      const ip = clientIp(
+        Array.isArray(forwarded) ? forwarded.join(", ") : forwarded,
+        req.socket.remoteAddress,
+        config.trustProxy,
+      );
+      ws(req, socket, head, ip);
+    },
     client,
     view,
     hub,
@@ -150,6 +186,7 @@ export async function createServer(
     close: async () => {
       clearInterval(sweeper);
       hub.closeAll();
+      ws.close();
       await view.stop();
     },
   };

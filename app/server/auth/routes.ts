@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { PublicClient } from "viem";
 import type { Config } from "../config/mod.ts";
-import { clientIp } from "../client_ip.ts";
+import { envIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
 import type { NonceStore } from "./nonces.ts";
 import type { SessionStore } from "./sessions.ts";
@@ -32,7 +32,8 @@ export interface AuthDeps {
  *
  * @example
  * ```ts ignore
- * // Served by Deno.serve (the routes read the client's address from the connection).
+ * // The routes count requests per IP group from Hono's env (`{ ip }`, which app.ts computes
+ * // once per request with clientIp); without it every request counts as "unknown".
  * import { Hono } from "hono";
  * import { createPublicClient, http, type PublicClient } from "viem";
  * import { loadConfig } from "../config/mod.ts";
@@ -44,7 +45,7 @@ export interface AuthDeps {
  * const sessions = new SessionStore({ ttlSeconds: 3600, maxSessions: 10_000 });
  * const app = new Hono();
  * app.route("/api/auth", authRoutes({ config, client, nonces, sessions }));
- * Deno.serve(app.fetch);
+ * Deno.serve((req, info) => app.fetch(req, { ip: clientIp(null, info.remoteAddr.hostname, false) }));
  * ```
  */
 export function authRoutes(deps: AuthDeps): Hono {
@@ -53,13 +54,13 @@ export function authRoutes(deps: AuthDeps): Hono {
   const perIp = new KeyedRateLimiter({
     ratePerSecond: config.limits.authPerMinutePerIp / 60,
     burst: config.limits.authPerMinutePerIp,
-    maxKeys: 10_000,
+    maxKeys: 100_000,
   });
   const app = new Hono();
 
   app.use("*", async (c, next) => {
     c.header("Cache-Control", "no-store");
-    const ip = clientIp(c.req.raw, c.env as Deno.ServeHandlerInfo | undefined, config.trustProxy);
+    const ip = envIp(c.env);
     if ((c.req.method === "POST" || c.req.path.endsWith("/nonce")) && !perIp.take(ip)) {
       return c.json(
         { error: "Too many sign-in requests: wait a minute.", code: "rate-limited" },
@@ -102,7 +103,7 @@ export function authRoutes(deps: AuthDeps): Hono {
       );
       const old = getCookie(c, SESSION_COOKIE);
       if (old) sessions.end(old);
-      const session = sessions.create(address);
+      const session = sessions.create(address, envIp(c.env));
       setCookie(c, SESSION_COOKIE, session.id, {
         httpOnly: true,
         sameSite: "Strict",
@@ -125,10 +126,10 @@ export function authRoutes(deps: AuthDeps): Hono {
     return c.json({ ok: true });
   });
 
+  // A probe, not a guarded resource: being signed out is an answer (`null`), not an error.
   app.get("/me", (c) => {
     const session = sessions.get(getCookie(c, SESSION_COOKIE));
-    if (!session) return c.json({ error: "Not signed in.", code: "unauthorized" }, 401);
-    return c.json({ address: session.address });
+    return c.json({ address: session?.address ?? null });
   });
 
   return app;

@@ -22,12 +22,20 @@ export interface Limits {
   sessionTtlSeconds: number;
   nonceTtlSeconds: number;
   maxSessions: number;
+  maxSessionsPerAddress: number;
+  maxSessionsPerIp: number;
   maxNonces: number;
   authPerMinutePerIp: number;
   clockSkewSeconds: number;
   chainPollMs: number;
   chainTimeoutMs: number;
   maxCacheEntries: number;
+  chainNegativeCacheMs: number;
+  chainFreshPollMs: number;
+  chainReadsPerSecondPerAddress: number;
+  chainReadBurstPerAddress: number;
+  chainReadsPerSecondPerIp: number;
+  chainReadBurstPerIp: number;
 }
 
 /** Default limits; each can be overridden by `MESH3_<NAME_IN_SNAKE_CASE>`. */
@@ -47,12 +55,20 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   sessionTtlSeconds: 12 * 3600,
   nonceTtlSeconds: 300,
   maxSessions: 50_000,
+  maxSessionsPerAddress: 16,
+  maxSessionsPerIp: 1000,
   maxNonces: 50_000,
   authPerMinutePerIp: 60,
   clockSkewSeconds: 60,
   chainPollMs: 1000,
   chainTimeoutMs: 4000,
   maxCacheEntries: 100_000,
+  chainNegativeCacheMs: 10_000,
+  chainFreshPollMs: 25,
+  chainReadsPerSecondPerAddress: 2,
+  chainReadBurstPerAddress: 40,
+  chainReadsPerSecondPerIp: 20,
+  chainReadBurstPerIp: 200,
 };
 
 /**

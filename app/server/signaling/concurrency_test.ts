@@ -7,6 +7,7 @@ import {
   makeKeys,
   signIn,
   type TestKeys,
+  UNLIMITED_READS,
 } from "../../../testing/server.ts";
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
@@ -21,6 +22,7 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
       MESH3_MAX_ROOMS_PER_SOCKET: "20",
       MESH3_RATE_PER_SECOND: "1000",
       MESH3_RATE_BURST: "1000",
+      ...UNLIMITED_READS,
     },
   });
   const { chain, srv, clients } = bed;

@@ -1,9 +1,11 @@
 /**
  * What every frame from a socket goes through before the hub handles it: text only, the size
  * cap, a live session, the rate limit and the parser. A refused frame gets its typed error and a
- * strike; past `maxStrikes`, an oversized frame or an ended session, the socket is closed.
+ * strike ({@linkcode strike}, which the join and the relay also give for refusals that cost a
+ * chain read); past `maxStrikes`, an oversized frame or an ended session, the socket is closed.
  * @module
  */
+import type { Hex } from "viem";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
 import type { Limits } from "../config/mod.ts";
 import { parseClientFrame } from "./parse_client_frame.ts";
@@ -37,7 +39,12 @@ export function takeFrame(
 ): ClientMessage | undefined {
   const l = deps.limits;
   if (typeof data !== "string") {
-    return strike(peer, l, "malformed", "Cannot read frame: only text frames are accepted");
+    return strike(
+      peer,
+      l.maxStrikes,
+      "malformed",
+      "Cannot read frame: only text frames are accepted",
+    );
   }
   if (data.length > l.maxFrameBytes || utf8Length(data, l.maxFrameBytes) > l.maxFrameBytes) {
     peer.error("too-large", `Cannot read frame: larger than ${l.maxFrameBytes} bytes`);
@@ -48,28 +55,62 @@ export function takeFrame(
     return void peer.close(CLOSE.policy, "session ended");
   }
   if (!peer.bucket.take() || peer.pending >= l.rateBurst) {
-    return strike(peer, l, "rate-limited", "Cannot handle frame: too many messages, slow down");
+    return strike(
+      peer,
+      l.maxStrikes,
+      "rate-limited",
+      "Cannot handle frame: too many messages, slow down",
+    );
   }
   const parsed = parseClientFrame(data, peer.parseMemo);
   if (!parsed.ok) {
-    return strike(peer, l, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
+    const at = parsed.ref ? { ref: parsed.ref } : {};
+    return strike(peer, l.maxStrikes, parsed.code, `Cannot read frame: ${parsed.reason}`, at);
   }
   return parsed.message;
 }
 
-/** A refused frame: its error, or past `maxStrikes` the last error and a close. */
-function strike(
+/**
+ * Refuses a frame with a strike: its error, or past `maxStrikes` the last error and a close
+ * (1008). Frames the intake refuses are strikes, and so are joins and descriptions refused after
+ * a chain read for nothing (no such room, no or wrong commitment, read budget spent).
+ *
+ * @param peer The sending socket.
+ * @param maxStrikes Refused frames a socket may send before it is dropped.
+ * @param code The error code.
+ * @param message The error's sentence.
+ * @param at The frame's `ref` and room, echoed in the error.
+ *
+ * @example
+ * ```ts
+ * import { Peer } from "./peer.ts";
+ * const conn = { send() {}, close() {}, bufferedAmount: 0 };
+ * const peer = new Peer(conn, {
+ *   address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+ *   sessionId: "s1",
+ *   ip: "127.0.0.1",
+ *   maxSendBufferBytes: 1 << 20,
+ *   ratePerSecond: 20,
+ *   rateBurst: 50,
+ * });
+ * strike(peer, 1, "room-not-found", "Cannot join: there is no such room on chain");
+ * peer.closed; // false: one strike is allowed
+ * strike(peer, 1, "room-not-found", "Cannot join: there is no such room on chain");
+ * peer.closed; // true
+ * ```
+ */
+export function strike(
   peer: Peer,
-  l: IntakeDeps["limits"],
+  maxStrikes: number,
   code: ErrorCode,
   message: string,
-  ref?: string,
+  at: { ref?: string; roomId?: Hex } = {},
 ): undefined {
-  if (peer.strike() > l.maxStrikes) {
-    peer.error(code, "Cannot continue: too many refused frames", ref ? { ref } : {});
+  if (peer.strike() > maxStrikes) {
+    peer.error(code, "Cannot continue: too many refused frames", at);
     return void peer.close(CLOSE.policy, "too many refused frames");
   }
-  peer.error(code, message, ref ? { ref } : {});
+  peer.error(code, message, at);
 }
 
 /** The frame's size in UTF-8 bytes, or a bound of it that is still within `max`. */

@@ -24,6 +24,7 @@ import {
   ORIGIN,
   signIn,
   type TestKeys,
+  UNLIMITED_READS,
 } from "../../../testing/server.ts";
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
@@ -33,10 +34,11 @@ const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
 const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");
 const WORKERS = 4;
 const MIN_HONEST_ROUNDS = 20;
-/** Heap growth allowed over the run: after a GC with `--expose-gc` (the fuzz:ws task), looser
- * without (garbage not yet collected counts then). */
+/** Heap growth allowed over the run: after a GC with `--expose-gc` (the fuzz:ws task), 2 MiB
+ * (compiled code, caches filling) plus 256 bytes per frame; looser without (garbage not yet
+ * collected counts then). The code before issue 10 kept about 700 bytes per frame. */
 const gc = (globalThis as { gc?: () => void }).gc;
-const HEAP_BOUND = (gc ? 16 : 64) * 1024 * 1024;
+const HEAP_BOUND = gc ? 2 * 1024 * 1024 + 256 * FRAMES : 64 * 1024 * 1024;
 const CANDIDATE = (r: number, i: number) => `candidate:${r} ${i} udp 1 127.0.0.1 5000 typ host`;
 
 type Tally = Map<string, Map<string, number>>;
@@ -48,8 +50,8 @@ const count = (t: Tally, kind: string, outcome: string) => {
 
 const enc = new TextEncoder();
 const PING = enc.encode('{"v":1,"type":"ping"}');
-/** Frames that break RFC 6455 itself (Deno's parser refuses them: the connection is dropped),
- * and two it tolerates (answered like any ping). */
+/** Frames that break RFC 6455 itself (the `ws` parser refuses them, unmasked client frames
+ * included: the connection is dropped), and a fragmented one it reassembles (answered). */
 const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ["reserved-opcode", wsFrame(PING, { opcode: 3 }), "dropped"],
   ["rsv1-without-extension", wsFrame(PING, { rsv: 4 }), "dropped"],
@@ -59,7 +61,7 @@ const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ["fragmented-control", wsFrame(new Uint8Array(2), { opcode: 9, fin: false }), "dropped"],
   ["close-code-999", wsFrame(new Uint8Array([0x03, 0xe7]), { opcode: 8 }), "dropped"],
   ["length-2^62", wsFrame(enc.encode("{"), { length: 1n << 62n }), "dropped"],
-  ["unmasked", wsFrame(PING, { mask: false }), "answered"],
+  ["unmasked", wsFrame(PING, { mask: false }), "dropped"],
   [
     "fragmented-text",
     new Uint8Array([
@@ -76,6 +78,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       MESH3_RATE_PER_SECOND: "100000",
       MESH3_RATE_BURST: "1000",
       MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+      ...UNLIMITED_READS,
     },
   });
   const { chain, srv, clients, open } = bed;
@@ -143,7 +146,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       }
     });
 
-    const idle = srv.server.hub.stats();
+    // Only h1, h2 and the target stay (the workers' sockets are gone once their close ends).
+    const idle = await waitUntil(
+      () => srv.server.hub.stats(),
+      (s) => s.sockets === 3 && s.ending === 0,
+    );
     gc?.();
     const heapBefore = Deno.memoryUsage().heapUsed;
 
@@ -309,8 +316,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
           a.type === "error" &&
           (a.code === "too-large" || a.message === "Cannot continue: too many refused frames")
         );
+        // An oversized frame is refused from its header and the connection cut at once (none
+        // of the rest is read): the 1009 close frame it was sent may be lost with it.
+        const cut = announced || f.kind === "oversized";
         const clean = (want: number[]) =>
-          want.includes(c.closeCode!) || (announced && [0, 1005, 1006].includes(c.closeCode!));
+          want.includes(c.closeCode!) || (cut && [0, 1005, 1006].includes(c.closeCode!));
         if (f.closes !== undefined && !(closed && clean([f.closes]))) {
           violations.push(`${f.kind}: ${outcome}, expected close ${f.closes}`);
         }
@@ -371,7 +381,8 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       console.log(
         `fuzz: heap ${(heapBefore / 2 ** 20).toFixed(1)} MiB before, growth ${
           (growth / 2 ** 20).toFixed(1)
-        } MiB (${gc ? "after GC" : "no GC"}), bound ${HEAP_BOUND / 2 ** 20} MiB`,
+        } MiB (${gc ? "after GC" : "no GC"}; ${(growth / FRAMES).toFixed(0)} bytes per frame), ` +
+          `bound ${(HEAP_BOUND / 2 ** 20).toFixed(1)} MiB`,
       );
       assert.ok(growth < HEAP_BOUND, `heap grew ${growth} bytes`);
     });

@@ -13,7 +13,7 @@ import type { Limits } from "../config/mod.ts";
 import { type ConnectionCaps, MemoryAdmission } from "./admission.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
 import { checkJoin } from "./join_check.ts";
-import { takeFrame } from "./frame_intake.ts";
+import { strike, takeFrame } from "./frame_intake.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { Relay } from "./relay.ts";
 import { MemoryRooms, type RoomState, type RoomStats, type RoomView } from "./rooms.ts";
@@ -74,7 +74,7 @@ export class SignalingHub {
     this.#caps = deps.caps ?? new MemoryAdmission(limits);
     this.#rooms = deps.rooms ?? new MemoryRooms();
     const memo = new CommitmentMemo({ chainId, registry });
-    this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo });
+    this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo }, limits);
     view.onRoomClosed((roomId) => this.#roomClosed(roomId));
   }
 
@@ -238,7 +238,11 @@ export class SignalingHub {
     if (!peer.rooms.has(roomId) && peer.rooms.size >= l.maxRoomsPerSocket) {
       return fail("too-many-rooms", `Cannot join: at most ${l.maxRoomsPerSocket} rooms per socket`);
     }
-    const refusal = await checkJoin(this.#d.view, roomId, peer.address);
+    // The chain reads are paid from this socket's budget; refusals that cost one are strikes.
+    const refusal = await checkJoin(this.#d.view.reader(peer), roomId, peer.address);
+    if (refusal?.strike) {
+      return void strike(peer, l.maxStrikes, refusal.code, refusal.message, { ...ref, roomId });
+    }
     if (refusal) return fail(refusal.code, refusal.message);
     if (peer.closed) return;
     const room = this.#rooms.room(roomId);

@@ -10,6 +10,7 @@ import {
   ORIGIN,
   type RunningServer,
   signIn,
+  UNLIMITED_READS,
 } from "../../../testing/server.ts";
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
@@ -133,6 +134,7 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
           MESH3_RATE_PER_SECOND: "100000",
           MESH3_RATE_BURST: "100000",
           MESH3_MAX_SEND_BUFFER_BYTES: "65536",
+          ...UNLIMITED_READS,
         },
       });
       let stalled: Deno.TcpConn | undefined;

@@ -92,20 +92,45 @@ Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) =
     await t.step(
       "regression: sockets closed by the server count in the caps until their TCP ends",
       async () => {
-        // Before the fix a closed socket freed its slot at once while Deno kept its connection
-        // open forever: one session could pile up unbounded half-closed connections.
-        const lingering: Deno.TcpConn[] = [];
-        for (let i = 0; i < 2; i++) {
-          const conn = await rawUpgrade(srv.base, s3.cookie);
-          conns.push(conn);
-          lingering.push(conn);
-          assert.equal((await readUntilClosed(conn, 15_000, { closeFrame: true })).closeCode, 1008);
+        // Pings far apart: the connections linger as long as their clients keep them.
+        const slowBed = await startSignalingBed({
+          chain,
+          env: {
+            MESH3_JOIN_TIMEOUT_MS: "500",
+            MESH3_PING_INTERVAL_SECONDS: "60",
+            MESH3_MAX_SOCKETS_PER_ADDRESS: "2",
+          },
+        });
+        const slow = slowBed.srv;
+        try {
+          const s = await signIn(slow.base, chain, 3);
+          const lingering: Deno.TcpConn[] = [];
+          for (let i = 0; i < 2; i++) {
+            const conn = await rawUpgrade(slow.base, s.cookie);
+            conns.push(conn);
+            lingering.push(conn);
+            const end = await readUntilClosed(conn, 15_000, { closeFrame: true });
+            assert.equal(end.closeCode, 1008);
+          }
+          await assert.rejects(rawUpgrade(slow.base, s.cookie), /429/);
+          for (const c of lingering) c.close();
+          await settled(slow, (st) => st.ending === 0);
+          conns.push(await rawUpgrade(slow.base, s.cookie));
+        } finally {
+          await slowBed.close();
         }
-        await assert.rejects(rawUpgrade(srv.base, s3.cookie), /429/);
-        for (const c of lingering) c.close();
-        await settled(srv, (s) => s.ending === 0);
-        const again = await rawUpgrade(srv.base, s3.cookie);
-        conns.push(again);
+      },
+    );
+
+    await t.step(
+      "behavior: a closed socket whose client never ends it is cut at a missed ping",
+      async () => {
+        const conn = await rawUpgrade(srv.base, s3.cookie);
+        conns.push(conn);
+        assert.equal((await readUntilClosed(conn, 15_000, { closeFrame: true })).closeCode, 1008);
+        // The client answers neither the close nor the pings: the server ends the connection.
+        assert.equal((await readUntilClosed(conn, 15_000)).eof, true);
+        assert.deepEqual(await settled(srv, (st) => st.ending === 0 && st.sockets === 0), EMPTY);
       },
     );
 

@@ -8,6 +8,7 @@ import type { ComponentChildren, VNode } from "preact";
 import type { RoomInfo } from "../../chain/room.ts";
 import type { Hex } from "viem";
 import type { PublicConfig } from "../../shared/public_config.ts";
+import type { Requester } from "../read_budget.ts";
 import type { Assets } from "./assets.ts";
 
 /** What {@linkcode webApp} needs from the rest of the server. */
@@ -16,8 +17,9 @@ export interface WebDeps {
   pages: PageManifest;
   /** The built island bundle and stylesheet ({@linkcode buildAssets}). */
   assets: Assets;
-  /** Reads a room from the chain: null when there is none; throws when the chain is unreachable. */
-  getRoom(roomId: Hex): Promise<RoomInfo | null>;
+  /** Reads a room from the chain for a requester (whose read budget pays): null when there is
+   * none; throws when the chain is unreachable or the budget is spent. */
+  getRoom(roomId: Hex, requester: Requester): Promise<RoomInfo | null>;
   /** Public chain configuration, passed to islands. */
   publicConfig: PublicConfig;
 }
@@ -34,6 +36,8 @@ export interface RenderOptions {
 export interface RouteContext {
   /** The request. */
   req: Request;
+  /** The client's IP group (`clientIp`), for per-IP limits. */
+  ip: string;
   /** Path parameters, e.g. `{ roomId }`. */
   params: Record<string, string>;
   /** The app's dependencies. */

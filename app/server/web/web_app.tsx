@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { VNode } from "preact";
+import { envIp } from "../client_ip.ts";
 import { islandNames } from "./island_registry.ts";
 import { renderPage } from "./render.tsx";
 import type { RenderOptions, RouteContext, WebDeps } from "./route.ts";
@@ -52,6 +53,7 @@ function routeContext(c: Context, deps: WebDeps): RouteContext {
   const App = deps.pages.shell;
   return {
     req: c.req.raw,
+    ip: envIp(c.env),
     params: c.req.param() as Record<string, string>,
     deps,
     render: (page: VNode, opts: RenderOptions = {}) => {
