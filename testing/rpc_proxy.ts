@@ -5,7 +5,8 @@
  * from the calls it carries.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a test chain (testing/chain.ts) to forward to.
  * const proxy = startRpcProxy(chain.rpcUrl);
  * proxy.intercept = (calls) => calls.some((c) => c.method === "eth_call") ? { status: 429 } : undefined;
  * // ... point the server at proxy.url, then:
