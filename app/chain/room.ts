@@ -86,6 +86,20 @@ export const ROOM_REFUSAL_SENTENCES: Readonly<Record<RoomRefusal, string>> = {
 };
 
 /**
+ * A room refusal as a sentence of its own, for people ("The room was closed by its creator.").
+ *
+ * @example
+ * ```ts
+ * import { roomRefusalSentence } from "./room.ts";
+ * roomRefusalSentence("room-expired"); // "The room has expired."
+ * ```
+ */
+export function roomRefusalSentence(refusal: RoomRefusal): string {
+  const clause = ROOM_REFUSAL_SENTENCES[refusal];
+  return `${clause[0].toUpperCase()}${clause.slice(1)}.`;
+}
+
+/**
  * Why a room (as read, or null when none has the id) cannot be used now, or null when it can:
  * the one mapping from room status to refusal that the server's joins and every offer check
  * (server and browser) share.

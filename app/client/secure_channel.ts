@@ -51,8 +51,9 @@ export interface SecureChannelParameters {
  * @throws {ConfirmationError} When key confirmation fails.
  *
  * @example
- * ```ts
- * const { channel, safetyNumber } = await openSecureChannel({ dc, roomId, keyPair, self, peer, ... });
+ * ```ts ignore
+ * // Needs an open, verified DataChannel.
+ * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, self, peer, onText, onDelivered, onBye, onError });
  * await channel.sendText("m1", "hello");
  * ```
  */
