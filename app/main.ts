@@ -9,7 +9,9 @@
  * @module
  */
 import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { pages } from "./pages.ts";
 import { createServer } from "./server/app.ts";
+import { serve } from "./server/serve.ts";
 import { buildAssets } from "./server/web/mod.ts";
 
 async function main(): Promise<void> {
@@ -24,31 +26,20 @@ async function main(): Promise<void> {
     throw e;
   }
   const assets = await buildAssets({ minify: true });
-  const server = await createServer(config, { assets });
-  const abort = new AbortController();
-  const http = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    signal: abort.signal,
-    onListen: ({ port }) => {
-      const shown = config.port === 0 ? `http://${config.host}:${port}` : config.publicOrigin;
-      console.log(
-        `Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`,
-      );
-    },
-  }, server.fetch);
+  const server = await createServer(config, { web: { pages, assets } });
+  const http = await serve({ hostname: config.host, port: config.port }, server);
+  const shown = config.port === 0 ? `http://${config.host}:${http.addr.port}` : config.publicOrigin;
+  console.log(`Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await server.close();
-    abort.abort();
-    await http.finished;
+    await http.shutdown();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
-  await http.finished;
 }
 
 if (import.meta.main) await main();

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import type { Address, Hex } from "viem";
-import { createRoom } from "../app/server/test_kit.ts";
+import { createRoom } from "../testing/server.ts";
 import { launchChromium } from "../tests/browser/chromium.ts";
 import { installTestWallet } from "../tests/browser/eip1193_provider.ts";
 import { bundleEntry } from "../tests/browser/harness.ts";

@@ -1,5 +1,5 @@
 /**
- * Benchmarks 5 and 6 by reuse: the crypto core's own `deno bench` file (app/core/core_bench.ts,
+ * Benchmarks 5 and 6 by reuse: the crypto core's own `deno bench` file (bench/core_bench.ts,
  * run with `--json`) and the contract's gas measurement (`measureGas` from scripts/gas.ts).
  * @module
  */
@@ -19,12 +19,12 @@ export interface CoreRow {
 }
 
 /**
- * Runs a bench file (by default app/core/core_bench.ts) with `deno bench --json`.
+ * Runs a bench file (by default bench/core_bench.ts) with `deno bench --json`.
  *
  * @param file Path from the repository root.
  * @returns One row per benchmark.
  */
-export async function coreBench(file = "app/core/core_bench.ts"): Promise<CoreRow[]> {
+export async function coreBench(file = "bench/core_bench.ts"): Promise<CoreRow[]> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["bench", "-A", "--json", file],
     cwd: ROOT,

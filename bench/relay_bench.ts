@@ -7,7 +7,14 @@
  * @module
  */
 import type { Hex, PrivateKeyAccount } from "viem";
-import { makeKeys, ORIGIN, signedMessage, verify } from "../app/server/test_kit.ts";
+import {
+  makeKeys,
+  ORIGIN,
+  signedMessage,
+  type TestKeys,
+  UNLIMITED_READS,
+  verify,
+} from "../testing/server.ts";
 import type { TestChain } from "../testing/chain.ts";
 import { commitAll, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
@@ -37,7 +44,9 @@ export const BENCH_LIMITS: Record<string, string> = {
   MESH3_MAX_SOCKETS_PER_IP: "100000",
   MESH3_AUTH_PER_MINUTE_PER_IP: "1000000",
   MESH3_MAX_SESSIONS: "100000",
+  MESH3_MAX_SESSIONS_PER_IP: "100000",
   MESH3_MAX_NONCES: "100000",
+  ...UNLIMITED_READS,
 };
 
 /** Memory per idle socket of one server. */
@@ -114,6 +123,59 @@ function denoServer(
   );
 }
 
+/**
+ * The environment of a bench Mesh3 server (servers/mesh3_server.ts) on `chain`: the chain, the
+ * test origin, a 200 ms event poll and {@linkcode BENCH_LIMITS}.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a test chain (testing/chain.ts).
+ * const server = await spawnServer("mesh3", Deno.execPath(), ["run", "-A", script], benchServerEnv(chain));
+ * ```
+ */
+export function benchServerEnv(chain: TestChain): Record<string, string> {
+  return {
+    MESH3_RPC_URL: chain.rpcUrl,
+    MESH3_CHAIN_ID: String(chain.chainId),
+    MESH3_REGISTRY: chain.registry,
+    MESH3_PUBLIC_ORIGIN: ORIGIN,
+    MESH3_CHAIN_POLL_MS: "200",
+    ...BENCH_LIMITS,
+  };
+}
+
+/**
+ * Fresh session keys for every account, each committed in its pair's room (accounts 2i and
+ * 2i + 1 share `rooms[i]`), as batched raw transactions.
+ *
+ * @param chain The test chain.
+ * @param accounts Funded accounts (the rooms' members).
+ * @param rooms One room per pair of accounts.
+ * @returns Each account's keys, in the order of `accounts`.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a test chain with funded accounts and rooms (testing/chain_batch.ts).
+ * const keys = await commitPairKeys(chain, accounts, rooms);
+ * ```
+ */
+export async function commitPairKeys(
+  chain: TestChain,
+  accounts: PrivateKeyAccount[],
+  rooms: Hex[],
+): Promise<TestKeys[]> {
+  const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
+  await commitAll(
+    chain,
+    accounts.map((account, i) => ({
+      account,
+      roomId: rooms[i >> 1],
+      commitment: keys[i].commitment,
+    })),
+  );
+  return keys;
+}
+
 /** Starts the PeerJS server with Node.js from the npm install under bench/out/peerjs. */
 export async function startPeerJs(): Promise<ServerProcess> {
   const dir = `${BENCH}out/peerjs`;
@@ -166,29 +228,14 @@ export async function relayBench(
 
   const servers: ServerProcess[] = [];
   try {
-    const meshEnv = {
-      MESH3_RPC_URL: chain.rpcUrl,
-      MESH3_CHAIN_ID: String(chain.chainId),
-      MESH3_REGISTRY: chain.registry,
-      MESH3_PUBLIC_ORIGIN: ORIGIN,
-      MESH3_CHAIN_POLL_MS: "200",
-      ...BENCH_LIMITS,
-    };
+    const meshEnv = benchServerEnv(chain);
     // Measured without the inspector: with it on, Deno reports every WebSocket message to it
     // (about a third of the CPU). Profiling uses a second process, below.
     const mesh = await denoServer("mesh3", "mesh3_server.ts", meshEnv);
     servers.push(mesh);
     const meshBase = `http://127.0.0.1:${mesh.port}`;
     // Published after the server started: it learns every commitment from its event poll.
-    const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
-    await commitAll(
-      chain,
-      accounts.map((account, i) => ({
-        account,
-        roomId: rooms[i >> 1],
-        commitment: keys[i].commitment,
-      })),
-    );
+    const keys = await commitPairKeys(chain, accounts, rooms);
     log(`relay: chain ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Memory: a fresh Mesh3 process before and after sign-in, then with idle joined sockets.

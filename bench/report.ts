@@ -324,7 +324,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
   if (results.files) filesSection(results.files, out);
   if (results.core) {
     out.push(
-      "## 5. Crypto micro-benchmarks (`deno bench app/core/core_bench.ts`)",
+      "## 5. Crypto micro-benchmarks (`deno bench bench/core_bench.ts`)",
       "",
       "| group | benchmark | avg µs | p99 µs | vs group baseline |",
       "|---|---|---:|---:|---:|",

@@ -8,8 +8,9 @@
  * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, core, gas).
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
- * Needs `deno task build:contracts` once (the test chain deploys the artifact), Chromium at
- * /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into bench/out/peerjs).
+ * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
+ * Chromium at /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into
+ * bench/out/peerjs).
  * @module
  */
 import { startTestChain } from "../testing/chain.ts";
@@ -31,7 +32,7 @@ const results: Results = { scale, seconds: 0 };
 const chain = await startTestChain();
 try {
   if (only.includes("core")) {
-    log("core: deno bench app/core/core_bench.ts");
+    log("core: deno bench bench/core_bench.ts");
     results.core = await coreBench();
   }
   if (only.includes("gas")) {

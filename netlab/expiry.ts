@@ -11,7 +11,7 @@
  * @module
  */
 import type { Browser } from "playwright-core";
-import { createRoom } from "../app/server/test_kit.ts";
+import { createRoom } from "../testing/server.ts";
 import { connectWallet, sendMessage, theirMessage } from "../tests/browser/app_flow.ts";
 import { installTestWallet } from "../tests/browser/eip1193_provider.ts";
 import type { MatrixLab } from "./matrix.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createRoom } from "../app/server/test_kit.ts";
+import { createRoom } from "../testing/server.ts";
 import { installTestWallet } from "../tests/browser/eip1193_provider.ts";
 import { connectWallet } from "../tests/browser/app_flow.ts";
 import type { TestChain } from "../testing/chain.ts";

@@ -48,8 +48,9 @@ export async function rpcBatch(
  * Makes `n` fresh accounts, each funded with 1,000 ETH.
  *
  * @example
- * ```ts
- * const accounts = await fundedAccounts(chain, 2000);
+ * ```ts ignore
+ * // Needs a test chain.
+ * const accounts = await fundedAccounts(await startTestChain(), 2000);
  * ```
  */
 export async function fundedAccounts(chain: TestChain, n: number): Promise<PrivateKeyAccount[]> {

@@ -35,8 +35,9 @@ type Reply =
  * @returns The JSON-RPC response.
  *
  * @example
- * ```ts
- * Deno.serve({ port: 0 }, (req) => handleJsonRpc(provider, req));
+ * ```ts ignore
+ * // `provider` is an EIP-1193 provider (EDR's, from `network.create()` in chain_process.ts).
+ * Deno.serve({ hostname: "127.0.0.1", port: 0 }, (req) => handleJsonRpc(provider, req));
  * ```
  */
 export async function handleJsonRpc(provider: JsonRpcProvider, req: Request): Promise<Response> {

@@ -7,12 +7,15 @@
  *
  * Both sides run the same function and differ only in their {@linkcode CommitmentReader}: the
  * server's event-fed cache (`app/server/chain_view.ts`), the browser's direct reads through the
- * wallet (`registryReader`). `offer_check_cases.ts` is the case table both run.
+ * wallet (`registryReader`). `testing/offer_check_cases.ts` is the case table both run (on the
+ * server, in Deno and in Chromium).
  *
  * @example
  * ```ts ignore
+ * // In the browser, with the chain read through the wallet (registryReader in registry.ts).
  * try {
- *   const peer = await checkOffer(reader, { chainId, registry, roomId, member, publicKey, sdp });
+ *   const ctx = { chainId, registry, roomId, member };
+ *   const peer = await checkOffer(reader, ctx, { publicKey, sdp });
  *   await pc.setRemoteDescription({ type: "offer", sdp });
  * } catch (e) {
  *   if (e instanceof OfferRefusedError) showWhy(e.reason, e.message);
@@ -24,24 +27,26 @@ import type { Address, Hex } from "viem";
 import { decodeBase64Url } from "../core/bytes.ts";
 import { commitmentMatches, computeCommitment } from "../core/commitment.ts";
 import { fingerprintFromSdp, SdpFingerprintError } from "../core/sdp.ts";
-import { type RoomInfo, roomRefusal, type StoredCommitment } from "./room.ts";
+import {
+  ROOM_REFUSAL_SENTENCES,
+  type RoomInfo,
+  type RoomRefusal,
+  roomRefusal,
+  type StoredCommitment,
+} from "./room.ts";
 
 /** Why a description is refused, in the order the check finds it. */
 export type OfferRefusal =
   | "bad-sdp" // no a=fingerprint, more than one, or not SHA-256
   | "bad-key" // the public key is not base64url of a raw X25519 or P-256 key
-  | "room-not-found"
-  | "room-closed"
-  | "room-expired"
+  | RoomRefusal // the room is unknown, closed or expired (roomRefusal in room.ts)
   | "no-commitment" // the sender has no commitment in the room
   | "commitment-mismatch"; // its keys are not the committed ones (swapped, or stale)
 
 const SENTENCES: Record<OfferRefusal, string> = {
   "bad-sdp": "its SDP does not carry exactly one SHA-256 DTLS fingerprint",
   "bad-key": "its public key is not a valid X25519 or P-256 key",
-  "room-not-found": "there is no such room on chain",
-  "room-closed": "the room was closed by its creator",
-  "room-expired": "the room has expired",
+  ...ROOM_REFUSAL_SENTENCES,
   "no-commitment": "the sender has no key commitment on chain in this room",
   "commitment-mismatch":
     "its keys do not match its on-chain commitment (someone on the path may have swapped them, " +
@@ -120,8 +125,17 @@ export interface VerifiedKeys extends DescribedKeys {
  * @throws {OfferRefusedError} With reason `bad-key` or `bad-sdp`.
  *
  * @example
- * ```ts ignore
- * const { commitment } = describeKeys({ chainId, registry, roomId }, { publicKey, sdp });
+ * ```ts
+ * const sdp = `v=0\r\na=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}\r\n`;
+ * const { commitment, fingerprint } = describeKeys(
+ *   {
+ *     chainId: 31337,
+ *     registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ *     roomId: `0x${"ab".repeat(32)}`,
+ *   },
+ *   { publicKey: "A".repeat(43), sdp }, // a 32-byte X25519 key, base64url
+ * );
+ * fingerprint.length; // 32
  * ```
  */
 export function describeKeys(
@@ -160,8 +174,37 @@ export function describeKeys(
  * @throws {ChainUnavailableError} When the chain cannot be read (fail closed).
  *
  * @example
- * ```ts ignore
- * const peer = await checkOffer(registryReader(client, registry), ctx, { publicKey, sdp });
+ * ```ts
+ * import { storedCommitment } from "../core/commitment.ts";
+ * import { ZERO_ROOT } from "./room.ts";
+ * const roomId = `0x${"ab".repeat(32)}` as const;
+ * const member = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+ * const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+ * const ctx = { chainId: 31337, registry, roomId, member } as const;
+ * const sdp = `a=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}`;
+ * const d = { publicKey: "A".repeat(43), sdp };
+ * // A reader that holds the room and the member's commitment to exactly these keys (the server's
+ * // chain view and the browser's registryReader read them from the chain).
+ * const reader: CommitmentReader = {
+ *   room: () =>
+ *     Promise.resolve({
+ *       roomId,
+ *       creator: member,
+ *       membersRoot: ZERO_ROOT,
+ *       expiresAt: 0n,
+ *       closed: false,
+ *       membersOnly: false,
+ *     }),
+ *   commitment: () =>
+ *     Promise.resolve({
+ *       commitment: storedCommitment(describeKeys(ctx, d).commitment),
+ *       blockNumber: 7n,
+ *     }),
+ *   nowSeconds: () => Date.now() / 1000,
+ * };
+ * (await checkOffer(reader, ctx, d)).blockNumber; // 7n
+ * const swapped = { ...d, publicKey: "B".repeat(43) };
+ * await checkOffer(reader, ctx, swapped).catch((e) => e.reason); // "commitment-mismatch"
  * ```
  */
 export async function checkOffer(

@@ -4,7 +4,8 @@
  * with.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a chain: a viem public client on it, the registry's address, a room id and a member.
  * const room = await readRoom(publicClient, registry, roomId);
  * if (room && !room.closed) {
  *   const current = await readCommitment(publicClient, registry, roomId, member);
@@ -86,8 +87,10 @@ export async function readCommitment(
  *
  * @example
  * ```ts ignore
+ * // Needs a chain: the wallet's public client, and what the peer sent.
  * const reader = registryReader(wallet.publicClient, config.registry);
- * const verified = await checkOffer(reader, { chainId, registry, roomId, member, publicKey, sdp });
+ * const ctx = { chainId, registry: config.registry, roomId, member: peer };
+ * const verified = await checkOffer(reader, ctx, { publicKey, sdp });
  * ```
  */
 export function registryReader(client: PublicClient, registry: Address): CommitmentReader {

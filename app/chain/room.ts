@@ -77,9 +77,32 @@ export function roomStatus(
 /** Why a room cannot be used: it does not exist, or it is no longer open. */
 export type RoomRefusal = "room-not-found" | "room-closed" | "room-expired";
 
+/** Each {@linkcode RoomRefusal} in words, without a leading verb (each caller puts its own:
+ * "Cannot join: …", "Cannot relay: …"). */
+export const ROOM_REFUSAL_SENTENCES: Readonly<Record<RoomRefusal, string>> = {
+  "room-not-found": "there is no such room on chain",
+  "room-closed": "the room was closed by its creator",
+  "room-expired": "the room has expired",
+};
+
+/**
+ * A room refusal as a sentence of its own, for people ("The room was closed by its creator.").
+ *
+ * @example
+ * ```ts
+ * import { roomRefusalSentence } from "./room.ts";
+ * roomRefusalSentence("room-expired"); // "The room has expired."
+ * ```
+ */
+export function roomRefusalSentence(refusal: RoomRefusal): string {
+  const clause = ROOM_REFUSAL_SENTENCES[refusal];
+  return `${clause[0].toUpperCase()}${clause.slice(1)}.`;
+}
+
 /**
  * Why a room (as read, or null when none has the id) cannot be used now, or null when it can:
- * the one mapping from room status to refusal that joins and offer checks share.
+ * the one mapping from room status to refusal that the server's joins and every offer check
+ * (server and browser) share.
  *
  * @param room The room, or null.
  * @param nowSeconds Unix time in seconds.

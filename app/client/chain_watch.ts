@@ -30,11 +30,15 @@ export interface WatchChainOptions {
  *
  * @example
  * ```ts
- * const stop = watchChain(wallet.publicClient, {
- *   onChange: (ok) => (chainReachable.value = ok),
+ * import { watchChain } from "./chain_watch.ts";
+ * const seen: boolean[] = [];
+ * const stop = watchChain({ getBlockNumber: () => Promise.reject(new Error("down")) }, {
+ *   onChange: (ok) => seen.push(ok),
+ *   intervalMs: 1,
  * });
- * // ... later
+ * await new Promise((r) => setTimeout(r, 50));
  * stop();
+ * // seen: [false]
  * ```
  */
 export function watchChain(client: BlockSource, opts: WatchChainOptions): () => void {

@@ -19,7 +19,8 @@ export interface DataChannelTransport extends FrameTransport {
  * @returns The transport; `receive()` rejects once the channel closes.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // A browser DataChannel.
  * const transport = dataChannelTransport(dc);
  * const channel = await handshake({ keys, transport });
  * ```

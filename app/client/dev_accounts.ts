@@ -27,7 +27,11 @@ const HARDHAT_DEV_KEYS: readonly Hex[] = [
  *
  * @example
  * ```ts
- * if (devAccountKeys(config).length) showDevOption();
+ * import { devAccountKeys } from "./dev_accounts.ts";
+ * const local = { chainId: 31337, chainName: "Local", rpcUrl: "http://127.0.0.1:8545",
+ *   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", localDevChain: true } as const;
+ * devAccountKeys(local).length > 0; // true
+ * devAccountKeys({ ...local, localDevChain: false }).length; // 0
  * ```
  */
 export function devAccountKeys(config: PublicConfig): readonly Hex[] {

@@ -40,7 +40,8 @@ interface AnnounceDetail {
  * @returns A function that stops listening.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // In a page with wallets that announce themselves.
  * const stop = discoverWallets((list) => wallets.value = list);
  * ```
  */

@@ -48,6 +48,7 @@ const ICE_MAX_AGE_MS = 10 * 60_000;
  *
  * @example
  * ```ts
+ * import { iceExpiry } from "./ice.ts";
  * iceExpiry({ iceServers: [{ urls: "turn:t", username: "1700000000:0xabc", credential: "c" }] });
  * // 1700000000000
  * ```
@@ -75,8 +76,14 @@ export function iceExpiry(config: IceConfig): number {
  *
  * @example
  * ```ts
- * const freshIce = iceSource(await fetchIceConfig(fetch, origin), () => fetchIceConfig(fetch, origin));
- * pc.setConfiguration({ ...(await freshIce()), certificates: [cert] });
+ * import { iceSource } from "./ice.ts";
+ * let fetched = 0;
+ * const first = { iceServers: [{ urls: "turn:t", username: "100:0xabc", credential: "c" }] };
+ * let now = 0;
+ * const freshIce = iceSource(first, () => Promise.resolve((fetched++, first)), () => now);
+ * await freshIce(); // the first config: nothing fetched
+ * now = 60_000; // past half of its 100 s lifetime
+ * await freshIce(); // fetched again: fetched === 1
  * ```
  */
 export function iceSource(

@@ -18,7 +18,8 @@ const ROOM_ID = /0x[0-9a-fA-F]{64}/;
  *
  * @example
  * ```ts
- * roomLink("https://mesh3.example", roomId); // "https://mesh3.example/room/0x…"
+ * import { roomLink } from "./links.ts";
+ * roomLink("https://mesh3.example", `0x${"ab".repeat(32)}`); // "https://mesh3.example/room/0xabab…"
  * ```
  */
 export function roomLink(origin: string, roomId: Hex, members?: MemberList | null): string {

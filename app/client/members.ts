@@ -32,7 +32,12 @@ export interface MemberList {
  *
  * @example
  * ```ts
- * const { root } = memberList([alice, bob]);
+ * import { memberList } from "./members.ts";
+ * const { root, members } = memberList([
+ *   "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+ *   "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+ * ]);
+ * members.length; // 2
  * ```
  */
 export function memberList(addresses: readonly string[]): MemberList {

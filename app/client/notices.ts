@@ -4,6 +4,7 @@
  * text is not shown: it is not trusted, and the codes say enough.
  * @module
  */
+import { roomRefusalSentence } from "../chain/room.ts";
 import type { ErrorCode } from "../core/wire.ts";
 
 /** Something to tell the person about (a refusal, a warning), in one sentence. */
@@ -25,8 +26,8 @@ const NOTICES: Partial<Record<ErrorCode, Omit<Notice, "kind">>> = {
   },
   "not-member": { tone: "error", message: "You are not a member of this room." },
   "room-not-found": { tone: "error", message: "The server does not know this room." },
-  "room-closed": { tone: "error", message: "This room was closed by its creator." },
-  "room-expired": { tone: "error", message: "This room has expired." },
+  "room-closed": { tone: "error", message: roomRefusalSentence("room-closed") },
+  "room-expired": { tone: "error", message: roomRefusalSentence("room-expired") },
   "room-full": { tone: "warning", message: "This room is full." },
   "no-commitment": {
     tone: "error",

@@ -7,7 +7,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { CommitmentReader } from "../chain/offer_check.ts";
-import { type RoomInfo, roomRefusal } from "../chain/room.ts";
+import { type RoomInfo, roomRefusal, roomRefusalSentence } from "../chain/room.ts";
 import { type MemberList, memberProof } from "./members.ts";
 
 /** Why a room cannot be joined. */
@@ -20,9 +20,9 @@ export type RoomCheckRefusal =
   | "not-member";
 
 const SENTENCES: Record<RoomCheckRefusal, string> = {
-  "room-not-found": "There is no such room on this chain.",
-  "room-closed": "This room was closed by its creator.",
-  "room-expired": "This room has expired.",
+  "room-not-found": roomRefusalSentence("room-not-found"),
+  "room-closed": roomRefusalSentence("room-closed"),
+  "room-expired": roomRefusalSentence("room-expired"),
   "no-member-list":
     "This room is for members only. Load the member list its creator shared to join.",
   "wrong-member-list": "This member list does not belong to this room.",

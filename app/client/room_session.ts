@@ -11,6 +11,7 @@ import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import type { CommitmentReader } from "../chain/offer_check.ts";
 import { registryReader } from "../chain/registry.ts";
+import { roomRefusalSentence } from "../chain/room.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { type Notice, serverNotice } from "./notices.ts";
@@ -290,11 +291,7 @@ export class RoomSession {
     if (code === "room-closed" || code === "room-expired") {
       // The room is over: nothing more to join or wait for (chats already open end too).
       this.stop();
-      this.#set({
-        fatal: code === "room-closed"
-          ? "This room was closed by its creator."
-          : "This room has expired.",
-      });
+      this.#set({ fatal: roomRefusalSentence(code) });
       return;
     }
     // The server fails closed while it cannot read the chain: it refused our join, so ask

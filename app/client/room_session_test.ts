@@ -8,7 +8,7 @@ import type { Address, Hex } from "viem";
 import { startTestChain } from "../../testing/chain.ts";
 import { engineIO, walletConnection } from "../../testing/engine_io.ts";
 import { FakeNetwork } from "../../testing/fake_rtc.ts";
-import { closeRoom, createRoom, ORIGIN, startServer } from "../server/test_kit.ts";
+import { closeRoom, createRoom, ORIGIN, startServer } from "../../testing/server.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
 import { ChatLog } from "./chat_log.ts";
@@ -117,14 +117,14 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
       async () => {
         const unknown = start(session(3, `0x${"ab".repeat(32)}`));
         let v = await until(unknown.s.state, (s) => s.fatal !== null, "fatal");
-        assert.equal(v.fatal, "There is no such room on this chain.");
+        assert.equal(v.fatal, "There is no such room on chain.");
         assert.equal(v.step, "room");
 
         const closed = await createRoom(chain, 3);
         await closeRoom(chain, 3, closed);
         const c = start(session(3, closed));
         v = await until(c.s.state, (s) => s.fatal !== null, "fatal");
-        assert.equal(v.fatal, "This room was closed by its creator.");
+        assert.equal(v.fatal, "The room was closed by its creator.");
 
         // The browser judges expiry by its own clock: a room that expires two seconds from now.
         const block = await chain.publicClient.getBlock();
@@ -133,7 +133,7 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
         while (Date.now() / 1000 < Number(at) + 0.2) await new Promise((r) => setTimeout(r, 200));
         const e = start(session(3, expiring));
         v = await until(e.s.state, (s) => s.fatal !== null, "fatal");
-        assert.equal(v.fatal, "This room has expired.");
+        assert.equal(v.fatal, "The room has expired.");
         // Nothing was committed or signed: the steps stopped at the room check.
         assert.equal(v.commitTx.phase, "idle");
       },
@@ -187,7 +187,7 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
         await closeRoom(chain, 8, roomId);
         for (const p of [a, b]) {
           const v = await until(p.s.state, (s) => s.fatal !== null, "closed", 20_000);
-          assert.equal(v.fatal, "This room was closed by its creator.");
+          assert.equal(v.fatal, "The room was closed by its creator.");
         }
       },
     );

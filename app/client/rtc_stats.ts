@@ -35,7 +35,8 @@ async function transportOf(pc: RTCPeerConnection) {
  * @returns 32 bytes, or null when not known yet.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // A connected browser RTCPeerConnection.
  * const used = await remoteCertificateFingerprint(pc);
  * ```
  */

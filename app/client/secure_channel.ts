@@ -14,9 +14,9 @@ import {
   deriveSessionKeys,
   deriveSubChannelKeys,
   type EcdhKeyPair,
-  encodeMessage,
+  encodeChatMessage,
   handshake,
-  parseMessage,
+  parseChatMessage,
   type SubChannelKeys,
 } from "../core/mod.ts";
 import type { DataChannelTransport } from "./data_channel_transport.ts";
@@ -56,8 +56,9 @@ export interface SecureChannelParameters {
  * @throws {ConfirmationError} When key confirmation fails.
  *
  * @example
- * ```ts
- * const { channel, safetyNumber } = await openSecureChannel({ dc, roomId, keyPair, self, peer, ... });
+ * ```ts ignore
+ * // Needs an open, verified DataChannel.
+ * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, self, peer, onText, onDelivered, onBye, onError });
  * await channel.sendText("m1", "hello");
  * ```
  */
@@ -113,7 +114,7 @@ export async function openSecureChannel(
       }
       let message: ChatMessage;
       try {
-        message = parseMessage(plaintext);
+        message = parseChatMessage(plaintext);
       } catch {
         continue; // Authentic but not understood (a newer peer?): ignore it.
       }
@@ -126,7 +127,7 @@ export async function openSecureChannel(
         return;
       } else {
         p.onText(message.id, message.text, message.sentAt);
-        await send(encodeMessage({ type: "receipt", id: message.id })).catch(() => {});
+        await send(encodeChatMessage({ type: "receipt", id: message.id })).catch(() => {});
       }
     }
   })();
@@ -134,11 +135,12 @@ export async function openSecureChannel(
     safetyNumber,
     subKeys,
     channel: {
-      sendText: (id, text) => send(encodeMessage({ type: "text", id, text, sentAt: Date.now() })),
+      sendText: (id, text) =>
+        send(encodeChatMessage({ type: "text", id, text, sentAt: Date.now() })),
       close() {
         if (stopped) return;
         // Best effort goodbye, so the peer shows "left" at once.
-        void send(encodeMessage({ type: "bye" })).catch(() => {}).finally(() => {
+        void send(encodeChatMessage({ type: "bye" })).catch(() => {}).finally(() => {
           stopped = true;
           transport.close();
         });

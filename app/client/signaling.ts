@@ -9,7 +9,7 @@
 import type { Hex } from "viem";
 import {
   type ClientMessage,
-  encodeMessage,
+  encodeWireMessage,
   parseServerMessage,
   type ServerMessage,
 } from "../core/wire.ts";
@@ -112,7 +112,7 @@ export class SignalingClient {
   send(message: OutgoingMessage): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== 1 || this.state.value !== "open") return false;
-    socket.send(encodeMessage({ v: 1, ...message } as ClientMessage));
+    socket.send(encodeWireMessage({ v: 1, ...message } as ClientMessage));
     return true;
   }
 

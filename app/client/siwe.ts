@@ -36,6 +36,7 @@ export async function signIn(options: SignInOptions): Promise<Address> {
       throw new SignInError("unreachable", "Cannot sign in: the server cannot be reached");
     });
   const address = walletClient.account.address;
+  // `{ address }` of the live session, or `{ address: null }` when signed out (never a 401).
   const me = await api("/api/auth/me").catch(() => null);
   if (me?.ok) {
     const body = await me.json().catch(() => null) as { address?: string | null } | null;

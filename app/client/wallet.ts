@@ -87,7 +87,8 @@ export class WalletStore {
    * @param config Public configuration from the server.
    *
    * @example
-   * ```ts
+   * ```ts ignore
+   * // In a page: wallets are discovered through the window.
    * const wallet = new WalletStore(props.config);
    * wallet.start();
    * ```

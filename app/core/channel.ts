@@ -82,8 +82,12 @@ const used = new WeakSet<ConnectionKeys>();
  *
  * @example
  * ```ts
- * const channel = createChannel({ keys });
- * const frame = await channel.seal(new TextEncoder().encode("hi"));
+ * import { sessionPair } from "../../testing/core_fixtures.ts";
+ * const [alice, bob] = await sessionPair(); // two parties' connection keys, as after a handshake
+ * const sender = createChannel({ keys: alice.keys });
+ * const receiver = createChannel({ keys: bob.keys });
+ * const frame = await sender.seal(new TextEncoder().encode("hi"));
+ * new TextDecoder().decode(await receiver.open(frame)); // "hi"
  * ```
  */
 export function createChannel(options: ChannelOptions): Channel {

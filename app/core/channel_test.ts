@@ -3,7 +3,7 @@ import { createChannel, MAX_EPOCH_SKIP, REKEY_AFTER_FRAMES } from "./channel.ts"
 import { FrameError, type FrameErrorReason } from "./errors.ts";
 import { MAX_PLAINTEXT_LENGTH, sealFrame } from "./frame.ts";
 import { nextEpochKeys } from "./key_schedule.ts";
-import { sessionPair } from "./test_fixtures.ts";
+import { sessionPair } from "../../testing/core_fixtures.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

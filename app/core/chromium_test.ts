@@ -1,13 +1,13 @@
 /**
  * The core in a real browser: bundles it (`deno bundle --platform=browser`), loads it into
  * headless Chromium, and recomputes every published vector there with Chromium's WebCrypto, plus
- * a handshake and a refused tampered frame (the suite is vectors/browser_suite.ts, shared with
+ * a handshake and a refused tampered frame (the suite is testing/vectors/browser_suite.ts, shared with
  * firefox_test.ts). The page is served by Playwright's request interception on http://localhost
  * (a secure context): no socket is opened.
  */
 import assert from "node:assert/strict";
 import { launchChromium } from "../../tests/browser/chromium.ts";
-import { bundleCore, recomputeCoreInBrowser } from "./vectors/browser_suite.ts";
+import { bundleCore, recomputeCoreInBrowser } from "../../testing/vectors/browser_suite.ts";
 
 Deno.test("core in Chromium: vectors and handshake agree with Deno", async (t) => {
   const script = await bundleCore();

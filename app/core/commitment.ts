@@ -46,7 +46,14 @@ export interface CommitmentInput {
  *
  * @example
  * ```ts
- * const c = computeCommitment({ chainId: 31337, registry, roomId, publicKey, fingerprint });
+ * const c = computeCommitment({
+ *   chainId: 31337,
+ *   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+ *   roomId: `0x${"ab".repeat(32)}`,
+ *   publicKey: new Uint8Array(32).fill(7), // raw X25519 public key
+ *   fingerprint: new Uint8Array(32).fill(9), // SHA-256 of the DTLS certificate
+ * });
+ * c.length; // 66: 0x and 32 bytes
  * ```
  */
 export function computeCommitment(input: CommitmentInput): Hex {

@@ -124,7 +124,9 @@ function isP256Point(raw: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * const peerKey = await importPeerPublicKey(raw, pair.curve);
+ * const peer = await generateEcdhKeyPair();
+ * const key = await importPeerPublicKey(peer.publicKey, peer.curve);
+ * key.type; // "public"
  * ```
  */
 export async function importPeerPublicKey(raw: Uint8Array, curve: EcdhCurve): Promise<CryptoKey> {
@@ -156,7 +158,9 @@ export async function importPeerPublicKey(raw: Uint8Array, curve: EcdhCurve): Pr
  *
  * @example
  * ```ts
- * const ikm = await deriveSharedSecret(pair, peerRawPublicKey);
+ * const [a, b] = [await generateEcdhKeyPair(), await generateEcdhKeyPair()];
+ * const ikm = await deriveSharedSecret(a, b.publicKey); // the same key material as b's with a's
+ * ikm.algorithm.name; // "HKDF"
  * ```
  */
 export async function deriveSharedSecret(

@@ -7,7 +7,7 @@ import {
   MAX_FILE_FRAME_LENGTH,
 } from "./file_frame.ts";
 import { deriveSubChannelKeys } from "./sub_keys.ts";
-import { sessionPair } from "./test_fixtures.ts";
+import { sessionPair } from "../../testing/core_fixtures.ts";
 
 async function ciphers(): Promise<[FileCipher, FileCipher]> {
   const [a, b] = await sessionPair();

@@ -1,5 +1,5 @@
 /**
- * The core in Firefox: the same suite as chromium_test.ts (vectors/browser_suite.ts) in headless
+ * The core in Firefox: the same suite as chromium_test.ts (testing/vectors/browser_suite.ts) in headless
  * Firefox (Debian's firefox-esr, driven over WebDriver BiDi): every published vector recomputed
  * with Firefox's WebCrypto, plus a handshake and a refused tampered frame. The bundle is served
  * on 127.0.0.1 (a secure context).
@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { launchFirefox, watchFirefoxPage } from "../../tests/browser/firefox.ts";
 import { servePage } from "../../tests/browser/harness.ts";
-import { bundleCore, recomputeCoreInBrowser } from "./vectors/browser_suite.ts";
+import { bundleCore, recomputeCoreInBrowser } from "../../testing/vectors/browser_suite.ts";
 
 Deno.test("core in Firefox: vectors and handshake agree with Deno", async (t) => {
   const [script, browser] = await Promise.all([bundleCore(), launchFirefox()]);

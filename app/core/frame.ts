@@ -96,7 +96,9 @@ function writeHeader(out: Uint8Array, epoch: number, sequence: bigint): void {
  *
  * @example
  * ```ts
- * frameAad(frame, DIRECTION_LOW_TO_HIGH, roomId); // header || 00000001 || room id
+ * const header = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5); // epoch 0, sequence 5
+ * const aad = frameAad(header, DIRECTION_LOW_TO_HIGH, new Uint8Array(32));
+ * aad.length; // 49: header || 00000001 || room id
  * ```
  */
 export function frameAad(
@@ -120,7 +122,11 @@ export function frameAad(
  *
  * @example
  * ```ts
- * const { epoch, sequence } = parseHeader(frame);
+ * const aes = { name: "AES-GCM", length: 256 };
+ * const key = await crypto.subtle.generateKey(aes, false, ["encrypt"]);
+ * const context = { key, roomId: new Uint8Array(32), direction: DIRECTION_LOW_TO_HIGH } as const;
+ * const frame = await sealFrame(context, 3, 7n, new TextEncoder().encode("hi"));
+ * const { epoch, sequence } = parseHeader(frame); // 3, 7n
  * ```
  */
 export function parseHeader(frame: Uint8Array): FrameHeader {
@@ -150,7 +156,11 @@ export function parseHeader(frame: Uint8Array): FrameHeader {
  *
  * @example
  * ```ts
- * const frame = await sealFrame({ key, roomId, direction: DIRECTION_LOW_TO_HIGH }, 0, 0n, bytes);
+ * const aes = { name: "AES-GCM", length: 256 };
+ * const key = await crypto.subtle.generateKey(aes, false, ["encrypt"]);
+ * const context = { key, roomId: new Uint8Array(32), direction: DIRECTION_LOW_TO_HIGH } as const;
+ * const frame = await sealFrame(context, 0, 0n, Uint8Array.of(1));
+ * frame.length; // 30: 13-byte header, 1 byte of ciphertext, 16-byte tag
  * ```
  */
 export async function sealFrame(
@@ -194,7 +204,12 @@ export async function sealFrame(
  *
  * @example
  * ```ts
+ * const usages: KeyUsage[] = ["encrypt", "decrypt"];
+ * const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, usages);
+ * const context = { key, roomId: new Uint8Array(32), direction: DIRECTION_HIGH_TO_LOW } as const;
+ * const frame = await sealFrame(context, 0, 1n, new TextEncoder().encode("hi"));
  * const plaintext = await openFrame(context, frame, parseHeader(frame));
+ * new TextDecoder().decode(plaintext); // "hi"
  * ```
  */
 export async function openFrame(

@@ -15,11 +15,11 @@ import assert from "node:assert/strict";
 import { createChannel, MAX_EPOCH_SKIP } from "./channel.ts";
 import { SequenceCounter } from "./counter.ts";
 import { ConfirmationError, FrameError, type FrameErrorReason, MessageError } from "./errors.ts";
-import { encodeMessage, parseMessage } from "./message.ts";
+import { encodeChatMessage, parseChatMessage } from "./message.ts";
 import { handshake } from "./handshake.ts";
-import { memoryTransportPair } from "./memory_transport.ts";
+import { memoryTransportPair } from "../../testing/memory_transport.ts";
 import { frameIv, HEADER_LENGTH, MAX_SEQUENCE, parseHeader } from "./frame.ts";
-import { sessionPair } from "./test_fixtures.ts";
+import { sessionPair } from "../../testing/core_fixtures.ts";
 
 function envInt(name: string, fallback: number): number {
   const raw = Deno.env.get(name);
@@ -357,9 +357,9 @@ Deno.test(
 Deno.test("fuzz: 20000 mutated message plaintexts parse or throw MessageError only", FAST, () => {
   const rng = prng(SEED ^ 0x1b873593);
   const seeds = [
-    encodeMessage({ type: "text", id: "m1", text: "hello 👋", sentAt: 1764000000000 }),
-    encodeMessage({ type: "receipt", id: "m1" }),
-    encodeMessage({ type: "bye" }),
+    encodeChatMessage({ type: "text", id: "m1", text: "hello 👋", sentAt: 1764000000000 }),
+    encodeChatMessage({ type: "receipt", id: "m1" }),
+    encodeChatMessage({ type: "bye" }),
   ];
   let parsed = 0;
   for (let i = 0; i < 20_000; i++) {
@@ -367,8 +367,8 @@ Deno.test("fuzz: 20000 mutated message plaintexts parse or throw MessageError on
       ? rng.bytes(rng.int(64))
       : mutate(rng, seeds[rng.int(seeds.length)]);
     try {
-      const message = parseMessage(input);
-      assert.deepEqual(parseMessage(encodeMessage(message)), message); // what parses, re-encodes
+      const message = parseChatMessage(input);
+      assert.deepEqual(parseChatMessage(encodeChatMessage(message)), message); // what parses, re-encodes
       parsed++;
     } catch (error) {
       if (!(error instanceof MessageError)) throw error;

@@ -64,7 +64,8 @@ export interface HandshakeOptions extends Omit<ChannelOptions, "keys"> {
  *
  * @example
  * ```ts
- * await transport.send(encodeHello(crypto.getRandomValues(new Uint8Array(32))));
+ * const hello = encodeHello(crypto.getRandomValues(new Uint8Array(32)));
+ * hello.length; // 36: "M3H1" and the nonce
  * ```
  */
 export function encodeHello(nonce: Uint8Array): Uint8Array {
@@ -79,7 +80,9 @@ export function encodeHello(nonce: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
- * const peerNonce = parseHello(await transport.receive());
+ * const nonce = crypto.getRandomValues(new Uint8Array(32));
+ * parseHello(encodeHello(nonce)); // the nonce
+ * parseHello(new Uint8Array(36)); // null: not a hello
  * ```
  */
 export function parseHello(bytes: Uint8Array): Uint8Array | null {
@@ -130,8 +133,16 @@ function receiveBy(
  *
  * @example
  * ```ts
- * const keys = await deriveSessionKeys({ roomId, keyPair, self, peer });
- * const channel = await handshake({ keys, transport: { send: (f) => dc.send(f), receive } });
+ * import { sessionPair } from "../../testing/core_fixtures.ts";
+ * import { memoryTransportPair } from "../../testing/memory_transport.ts";
+ * const [alice, bob] = await sessionPair(); // each side's deriveSessionKeys result
+ * const [toBob, toAlice] = memoryTransportPair(); // a DataChannel in the browser
+ * const [a, b] = await Promise.all([
+ *   handshake({ keys: alice.session, transport: toBob }),
+ *   handshake({ keys: bob.session, transport: toAlice }),
+ * ]);
+ * const frame = await a.seal(new TextEncoder().encode("confirmed"));
+ * new TextDecoder().decode(await b.open(frame)); // "confirmed"
  * ```
  */
 export async function handshake(options: HandshakeOptions): Promise<Channel> {

@@ -4,8 +4,8 @@ import { generateEcdhKeyPair } from "./ecdh.ts";
 import { ConfirmationError } from "./errors.ts";
 import { encodeHello, handshake, HELLO_LENGTH, parseHello } from "./handshake.ts";
 import { deriveConnectionKeys, deriveSessionKeys } from "./key_schedule.ts";
-import { memoryTransportPair } from "./memory_transport.ts";
-import { sessionPair, TEST_ROOM_ID } from "./test_fixtures.ts";
+import { memoryTransportPair } from "../../testing/memory_transport.ts";
+import { sessionPair, TEST_ROOM_ID } from "../../testing/core_fixtures.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

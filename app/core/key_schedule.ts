@@ -155,7 +155,12 @@ async function chainKey(
  *
  * @example
  * ```ts
+ * import { DIRECTION_LOW_TO_HIGH } from "./frame.ts";
+ * const raw = crypto.getRandomValues(new Uint8Array(32));
+ * const usages: KeyUsage[] = ["deriveKey", "deriveBits"];
+ * const chain = await crypto.subtle.importKey("raw", raw, "HKDF", false, usages);
  * const keys = await deriveEpochKeys(chain, DIRECTION_LOW_TO_HIGH, 0, "encrypt");
+ * keys.key.algorithm.name; // "AES-GCM"
  * ```
  */
 export async function deriveEpochKeys(
@@ -184,7 +189,10 @@ export async function deriveEpochKeys(
  *
  * @example
  * ```ts
- * const next = await nextEpochKeys(keys.send); // next.epoch === keys.send.epoch + 1
+ * import { sessionPair } from "../../testing/core_fixtures.ts";
+ * const [alice] = await sessionPair();
+ * const next = await nextEpochKeys(alice.keys.send);
+ * next.epoch; // 1: alice.keys.send.epoch + 1
  * ```
  */
 export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
@@ -207,8 +215,24 @@ export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
  *
  * @example
  * ```ts
- * const keys = await deriveSessionKeys({ roomId, keyPair, self: { address, fingerprint }, peer });
- * const channel = await handshake({ keys, transport });
+ * import { generateEcdhKeyPair } from "./ecdh.ts";
+ * const roomId = `0x${"ab".repeat(32)}` as const;
+ * const [mine, theirs] = [await generateEcdhKeyPair(), await generateEcdhKeyPair()];
+ * const keys = await deriveSessionKeys({
+ *   roomId,
+ *   keyPair: mine,
+ *   self: {
+ *     address: "0x1111111111111111111111111111111111111111",
+ *     fingerprint: new Uint8Array(32),
+ *   },
+ *   peer: {
+ *     address: "0x2222222222222222222222222222222222222222",
+ *     publicKey: theirs.publicKey, // as verified against the chain
+ *     fingerprint: new Uint8Array(32).fill(1),
+ *   },
+ * });
+ * keys.selfIsLow; // true: 0x11... sorts first, so we send low->high
+ * // then: const channel = await handshake({ keys, transport });
  * ```
  */
 export async function deriveSessionKeys(params: DeriveSessionKeysParameters): Promise<SessionKeys> {
@@ -241,7 +265,12 @@ export async function deriveSessionKeys(params: DeriveSessionKeysParameters): Pr
  *
  * @example
  * ```ts
- * const connection = await deriveConnectionKeys(keys, { self: myNonce, peer: theirNonce });
+ * import { sessionPair } from "../../testing/core_fixtures.ts";
+ * const [alice] = await sessionPair();
+ * const mine = crypto.getRandomValues(new Uint8Array(32));
+ * const theirs = crypto.getRandomValues(new Uint8Array(32));
+ * const connection = await deriveConnectionKeys(alice.session, { self: mine, peer: theirs });
+ * connection.sendConfirmation.length; // 32
  * ```
  */
 export async function deriveConnectionKeys(

@@ -16,7 +16,13 @@ import {
   MAX_EPOCH,
   nextEpochKeys,
 } from "./key_schedule.ts";
-import { ALICE, BOB, sessionPair, TEST_ROOM_ID, testFingerprint } from "./test_fixtures.ts";
+import {
+  ALICE,
+  BOB,
+  sessionPair,
+  TEST_ROOM_ID,
+  testFingerprint,
+} from "../../testing/core_fixtures.ts";
 
 const N1 = new Uint8Array(32).fill(1);
 const N2 = new Uint8Array(32).fill(2);

@@ -1,6 +1,7 @@
 /**
- * Application messages inside frames: UTF-8 JSON, a discriminated union on `type`, with one
- * strict parser that refuses anything else (a peer's bytes are never trusted).
+ * Chat messages inside the encrypted channel's frames: UTF-8 JSON, a discriminated union on
+ * `type`, with one strict parser that refuses anything else (a peer's bytes are never trusted).
+ * Not the signaling wire format (that is `wire.ts`, between browser and server).
  * @module
  */
 import { MessageError } from "./errors.ts";
@@ -87,10 +88,10 @@ function check(value: unknown): ChatMessage {
  *
  * @example
  * ```ts
- * const bytes = encodeMessage({ type: "text", id: "m1", text: "hello", sentAt: Date.now() });
+ * const bytes = encodeChatMessage({ type: "text", id: "m1", text: "hello", sentAt: Date.now() });
  * ```
  */
-export function encodeMessage(message: ChatMessage): Uint8Array {
+export function encodeChatMessage(message: ChatMessage): Uint8Array {
   return encoder.encode(JSON.stringify(check(message)));
 }
 
@@ -103,10 +104,10 @@ export function encodeMessage(message: ChatMessage): Uint8Array {
  *
  * @example
  * ```ts
- * parseMessage(new TextEncoder().encode('{"type":"bye"}')); // { type: "bye" }
+ * parseChatMessage(new TextEncoder().encode('{"type":"bye"}')); // { type: "bye" }
  * ```
  */
-export function parseMessage(bytes: Uint8Array): ChatMessage {
+export function parseChatMessage(bytes: Uint8Array): ChatMessage {
   let text: string;
   try {
     text = decoder.decode(bytes);

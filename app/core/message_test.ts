@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
 import { MessageError } from "./errors.ts";
-import { type ChatMessage, encodeMessage, MAX_TEXT_LENGTH, parseMessage } from "./message.ts";
+import {
+  type ChatMessage,
+  encodeChatMessage,
+  MAX_TEXT_LENGTH,
+  parseChatMessage,
+} from "./message.ts";
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const text = { type: "text", id: "m-1_a", text: "héllo 👋", sentAt: 1764000000000 };
 
-Deno.test("encodeMessage and parseMessage", async (t) => {
+Deno.test("encodeChatMessage and parseChatMessage", async (t) => {
   await t.step("behavior: every message type round-trips", () => {
     const messages: ChatMessage[] = [
       text as ChatMessage,
@@ -13,7 +18,7 @@ Deno.test("encodeMessage and parseMessage", async (t) => {
       { type: "receipt", id: "m-1_a" },
       { type: "bye" },
     ];
-    for (const m of messages) assert.deepEqual(parseMessage(encodeMessage(m)), m);
+    for (const m of messages) assert.deepEqual(parseChatMessage(encodeChatMessage(m)), m);
   });
   await t.step("error: every malformed plaintext is refused with MessageError", () => {
     const bad: Uint8Array[] = [
@@ -45,11 +50,11 @@ Deno.test("encodeMessage and parseMessage", async (t) => {
       new TextEncoder().encode('{"type":"bye","__proto__":{"x":1}}'),
     ];
     for (const [i, b] of bad.entries()) {
-      assert.throws(() => parseMessage(b), MessageError, `case ${i}`);
+      assert.throws(() => parseChatMessage(b), MessageError, `case ${i}`);
     }
   });
   await t.step("error: encoding refuses what the peer would refuse", () => {
-    assert.throws(() => encodeMessage({ type: "text", id: "m", text: "", sentAt: 1 }), {
+    assert.throws(() => encodeChatMessage({ type: "text", id: "m", text: "", sentAt: 1 }), {
       name: "MessageError",
       message: `Cannot read message: text must be 1 to ${MAX_TEXT_LENGTH} characters`,
     });

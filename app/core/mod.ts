@@ -2,13 +2,34 @@
  * The public face of Mesh3's protocol and crypto core: pure, browser-safe (WebCrypto and viem
  * utilities only), the same in Deno and in browsers. See docs/CRYPTO.md for the exact formats.
  *
+ * @example
  * ```ts
- * const keyPair = await generateEcdhKeyPair();
- * const keys = await deriveSessionKeys({ roomId, keyPair, self: { address, fingerprint }, peer });
- * const channel = await handshake({ keys, transport });
- * const frame = await channel.seal(encodeMessage({ type: "text", id, text, sentAt: Date.now() }));
- * const message = parseMessage(await channel.open(incoming));
- * const code = await computeSafetyNumber(me, peer);
+ * import { memoryTransportPair } from "../../testing/memory_transport.ts";
+ * const roomId = `0x${"ab".repeat(32)}` as const;
+ * const alice = {
+ *   address: "0x1111111111111111111111111111111111111111",
+ *   fingerprint: new Uint8Array(32).fill(1),
+ * } as const;
+ * const bob = {
+ *   address: "0x2222222222222222222222222222222222222222",
+ *   fingerprint: new Uint8Array(32).fill(2),
+ * } as const;
+ * // Each side: a fresh key pair (its public key and fingerprint are committed on chain).
+ * const [ka, kb] = [await generateEcdhKeyPair(), await generateEcdhKeyPair()];
+ * const me = { ...alice, publicKey: ka.publicKey }, peer = { ...bob, publicKey: kb.publicKey };
+ * // Session keys from ECDH and the transcript; then the handshake over the verified channel.
+ * const [sa, sb] = await Promise.all([
+ *   deriveSessionKeys({ roomId, keyPair: ka, self: alice, peer }),
+ *   deriveSessionKeys({ roomId, keyPair: kb, self: bob, peer: me }),
+ * ]);
+ * const [ta, tb] = memoryTransportPair(); // a DataChannel in the browser
+ * const [a, b] = await Promise.all([
+ *   handshake({ keys: sa, transport: ta }),
+ *   handshake({ keys: sb, transport: tb }),
+ * ]);
+ * const frame = await a.seal(encodeChatMessage({ type: "text", id: "m1", text: "hi", sentAt: 1 }));
+ * parseChatMessage(await b.open(frame)); // { type: "text", id: "m1", text: "hi", sentAt: 1 }
+ * await computeSafetyNumber(me, peer) === await computeSafetyNumber(peer, me); // true
  * ```
  * @module
  */
@@ -77,13 +98,12 @@ export {
   HELLO_LENGTH,
   parseHello,
 } from "./handshake.ts";
-export { type MemoryTransport, memoryTransportPair } from "./memory_transport.ts";
 export {
   type ByeMessage,
   type ChatMessage,
-  encodeMessage,
+  encodeChatMessage,
   MAX_TEXT_LENGTH,
-  parseMessage,
+  parseChatMessage,
   type ReceiptMessage,
   type TextMessage,
 } from "./message.ts";

@@ -66,7 +66,14 @@ async function half(party: PartyBytes): Promise<string> {
  *
  * @example
  * ```ts
- * await computeSafetyNumber(me, peer); // "01234 56789 ... 13579" (12 groups)
+ * const me = {
+ *   address: "0x1111111111111111111111111111111111111111",
+ *   publicKey: new Uint8Array(32).fill(1),
+ *   fingerprint: new Uint8Array(32).fill(3),
+ * } as const;
+ * const peer = { ...me, address: "0x2222222222222222222222222222222222222222" } as const;
+ * const code = await computeSafetyNumber(me, peer); // "01234 56789 ... 13579" (12 groups)
+ * code === await computeSafetyNumber(peer, me); // true: both sides show the same number
  * ```
  */
 export async function computeSafetyNumber(a: Party, b: Party): Promise<string> {

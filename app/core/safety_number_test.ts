@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { computeSafetyNumber } from "./safety_number.ts";
 import type { Party } from "./transcript.ts";
-import { ALICE, FIXED_ALICE as alice, FIXED_BOB as bob, testFingerprint } from "./test_fixtures.ts";
+import {
+  ALICE,
+  FIXED_ALICE as alice,
+  FIXED_BOB as bob,
+  testFingerprint,
+} from "../../testing/core_fixtures.ts";
 
 Deno.test("computeSafetyNumber", async (t) => {
   await t.step("behavior: 12 groups of 5 digits, the same whichever side computes it", async () => {

@@ -25,7 +25,8 @@ const FINGERPRINT_LINE = /^a=fingerprint:(\S+) (\S+)\s*$/i;
  *
  * @example
  * ```ts
- * const fp = fingerprintFromSdp(offer.sdp); // Uint8Array(32)
+ * const hex = Array(32).fill("AB").join(":");
+ * const fp = fingerprintFromSdp(`v=0\r\na=fingerprint:sha-256 ${hex}\r\n`); // Uint8Array(32)
  * ```
  */
 export function fingerprintFromSdp(sdp: string): Uint8Array {

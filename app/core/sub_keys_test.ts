@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { handshake } from "./handshake.ts";
 import type { ConnectionKeys } from "./key_schedule.ts";
 import { nextEpochKeys } from "./key_schedule.ts";
-import { memoryTransportPair } from "./memory_transport.ts";
+import { memoryTransportPair } from "../../testing/memory_transport.ts";
 import { deriveSubChannelKeys } from "./sub_keys.ts";
-import { sessionPair } from "./test_fixtures.ts";
+import { sessionPair } from "../../testing/core_fixtures.ts";
 
 const iv = new Uint8Array(12);
 const encrypt = async (key: CryptoKey, data: Uint8Array) =>

@@ -52,7 +52,11 @@ export interface Transcript {
  *
  * @example
  * ```ts
- * partyBytes({ address, publicKey, fingerprint }).address.length; // 20
+ * partyBytes({
+ *   address: "0x1111111111111111111111111111111111111111",
+ *   publicKey: new Uint8Array(32),
+ *   fingerprint: new Uint8Array(32),
+ * }).address.length; // 20
  * ```
  */
 export function partyBytes(party: Party): PartyBytes {
@@ -78,8 +82,14 @@ export function partyBytes(party: Party): PartyBytes {
  *
  * @example
  * ```ts
+ * const me = {
+ *   address: "0x2222222222222222222222222222222222222222",
+ *   publicKey: new Uint8Array(32).fill(1),
+ *   fingerprint: new Uint8Array(32).fill(3),
+ * } as const;
+ * const them = { ...me, address: "0x1111111111111111111111111111111111111111" } as const;
  * const t = buildTranscript(me, them);
- * t.selfIsLow; // decides which direction we send in
+ * t.selfIsLow; // false: they sort first, so we send high->low
  * ```
  */
 export function buildTranscript(self: Party, peer: Party): Transcript {

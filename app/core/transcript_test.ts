@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { buildTranscript, type Party, PROTOCOL_TAG } from "./transcript.ts";
-import { FIXED_ALICE as alice, FIXED_BOB as bob, testFingerprint } from "./test_fixtures.ts";
+import {
+  FIXED_ALICE as alice,
+  FIXED_BOB as bob,
+  testFingerprint,
+} from "../../testing/core_fixtures.ts";
 
 Deno.test("buildTranscript", async (t) => {
   await t.step("behavior: both sides build the same bytes, ordered by address", () => {

@@ -5,10 +5,10 @@ import {
   keyPairFromPkcs8,
   keyScheduleOutputs,
   safetyNumberOutputs,
-} from "./vectors/compute.ts";
-import { RFC7748_SHARED } from "./vectors/inputs.ts";
-import { intermediates } from "./vectors/generate.ts";
-import { fromHex, safetyNumber, seal, transcript } from "./vectors/reference.ts";
+} from "../../testing/vectors/compute.ts";
+import { RFC7748_SHARED } from "../../testing/vectors/inputs.ts";
+import { intermediates } from "../../testing/vectors/generate.ts";
+import { fromHex, safetyNumber, seal, transcript } from "../../testing/vectors/reference.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;

@@ -1,17 +1,17 @@
 /**
  * The signaling wire protocol v1 (docs/PROTOCOL.md): JSON text frames, each an object with
  * `v: 1` and a `type`, as discriminated unions. One parser per direction at the boundary,
- * {@linkcode parseClientMessage} on the server and {@linkcode parseServerMessage} in the browser;
- * both refuse anything that is not exactly a known message. The field rules live in
- * `wire_rules.ts`; the server's parser takes a hand-written fast path (`wire_fast.ts`) for
- * frames it can accept at once and the valibot schemas below for everything else.
+ * {@linkcode parseClientMessage} for frames from a browser and {@linkcode parseServerMessage} in
+ * the browser; both refuse anything that is not exactly a known message. The field rules live in
+ * `wire_rules.ts`. The server reads each frame once ({@linkcode readJsonObject}) and checks it
+ * with its own fast path before {@linkcode checkClientMessage} (app/server/signaling/
+ * parse_client_frame.ts): the same result, sooner, for the frames the relay sees most.
  *
  * Browser-safe: only valibot and viem's address utilities.
  * @module
  */
 import * as v from "valibot";
 import { type Address, getAddress, type Hex } from "viem";
-import { fastClientMessage, type ParseMemo } from "./wire_fast.ts";
 import {
   ADDRESS_PATTERN,
   MAX_CANDIDATE_LENGTH,
@@ -25,7 +25,7 @@ import {
   WIRE_VERSION,
 } from "./wire_rules.ts";
 
-export { MAX_CANDIDATE_LENGTH, MAX_REF_LENGTH, MAX_SDP_LENGTH, type ParseMemo, WIRE_VERSION };
+export { MAX_CANDIDATE_LENGTH, MAX_REF_LENGTH, MAX_SDP_LENGTH, WIRE_VERSION };
 
 /** Error codes the server sends in `error` frames. */
 export const ERROR_CODES = [
@@ -190,8 +190,6 @@ const serverSchemas = {
  * Parses one frame from a browser. Never throws.
  *
  * @param text The frame's text.
- * @param memo The connection's last validated `to` and `roomId` (optional; a fresh `{}` per
- *   socket): the result is the same with or without it.
  * @returns The typed message, or an error code (`malformed`, `unsupported-version`,
  *   `unknown-type`) with a short reason that never echoes the frame's content.
  *
@@ -201,25 +199,49 @@ const serverSchemas = {
  * if (r.ok) console.log(r.message.type); // "ping"
  * ```
  */
-export function parseClientMessage(text: string, memo?: ParseMemo): ParseResult<ClientMessage> {
-  return parseWith(text, clientSchemas, fastClientMessage, memo) as ParseResult<ClientMessage>;
+export function parseClientMessage(text: string): ParseResult<ClientMessage> {
+  const read = readJsonObject(text);
+  return read.ok ? checkClientMessage(read.message) : read;
 }
 
 /**
- * {@linkcode parseClientMessage} without its fast path: the valibot schemas decide every frame.
- * The reference the fast path is tested against (`wire_fast_test.ts`); the server uses
- * {@linkcode parseClientMessage}.
+ * Checks a frame from a browser already read by {@linkcode readJsonObject}. Never throws.
  *
- * @param text The frame's text.
- * @returns The same result as {@linkcode parseClientMessage}.
+ * @param obj The frame's JSON object.
+ * @returns The same result as {@linkcode parseClientMessage} of the frame's text.
  *
  * @example
  * ```ts
- * const r = parseClientMessageBySchema('{"v":1,"type":"ping","ref":"a"}');
+ * const r = checkClientMessage({ v: 1, type: "ping", ref: "a" });
+ * if (r.ok) console.log(r.message.ref); // "a"
  * ```
  */
-export function parseClientMessageBySchema(text: string): ParseResult<ClientMessage> {
-  return parseWith(text, clientSchemas) as ParseResult<ClientMessage>;
+export function checkClientMessage(obj: Record<string, unknown>): ParseResult<ClientMessage> {
+  return checkWith(obj, clientSchemas) as ParseResult<ClientMessage>;
+}
+
+/**
+ * Reads a frame's text as a JSON object, the first step of every parse. Never throws.
+ *
+ * @param text The frame's text.
+ * @returns The object, or `malformed` when the text is not JSON or not a JSON object.
+ *
+ * @example
+ * ```ts
+ * readJsonObject("[1]"); // { ok: false, code: "malformed", reason: "frame is not a JSON object" }
+ * ```
+ */
+export function readJsonObject(text: string): ParseResult<Record<string, unknown>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "malformed", reason: "frame is not JSON" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
+  }
+  return { ok: true, message: raw as Record<string, unknown> };
 }
 
 /**
@@ -234,22 +256,28 @@ export function parseClientMessageBySchema(text: string): ParseResult<ClientMess
  * ```
  */
 export function parseServerMessage(text: string): ParseResult<ServerMessage> {
-  return parseWith(text, serverSchemas) as ParseResult<ServerMessage>;
+  const read = readJsonObject(text);
+  return read.ok ? checkWith(read.message, serverSchemas) as ParseResult<ServerMessage> : read;
 }
 
 /**
- * Serializes a message for the wire.
+ * Serializes a signaling message for the wire (a WebSocket text frame).
  *
  * @param message A client or server message.
  * @returns Its JSON text.
+ *
+ * @example
+ * ```ts
+ * encodeWireMessage({ v: 1, type: "ping", ref: "a" }); // '{"v":1,"type":"ping","ref":"a"}'
+ * ```
  */
-export function encodeMessage(message: ClientMessage | ServerMessage): string {
+export function encodeWireMessage(message: ClientMessage | ServerMessage): string {
   return JSON.stringify(message);
 }
 
 /**
  * The start of every `ice` frame relayed from `from` in `roomId`, up to the candidate: with
- * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeMessage} of
+ * {@linkcode encodeRelayedIce} the same text as {@linkcode encodeWireMessage} of
  * `{v: 1, type: "ice", from, roomId, candidate}`, built once per sender and room.
  *
  * @param from The sender's address: 0x hex, so it needs no escaping.
@@ -258,8 +286,10 @@ export function encodeMessage(message: ClientMessage | ServerMessage): string {
  *
  * @example
  * ```ts
- * const prefix = relayedIcePrefix(from, roomId);
+ * const from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+ * const prefix = relayedIcePrefix(from, `0x${"ab".repeat(32)}`);
  * const text = encodeRelayedIce(prefix, { candidate: "candidate:1 1 udp 1 ::1 9 typ host" });
+ * JSON.parse(text).candidate.candidate; // "candidate:1 1 udp 1 ::1 9 typ host"
  * ```
  */
 export function relayedIcePrefix(from: Address, roomId: Hex): string {
@@ -277,27 +307,10 @@ export function encodeRelayedIce(prefix: string, candidate: IceCandidate | null)
   return prefix + JSON.stringify(candidate) + "}";
 }
 
-function parseWith(
-  text: string,
+function checkWith(
+  obj: Record<string, unknown>,
   schemas: Record<string, v.GenericSchema>,
-  fast?: (obj: Record<string, unknown>, memo?: ParseMemo) => unknown,
-  memo?: ParseMemo,
 ): ParseResult<unknown> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, code: "malformed", reason: "frame is not JSON" };
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
-  }
-  const obj = raw as Record<string, unknown>;
-  if (fast !== undefined) {
-    // Accept-only: when unsure it returns undefined and the checks below decide.
-    const message = fast(obj, memo);
-    if (message !== undefined) return { ok: true, message };
-  }
   const refValue = typeof obj.ref === "string" && obj.ref.length <= MAX_REF_LENGTH
     ? obj.ref
     : undefined;

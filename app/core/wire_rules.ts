@@ -1,7 +1,8 @@
 /**
  * The field rules of the signaling wire protocol v1 (docs/PROTOCOL.md section 3), in one place:
- * the valibot schemas of `wire.ts` and the hand-written fast path of `wire_fast.ts` both read
- * them, so the two cannot drift apart on a length or a pattern.
+ * the valibot schemas of `wire.ts` and the server's hand-written fast path
+ * (app/server/signaling/fast_client_message.ts) both read them, so the two cannot drift apart on a
+ * length or a pattern.
  *
  * Browser-safe.
  * @module

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { encodeBase64Url } from "./bytes.ts";
 import {
-  encodeMessage,
   encodeRelayedIce,
+  encodeWireMessage,
   MAX_SDP_LENGTH,
   parseClientMessage,
   parseServerMessage,
@@ -141,7 +141,7 @@ Deno.test("parseServerMessage: round-trips server messages and refuses client on
     { v: 1, type: "pong" },
   ];
   for (const m of msgs) {
-    const r = parseServerMessage(encodeMessage(m));
+    const r = parseServerMessage(encodeWireMessage(m));
     assert.ok(r.ok);
     assert.deepEqual(r.message, m);
   }
@@ -152,7 +152,7 @@ Deno.test("parseServerMessage: round-trips server messages and refuses client on
   assert.equal(parseServerMessage(JSON.stringify({ v: 1, type: "join", roomId: room })).ok, false);
 });
 
-Deno.test("encodeRelayedIce: the same text as encodeMessage of the ice message", () => {
+Deno.test("encodeRelayedIce: the same text as encodeWireMessage of the ice message", () => {
   const from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
   const roomId = room.toLowerCase() as Hex;
   const candidates = [
@@ -164,7 +164,7 @@ Deno.test("encodeRelayedIce: the same text as encodeMessage of the ice message",
   ];
   for (const candidate of candidates) {
     const text = encodeRelayedIce(relayedIcePrefix(from, roomId), candidate);
-    assert.equal(text, encodeMessage({ v: 1, type: "ice", from, roomId, candidate }));
+    assert.equal(text, encodeWireMessage({ v: 1, type: "ice", from, roomId, candidate }));
     const back = parseServerMessage(text);
     assert.ok(back.ok && back.message.type === "ice");
     assert.deepEqual(back.message.candidate, candidate);

@@ -6,7 +6,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
-import { roomStatus } from "../chain/room.ts";
+import { roomRefusal, roomRefusalSentence } from "../chain/room.ts";
 import {
   browserFileStorage,
   browserIO,
@@ -94,13 +94,13 @@ export default function Room(props: RoomProps) {
     live.value?.files.dispose();
     live.value = null;
   };
-  const expired = roomStatus(roomFromProps(room), Date.now() / 1000) === "expired";
+  const refusal = roomRefusal(roomFromProps(room), Date.now() / 1000);
   const unavailable = closedHere.value
     ? "You closed this room. No one can join it any more."
-    : room.closed
-    ? "This room was closed by its creator. No one can join it any more."
-    : expired
-    ? "This room has expired. No new keys can be committed to it."
+    : refusal === "room-closed"
+    ? `${roomRefusalSentence(refusal)} No one can join it any more.`
+    : refusal === "room-expired"
+    ? `${roomRefusalSentence(refusal)} No new keys can be committed to it.`
     : null;
 
   const conn = w.connection;

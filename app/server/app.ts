@@ -6,19 +6,24 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Chain, Hex, PublicClient, Transport } from "viem";
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "./config/mod.ts";
 import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
+import { type ClientEnv, clientIp } from "./client_ip.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
+import { ReadBudget } from "./read_budget.ts";
+import type { Handlers } from "./serve.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
-import { type Assets, securityHeaders, webApp } from "./web/mod.ts";
+import { type Assets, type PageManifest, securityHeaders, webApp } from "./web/mod.ts";
 
-/** A composed server, ready for `Deno.serve`. */
-export interface Mesh3Server {
-  fetch(req: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
+/** Most buckets a per-IP or per-address limiter holds (only refilled ones are ever dropped). */
+const MAX_LIMITER_KEYS = 100_000;
+
+/** A composed server, ready for `serve` (serve.ts: one port for HTTP and `/ws`). */
+export interface Mesh3Server extends Handlers {
   client: PublicClient<Transport, Chain>;
   view: ChainView;
   hub: SignalingHub;
@@ -30,8 +35,9 @@ export interface Mesh3Server {
 
 /** Options of {@linkcode createServer}. */
 export interface CreateServerOptions {
-  /** Built island bundle and CSS; without them only `/api/*` and `/ws` are served. */
-  assets?: Assets;
+  /** The pages (`app/pages.ts`) and the built island bundle and CSS; without them only `/api/*`
+   * and `/ws` are served. */
+  web?: { pages: PageManifest; assets: Assets };
   fetch?: typeof fetch;
 }
 
@@ -40,13 +46,20 @@ export interface CreateServerOptions {
  * is down is tolerated: the view reports `chain-unavailable` until it answers).
  *
  * @param config From `loadConfig`.
- * @param opts Web assets (optional).
- * @returns The server; pass `fetch` to `Deno.serve` and call `close()` on shutdown.
+ * @param opts The pages and their assets (optional).
+ * @returns The server; pass it to `serve` (serve.ts) and call `close()` on shutdown.
  *
  * @example
- * ```ts
- * const server = await createServer(loadConfig(Deno.env.toObject()), { assets });
- * Deno.serve({ port: 8000 }, server.fetch);
+ * ```ts ignore
+ * // Needs a chain (the view polls it once before returning).
+ * import { pages } from "../pages.ts";
+ * import { loadConfig } from "./config/mod.ts";
+ * import { serve } from "./serve.ts";
+ * import { buildAssets } from "./web/mod.ts";
+ * const server = await createServer(loadConfig(Deno.env.toObject()), {
+ *   web: { pages, assets: await buildAssets({ minify: true }) },
+ * });
+ * const http = await serve({ hostname: "127.0.0.1", port: 8000 }, server);
  * ```
  */
 export async function createServer(
@@ -65,11 +78,23 @@ export async function createServer(
     registry: config.registry,
     pollMs: l.chainPollMs,
     maxEntries: l.maxCacheEntries,
+    negativeTtlMs: l.chainNegativeCacheMs,
+    freshPollMs: l.chainFreshPollMs,
+    budget: new ReadBudget({
+      perAddress: {
+        ratePerSecond: l.chainReadsPerSecondPerAddress,
+        burst: l.chainReadBurstPerAddress,
+      },
+      perIp: { ratePerSecond: l.chainReadsPerSecondPerIp, burst: l.chainReadBurstPerIp },
+      maxKeys: MAX_LIMITER_KEYS,
+    }),
   });
   const nonces = new NonceStore({ ttlSeconds: l.nonceTtlSeconds, maxNonces: l.maxNonces });
   const sessions = new SessionStore({
     ttlSeconds: l.sessionTtlSeconds,
     maxSessions: l.maxSessions,
+    maxPerAddress: l.maxSessionsPerAddress,
+    maxPerIp: l.maxSessionsPerIp,
   });
   const hub = new SignalingHub({
     limits: l,
@@ -101,12 +126,12 @@ export async function createServer(
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
   app.use("/api/*", headers);
   app.route("/api", api);
-  if (opts.assets) {
+  if (opts.web) {
     app.route(
       "/",
       webApp({
-        assets: opts.assets,
-        getRoom: (roomId: Hex) => view.room(roomId.toLowerCase() as Hex),
+        ...opts.web,
+        getRoom: (roomId: Hex, requester) => view.room(roomId.toLowerCase() as Hex, requester),
         publicConfig: {
           chainId: config.chainId,
           chainName: config.chainName,
@@ -134,8 +159,26 @@ export async function createServer(
   }, 60_000);
 
   return {
-    fetch: (req, info) =>
-      new URL(req.url).pathname === "/ws" ? ws(req, info) : app.fetch(req, info),
+    fetch: (req, remote) => {
+      if (new URL(req.url).pathname === "/ws") {
+        return new Response("Cannot connect: /ws expects a WebSocket upgrade\n", {
+          status: 426,
+          headers: { "content-type": "text/plain" },
+        });
+      }
+      // Counted once per request: the IP group every per-IP limit uses.
+      const ip = clientIp(req.headers.get("x-forwarded-for"), remote, config.trustProxy);
+      return app.fetch(req, { ip } satisfies ClientEnv);
+    },
+    upgrade: (req, socket, head) => {
+      const forwarded = req.headers["x-forwarded-for"];
+      const ip = clientIp(
+        Array.isArray(forwarded) ? forwarded.join(", ") : forwarded,
+        req.socket.remoteAddress,
+        config.trustProxy,
+      );
+      ws(req, socket, head, ip);
+    },
     client,
     view,
     hub,
@@ -144,6 +187,7 @@ export async function createServer(
     close: async () => {
       clearInterval(sweeper);
       hub.closeAll();
+      ws.close();
       await view.stop();
     },
   };

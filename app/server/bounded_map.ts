@@ -5,15 +5,15 @@
  */
 
 /** Options of {@linkcode BoundedMap}. */
-export interface BoundedMapOptions<K = unknown> {
+export interface BoundedMapOptions<K = unknown, V = unknown> {
   /** Most entries kept; inserting beyond it evicts the oldest. */
   maxSize: number;
   /** Entries older than this many milliseconds read as missing (0 = no expiry). */
   ttlMs?: number;
   /** Clock, in milliseconds (tests pass their own). */
   now?: () => number;
-  /** Called with each key dropped by age or evicted for room (not for `delete`/`take`). */
-  onDrop?: (key: K) => void;
+  /** Called with each entry dropped by age or evicted for room (not for `delete`/`take`). */
+  onDrop?: (key: K, value: V) => void;
 }
 
 /**
@@ -31,9 +31,9 @@ export class BoundedMap<K, V> {
   #maxSize: number;
   #ttlMs: number;
   #now: () => number;
-  #onDrop: ((key: K) => void) | undefined;
+  #onDrop: ((key: K, value: V) => void) | undefined;
 
-  constructor(options: BoundedMapOptions<K>) {
+  constructor(options: BoundedMapOptions<K, V>) {
     if (!Number.isSafeInteger(options.maxSize) || options.maxSize < 1) {
       throw new RangeError("Cannot create BoundedMap: maxSize must be a positive integer");
     }
@@ -54,7 +54,7 @@ export class BoundedMap<K, V> {
     if (!e) return undefined;
     if (this.#expired(e.at)) {
       this.#entries.delete(key);
-      this.#onDrop?.(key);
+      this.#onDrop?.(key, e.value);
       return undefined;
     }
     return e.value;
@@ -70,9 +70,9 @@ export class BoundedMap<K, V> {
     this.#entries.delete(key);
     this.#entries.set(key, { value, at: this.#now() });
     while (this.#entries.size > this.#maxSize) {
-      const oldest = this.#entries.keys().next().value as K;
+      const [oldest, e] = this.#entries.entries().next().value as [K, { value: V }];
       this.#entries.delete(oldest);
-      this.#onDrop?.(oldest);
+      this.#onDrop?.(oldest, e.value);
     }
   }
 
@@ -87,7 +87,7 @@ export class BoundedMap<K, V> {
     if (!e) return undefined;
     this.#entries.delete(key);
     if (!this.#expired(e.at)) return e.value;
-    this.#onDrop?.(key);
+    this.#onDrop?.(key, e.value);
     return undefined;
   }
 
@@ -96,7 +96,7 @@ export class BoundedMap<K, V> {
     for (const [k, e] of this.#entries) {
       if (this.#expired(e.at)) {
         this.#entries.delete(k);
-        this.#onDrop?.(k);
+        this.#onDrop?.(k, e.value);
       }
     }
   }

@@ -4,7 +4,7 @@
  * Metered-style API and cached.
  * @module
  */
-import type { IceConfig, IceServer } from "../../fresh.config.ts";
+import type { IceConfig, IceServer } from "./config/mod.ts";
 import { encodeBase64 } from "../core/bytes.ts";
 
 /** The body of `GET /api/ice`. */
@@ -58,8 +58,10 @@ export async function turnRestCredentials(
  *
  * @example
  * ```ts
- * const ice = iceProvider(config.ice);
- * const body = await ice("0xabc...");
+ * const servers = [{ urls: "stun:stun.example:3478" }];
+ * const ice = iceProvider({ kind: "static", servers, policy: "all" });
+ * const body = await ice("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+ * body.iceServers; // [{ urls: "stun:stun.example:3478" }]
  * ```
  */
 export function iceProvider(

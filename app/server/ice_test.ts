@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 import { startTestChain } from "../../testing/chain.ts";
 import type { IceResponse } from "./ice.ts";
 import { turnRestCredentials } from "./ice.ts";
-import { signIn, startServer } from "./test_kit.ts";
+import { signIn, startServer } from "../../testing/server.ts";
 
 const SECRET = "mesh3-test-shared-secret";
 

@@ -17,3 +17,18 @@ Deno.test("KeyedRateLimiter: one bucket per key", () => {
   assert.equal(l.take("a"), false);
   assert.equal(l.take("b"), true);
 });
+
+Deno.test("KeyedRateLimiter: new keys cannot evict a bucket that is still in use", () => {
+  let now = 0;
+  const l = new KeyedRateLimiter({ ratePerSecond: 1, burst: 2, maxKeys: 3, now: () => now });
+  assert.equal(l.take("victim"), true);
+  assert.equal(l.take("victim"), true);
+  assert.equal(l.take("victim"), false);
+  // An attacker cycles fresh keys (IPv6 addresses, new wallets) to make the limiter forget.
+  const fresh = Array.from({ length: 10 }, (_, i) => l.take(`attacker${i}`));
+  assert.deepEqual(fresh, [true, true, false, false, false, false, false, false, false, false]);
+  assert.equal(l.take("victim"), false); // still spent: not reset to a fresh bucket
+  now = 5000; // everyone refilled: full buckets are dropped to make room
+  assert.equal(l.take("newcomer"), true);
+  assert.equal(l.size <= 3, true);
+});

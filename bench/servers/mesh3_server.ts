@@ -16,29 +16,33 @@
  * @module
  */
 import { loadConfig } from "../../fresh.config.ts";
-import { createServer } from "../../app/server/app.ts";
+import { createServer, type Mesh3Server } from "../../app/server/app.ts";
+import { refuseUpgrade, serve } from "../../app/server/serve.ts";
 import { benchStats } from "./stats_endpoint.ts";
 
-type Handler = (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+type Handler = Mesh3Server["fetch"];
 
 if (import.meta.main) {
   let handler: Handler | null = null;
-  const http = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
-  );
+  let server: Mesh3Server | null = null;
+  const http = await serve({ hostname: "127.0.0.1", port: 0 }, {
+    fetch: (req, remote) =>
+      handler ? handler(req, remote) : new Response("starting", { status: 503 }),
+    upgrade: (req, socket, head) =>
+      server ? server.upgrade(req, socket, head) : refuseUpgrade(socket, 503, "starting"),
+  });
   const port = http.addr.port;
   const env = Deno.env.toObject();
   const origin = env.MESH3_PUBLIC_ORIGIN ?? `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...env, MESH3_PORT: String(port), MESH3_PUBLIC_ORIGIN: origin });
-  const server = await createServer(config);
+  server = await createServer(config);
   const script = env.MESH3_BENCH_PAGE ? await Deno.readTextFile(env.MESH3_BENCH_PAGE) : null;
   const page =
     `<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body><script type="module" src="/__bench/app.js"></script></body></html>`;
-  handler = (req, info) => {
+  handler = (req, remote) => {
     const path = new URL(req.url).pathname;
     if (path === "/__bench/stats") {
-      return benchStats({ sockets: server.hub.peers.size, rooms: server.hub.rooms.size });
+      return benchStats({ sockets: server!.hub.peers.size, rooms: server!.hub.stats().rooms });
     }
     if (script !== null && path === "/__bench/") {
       return new Response(page, { headers: { "content-type": "text/html" } });
@@ -46,10 +50,10 @@ if (import.meta.main) {
     if (script !== null && path === "/__bench/app.js") {
       return new Response(script, { headers: { "content-type": "text/javascript" } });
     }
-    return server.fetch(req, info);
+    return server!.fetch(req, remote);
   };
   const stop = async () => {
-    await server.close();
+    await server?.close();
     await http.shutdown();
     Deno.exit(0);
   };

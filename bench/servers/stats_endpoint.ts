@@ -12,7 +12,8 @@
  *
  * @example
  * ```ts
- * if (url.pathname === "/__bench/stats") return benchStats({ sockets: 3 });
+ * const res = benchStats({ sockets: 3 }); // what the server answers at /__bench/stats
+ * const stats = await res.json(); // { rss, heapUsed, external, sockets: 3 }
  * ```
  */
 export function benchStats(extra: Record<string, number>): Response {

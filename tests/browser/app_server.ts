@@ -6,7 +6,9 @@
  * @module
  */
 import { loadConfig } from "../../fresh.config.ts";
+import { pages } from "../../app/pages.ts";
 import { createServer, type Mesh3Server } from "../../app/server/app.ts";
+import { type Handlers, refuseUpgrade, serve, type Serving } from "../../app/server/serve.ts";
 import { buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
 import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
@@ -51,15 +53,15 @@ export async function startAppServer(
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
   const assets = await buildAssets({ minify: true });
-  let handler:
-    | ((req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>)
-    | null = null;
-  const serve = (port: number) =>
-    Deno.serve(
-      { hostname: "127.0.0.1", port, onListen: () => {} },
-      (req, info) => handler ? handler(req, info) : new Response("starting", { status: 503 }),
-    );
-  let http: Deno.HttpServer<Deno.NetAddr> | null = serve(0);
+  let handler: Handlers | null = null;
+  const serveAt = (port: number) =>
+    serve({ hostname: "127.0.0.1", port }, {
+      fetch: (req, remote) =>
+        handler ? handler.fetch(req, remote) : new Response("starting", { status: 503 }),
+      upgrade: (req, socket, head) =>
+        handler ? handler.upgrade(req, socket, head) : refuseUpgrade(socket, 503, "starting"),
+    });
+  let http: Serving | null = await serveAt(0);
   const httpPort = http.addr.port;
   const proxy = opts.proxy ? startTcpProxy(httpPort) : undefined;
   const port = proxy ? proxy.port : httpPort;
@@ -77,13 +79,16 @@ export async function startAppServer(
   const upstream = `ws://127.0.0.1:${httpPort}/ws`;
   const tamper = opts.tamper;
   const compose = async () => {
-    const server = await createServer(config, { assets });
+    const server = await createServer(config, { web: { pages, assets } });
     handler = tamper
-      ? (req, info) =>
-        new URL(req.url).pathname === "/ws" && !req.headers.has(UPSTREAM_HEADER)
-          ? hostileRelay(req, upstream, tamper)
-          : server.fetch(req, info)
-      : server.fetch;
+      ? {
+        fetch: server.fetch,
+        upgrade: (req, socket, head) =>
+          new URL(req.url ?? "/", "http://x").pathname === "/ws" && !req.headers[UPSTREAM_HEADER]
+            ? hostileRelay(req, { socket, head }, upstream, tamper)
+            : server.upgrade(req, socket, head),
+      }
+      : server;
     return server;
   };
   let server = await compose();
@@ -102,7 +107,7 @@ export async function startAppServer(
     halt,
     async resume() {
       if (http) return;
-      http = serve(httpPort);
+      http = await serveAt(httpPort);
       server = await compose();
     },
     async stop() {

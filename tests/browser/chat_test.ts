@@ -101,7 +101,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       // Both are members of the room on the server again.
       let members = 0;
       for (let i = 0; i < 50 && members < 2; i++) {
-        members = app!.server.hub.rooms.get(roomId)?.members.size ?? 0;
+        members = app!.server.hub.room(roomId)?.size ?? 0;
         if (members < 2) await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(members, 2);

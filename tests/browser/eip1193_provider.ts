@@ -114,8 +114,13 @@ function walletHost(target: Page | BrowserContext | TestPage): WalletHost {
  * @returns A handle to steer the wallet from the test.
  *
  * @example
- * ```ts
- * const wallet = await installTestWallet(page, { privateKey: chain.accounts[1], rpcUrl, chainId });
+ * ```ts ignore
+ * // Needs a browser page and a test chain.
+ * await installTestWallet(page, {
+ *   privateKey: chain.accounts[1],
+ *   rpcUrl: chain.rpcUrl,
+ *   chainId: chain.chainId,
+ * });
  * await page.goto(url);
  * ```
  */

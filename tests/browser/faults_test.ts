@@ -37,7 +37,7 @@ function outageNoise(p: string): boolean {
 async function members(app: TestAppServer, roomId: Hex, want: number): Promise<number> {
   let n = 0;
   for (let i = 0; i < 100 && n < want; i++) {
-    n = app.server.hub.rooms.get(roomId)?.members.size ?? 0;
+    n = app.server.hub.room(roomId)?.size ?? 0;
     if (n < want) await new Promise((r) => setTimeout(r, 100));
   }
   return n;
@@ -104,14 +104,14 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
           await sendMessage(alice.page, "No server room, no chain, still talking.");
           await theirMessage(bob.page, "No server room, no chain").waitFor();
           await shot(alice.page, "15b-chain-and-socket-down");
-          assert.equal(app!.server.hub.rooms.get(roomId)?.members.size ?? 0, 0);
+          assert.equal(app!.server.hub.room(roomId)?.size ?? 0, 0);
         } finally {
           await chain.goOnline();
         }
         const sockets = new Set(app!.server.hub.peers);
         assert.equal(await members(app!, roomId, 2), 2);
         // Re-joined on the same sockets: the client asked again, it did not wait to be dropped.
-        for (const peer of app!.server.hub.rooms.get(roomId)!.members.values()) {
+        for (const peer of app!.server.hub.room(roomId)!.members()) {
           assert.ok(sockets.has(peer), "re-joined through a new socket, not by asking again");
         }
         await alice.page.locator('[data-testid="banner"]').filter({

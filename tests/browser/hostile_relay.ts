@@ -4,6 +4,8 @@
  * public key or the DTLS fingerprint of an offer). The browsers must notice by themselves.
  * @module
  */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 
 /**
  * Rewrites one server→browser text frame; `null` drops it. May be async (frames to one browser
@@ -18,16 +20,30 @@ export const UPSTREAM_HEADER = "x-mesh3-test-upstream";
  * Handles a browser's `/ws` request: upgrades it, opens the same request upstream (with the
  * browser's cookie and origin), and relays both ways, tampering with server→browser frames.
  *
- * @param req The browser's upgrade request.
+ * @param req The browser's upgrade request, as the `node:http` server got it.
+ * @param conn Its connection, and the bytes that came after its head.
  * @param upstreamUrl The real server's `ws://.../ws`.
  * @param tamper The rewrite.
- * @returns The upgrade response.
  */
-export function hostileRelay(req: Request, upstreamUrl: string, tamper: Tamper): Response {
-  const { socket, response } = Deno.upgradeWebSocket(req);
+export function hostileRelay(
+  req: IncomingMessage,
+  conn: { socket: Duplex; head: Uint8Array },
+  upstreamUrl: string,
+  tamper: Tamper,
+): void {
+  const request = new Request(`http://${req.headers.host}${req.url}`, {
+    headers: Object.entries(req.headers).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]]
+    ),
+  });
+  // Deno upgrades a `node:http` connection itself when given its socket.
+  const { socket } = Deno.upgradeWebSocket(request, {
+    socket: conn.socket as unknown as import("node:net").Socket,
+    head: conn.head,
+  });
   const headers: Record<string, string> = { [UPSTREAM_HEADER]: "1" };
   for (const name of ["cookie", "origin"]) {
-    const value = req.headers.get(name);
+    const value = request.headers.get(name);
     if (value) headers[name] = value;
   }
   // Deno's WebSocket accepts request headers as a second argument.
@@ -59,5 +75,4 @@ export function hostileRelay(req: Request, upstreamUrl: string, tamper: Tamper):
   upstream.onclose = closeBoth;
   socket.onerror = closeBoth;
   upstream.onerror = closeBoth;
-  return response;
 }

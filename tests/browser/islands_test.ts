@@ -8,6 +8,7 @@ import { h } from "preact";
 import { signal } from "@preact/signals";
 import { Hono } from "hono";
 import type { Hex } from "viem";
+import { pages } from "../../app/pages.ts";
 import { buildAssets, renderPage, securityHeaders, webApp } from "../../app/server/web/mod.ts";
 import { staticFiles } from "../../app/server/web/static_files.ts";
 import type { RoomInfo } from "../../app/chain/room.ts";
@@ -120,6 +121,7 @@ Deno.test("islands: hydrate in Chromium under the CSP, share signals, keep slots
 
 Deno.test("islands: the app's pages hydrate with no console error or CSP violation", async () => {
   const app = webApp({
+    pages,
     assets: await buildAssets(),
     getRoom: (id) => Promise.resolve(id === ROOM_ID ? room : null),
     publicConfig,

@@ -10,9 +10,11 @@ import { RoomDetails } from "../../components/RoomDetails.tsx";
 import Room from "../../islands/Room.tsx";
 import type { PublicConfig } from "../../shared/public_config.ts";
 import { type RoomInfoProps, roomToProps } from "../../shared/room_props.ts";
+import { ReadBudgetError } from "../../server/read_budget.ts";
 import type { RouteContext } from "../../server/web/route.ts";
 
-/** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 503 (chain down). */
+/** GET `/room/:roomId`: 200, or 400 (malformed id), 404 (no such room), 429 (this IP's chain
+ * read budget is spent), 503 (chain down). */
 export async function handler(ctx: RouteContext): Promise<Response> {
   const raw = ctx.params.roomId ?? "";
   const { chainName } = ctx.deps.publicConfig;
@@ -28,8 +30,17 @@ export async function handler(ctx: RouteContext): Promise<Response> {
   const roomId = raw.toLowerCase() as Hex;
   let room: RoomInfo | null;
   try {
-    room = await ctx.deps.getRoom(roomId);
+    // Signed out or in, the page's read is paid from this IP's budget.
+    room = await ctx.deps.getRoom(roomId, { key: "", ip: ctx.ip });
   } catch (err) {
+    if (err instanceof ReadBudgetError) {
+      return ctx.render(
+        <ErrorPanel status={429} title="Too many room lookups">
+          This address has looked up many rooms in a short time. Wait a minute and reload.
+        </ErrorPanel>,
+        { status: 429, title: "Too many lookups" },
+      );
+    }
     console.warn(`web: cannot read room from the chain: ${(err as Error)?.message ?? err}`);
     return ctx.render(
       <ErrorPanel status={503} title="The chain cannot be reached">

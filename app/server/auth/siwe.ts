@@ -39,8 +39,10 @@ const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e73_57a4501d_dfe92f46_681b
  * @throws {SignInError} With a code saying why the sign-in is refused.
  *
  * @example
- * ```ts
- * const address = await verifySignIn({ message, signature }, ctx);
+ * ```ts ignore
+ * // Needs the chain (smart-contract wallets are verified there): the body of POST /verify, and
+ * // the context the routes hold.
+ * const address = await verifySignIn({ message, signature }, { config, client, nonces });
  * ```
  */
 export async function verifySignIn(

@@ -57,10 +57,14 @@ export class CommitmentMemo {
    */
   describe(roomId: Hex, publicKey: string, sdp: string): DescribedKeys {
     if (sdp.length > this.#maxSdpLength) return this.#compute(roomId, publicKey, sdp);
-    const id = roomId + " " + publicKey + " " + sdp;
+    // Keys and values kept here are flat strings: built by `+`, a key is a tree of its parts,
+    // and a commitment's hex, built by `+=`, a tree of 32 two-character strings (about 1.7 KB
+    // instead of 80 bytes); thousands are kept (issue 10: most of the heap a long fuzz run kept).
+    const id = [roomId, publicKey, sdp].join(" ");
     let described = this.#described.get(id);
     if (described === undefined) {
-      described = this.#compute(roomId, publicKey, sdp);
+      const d = this.#compute(roomId, publicKey, sdp);
+      described = { ...d, commitment: flat(d.commitment) as Hex };
       this.#described.set(id, described);
     }
     return described;
@@ -72,4 +76,9 @@ export class CommitmentMemo {
       { publicKey, sdp },
     );
   }
+}
+
+/** A flat copy of a string that may be a tree of concatenations. */
+function flat(s: string): string {
+  return Array.from(s).join("");
 }

@@ -1,29 +1,31 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
-import { startTestChain } from "../../../testing/chain.ts";
 import {
-  Client,
   commit,
   createRoom,
   join,
   makeKeys,
   signIn,
-  startServer,
   type TestKeys,
-} from "../test_kit.ts";
+  UNLIMITED_READS,
+} from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 
 const ROOMS = 100;
 const ACCOUNTS = 20;
 const ICE_EACH = 5;
 
 Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", async () => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain, {
-    MESH3_MAX_ROOMS_PER_SOCKET: "20",
-    MESH3_RATE_PER_SECOND: "1000",
-    MESH3_RATE_BURST: "1000",
+  const bed = await startSignalingBed({
+    env: {
+      MESH3_MAX_ROOMS_PER_SOCKET: "20",
+      MESH3_RATE_PER_SECOND: "1000",
+      MESH3_RATE_BURST: "1000",
+      ...UNLIMITED_READS,
+    },
   });
-  const clients: Client[] = [];
+  const { chain, srv, clients } = bed;
   try {
     // Room r pairs accounts a = r mod 20 and b = (a + 1 + floor(r / 20)) mod 20.
     const pairs = Array.from({ length: ROOMS }, (_, r) => {
@@ -47,8 +49,7 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
     const sessions = await Promise.all(
       Array.from({ length: ACCOUNTS }, (_, i) => signIn(srv.base, chain, i)),
     );
-    const sockets = await Promise.all(sessions.map((s) => Client.connect(srv.wsUrl, s.cookie)));
-    clients.push(...sockets);
+    const sockets = await Promise.all(sessions.map((s) => bed.open(s.cookie)));
     const address = sessions.map((s) => s.account.address);
     for (let r = 0; r < ROOMS; r++) {
       await join(sockets[pairs[r].a], rooms[r]);
@@ -102,15 +103,14 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
     }
     // Once everyone is gone the server holds no socket and no room.
     for (const c of clients.splice(0)) await c.close();
-    const hub = srv.server.hub;
-    for (let i = 0; i < 50 && (hub.peers.size > 0 || hub.rooms.size > 0); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.equal(hub.peers.size, 0);
-    assert.equal(hub.rooms.size, 0);
+    const after = await waitUntil(
+      () => srv.server.hub.stats(),
+      (s) => s.sockets === 0 && s.rooms === 0,
+      { tries: 50 },
+    );
+    assert.equal(after.sockets, 0);
+    assert.equal(after.rooms, 0);
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

@@ -6,31 +6,39 @@
  */
 import assert from "node:assert/strict";
 import type { Address } from "viem";
-import { startTestChain } from "../../../testing/chain.ts";
 import { storedCommitment } from "../../core/commitment.ts";
 import {
-  Client,
+  rawUpgrade,
+  readUntilClosed,
+  UPGRADE_HEADERS,
+  upgradeStatus,
+  wsFrame,
+} from "../../../testing/raw_ws.ts";
+import {
+  type Client,
   commit,
+  committedRoom,
   createRoom,
   join,
   makeKeys,
   ORIGIN,
-  type RunningServer,
   signIn,
-  startServer,
   type TestKeys,
-} from "../test_kit.ts";
-import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
-import { type FuzzContext, nextFrame, prng } from "./fuzz_kit.ts";
+  UNLIMITED_READS,
+} from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
+import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
 
 const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
 const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");
 const WORKERS = 4;
 const MIN_HONEST_ROUNDS = 20;
-/** Heap growth allowed over the run: after a GC with `--expose-gc` (the fuzz:ws task), looser
- * without (garbage not yet collected counts then). */
+/** Heap growth allowed over the run: after a GC with `--expose-gc` (the fuzz:ws task), 2 MiB
+ * (compiled code, caches filling) plus 256 bytes per frame; looser without (garbage not yet
+ * collected counts then). The code before issue 10 kept about 700 bytes per frame. */
 const gc = (globalThis as { gc?: () => void }).gc;
-const HEAP_BOUND = (gc ? 16 : 64) * 1024 * 1024;
+const HEAP_BOUND = gc ? 2 * 1024 * 1024 + 256 * FRAMES : 64 * 1024 * 1024;
 const CANDIDATE = (r: number, i: number) => `candidate:${r} ${i} udp 1 127.0.0.1 5000 typ host`;
 
 type Tally = Map<string, Map<string, number>>;
@@ -40,17 +48,10 @@ const count = (t: Tally, kind: string, outcome: string) => {
   t.set(kind, m);
 };
 
-/** Status of an HTTP attempt at /ws (refusals come back before any upgrade). */
-async function attempt(srv: RunningServer, headers: Record<string, string>, method = "GET") {
-  const res = await fetch(srv.base + "/ws", { method, headers });
-  await res.body?.cancel();
-  return res.status;
-}
-
 const enc = new TextEncoder();
 const PING = enc.encode('{"v":1,"type":"ping"}');
-/** Frames that break RFC 6455 itself (Deno's parser refuses them: the connection is dropped),
- * and two it tolerates (answered like any ping). */
+/** Frames that break RFC 6455 itself (the `ws` parser refuses them, unmasked client frames
+ * included: the connection is dropped), and a fragmented one it reassembles (answered). */
 const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ["reserved-opcode", wsFrame(PING, { opcode: 3 }), "dropped"],
   ["rsv1-without-extension", wsFrame(PING, { rsv: 4 }), "dropped"],
@@ -60,7 +61,7 @@ const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ["fragmented-control", wsFrame(new Uint8Array(2), { opcode: 9, fin: false }), "dropped"],
   ["close-code-999", wsFrame(new Uint8Array([0x03, 0xe7]), { opcode: 8 }), "dropped"],
   ["length-2^62", wsFrame(enc.encode("{"), { length: 1n << 62n }), "dropped"],
-  ["unmasked", wsFrame(PING, { mask: false }), "answered"],
+  ["unmasked", wsFrame(PING, { mask: false }), "dropped"],
   [
     "fragmented-text",
     new Uint8Array([
@@ -71,39 +72,22 @@ const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ],
 ];
 
-const UPGRADE = {
-  upgrade: "websocket",
-  connection: "Upgrade",
-  "sec-websocket-version": "13",
-  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-};
-
 Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`, async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain, {
-    MESH3_RATE_PER_SECOND: "100000",
-    MESH3_RATE_BURST: "1000",
-    MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+  const bed = await startSignalingBed({
+    env: {
+      MESH3_RATE_PER_SECOND: "100000",
+      MESH3_RATE_BURST: "1000",
+      MESH3_AUTH_PER_MINUTE_PER_IP: "100000",
+      ...UNLIMITED_READS,
+    },
   });
-  const clients: Client[] = [];
-  const open = async (cookie: string) => {
-    const c = await Client.connect(srv.wsUrl, cookie);
-    clients.push(c);
-    return c;
-  };
+  const { chain, srv, clients, open } = bed;
   try {
     const fuzzRoom = await createRoom(chain, 1);
-    const honestRoom = await createRoom(chain, 2);
-    const kH1 = makeKeys(chain, honestRoom);
-    const kH2 = makeKeys(chain, honestRoom);
-    await commit(chain, 3, honestRoom, kH1);
-    await commit(chain, 4, honestRoom, kH2);
-    const h1s = await signIn(srv.base, chain, 3);
-    const h2s = await signIn(srv.base, chain, 4);
-    const ts = await signIn(srv.base, chain, 5);
-    const h1 = await open(h1s.cookie);
-    const h2 = await open(h2s.cookie);
-    const target = await open(ts.cookie);
+    const { roomId: honestRoom, keys: [kH1, kH2] } = await committedRoom(chain, 2, [3, 4]);
+    const { c: h1, ...h1s } = await bed.connect(3);
+    const { c: h2, ...h2s } = await bed.connect(4);
+    const { c: target, ...ts } = await bed.connect(5);
     await join(h1, honestRoom);
     await join(h2, honestRoom);
     await join(target, fuzzRoom);
@@ -131,11 +115,10 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         await target.next("offer", (m) => m.from === s.account.address);
         await commit(chain, acc, fuzzRoom, k2);
         // Bounded wait until the server's event poll has seen K2.
-        for (let i = 0; i < 100; i++) {
-          const seen = await srv.server.view.commitment(fuzzRoom, s.account.address);
-          if (seen?.commitment === storedCommitment(k2.commitment)) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitUntil(
+          () => srv.server.view.commitment(fuzzRoom, s.account.address),
+          (seen) => seen?.commitment === storedCommitment(k2.commitment),
+        );
         c.send(offer(k1));
         assert.equal(await c.error(), "commitment-mismatch");
         c.send(offer(k2));
@@ -163,7 +146,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       }
     });
 
-    const idle = srv.server.hub.stats();
+    // Only h1, h2 and the target stay (the workers' sockets are gone once their close ends).
+    const idle = await waitUntil(
+      () => srv.server.hub.stats(),
+      (s) => s.sockets === 3 && s.ending === 0,
+    );
     gc?.();
     const heapBefore = Deno.memoryUsage().heapUsed;
 
@@ -237,18 +224,18 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       assert.equal(await c.closed(), 1008);
       const forged = "mesh3_session=" + "A".repeat(43);
       const cases: [string, Record<string, string>, string?][] = [
-        ["no-cookie", { ...UPGRADE, origin: ORIGIN }],
-        ["forged-cookie", { ...UPGRADE, origin: ORIGIN, cookie: forged }],
-        ["huge-cookie", { ...UPGRADE, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
-        ["ended-session", { ...UPGRADE, origin: ORIGIN, cookie: ended.cookie }],
-        ["foreign-origin", { ...UPGRADE, origin: "http://evil.test", cookie: h1s.cookie }],
-        ["no-origin", { ...UPGRADE, cookie: h1s.cookie }],
+        ["no-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN }],
+        ["forged-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: forged }],
+        ["huge-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
+        ["ended-session", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: ended.cookie }],
+        ["foreign-origin", { ...UPGRADE_HEADERS, origin: "http://evil.test", cookie: h1s.cookie }],
+        ["no-origin", { ...UPGRADE_HEADERS, cookie: h1s.cookie }],
         ["not-upgrade", { origin: ORIGIN, cookie: h1s.cookie }],
-        ["post", { ...UPGRADE, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
+        ["post", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
       ];
       for (let i = 0; i < Math.ceil(FRAMES / 10); i++) {
         const [name, headers, method] = cases[i % cases.length];
-        const status = await attempt(srv, headers, method);
+        const status = await upgradeStatus(srv.base, headers, method);
         const key = `${name}:${status}`;
         refused.set(key, (refused.get(key) ?? 0) + 1);
       }
@@ -329,8 +316,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
           a.type === "error" &&
           (a.code === "too-large" || a.message === "Cannot continue: too many refused frames")
         );
+        // An oversized frame is refused from its header and the connection cut at once (none
+        // of the rest is read): the 1009 close frame it was sent may be lost with it.
+        const cut = announced || f.kind === "oversized";
         const clean = (want: number[]) =>
-          want.includes(c.closeCode!) || (announced && [0, 1005, 1006].includes(c.closeCode!));
+          want.includes(c.closeCode!) || (cut && [0, 1005, 1006].includes(c.closeCode!));
         if (f.closes !== undefined && !(closed && clean([f.closes]))) {
           violations.push(`${f.kind}: ${outcome}, expected close ${f.closes}`);
         }
@@ -377,13 +367,11 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
     });
 
     await t.step("behavior: the hub's maps return to idle and the heap stays bounded", async () => {
-      const busy = () => {
-        const s = srv.server.hub.stats();
-        return s.sockets !== idle.sockets || s.ending > 0 || s.pending > 0;
-      };
-      for (let i = 0; i < 100 && busy(); i++) await new Promise((r) => setTimeout(r, 20));
       // Only h1, h2 and the target remain, as before the run; h1 and h2 described to each other.
-      const after = srv.server.hub.stats();
+      const after = await waitUntil(
+        () => srv.server.hub.stats(),
+        (s) => s.sockets === idle.sockets && s.ending === 0 && s.pending === 0,
+      );
       assert.deepEqual(after, { ...idle, pairs: after.pairs });
       assert.ok(after.pairs <= 2 + WORKERS, `pairs: ${after.pairs}`);
       target.messages.length = 0;
@@ -393,13 +381,12 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       console.log(
         `fuzz: heap ${(heapBefore / 2 ** 20).toFixed(1)} MiB before, growth ${
           (growth / 2 ** 20).toFixed(1)
-        } MiB (${gc ? "after GC" : "no GC"}), bound ${HEAP_BOUND / 2 ** 20} MiB`,
+        } MiB (${gc ? "after GC" : "no GC"}; ${(growth / FRAMES).toFixed(0)} bytes per frame), ` +
+          `bound ${(HEAP_BOUND / 2 ** 20).toFixed(1)} MiB`,
       );
       assert.ok(growth < HEAP_BOUND, `heap grew ${growth} bytes`);
     });
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

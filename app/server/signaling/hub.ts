@@ -1,49 +1,32 @@
 /**
- * The signaling hub: admits sockets under the connection caps, keeps rooms and presence, and
- * relays offers, answers and ICE candidates (the checks live in relay.ts). All state is in RAM
- * and bounded: sockets by `maxSockets`, rooms by sockets × `maxRoomsPerSocket`, members by
- * `maxPeersPerRoom`, queued frames by the rate-limit burst.
+ * The signaling hub: takes frames from signed-in sockets, keeps rooms and presence, and hands
+ * offers, answers and ICE candidates to the relay. Who may connect is `admission.ts`, the room
+ * state `rooms.ts`, the join rule `join_check.ts`, the relay and its chain check `relay.ts`, one
+ * socket `peer.ts`. All state is in RAM and bounded: sockets by `maxSockets`, rooms by sockets ×
+ * `maxRoomsPerSocket`, members by `maxPeersPerRoom`, queued frames by the rate-limit burst.
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { Limits } from "../../../fresh.config.ts";
 import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
-import { encodeRelayedIce, parseClientMessage } from "../../core/wire.ts";
-import { ChainUnavailableError } from "../../chain/errors.ts";
-import { roomRefusal } from "../../chain/room.ts";
 import type { ChainView } from "../chain_view.ts";
-import { CLOSE, type Conn, Peer } from "./peer.ts";
-import { checkDescription, RelayRefusal } from "./relay.ts";
+import type { Limits } from "../config/mod.ts";
+import { type ConnectionCaps, MemoryAdmission } from "./admission.ts";
 import { CommitmentMemo } from "./commitment_memo.ts";
-
-/** A room's live members and which peer has sent a verified description to which. */
-export interface Room {
-  members: Map<string, Peer>;
-  /** from → the peers `to` that from's offer/answer was relayed to (lower-case addresses). */
-  described: Map<string, Set<string>>;
-}
+import { checkJoin } from "./join_check.ts";
+import { strike, takeFrame } from "./frame_intake.ts";
+import { CLOSE, type Conn, Peer } from "./peer.ts";
+import { Relay } from "./relay.ts";
+import { MemoryRooms, type RoomState, type RoomStats, type RoomView } from "./rooms.ts";
 
 const PONG = { v: 1, type: "pong" } as const;
-const JOIN_REFUSALS = {
-  "room-not-found": "Cannot join: no such room on-chain",
-  "room-closed": "Cannot join: the room was closed",
-  "room-expired": "Cannot join: the room has expired",
-} as const;
-type Relayed = Extract<ClientMessage, { type: "offer" | "answer" | "ice" }>;
 type Immediate = Extract<ClientMessage, { type: "ice" | "ping" | "leave" }>;
 
-/** Sizes of the hub's state, from {@linkcode SignalingHub.stats}. */
-export interface HubStats {
+/** Sizes of the hub's state, from {@linkcode SignalingHub.stats}: the room state's and these. */
+export interface HubStats extends RoomStats {
   /** Open sockets. */
   sockets: number;
   /** Sockets the server closed whose connection has not ended yet (still counted in the caps). */
   ending: number;
-  /** Rooms with at least one member. */
-  rooms: number;
-  /** Memberships over all rooms. */
-  members: number;
-  /** Relayed-description pairs over all rooms. */
-  pairs: number;
   /** Frames accepted and not yet handled, over all sockets. */
   pending: number;
   /** Entries in the per-IP and per-address socket counters. */
@@ -59,70 +42,65 @@ export interface HubDeps {
   registry: Hex;
   /** Whether the session is still live (logout and expiry end sockets). */
   sessionLive(id: string): boolean;
+  /** Where the caps are counted (default: in this process). */
+  caps?: ConnectionCaps;
+  /** Where rooms are kept (default: in this process). */
+  rooms?: RoomState<Peer>;
 }
 
 /**
  * Rooms, presence and relaying.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const hub = new SignalingHub({ limits, view, chainId, registry, sessionLive });
- * const refusal = hub.admit(ip, address); // null or "too many sockets..."
+ * const refusal = hub.admit(ip, address); // null or "Cannot connect: too many sockets..."
  * const peer = hub.open(socket, { address, sessionId, ip });
+ * socket.onopen = () => hub.greet(peer);
  * socket.onmessage = (e) => hub.receive(peer, e.data);
  * socket.onclose = () => hub.detach(peer);
  * ```
  */
 export class SignalingHub {
-  readonly rooms = new Map<Hex, Room>();
-  /** Live sockets: in rooms, handling frames. */
-  readonly peers = new Set<Peer>();
-  /** Sockets counted against the caps: the live ones and those the server closed whose TCP
-   * connection has not ended yet (a client that never finishes the close handshake keeps its
-   * connection open, and Deno cannot abort it; counting it bounds them per IP and address). */
-  #counted = new Set<Peer>();
-  #perIp = new Map<string, number>();
-  #perAddress = new Map<string, number>();
+  #peers = new Set<Peer>();
   #d: HubDeps;
-  #check: Parameters<typeof checkDescription>[0];
+  #caps: ConnectionCaps;
+  #rooms: RoomState<Peer>;
+  #relay: Relay;
 
   constructor(deps: HubDeps) {
     this.#d = deps;
-    const { view, chainId, registry } = deps;
-    this.#check = { view, chainId, registry, memo: new CommitmentMemo({ chainId, registry }) };
-    deps.view.onRoomClosed((roomId) => this.#roomClosed(roomId));
+    const { view, chainId, registry, limits } = deps;
+    this.#caps = deps.caps ?? new MemoryAdmission(limits);
+    this.#rooms = deps.rooms ?? new MemoryRooms();
+    const memo = new CommitmentMemo({ chainId, registry });
+    this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo }, limits);
+    view.onRoomClosed((roomId) => this.#roomClosed(roomId));
+  }
+
+  /** Live sockets: in rooms, handling frames. */
+  get peers(): ReadonlySet<Peer> {
+    return this.#peers;
   }
 
   /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
   admit(ip: string, address: Address): string | null {
-    const l = this.#d.limits;
-    if (this.#counted.size >= l.maxSockets) return "Cannot connect: the server is full";
-    if ((this.#perIp.get(ip) ?? 0) >= l.maxSocketsPerIp) {
-      return "Cannot connect: too many sockets from this IP address";
-    }
-    if ((this.#perAddress.get(address.toLowerCase()) ?? 0) >= l.maxSocketsPerAddress) {
-      return "Cannot connect: too many sockets for this address";
-    }
-    return null;
+    return this.#caps.refusal(ip, address.toLowerCase());
   }
 
   /** Registers a socket being upgraded (call after {@linkcode admit}); counts it at once. */
   open(conn: Conn, o: { address: Address; sessionId: string; ip: string }): Peer {
     const l = this.#d.limits;
-    const peer = new Peer(conn, {
+    const peer: Peer = new Peer(conn, {
       ...o,
       maxSendBufferBytes: l.maxSendBufferBytes,
       ratePerSecond: l.ratePerSecond,
       rateBurst: l.rateBurst,
+      onEnd: () => this.#leaveAll(peer),
     });
-    this.peers.add(peer);
-    this.#counted.add(peer);
-    peer.onClose = () => this.#leaveAll(peer);
-    bump(this.#perIp, peer.ip, 1);
-    bump(this.#perAddress, peer.key, 1);
-    peer.joinTimer = setTimeout(() => {
-      if (peer.rooms.size === 0) peer.close(CLOSE.policy, "no join in time");
-    }, l.joinTimeoutMs);
+    this.#peers.add(peer);
+    this.#caps.count(peer);
+    peer.startJoinTimer(l.joinTimeoutMs);
     return peer;
   }
 
@@ -130,27 +108,27 @@ export class SignalingHub {
    * Sizes of every map the hub keeps: all zero once every socket has gone.
    *
    * @example
-   * ```ts
+   * ```ts ignore
    * hub.stats(); // { sockets: 0, ending: 0, rooms: 0, members: 0, pairs: 0, pending: 0, ips: 0, addresses: 0 }
    * ```
    */
   stats(): HubStats {
-    let members = 0, pairs = 0, pending = 0;
-    for (const r of this.rooms.values()) {
-      members += r.members.size;
-      for (const to of r.described.values()) pairs += to.size;
-    }
-    for (const p of this.peers) pending += p.pending;
+    let pending = 0;
+    for (const p of this.#peers) pending += p.pending;
+    const caps = this.#caps.stats();
     return {
-      sockets: this.peers.size,
-      ending: this.#counted.size - this.peers.size,
-      rooms: this.rooms.size,
-      members,
-      pairs,
+      sockets: this.#peers.size,
+      ending: caps.counted - this.#peers.size,
+      ...this.#rooms.stats(),
       pending,
-      ips: this.#perIp.size,
-      addresses: this.#perAddress.size,
+      ips: caps.ips,
+      addresses: caps.addresses,
     };
+  }
+
+  /** The room as it is now (for tests and diagnostics), or undefined when nobody is in it. */
+  room(roomId: Hex): RoomView<Peer> | undefined {
+    return this.#rooms.room(roomId);
   }
 
   /** Sends `welcome` (address and limits); call once the socket is open. */
@@ -170,33 +148,12 @@ export class SignalingHub {
     });
   }
 
-  /** Handles one frame: size, rate and session checks, parse, then in order per peer. */
+  /** Handles one frame: size, rate and session checks, parse (frame_intake.ts), then in order
+   * per peer. */
   receive(peer: Peer, data: unknown): void {
     if (peer.closed) return;
-    const l = this.#d.limits;
-    if (typeof data !== "string") {
-      return this.#strike(peer, "malformed", "Cannot read frame: only text frames are accepted");
-    }
-    if (data.length > l.maxFrameBytes || utf8Length(data, l.maxFrameBytes) > l.maxFrameBytes) {
-      peer.error("too-large", `Cannot read frame: larger than ${l.maxFrameBytes} bytes`);
-      return peer.close(CLOSE.tooLarge, "frame too large");
-    }
-    if (!this.#d.sessionLive(peer.sessionId)) {
-      peer.error("unauthorized", "Cannot continue: the session ended; sign in again");
-      return peer.close(CLOSE.policy, "session ended");
-    }
-    if (!peer.bucket.take() || peer.pending >= l.rateBurst) {
-      return this.#strike(
-        peer,
-        "rate-limited",
-        "Cannot handle frame: too many messages, slow down",
-      );
-    }
-    const parsed = parseClientMessage(data, peer.parseMemo);
-    if (!parsed.ok) {
-      return this.#strike(peer, parsed.code, `Cannot read frame: ${parsed.reason}`, parsed.ref);
-    }
-    const m = parsed.message;
+    const m = takeFrame(peer, data, this.#d);
+    if (m === undefined) return;
     if (peer.pending === 0 && (m.type === "ice" || m.type === "ping" || m.type === "leave")) {
       // Nothing of this peer's is queued or running, and these need no chain: handle it now,
       // in the same order, without a promise per frame (ICE is nearly all of the traffic).
@@ -206,34 +163,19 @@ export class SignalingHub {
         return internal(peer, e);
       }
     }
-    peer.pending++;
-    peer.queue = peer.queue.then(() => this.#handle(peer, m)).catch((e) => internal(peer, e))
-      .finally(() => {
-        peer.pending--;
-      });
+    peer.enqueue(() => this.#handle(peer, m), (e) => internal(peer, e));
   }
 
   /** Forgets a socket whose connection ended: leaves its rooms (presence "left") and frees its
    * place in the caps. */
   detach(peer: Peer): void {
-    this.#leaveAll(peer);
-    if (!this.#counted.delete(peer)) return;
-    bump(this.#perIp, peer.ip, -1);
-    bump(this.#perAddress, peer.key, -1);
-  }
-
-  /** Takes a socket out of its rooms at once (closed by either side); it stays counted until
-   * {@linkcode detach}. */
-  #leaveAll(peer: Peer): void {
-    if (!this.peers.delete(peer)) return;
-    peer.closed = true;
-    clearTimeout(peer.joinTimer);
-    for (const roomId of [...peer.rooms]) this.#leave(peer, roomId);
+    peer.end();
+    this.#caps.release(peer);
   }
 
   /** Closes every socket of a session (logout). */
   endSession(sessionId: string): void {
-    for (const p of this.peers) {
+    for (const p of this.#peers) {
       if (p.sessionId === sessionId) {
         p.error("unauthorized", "Cannot continue: signed out");
         p.close(CLOSE.policy, "session ended");
@@ -243,16 +185,14 @@ export class SignalingHub {
 
   /** Closes every socket (shutdown). */
   closeAll(): void {
-    for (const p of this.peers) p.close(CLOSE.goingAway, "server shutting down");
+    for (const p of this.#peers) p.close(CLOSE.goingAway, "server shutting down");
   }
 
-  #strike(peer: Peer, code: ErrorCode, message: string, ref?: string): void {
-    peer.strikes++;
-    if (peer.strikes > this.#d.limits.maxStrikes) {
-      peer.error(code, "Cannot continue: too many refused frames", ref ? { ref } : {});
-      return peer.close(CLOSE.policy, "too many refused frames");
-    }
-    peer.error(code, message, ref ? { ref } : {});
+  /** Takes an ended socket out of its rooms at once (closed by either side); it stays counted
+   * in the caps until {@linkcode detach}. */
+  #leaveAll(peer: Peer): void {
+    if (!this.#peers.delete(peer)) return;
+    for (const roomId of [...peer.rooms]) this.#leave(peer, roomId);
   }
 
   async #handle(peer: Peer, m: ClientMessage): Promise<void> {
@@ -263,7 +203,7 @@ export class SignalingHub {
       case "offer":
       case "answer":
         if (peer.closed) return;
-        return await this.#relay(peer, m, m.ref === undefined ? {} : { ref: m.ref });
+        return await this.#relay.description(peer, m);
       default:
         return this.#handleNow(peer, m);
     }
@@ -287,7 +227,7 @@ export class SignalingHub {
         return peer.send({ v: 1, type: "left", roomId: m.roomId, ...ref });
       }
       case "ice":
-        return this.#relayIce(peer, m);
+        return this.#relay.ice(peer, m);
     }
   }
 
@@ -298,24 +238,16 @@ export class SignalingHub {
     if (!peer.rooms.has(roomId) && peer.rooms.size >= l.maxRoomsPerSocket) {
       return fail("too-many-rooms", `Cannot join: at most ${l.maxRoomsPerSocket} rooms per socket`);
     }
-    try {
-      const room = await this.#d.view.room(roomId);
-      const refusal = roomRefusal(room, this.#d.view.nowSeconds());
-      if (refusal) return fail(refusal, JOIN_REFUSALS[refusal]);
-      // Not null once roomRefusal found nothing to refuse.
-      if (room?.membersOnly && !(await this.#d.view.commitment(roomId, peer.address))) {
-        return fail("not-member", "Cannot join: members-only room and no key commitment from you");
-      }
-    } catch (e) {
-      if (e instanceof ChainUnavailableError) {
-        return fail("chain-unavailable", "Cannot join: the chain cannot be reached; try again");
-      }
-      throw e;
+    // The chain reads are paid from this socket's budget; refusals that cost one are strikes.
+    const refusal = await checkJoin(this.#d.view.reader(peer), roomId, peer.address);
+    if (refusal?.strike) {
+      return void strike(peer, l.maxStrikes, refusal.code, refusal.message, { ...ref, roomId });
     }
+    if (refusal) return fail(refusal.code, refusal.message);
     if (peer.closed) return;
-    let room = this.rooms.get(roomId);
-    const existing = room?.members.get(peer.key);
-    if (room && existing !== peer && room.members.size - (existing ? 1 : 0) >= l.maxPeersPerRoom) {
+    const room = this.#rooms.room(roomId);
+    const existing = room?.member(peer.key);
+    if (room && existing !== peer && room.size - (existing ? 1 : 0) >= l.maxPeersPerRoom) {
       return fail("room-full", `Cannot join: the room has ${l.maxPeersPerRoom} peers`);
     }
     if (existing && existing !== peer) {
@@ -323,17 +255,9 @@ export class SignalingHub {
         roomId,
       });
       this.#leave(existing, roomId);
-      room = this.rooms.get(roomId);
     }
-    if (!room) {
-      room = { members: new Map(), described: new Map() };
-      this.rooms.set(roomId, room);
-    }
-    const others = [...room.members.values()].filter((p) => p !== peer);
-    const fresh = !room.members.has(peer.key);
-    room.members.set(peer.key, peer);
-    peer.rooms.add(roomId);
-    clearTimeout(peer.joinTimer);
+    const { others, fresh } = this.#rooms.add(roomId, peer);
+    peer.enter(roomId);
     peer.send({ v: 1, type: "joined", roomId, peers: others.map((p) => p.address), ...ref });
     if (fresh) {
       for (const o of others) {
@@ -344,141 +268,23 @@ export class SignalingHub {
 
   /** The creator closed the room on-chain: tell its members and empty it. */
   #roomClosed(roomId: Hex): void {
-    const room = this.rooms.get(roomId);
-    if (!room) return;
-    this.rooms.delete(roomId);
-    for (const p of room.members.values()) {
-      p.rooms.delete(roomId);
+    for (const p of this.#rooms.close(roomId)) {
+      p.exit(roomId);
       p.error("room-closed", "Left the room: its creator closed it on-chain", { roomId });
     }
   }
 
   #leave(peer: Peer, roomId: Hex): void {
-    peer.rooms.delete(roomId);
-    const room = this.rooms.get(roomId);
-    if (!room || room.members.get(peer.key) !== peer) return;
-    room.members.delete(peer.key);
-    room.described.delete(peer.key);
-    for (const [from, to] of room.described) {
-      to.delete(peer.key);
-      if (to.size === 0) room.described.delete(from);
-    }
-    if (room.members.size === 0) return void this.rooms.delete(roomId);
-    for (const o of room.members.values()) {
+    peer.exit(roomId);
+    const left = this.#rooms.remove(roomId, peer);
+    for (const o of left ?? []) {
       o.send({ v: 1, type: "presence", roomId, address: peer.address, state: "left" });
     }
   }
-
-  /** Where a relayed frame goes: the target, or null after sending the sender an error. */
-  #route(peer: Peer, m: Relayed): { room: Room; target: Peer } | null {
-    const room = this.rooms.get(m.roomId);
-    if (!room || room.members.get(peer.key) !== peer) {
-      relayError(peer, m, "not-in-room", `Cannot send ${m.type}: join the room first`);
-      return null;
-    }
-    // `to` is lower case once parsed: the form of member keys.
-    const target = room.members.get(m.to);
-    if (!target || m.to === peer.key) {
-      relayError(
-        peer,
-        m,
-        "peer-not-found",
-        `Cannot send ${m.type}: that address is not in the room`,
-      );
-      return null;
-    }
-    return { room, target };
-  }
-
-  #relayIce(peer: Peer, m: Extract<ClientMessage, { type: "ice" }>): void {
-    const room = this.rooms.get(m.roomId);
-    const target = room?.members.get(m.to);
-    // The common case checked inline (no allocation); anything else is refused by #route.
-    if (
-      room === undefined || target === undefined || room.members.get(peer.key) !== peer ||
-      m.to === peer.key
-    ) {
-      return void this.#route(peer, m);
-    }
-    if (!room.described.get(peer.key)?.has(m.to)) {
-      return relayError(
-        peer,
-        m,
-        "no-offer",
-        "Cannot send ICE: your offer or answer to that peer was not relayed yet",
-      );
-    }
-    target.sendText(encodeRelayedIce(peer.icePrefix(m.roomId), m.candidate));
-  }
-
-  async #relay(
-    peer: Peer,
-    m: Extract<ClientMessage, { type: "offer" | "answer" }>,
-    ref: { ref?: string },
-  ): Promise<void> {
-    const { roomId } = m;
-    const fail = (code: ErrorCode, message: string) =>
-      peer.error(code, message, { ...ref, roomId });
-    const route = this.#route(peer, m);
-    if (route === null) return;
-    const { room, target } = route;
-    const toKey = m.to;
-    if (m.type === "answer" && !room.described.get(toKey)?.has(peer.key)) {
-      return fail("no-offer", "Cannot send answer: that peer sent you no offer");
-    }
-    try {
-      await checkDescription(this.#check, {
-        roomId,
-        from: peer.address,
-        publicKey: m.publicKey,
-        sdp: m.sdp,
-      });
-    } catch (e) {
-      if (e instanceof RelayRefusal) return fail(e.code, e.message);
-      throw e;
-    }
-    // The room may have changed while the chain was asked.
-    if (peer.closed || room.members.get(peer.key) !== peer || room.members.get(toKey) !== target) {
-      return fail("peer-not-found", `Cannot send ${m.type}: the peer left`);
-    }
-    let described = room.described.get(peer.key);
-    if (described === undefined) room.described.set(peer.key, described = new Set());
-    described.add(toKey);
-    target.send({
-      v: 1,
-      type: m.type,
-      from: peer.address,
-      roomId,
-      publicKey: m.publicKey,
-      sdp: m.sdp,
-    });
-  }
-}
-
-/** An error about a relayed frame: carries its `ref` (when given) and `roomId`. */
-function relayError(peer: Peer, m: Relayed, code: ErrorCode, message: string): void {
-  peer.error(
-    code,
-    message,
-    m.ref === undefined ? { roomId: m.roomId } : { ref: m.ref, roomId: m.roomId },
-  );
 }
 
 /** A bug: say so, without the frame (it may carry SDP or keys). */
 function internal(peer: Peer, e: unknown): void {
   console.error("signaling: cannot handle frame:", e instanceof Error ? e.name : typeof e);
   peer.error("internal", "Cannot handle frame: internal error");
-}
-
-function bump(map: Map<string, number>, key: string, by: number): void {
-  const n = (map.get(key) ?? 0) + by;
-  if (n <= 0) map.delete(key);
-  else map.set(key, n);
-}
-
-/** The frame's size in UTF-8 bytes, or a bound of it that is still within `max`. */
-function utf8Length(s: string, max: number): number {
-  // At most 3 bytes per UTF-16 code unit: no need to count when even that fits.
-  if (s.length * 3 <= max) return s.length * 3;
-  return new TextEncoder().encode(s).length;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startTestChain } from "../../../testing/chain.ts";
-import { Client, commit, createRoom, join, makeKeys, signIn, startServer } from "../test_kit.ts";
+import { committedRoom, join } from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 
 const RPC_DELAY_MS = 200;
 const candidate = (n: number) => ({
@@ -21,23 +22,19 @@ Deno.test("signaling: per-socket order holds across the chain check", async (t) 
     await new Promise((r) => setTimeout(r, RPC_DELAY_MS));
     return await fetch(chain.rpcUrl, { method: "POST", headers: req.headers, body });
   });
-  const srv = await startServer(chain, {
-    MESH3_RPC_URL: `http://127.0.0.1:${slow.addr.port}`,
-    MESH3_CHAIN_POLL_MS: "60000",
-    MESH3_CHAIN_TIMEOUT_MS: "4000",
+  const bed = await startSignalingBed({
+    chain,
+    env: {
+      MESH3_RPC_URL: `http://127.0.0.1:${slow.addr.port}`,
+      MESH3_CHAIN_POLL_MS: "60000",
+      MESH3_CHAIN_TIMEOUT_MS: "4000",
+    },
   });
-  const clients: Client[] = [];
+  const { srv } = bed;
   try {
-    const roomId = await createRoom(chain, 1);
-    const kA = makeKeys(chain, roomId);
-    const kB = makeKeys(chain, roomId);
-    await commit(chain, 1, roomId, kA);
-    await commit(chain, 2, roomId, kB);
-    const a = await signIn(srv.base, chain, 1);
-    const b = await signIn(srv.base, chain, 2);
-    const alice = await Client.connect(srv.wsUrl, a.cookie);
-    const bob = await Client.connect(srv.wsUrl, b.cookie);
-    clients.push(alice, bob);
+    const { roomId, keys: [kA, kB] } = await committedRoom(chain, 1, [1, 2]);
+    const { c: alice, ...a } = await bed.connect(1);
+    const { c: bob, ...b } = await bed.connect(2);
     await join(alice, roomId);
     await join(bob, roomId);
     await alice.next("presence");
@@ -108,8 +105,7 @@ Deno.test("signaling: per-socket order holds across the chain check", async (t) 
       assert.deepEqual([refused.code, refused.ref, refused.roomId], ["no-offer", "x", roomId]);
     });
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
+    await bed.close();
     await slow.shutdown();
     await chain.stop();
   }

@@ -1,17 +1,19 @@
 /**
- * One signed-in WebSocket as the hub sees it: its address, session, rate-limit bucket, strike
- * count and rooms; sends go through a cap on the socket's unsent bytes.
+ * One signed-in WebSocket as the hub sees it: its address, session, rate-limit bucket, strikes,
+ * rooms, join timer and the queue that handles its frames in order; sends go through a cap on
+ * the socket's unsent bytes. The hub asks and tells it through methods; nothing outside changes
+ * its state directly.
  * @module
  */
 import type { Address, Hex } from "viem";
 import {
-  encodeMessage,
+  encodeWireMessage,
   type ErrorCode,
-  type ParseMemo,
   relayedIcePrefix,
   type ServerMessage,
 } from "../../core/wire.ts";
 import { TokenBucket } from "../token_bucket.ts";
+import type { ParseMemo } from "./parse_client_frame.ts";
 
 /** The part of a WebSocket the hub uses (a real `WebSocket` fits). */
 export interface Conn {
@@ -28,6 +30,20 @@ export const CLOSE = {
   tryAgainLater: 1013,
 } as const;
 
+/** Options of {@linkcode Peer}. */
+export interface PeerOptions {
+  address: Address;
+  sessionId: string;
+  ip: string;
+  maxSendBufferBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  /** Called once when the peer ends (closed by the server, or {@linkcode Peer.end}): the hub
+   * takes it out of its rooms at once, without waiting for a close handshake that a stalled
+   * client would never finish. */
+  onEnd?: () => void;
+}
+
 let nextId = 1;
 
 /**
@@ -35,56 +51,116 @@ let nextId = 1;
  *
  * @example
  * ```ts
- * const peer = new Peer(socket, { address, sessionId, ip, maxSendBufferBytes: 1 << 20, ratePerSecond: 20, rateBurst: 50 });
+ * const sent: string[] = [];
+ * const socket = { send: (t: string) => void sent.push(t), close() {}, bufferedAmount: 0 };
+ * const peer = new Peer(socket, {
+ *   address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+ *   sessionId: "s1",
+ *   ip: "127.0.0.1",
+ *   maxSendBufferBytes: 1 << 20,
+ *   ratePerSecond: 20,
+ *   rateBurst: 50,
+ * });
  * peer.send({ v: 1, type: "pong" });
+ * console.log(sent); // ['{"v":1,"type":"pong"}']
  * ```
  */
 export class Peer {
   readonly id = nextId++;
   readonly address: Address;
+  /** The address in lower case: the peer's key in rooms and caps. */
   readonly key: string;
   readonly sessionId: string;
   readonly ip: string;
   readonly bucket: TokenBucket;
-  readonly rooms = new Set<Hex>();
-  /** The last `to` and `roomId` this socket sent, for `parseClientMessage`. */
+  /** The last `to` and `roomId` this socket sent, for `parseClientFrame`. */
   readonly parseMemo: ParseMemo = {};
-  strikes = 0;
-  closed = false;
-  /** Frames accepted but not yet handled (handling is serialized per peer). */
-  pending = 0;
-  queue: Promise<void> = Promise.resolve();
-  joinTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Called once when the server closes this peer (the hub detaches it at once, without
-   * waiting for a close handshake that a stalled client would never finish). */
-  onClose: (() => void) | undefined;
+  #rooms = new Set<Hex>();
+  #strikes = 0;
+  #closed = false;
+  #pending = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #joinTimer: ReturnType<typeof setTimeout> | undefined;
+  #onEnd: (() => void) | undefined;
   #maxBuffer: number;
   #iceRoom: Hex | undefined;
   #icePrefix = "";
 
-  constructor(
-    readonly conn: Conn,
-    o: {
-      address: Address;
-      sessionId: string;
-      ip: string;
-      maxSendBufferBytes: number;
-      ratePerSecond: number;
-      rateBurst: number;
-    },
-  ) {
+  constructor(readonly conn: Conn, o: PeerOptions) {
     this.address = o.address;
     this.key = o.address.toLowerCase();
     this.sessionId = o.sessionId;
     this.ip = o.ip;
     this.#maxBuffer = o.maxSendBufferBytes;
     this.bucket = new TokenBucket(o.ratePerSecond, o.rateBurst);
+    this.#onEnd = o.onEnd;
+  }
+
+  /** Whether the peer has ended: nothing more is sent to it or handled from it. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Frames accepted but not yet handled (handling is serialized per peer). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** The rooms this peer has joined. */
+  get rooms(): ReadonlySet<Hex> {
+    return this.#rooms;
+  }
+
+  /** Notes that the peer joined `roomId` (which also ends its join timer). */
+  enter(roomId: Hex): void {
+    this.#rooms.add(roomId);
+    clearTimeout(this.#joinTimer);
+  }
+
+  /** Notes that the peer is no longer in `roomId`. */
+  exit(roomId: Hex): void {
+    this.#rooms.delete(roomId);
+  }
+
+  /**
+   * Closes the peer with 1008 if it has joined no room `ms` from now.
+   *
+   * @param ms The join timeout.
+   */
+  startJoinTimer(ms: number): void {
+    clearTimeout(this.#joinTimer);
+    this.#joinTimer = setTimeout(() => {
+      if (this.#rooms.size === 0) this.close(CLOSE.policy, "no join in time");
+    }, ms);
+  }
+
+  /**
+   * Counts one refused frame.
+   *
+   * @returns How many frames of this peer were refused so far.
+   */
+  strike(): number {
+    return ++this.#strikes;
+  }
+
+  /**
+   * Runs `task` once every frame this peer sent before has been handled; a failure goes to
+   * `onError` and does not stop the frames after it.
+   *
+   * @param task The handling of one frame.
+   * @param onError Called with what `task` threw.
+   */
+  enqueue(task: () => Promise<void>, onError: (e: unknown) => void): void {
+    this.#pending++;
+    this.#queue = this.#queue.then(task).catch(onError).finally(() => {
+      this.#pending--;
+    });
   }
 
   /** Sends a message, or closes the socket with 1013 when it is not reading fast enough. */
   send(message: ServerMessage): void {
-    if (this.closed) return;
-    this.sendText(encodeMessage(message));
+    if (this.#closed) return;
+    this.sendText(encodeWireMessage(message));
   }
 
   /**
@@ -94,7 +170,7 @@ export class Peer {
    * @param text The JSON text of one server message.
    */
   sendText(text: string): void {
-    if (this.closed) return;
+    if (this.#closed) return;
     if (this.conn.bufferedAmount > this.#maxBuffer) {
       this.close(CLOSE.tryAgainLater, "send buffer full");
       return;
@@ -123,16 +199,28 @@ export class Peer {
     this.send({ v: 1, type: "error", code, message, ...extra });
   }
 
-  /** Closes the socket (the hub cleans up on the close event). */
+  /** Closes the socket and ends the peer. */
   close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.joinTimer);
+    if (this.#closed) return;
+    this.end();
     try {
       this.conn.close(code, reason);
     } catch {
       // already closed
     }
-    this.onClose?.();
+  }
+
+  /**
+   * Ends the peer without closing its socket (the connection already ended): stops its join
+   * timer and calls `onEnd` once.
+   *
+   * @returns Whether the peer was live until now.
+   */
+  end(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    clearTimeout(this.#joinTimer);
+    this.#onEnd?.();
+    return true;
   }
 }

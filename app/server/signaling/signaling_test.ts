@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
-import { startTestChain } from "../../../testing/chain.ts";
+import { UPGRADE_HEADERS, upgradeStatus } from "../../../testing/raw_ws.ts";
 import {
-  Client,
   closeRoom,
   commit,
+  committedRoom,
   createRoom,
   join,
   makeKeys,
   ORIGIN,
   signIn,
-  startServer,
-} from "../test_kit.ts";
+} from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 
 const offer = (to: string, roomId: Hex, k: { publicKey: string; sdp: string }, type = "offer") => ({
   v: 1,
@@ -31,21 +32,10 @@ const ice = (to: string, roomId: Hex) => ({
 });
 
 Deno.test("signaling: rooms, presence and commitment-checked relay on a real chain", async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain);
-  const clients: Client[] = [];
-  const connect = async (index: number) => {
-    const { account, cookie } = await signIn(srv.base, chain, index);
-    const c = await Client.connect(srv.wsUrl, cookie);
-    clients.push(c);
-    return { c, address: account.address, cookie };
-  };
+  const bed = await startSignalingBed();
+  const { chain, srv, connect } = bed;
   try {
-    const roomId = await createRoom(chain, 1);
-    const kA = makeKeys(chain, roomId);
-    const kB = makeKeys(chain, roomId);
-    await commit(chain, 1, roomId, kA);
-    await commit(chain, 2, roomId, kB);
+    const { roomId, keys: [kA, kB] } = await committedRoom(chain, 1, [1, 2]);
     const alice = await connect(1);
     const bob = await connect(2);
 
@@ -187,6 +177,9 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
       alice.c.send({ v: 1, type: "join", roomId: members });
       assert.equal(await alice.c.error(), "not-member"); // member, but no commitment yet
       await commit(chain, 1, members, makeKeys(chain, members), tree.getProof(0) as Hex[]);
+      // "No commitment" was cached by the refusal; the KeyCommitted event ends it (bounded wait
+      // for the event poll).
+      await waitUntil(() => srv.server.view.commitment(members, alice.address), Boolean);
       assert.deepEqual(await join(alice.c, members), []);
       alice.c.send({ v: 1, type: "leave", roomId: members });
       await alice.c.next("left");
@@ -220,7 +213,7 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
       const eve = await connect(5);
       await join(eve.c, roomId);
       eve.c.send("x".repeat(64 * 1024 + 1));
-      assert.equal(await eve.c.error(), "too-large");
+      // Refused at the frame header, before the payload is read: a close, no error frame.
       assert.equal(await eve.c.closed(), 1009);
       const left = await alice.c.next(
         "presence",
@@ -232,9 +225,7 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
     });
 
     await t.step("behavior: the same address joining again replaces the old socket", async () => {
-      const { cookie } = await signIn(srv.base, chain, 3);
-      const carol2 = await Client.connect(srv.wsUrl, cookie);
-      clients.push(carol2);
+      const carol2 = await bed.open((await signIn(srv.base, chain, 3)).cookie);
       await join(carol2, roomId);
       const e = await carol.c.next("error");
       assert.equal(e.code, "replaced");
@@ -252,13 +243,7 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
     });
 
     await t.step("error: /ws refuses bad upgrades", async () => {
-      const wsHttp = srv.base + "/ws";
-      const up = {
-        upgrade: "websocket",
-        connection: "Upgrade",
-        "sec-websocket-version": "13",
-        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-      };
+      const up = UPGRADE_HEADERS;
       const cases: [Record<string, string>, number][] = [
         [{}, 426],
         [{ ...up, origin: ORIGIN }, 401],
@@ -266,15 +251,11 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
         [{ ...up, cookie: alice.cookie }, 403],
       ];
       for (const [headers, status] of cases) {
-        const res = await fetch(wsHttp, { headers });
-        assert.equal(res.status, status);
-        await res.body?.cancel();
+        assert.equal(await upgradeStatus(srv.base, headers), status);
       }
     });
   } finally {
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { startTestChain } from "../../../testing/chain.ts";
-import { rawUpgrade, readUntilClosed, wsFrame } from "../raw_ws_kit.ts";
-import { Client, createRoom, join, type RunningServer, signIn, startServer } from "../test_kit.ts";
+import { rawUpgrade, readUntilClosed, wsFrame } from "../../../testing/raw_ws.ts";
+import { createRoom, join, type RunningServer, signIn } from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 import type { HubStats } from "./hub.ts";
 
 const enc = new TextEncoder();
@@ -34,22 +35,20 @@ function trickle(conn: Deno.TcpConn, bytes: Uint8Array, everyMs: number): Promis
 }
 
 /** Waits (bounded) until `done(stats)` holds; returns the hub's stats. */
-async function settled(srv: RunningServer, done: (s: HubStats) => boolean): Promise<HubStats> {
-  for (let i = 0; i < 100 && !done(srv.server.hub.stats()); i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return srv.server.hub.stats();
+function settled(srv: RunningServer, done: (s: HubStats) => boolean): Promise<HubStats> {
+  return waitUntil(() => srv.server.hub.stats(), done);
 }
 
 Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain, {
-    MESH3_JOIN_TIMEOUT_MS: "2000",
-    MESH3_PING_INTERVAL_SECONDS: "2",
-    MESH3_MAX_SOCKETS_PER_ADDRESS: "2",
+  const bed = await startSignalingBed({
+    env: {
+      MESH3_JOIN_TIMEOUT_MS: "2000",
+      MESH3_PING_INTERVAL_SECONDS: "2",
+      MESH3_MAX_SOCKETS_PER_ADDRESS: "2",
+    },
   });
+  const { chain, srv } = bed;
   const conns: Deno.TcpConn[] = [];
-  const clients: Client[] = [];
   try {
     const roomId = await createRoom(chain, 1);
     const s1 = await signIn(srv.base, chain, 1);
@@ -93,28 +92,52 @@ Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) =
     await t.step(
       "regression: sockets closed by the server count in the caps until their TCP ends",
       async () => {
-        // Before the fix a closed socket freed its slot at once while Deno kept its connection
-        // open forever: one session could pile up unbounded half-closed connections.
-        const lingering: Deno.TcpConn[] = [];
-        for (let i = 0; i < 2; i++) {
-          const conn = await rawUpgrade(srv.base, s3.cookie);
-          conns.push(conn);
-          lingering.push(conn);
-          assert.equal((await readUntilClosed(conn, 15_000, { closeFrame: true })).closeCode, 1008);
+        // Pings far apart: the connections linger as long as their clients keep them.
+        const slowBed = await startSignalingBed({
+          chain,
+          env: {
+            MESH3_JOIN_TIMEOUT_MS: "500",
+            MESH3_PING_INTERVAL_SECONDS: "60",
+            MESH3_MAX_SOCKETS_PER_ADDRESS: "2",
+          },
+        });
+        const slow = slowBed.srv;
+        try {
+          const s = await signIn(slow.base, chain, 3);
+          const lingering: Deno.TcpConn[] = [];
+          for (let i = 0; i < 2; i++) {
+            const conn = await rawUpgrade(slow.base, s.cookie);
+            conns.push(conn);
+            lingering.push(conn);
+            const end = await readUntilClosed(conn, 15_000, { closeFrame: true });
+            assert.equal(end.closeCode, 1008);
+          }
+          await assert.rejects(rawUpgrade(slow.base, s.cookie), /429/);
+          for (const c of lingering) c.close();
+          await settled(slow, (st) => st.ending === 0);
+          conns.push(await rawUpgrade(slow.base, s.cookie));
+        } finally {
+          await slowBed.close();
         }
-        await assert.rejects(rawUpgrade(srv.base, s3.cookie), /429/);
-        for (const c of lingering) c.close();
-        await settled(srv, (s) => s.ending === 0);
-        const again = await rawUpgrade(srv.base, s3.cookie);
-        conns.push(again);
+      },
+    );
+
+    await t.step(
+      "behavior: a closed socket whose client never ends it is cut at a missed ping",
+      async () => {
+        const conn = await rawUpgrade(srv.base, s3.cookie);
+        conns.push(conn);
+        assert.equal((await readUntilClosed(conn, 15_000, { closeFrame: true })).closeCode, 1008);
+        // The client answers neither the close nor the pings: the server ends the connection.
+        assert.equal((await readUntilClosed(conn, 15_000)).eof, true);
+        assert.deepEqual(await settled(srv, (st) => st.ending === 0 && st.sockets === 0), EMPTY);
       },
     );
 
     await t.step(
       "behavior: a joined socket trickling a frame answers no ping and is dropped",
       async () => {
-        const watcher = await Client.connect(srv.wsUrl, s2.cookie);
-        clients.push(watcher);
+        const watcher = await bed.open(s2.cookie);
         await join(watcher, roomId);
         const conn = await rawUpgrade(srv.base, s1.cookie);
         conns.push(conn);
@@ -135,18 +158,16 @@ Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) =
       },
     );
     await t.step("regression: a silent socket whose session expired is closed", async () => {
-      const short = await startServer(chain, { MESH3_SESSION_TTL_SECONDS: "1" });
+      const short = await startSignalingBed({ chain, env: { MESH3_SESSION_TTL_SECONDS: "1" } });
       try {
-        const s4 = await signIn(short.base, chain, 4);
-        const c = await Client.connect(short.wsUrl, s4.cookie);
-        clients.push(c);
+        const { c } = await short.connect(4);
         await join(c, roomId);
         await new Promise((r) => setTimeout(r, 1100));
-        short.server.sessions.sweep(); // what the server's minute timer does
+        short.srv.server.sessions.sweep(); // what the server's minute timer does
         assert.equal(await c.error(), "unauthorized");
         assert.equal(await c.closed(), 1008);
       } finally {
-        await short.stop();
+        await short.close();
       }
     });
   } finally {
@@ -157,8 +178,6 @@ Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) =
         // already closed by the server
       }
     }
-    for (const c of clients) await c.close();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

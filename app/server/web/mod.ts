@@ -3,15 +3,16 @@
  *
  * @example
  * ```ts ignore
- * import { buildAssets, webApp } from "./app/server/web/mod.ts";
- * const app = webApp({ assets: await buildAssets(), getRoom, publicConfig });
+ * import { buildAssets, webApp } from "./mod.ts";
+ * import { pages } from "../../pages.ts";
+ * const app = webApp({ pages, assets: await buildAssets(), getRoom, publicConfig });
  * ```
  * @module
  */
 export { type AssetFile, type Assets, buildAssets, type BuildAssetsOptions } from "./assets.ts";
 export { loadIslands, registerIsland } from "./island_registry.ts";
 export { renderPage, type RenderPageOptions } from "./render.tsx";
-export type { RouteContext, RouteHandler, WebDeps } from "./route.ts";
+export type { PageManifest, RouteContext, RouteHandler, ShellProps, WebDeps } from "./route.ts";
 export { securityHeaders, type SecurityHeadersOptions } from "./security_headers.ts";
 export { IslandPropError, jsonForScript } from "./serialize_props.ts";
 export { webApp } from "./web_app.tsx";

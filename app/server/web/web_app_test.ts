@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import type { RoomInfo } from "../../chain/room.ts";
 import type { PublicConfig } from "../../shared/public_config.ts";
+import { pages } from "../../pages.ts";
 import { buildAssets, webApp } from "./mod.ts";
 import type { IslandsPayload } from "../../shared/islands_format.ts";
 
@@ -54,6 +55,7 @@ const assets = await buildAssets();
 const asked: Hex[] = [];
 let chainDown = false;
 const app = webApp({
+  pages,
   assets,
   publicConfig: config,
   getRoom: (roomId) => {
@@ -221,6 +223,7 @@ Deno.test("webApp: error: unknown, source and outside files are not served", asy
 
 Deno.test("webApp: text from the config is escaped in HTML and in the payload", async () => {
   const hostile = webApp({
+    pages,
     assets,
     publicConfig: { ...config, chainName: `</script><script>alert(1)</script>` },
     getRoom: () => Promise.resolve(null),
@@ -237,6 +240,7 @@ Deno.test("webApp: error: refuses assets whose islands are not registered", () =
   assert.throws(
     () =>
       webApp({
+        pages,
         assets: { ...assets, islands: ["Home", "NotLoaded"] },
         publicConfig: config,
         getRoom: () => Promise.resolve(null),

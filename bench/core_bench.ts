@@ -2,12 +2,22 @@
  * Benchmarks of the crypto core: `deno task bench:core`.
  * @module
  */
-import { createChannel } from "./channel.ts";
-import { computeCommitment } from "./commitment.ts";
-import { generateEcdhKeyPair } from "./ecdh.ts";
-import { deriveConnectionKeys, deriveSessionKeys, nextEpochKeys } from "./key_schedule.ts";
-import { computeSafetyNumber } from "./safety_number.ts";
-import { ALICE, BOB, sessionPair, TEST_ROOM_ID, testFingerprint } from "./test_fixtures.ts";
+import { createChannel } from "../app/core/channel.ts";
+import { computeCommitment } from "../app/core/commitment.ts";
+import { generateEcdhKeyPair } from "../app/core/ecdh.ts";
+import {
+  deriveConnectionKeys,
+  deriveSessionKeys,
+  nextEpochKeys,
+} from "../app/core/key_schedule.ts";
+import { computeSafetyNumber } from "../app/core/safety_number.ts";
+import {
+  ALICE,
+  BOB,
+  sessionPair,
+  TEST_ROOM_ID,
+  testFingerprint,
+} from "../testing/core_fixtures.ts";
 
 const [a, b] = await sessionPair();
 // Limits at their maximum so the benchmark measures seal/open, and rekeys as they would happen.

@@ -11,7 +11,9 @@ import assert from "node:assert/strict";
 export type CoreCall = (name: string, input?: unknown) => Promise<unknown>;
 
 const load = async (name: string) =>
-  JSON.parse(await Deno.readTextFile(new URL(`./${name}.json`, import.meta.url)));
+  JSON.parse(
+    await Deno.readTextFile(new URL(`../../app/core/vectors/${name}.json`, import.meta.url)),
+  );
 
 /**
  * The core's browser bundle (entry: browser_entry.ts), as one script that sets

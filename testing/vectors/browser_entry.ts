@@ -5,14 +5,9 @@
  * @module
  */
 import * as compute from "./compute.ts";
-import {
-  FrameError,
-  generateEcdhKeyPair,
-  handshake,
-  memoryTransportPair,
-  supportsX25519,
-} from "../mod.ts";
-import { sessionPair } from "../test_fixtures.ts";
+import { FrameError, generateEcdhKeyPair, handshake, supportsX25519 } from "../../app/core/mod.ts";
+import { sessionPair } from "../core_fixtures.ts";
+import { memoryTransportPair } from "../memory_transport.ts";
 
 async function handshakeRun(): Promise<Record<string, unknown>> {
   const [a, b] = await sessionPair();

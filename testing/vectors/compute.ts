@@ -1,18 +1,18 @@
 /**
  * Computes every vector's outputs from its inputs with the core itself. Shared by `generate.ts`
- * (which writes the JSON files) and `vectors_test.ts` (which recomputes and compares them).
+ * (which writes the JSON files) and `app/core/vectors_test.ts` (which recomputes and compares them).
  * Test code: fixed private keys are imported here, the only place the core's keys come from
  * known bytes.
  * @module
  */
 import type { Hex } from "viem";
-import { computeCommitment, storedCommitment } from "../commitment.ts";
-import { createChannel } from "../channel.ts";
-import type { EcdhCurve, EcdhKeyPair } from "../ecdh.ts";
-import { type Direction, frameAad, frameIv, sealFrame } from "../frame.ts";
-import { deriveConnectionKeys, deriveSessionKeys } from "../key_schedule.ts";
-import { encodeHello } from "../handshake.ts";
-import { computeSafetyNumber } from "../safety_number.ts";
+import { computeCommitment, storedCommitment } from "../../app/core/commitment.ts";
+import { createChannel } from "../../app/core/channel.ts";
+import type { EcdhCurve, EcdhKeyPair } from "../../app/core/ecdh.ts";
+import { type Direction, frameAad, frameIv, sealFrame } from "../../app/core/frame.ts";
+import { deriveConnectionKeys, deriveSessionKeys } from "../../app/core/key_schedule.ts";
+import { encodeHello } from "../../app/core/handshake.ts";
+import { computeSafetyNumber } from "../../app/core/safety_number.ts";
 import { fromHex, toHex } from "./reference.ts";
 
 const enc = new TextEncoder();

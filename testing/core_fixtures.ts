@@ -4,14 +4,14 @@
  * @module
  */
 import type { Hex } from "viem";
-import { type EcdhCurve, type EcdhKeyPair, generateEcdhKeyPair } from "./ecdh.ts";
+import { type EcdhCurve, type EcdhKeyPair, generateEcdhKeyPair } from "../app/core/ecdh.ts";
 import {
   type ConnectionKeys,
   deriveConnectionKeys,
   deriveSessionKeys,
   type SessionKeys,
-} from "./key_schedule.ts";
-import type { Party } from "./transcript.ts";
+} from "../app/core/key_schedule.ts";
+import type { Party } from "../app/core/transcript.ts";
 
 /** A fixed room id for tests. */
 export const TEST_ROOM_ID: Hex = `0x${"ab".repeat(32)}`;

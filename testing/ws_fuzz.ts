@@ -5,7 +5,7 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { ErrorCode } from "../../core/wire.ts";
+import type { ErrorCode } from "../app/core/wire.ts";
 
 /** A small fast seeded PRNG (mulberry32): the same seed gives the same frames. */
 export function prng(seed: number): () => number {
@@ -91,8 +91,17 @@ const TOTAL = WEIGHTS.reduce((s, [, w]) => s + w, 0);
  *
  * @example
  * ```ts
- * const rand = prng(1);
- * const f = nextFrame(rand, ctx); // e.g. { kind: "truncated", data: '{"v":1,"ty', expect: ["malformed"] }
+ * const keys = { publicKey: "A".repeat(43), sdp: "v=0\r\n" };
+ * const f = nextFrame(prng(1), {
+ *   me: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+ *   target: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+ *   room: `0x${"ab".repeat(32)}`,
+ *   otherRoom: `0x${"cd".repeat(32)}`,
+ *   honest: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+ *   keys,
+ *   staleKeys: keys,
+ *   maxFrameBytes: 65536,
+ * }); // e.g. { kind: "truncated", data: '{"v":1,"ty', expect: ["malformed"] }
  * ```
  */
 export function nextFrame(rand: () => number, ctx: FuzzContext): FuzzFrame {
@@ -123,7 +132,8 @@ export function nextFrame(rand: () => number, ctx: FuzzContext): FuzzFrame {
       const n = ctx.maxFrameBytes + 1 + int(20_000);
       const pad = wide ? "€".repeat(Math.ceil(n / 3)) : "p".repeat(n);
       const data = JSON.stringify({ ...bases[5], sdp: ctx.keys.sdp + `a=x-pad:${pad}\r\n` });
-      return { kind, data, expect: ["too-large"], closes: 1009 };
+      // Refused from the frame header before the payload is read: a close 1009, no error frame.
+      return { kind, data, closes: 1009 };
     }
     case "binary": {
       const data = crypto.getRandomValues(new Uint8Array(21 + int(200)));

@@ -1,17 +1,16 @@
 /**
- * The fast path of {@linkcode parseClientMessage}: a hand-written check of the client messages
- * the relay sees most (ICE candidates above all, then offers and answers), equivalent to the
- * valibot schemas of `wire.ts` for what it accepts. It only ever accepts: anything it is not sure
- * about (a missing or extra field, a wrong type, a value out of range) goes to the schemas, which
- * decide and word the refusal. `wire_fast_test.ts` runs the same frames through both and asserts
- * the same result, byte for byte.
+ * The server's fast path for client frames (used by `parse_client_frame.ts`): a hand-written
+ * check of the client messages the relay sees most (ICE candidates above all, then offers and
+ * answers), equivalent to the valibot schemas of `app/core/wire.ts` for what it accepts. It only
+ * ever accepts: anything it is not sure about (a missing or extra field, a wrong type, a value out
+ * of range) goes to the schemas, which decide and word the refusal. `parse_client_frame_test.ts`
+ * runs the same frames through both and asserts the same result, byte for byte.
  *
  * Why: the schemas cost about 2.5 µs per ICE frame, more than the rest of the relay's own work.
- *
- * Browser-safe, no imports but the shared rules.
+ * Server speed work, so it lives with the server; it reads the same field rules as the schemas.
  * @module
  */
-import type { ClientMessage, IceCandidate } from "./wire.ts";
+import type { ClientMessage, IceCandidate } from "../../core/wire.ts";
 import {
   ADDRESS_PATTERN,
   MAX_CANDIDATE_LENGTH,
@@ -23,7 +22,7 @@ import {
   PUBLIC_KEY_PATTERN,
   ROOM_ID_PATTERN,
   WIRE_VERSION,
-} from "./wire_rules.ts";
+} from "../../core/wire_rules.ts";
 
 /** Marks "not sure: ask the schema" where `null` is a valid candidate. */
 const UNSURE = Symbol("unsure");
@@ -38,7 +37,6 @@ const UNSURE = Symbol("unsure");
  *
  * @example
  * ```ts
- * import { fastClientMessage } from "./wire_fast.ts";
  * const m = fastClientMessage(JSON.parse('{"v":1,"type":"ping"}'));
  * // { v: 1, type: "ping" }
  * ```

@@ -1,11 +1,42 @@
 /**
- * Test helpers (not shipped) for WebSocket clients that misbehave below the browser API: a raw
- * TCP connection that upgrades `/ws` by hand, then writes frames byte by byte, unmasked, with
- * reserved bits or opcodes, or invalid UTF-8 (RFC 6455 section 5), and reads until the server
- * closes.
+ * Test helpers (not shipped) for WebSocket clients that misbehave below the browser API: upgrade
+ * attempts over plain HTTP, and a raw TCP connection that upgrades `/ws` by hand, then writes
+ * frames byte by byte, unmasked, with reserved bits or opcodes, or invalid UTF-8 (RFC 6455 section
+ * 5), and reads until the server closes.
  * @module
  */
-import { ORIGIN } from "./test_kit.ts";
+import { ORIGIN } from "./server.ts";
+
+/** The headers of a WebSocket upgrade request (RFC 6455 section 4.1), without Origin or cookie. */
+export const UPGRADE_HEADERS: Readonly<Record<string, string>> = {
+  upgrade: "websocket",
+  connection: "Upgrade",
+  "sec-websocket-version": "13",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+};
+
+/**
+ * The status of an attempt at `/ws` over plain HTTP: refusals come back before any upgrade.
+ *
+ * @param base The server's base URL.
+ * @param headers The request headers (e.g. {@linkcode UPGRADE_HEADERS} with an origin and cookie).
+ * @param method The request method (default GET).
+ * @returns The response status (101 is never reached by `fetch`; 426, 401, 403, 429...).
+ *
+ * @example
+ * ```ts ignore
+ * await upgradeStatus(srv.base, { ...UPGRADE_HEADERS, origin: ORIGIN }); // 401: no session
+ * ```
+ */
+export async function upgradeStatus(
+  base: string,
+  headers: Record<string, string>,
+  method = "GET",
+): Promise<number> {
+  const res = await fetch(base + "/ws", { method, headers });
+  await res.body?.cancel();
+  return res.status;
+}
 
 /** How a raw connection ended, from {@linkcode readUntilClosed}. */
 export interface RawEnd {
@@ -23,7 +54,8 @@ export interface RawEnd {
  * @returns The connection, after the `101` head was read, or throws with the status line.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a running server (server.ts) and a session cookie from signIn.
  * const conn = await rawUpgrade(srv.base, cookie);
  * await conn.write(wsFrame(new TextEncoder().encode('{"v":1,"type":"ping"}')));
  * ```

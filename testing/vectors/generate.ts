@@ -1,8 +1,8 @@
 /**
  * Writes the published test vectors (app/core/vectors/*.json) from `inputs.ts`, computing the
  * outputs with the core (`compute.ts`) and the intermediate key-schedule values with the plain
- * reference (`reference.ts`). Run: `deno run --allow-write=app/core/vectors app/core/vectors/generate.ts`,
- * then `deno fmt app/core/vectors`. `vectors_test.ts` checks the files against both.
+ * reference (`reference.ts`). Run: `deno run --allow-write=app/core/vectors testing/vectors/generate.ts`,
+ * then `deno fmt app/core/vectors`. `app/core/vectors_test.ts` checks the files against both.
  * @module
  */
 import {
@@ -61,7 +61,7 @@ const HEAD =
   "Mesh3 v1 test vectors; see docs/CRYPTO.md. Hex strings are lower case without 0x unless the field is an EVM value.";
 
 async function write(name: string, about: string, cases: unknown[]) {
-  const path = new URL(`./${name}.json`, import.meta.url);
+  const path = new URL(`../../app/core/vectors/${name}.json`, import.meta.url);
   await Deno.writeTextFile(
     path,
     JSON.stringify({ about: `${HEAD} ${about}`, cases }, null, 2) + "\n",

@@ -7,18 +7,29 @@
 import { type Address, type Hex, type PrivateKeyAccount, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import type { TestChain } from "../../testing/chain.ts";
-import { loadConfig } from "../../fresh.config.ts";
-import { roomRegistryAbi } from "../chain/registry_abi.ts";
-import { roomIdOf } from "../chain/room.ts";
-import { computeCommitment } from "../core/commitment.ts";
-import { formatFingerprint } from "../core/sdp.ts";
-import { encodeBase64Url } from "../core/bytes.ts";
-import { parseServerMessage, type ServerMessage } from "../core/wire.ts";
-import { createServer, type Mesh3Server } from "./app.ts";
+import type { TestChain } from "./chain.ts";
+import { loadConfig } from "../app/server/config/mod.ts";
+import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
+import { roomIdOf } from "../app/chain/room.ts";
+import { computeCommitment } from "../app/core/commitment.ts";
+import { bytesToHex, encodeBase64Url } from "../app/core/bytes.ts";
+import { parseServerMessage, type ServerMessage } from "../app/core/wire.ts";
+import { createServer, type Mesh3Server } from "../app/server/app.ts";
+import { serve } from "../app/server/serve.ts";
+import { testSdp } from "./sdp.ts";
 
 /** The public origin the test servers are configured with. */
 export const ORIGIN = "http://mesh3.test";
+
+/** Chain read budgets raised out of the way, for tests and benchmarks that measure something
+ * else with many sockets from 127.0.0.1 (each room or commitment the server has not cached costs
+ * a read from the socket's address and IP budgets). */
+export const UNLIMITED_READS: Readonly<Record<string, string>> = {
+  MESH3_CHAIN_READS_PER_SECOND_PER_ADDRESS: "1000000",
+  MESH3_CHAIN_READ_BURST_PER_ADDRESS: "1000000",
+  MESH3_CHAIN_READS_PER_SECOND_PER_IP: "1000000",
+  MESH3_CHAIN_READ_BURST_PER_IP: "1000000",
+};
 
 /** A running server. */
 export interface RunningServer {
@@ -44,7 +55,7 @@ export async function startServer(
     ...env,
   });
   const server = await createServer(config);
-  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, server.fetch);
+  const http = await serve({ hostname: "127.0.0.1", port: 0 }, server);
   const base = `http://127.0.0.1:${http.addr.port}`;
   return {
     base,
@@ -66,8 +77,9 @@ export async function signedMessage(
   account: PrivateKeyAccount,
   chainId: number,
   overrides: SiweOverrides = {},
+  headers: Record<string, string> = {},
 ): Promise<{ message: string; signature: Hex }> {
-  const { nonce } = await (await fetch(`${base}/api/auth/nonce`)).json();
+  const { nonce } = await (await fetch(`${base}/api/auth/nonce`, { headers })).json();
   const message = createSiweMessage({
     domain: new URL(ORIGIN).host,
     uri: ORIGIN,
@@ -85,10 +97,11 @@ export async function signedMessage(
 export async function verify(
   base: string,
   body: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, string>; cookie?: string }> {
   const res = await fetch(`${base}/api/auth/verify`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: ORIGIN },
+    headers: { "content-type": "application/json", origin: ORIGIN, ...headers },
     body: JSON.stringify(body),
   });
   const setCookie = res.headers.get("set-cookie") ?? "";
@@ -100,14 +113,20 @@ export async function verify(
   };
 }
 
-/** Signs in development account `index`; returns its account and session cookie. */
+/** Signs in development account `index` (or any key); returns its account and session cookie.
+ * `headers` go with each request (e.g. `X-Forwarded-For` behind `MESH3_TRUST_PROXY=1`). */
 export async function signIn(
   base: string,
   chain: TestChain,
-  index: number,
+  index: number | Hex,
+  headers: Record<string, string> = {},
 ): Promise<{ account: PrivateKeyAccount; cookie: string }> {
-  const account = privateKeyToAccount(chain.accounts[index]);
-  const r = await verify(base, await signedMessage(base, account, chain.chainId));
+  const account = privateKeyToAccount(typeof index === "number" ? chain.accounts[index] : index);
+  const r = await verify(
+    base,
+    await signedMessage(base, account, chain.chainId, {}, headers),
+    headers,
+  );
   if (r.status !== 200 || !r.cookie) throw new Error(`Cannot sign in test account: ${r.status}`);
   return { account, cookie: r.cookie };
 }
@@ -143,24 +162,18 @@ export async function closeRoom(chain: TestChain, index: number, roomId: Hex): P
 
 /** Session keys as the browser would make them: a public key and an SDP carrying a fingerprint. */
 export interface TestKeys {
+  /** The raw public key, base64url as on the wire. */
   publicKey: string;
+  /** The DTLS fingerprint's 32 bytes, hex. */
+  fingerprint: Hex;
   sdp: string;
   commitment: Hex;
 }
 
 /** Makes random session keys for a room and their full commitment. */
-export function makeKeys(chain: TestChain, roomId: Hex): TestKeys {
+export function makeKeys(chain: Pick<TestChain, "chainId" | "registry">, roomId: Hex): TestKeys {
   const pub = crypto.getRandomValues(new Uint8Array(32));
   const fp = crypto.getRandomValues(new Uint8Array(32));
-  const sdp = [
-    "v=0",
-    "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
-    "s=-",
-    "t=0 0",
-    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
-    `a=fingerprint:sha-256 ${formatFingerprint(fp)}`,
-    "",
-  ].join("\r\n");
   const commitment = computeCommitment({
     chainId: chain.chainId,
     registry: chain.registry,
@@ -168,7 +181,12 @@ export function makeKeys(chain: TestChain, roomId: Hex): TestKeys {
     publicKey: pub,
     fingerprint: fp,
   });
-  return { publicKey: encodeBase64Url(pub), sdp, commitment };
+  return {
+    publicKey: encodeBase64Url(pub),
+    fingerprint: bytesToHex(fp),
+    sdp: testSdp(fp),
+    commitment,
+  };
 }
 
 /** Publishes `keys`' commitment for account `index` (with a Merkle proof for members-only rooms). */
@@ -186,6 +204,26 @@ export async function commit(
     args: [roomId, keys.commitment, proof],
   });
   await chain.publicClient.waitForTransactionReceipt({ hash });
+}
+
+/**
+ * Creates a room from account `creator` and publishes fresh keys for each of `members`.
+ *
+ * @returns The room id and each member's keys, in the order of `members`.
+ */
+export async function committedRoom(
+  chain: TestChain,
+  creator: number,
+  members: number[],
+): Promise<{ roomId: Hex; keys: TestKeys[] }> {
+  const roomId = await createRoom(chain, creator);
+  const keys: TestKeys[] = [];
+  for (const member of members) {
+    const k = makeKeys(chain, roomId);
+    await commit(chain, member, roomId, k);
+    keys.push(k);
+  }
+  return { roomId, keys };
 }
 
 /** A real WebSocket client that queues parsed server messages. */
@@ -206,10 +244,18 @@ export class Client {
     };
   }
 
-  /** Connects with a cookie and Origin; resolves after the `welcome` frame. */
-  static async connect(wsUrl: string, cookie: string, origin = ORIGIN): Promise<Client> {
+  /** Connects with a cookie, Origin and extra headers; resolves after the `welcome` frame. */
+  static async connect(
+    wsUrl: string,
+    cookie: string,
+    origin = ORIGIN,
+    headers: Record<string, string> = {},
+  ): Promise<Client> {
     // Deno's WebSocket takes extra request headers.
-    const ws = new WebSocket(wsUrl, { headers: { cookie, origin } } as unknown as string[]);
+    const ws = new WebSocket(
+      wsUrl,
+      { headers: { ...headers, cookie, origin } } as unknown as string[],
+    );
     const c = new Client(ws);
     await c.next("welcome");
     return c;

@@ -3,7 +3,7 @@
  * and channel can be tested without a network. Also usable by other layers' tests.
  * @module
  */
-import type { FrameTransport } from "./handshake.ts";
+import type { FrameTransport } from "../app/core/handshake.ts";
 
 /** One end of a memory pair, with a way to end it. */
 export interface MemoryTransport extends FrameTransport {

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import type { Address, Hex } from "viem";
-import { type FuzzContext, nextFrame, prng } from "../server/signaling/fuzz_kit.ts";
-import { encodeBase64Url } from "./bytes.ts";
-import { parseClientMessage, parseClientMessageBySchema, type ParseMemo } from "./wire.ts";
-import { fastClientMessage } from "./wire_fast.ts";
+import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
+import { encodeBase64Url } from "../../core/bytes.ts";
+import { parseClientMessage } from "../../core/wire.ts";
+import { fastClientMessage } from "./fast_client_message.ts";
+import { parseClientFrame, type ParseMemo } from "./parse_client_frame.ts";
 import {
   MAX_CANDIDATE_LENGTH,
   MAX_REF_LENGTH,
   MAX_SDP_LENGTH,
   MAX_SDP_MID_LENGTH,
   MAX_USERNAME_FRAGMENT_LENGTH,
-} from "./wire_rules.ts";
+} from "../../core/wire_rules.ts";
 
 const FRAMES = 20_000;
 const room = ("0x" + "aB".repeat(32)) as Hex;
@@ -22,12 +23,12 @@ const sdp = "v=0\r\na=fingerprint:sha-256 " + Array(32).fill("AB").join(":") + "
 /** One connection's memo across all frames of a test, as a socket keeps it. */
 let memo: ParseMemo = {};
 
-/** Parses with and without the fast path (and with and without a connection's memo); all must
- * give the same result, byte for byte. */
+/** Parses with the server's fast path (with and without a connection's memo) and with the core's
+ * schemas alone; all must give the same result, byte for byte. */
 function same(text: string): "fast" | "schema" | "refused" {
-  const fast = parseClientMessage(text);
-  const reference = parseClientMessageBySchema(text);
-  const memoised = parseClientMessage(text, memo);
+  const fast = parseClientFrame(text);
+  const reference = parseClientMessage(text);
+  const memoised = parseClientFrame(text, memo);
   assert.deepStrictEqual(fast, reference, text.slice(0, 300));
   assert.equal(JSON.stringify(fast), JSON.stringify(reference), text.slice(0, 300));
   assert.deepStrictEqual(memoised, reference, text.slice(0, 300));
@@ -117,7 +118,7 @@ function nearValid(rand: () => number): string {
   return text;
 }
 
-Deno.test("fastClientMessage: same result as the schemas on near-valid frames", () => {
+Deno.test("parseClientFrame: same result as the schemas on near-valid frames", () => {
   const rand = prng(0x77697265);
   memo = {};
   const seen = { fast: 0, schema: 0, refused: 0 };
@@ -135,7 +136,7 @@ Deno.test("fastClientMessage: same result as the schemas on near-valid frames", 
   assert.equal(seen.schema, 0, JSON.stringify(seen));
 });
 
-Deno.test("fastClientMessage: same result as the schemas on the /ws fuzz corpus", () => {
+Deno.test("parseClientFrame: same result as the schemas on the /ws fuzz corpus", () => {
   const ctx: FuzzContext = {
     me: to,
     target: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
@@ -158,7 +159,7 @@ Deno.test("fastClientMessage: same result as the schemas on the /ws fuzz corpus"
   assert.ok(texts > FRAMES / 2);
 });
 
-Deno.test("fastClientMessage: the frames of the relay, one by one", async (t) => {
+Deno.test("parseClientFrame: the frames of the relay, one by one", async (t) => {
   const candidate = { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0" };
   const cases: [string, unknown, "fast" | "refused"][] = [
     ["ice", { v: 1, type: "ice", to, roomId: room, candidate }, "fast"],
@@ -177,7 +178,7 @@ Deno.test("fastClientMessage: the frames of the relay, one by one", async (t) =>
     await t.step(name, () => assert.equal(same(JSON.stringify(message)), expected));
   }
   await t.step("to and roomId come out in lower case", () => {
-    const r = parseClientMessage(JSON.stringify(cases[0][1]));
+    const r = parseClientFrame(JSON.stringify(cases[0][1]));
     assert.ok(r.ok && r.message.type === "ice");
     assert.equal(r.message.to, to.toLowerCase());
     assert.equal(r.message.roomId, room.toLowerCase());

@@ -1,0 +1,260 @@
+/**
+ * Hostile users against the chain view through real sockets (issue 10, items 1 and 6): made-up
+ * rooms and offers without a commitment must not buy upstream reads beyond a budget, one
+ * refused read must not refuse everyone, and an offer with keys the member has replaced must
+ * not pass before the event poll has seen the new commitment. The server reaches the chain
+ * through a counting proxy; clients claim distinct IPs through `X-Forwarded-For` (the server
+ * trusts the proxy header in these tests).
+ */
+import assert from "node:assert/strict";
+import { type Hex, toHex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
+import { startTestChain } from "../../../testing/chain.ts";
+import { mentions, startRpcProxy } from "../../../testing/rpc_proxy.ts";
+import {
+  type Client,
+  commit,
+  createRoom,
+  join,
+  makeKeys,
+  signIn,
+  UNLIMITED_READS,
+} from "../../../testing/server.ts";
+import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
+
+const from = (ip: string) => ({ "x-forwarded-for": ip });
+const madeUpRoom = (): Hex => toHex(crypto.getRandomValues(new Uint8Array(32)));
+/** How long the flood lasts (a load, not an assertion: the bound uses the measured time). */
+const FLOOD_MS = 3000;
+
+Deno.test("chain reads: a provider's 429 to one read fails that request only", async () => {
+  const chain = await startTestChain();
+  const proxy = startRpcProxy(chain.rpcUrl);
+  // Published before the server starts and never polled after (60 s): read on demand.
+  const roomId = await createRoom(chain, 1);
+  const kA = makeKeys(chain, roomId);
+  const kB = makeKeys(chain, roomId);
+  await commit(chain, 1, roomId, kA);
+  await commit(chain, 2, roomId, kB);
+  const bed = await startSignalingBed({
+    chain,
+    env: { MESH3_RPC_URL: proxy.url, MESH3_CHAIN_POLL_MS: "60000", MESH3_TRUST_PROXY: "1" },
+  });
+  const { srv } = bed;
+  try {
+    const mallory = await bed.connect(5, from("203.0.113.66"));
+    const alice = await bed.connect(1, from("198.51.100.1"));
+    const bob = await bed.connect(2, from("198.51.100.2"));
+    const doomed = madeUpRoom();
+    proxy.intercept = (calls) =>
+      calls.some((c) => c.method === "eth_call" && mentions(c, doomed))
+        ? { status: 429 }
+        : undefined;
+    mallory.c.send({ v: 1, type: "join", roomId: doomed });
+    assert.equal(await mallory.c.error(), "chain-unavailable");
+    assert.ok(proxy.refused >= 1);
+
+    // Before the fix the failed read marked the whole view unhealthy until the next poll.
+    const health = await (await fetch(`${srv.base}/api/health`)).json();
+    assert.deepEqual(health, { chain: "ok" });
+    assert.deepEqual(await join(alice.c, roomId), []);
+    await join(bob.c, roomId);
+    alice.c.send({
+      v: 1,
+      type: "offer",
+      to: bob.address,
+      roomId,
+      publicKey: kA.publicKey,
+      sdp: kA.sdp,
+    });
+    assert.equal((await bob.c.next("offer")).from, alice.address);
+  } finally {
+    await bed.close();
+    await proxy.stop();
+    await chain.stop();
+  }
+});
+
+Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays within the IP's budget", async () => {
+  const chain = await startTestChain();
+  const proxy = startRpcProxy(chain.rpcUrl);
+  const BURST = 10;
+  const other = await createRoom(chain, 2); // before start-up: known only by reading
+  const bed = await startSignalingBed({
+    chain,
+    env: {
+      MESH3_RPC_URL: proxy.url,
+      MESH3_TRUST_PROXY: "1",
+      MESH3_CHAIN_READ_BURST_PER_IP: String(BURST),
+      MESH3_CHAIN_READS_PER_SECOND_PER_IP: "1",
+      MESH3_MAX_SOCKETS_PER_IP: "64",
+    },
+  });
+  const { srv, clients } = bed;
+  try {
+    const roomId = await createRoom(chain, 1);
+    const kA = makeKeys(chain, roomId);
+    await commit(chain, 1, roomId, kA);
+    // The one the offers are for, in the room (from another IP).
+    const { c: v, address: victimAddress } = await bed.connect(1, from("198.51.100.1"));
+    await join(v, roomId);
+    // Free keys from one IP, a socket each (one address's sockets would replace each other in
+    // the room).
+    const attackers = [];
+    for (let i = 0; i < 12; i++) {
+      attackers.push(await signIn(srv.base, chain, generatePrivateKey(), from("203.0.113.66")));
+    }
+    const reads0 = proxy.count("eth_call");
+    const polls = () => proxy.count("eth_getBlockByNumber") + proxy.count("eth_getLogs");
+    const polls0 = polls();
+    const t0 = performance.now();
+    // For FLOOD_MS every attacker socket sends joins of made-up rooms and offers without a
+    // commitment as fast as its rate limit lets it, and reconnects when dropped for its strikes.
+    let frames = 0, rounds = 0, drops = 0;
+    await Promise.all(attackers.map(async (a) => {
+      // Bounded by time and by count.
+      for (let round = 0; round < 1000 && performance.now() - t0 < FLOOD_MS; round++) {
+        const c = await bed.open(a.cookie, from("203.0.113.66"));
+        for (let n = 0; n < 20; n++) c.send({ v: 1, type: "join", roomId: madeUpRoom() });
+        c.send({ v: 1, type: "join", roomId });
+        for (let n = 0; n < 20; n++) {
+          c.send({
+            v: 1,
+            type: "offer",
+            to: victimAddress,
+            roomId,
+            publicKey: kA.publicKey,
+            sdp: kA.sdp,
+          });
+        }
+        frames += 41;
+        rounds++;
+        // Refusals that cost reads are strikes: the socket is dropped (1008).
+        if (await c.closed(5000).catch(() => 0) === 1008) drops++;
+        await c.close();
+        clients.splice(clients.indexOf(c), 1);
+      }
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    const reads = proxy.count("eth_call") - reads0;
+    console.log(
+      `flood: ${frames} frames from one IP in ${seconds.toFixed(2)} s, ${drops} sockets dropped ` +
+        `for strikes; ${reads} upstream eth_call = ${(reads / seconds).toFixed(1)} per flood ` +
+        `second, and ${polls() - polls0} poll calls (timed and on-demand, whole server)`,
+    );
+    assert.ok(reads <= BURST + Math.ceil(seconds) + 1, `${reads} reads in ${seconds} s`);
+    assert.equal(drops, rounds);
+
+    // Another IP is untouched by the flood: it still reads the chain (a room not cached yet).
+    v.send({ v: 1, type: "join", roomId: other });
+    await v.next("joined", (m) => m.roomId === other);
+    assert.deepEqual(v.messages.filter((m) => m.type === "offer" || m.type === "error"), []);
+  } finally {
+    await bed.close();
+    await proxy.stop();
+    await chain.stop();
+  }
+});
+
+Deno.test("chain reads: made-up rooms, missing and wrong commitments are strikes", async (t) => {
+  const bed = await startSignalingBed({ env: { MESH3_MAX_STRIKES: "5", ...UNLIMITED_READS } });
+  const { chain, srv } = bed;
+  try {
+    const roomId = await createRoom(chain, 1);
+    const kB = makeKeys(chain, roomId);
+    await commit(chain, 2, roomId, kB);
+    const { c: b, address: bob } = await bed.connect(2);
+    await join(b, roomId);
+    const open = async () => (await bed.connect(3)).c;
+    const cases: [string, (c: Client) => Promise<void>, () => unknown, string][] = [
+      [
+        "made-up rooms",
+        async () => {},
+        () => ({ v: 1, type: "join", roomId: madeUpRoom() }),
+        "room-not-found",
+      ],
+      ["offers without a commitment", (c) => join(c, roomId).then(() => {}), () => ({
+        v: 1,
+        type: "offer",
+        to: bob,
+        roomId,
+        publicKey: kB.publicKey,
+        sdp: kB.sdp,
+      }), "no-commitment"],
+    ];
+    for (const [name, before, frame, code] of cases) {
+      await t.step(`error: ${name} close the socket after the strike limit (1008)`, async () => {
+        const c = await open();
+        await before(c);
+        for (let i = 0; i < 6; i++) c.send(frame());
+        for (let i = 0; i < 6; i++) assert.equal(await c.error(), code);
+        assert.equal(await c.closed(), 1008);
+      });
+    }
+    await t.step(
+      "error: offers with keys that are not the committed ones are strikes",
+      async () => {
+        const k3 = makeKeys(chain, roomId);
+        await commit(chain, 3, roomId, k3);
+        // The step before left "no commitment" cached; the KeyCommitted event ends it.
+        const member = (await signIn(srv.base, chain, 3)).account.address;
+        await waitUntil(() => srv.server.view.commitment(roomId, member), Boolean);
+        const c = await open();
+        await join(c, roomId);
+        const wrong = makeKeys(chain, roomId);
+        for (let i = 0; i < 6; i++) {
+          c.send({
+            v: 1,
+            type: "offer",
+            to: bob,
+            roomId,
+            publicKey: wrong.publicKey,
+            sdp: wrong.sdp,
+          });
+        }
+        for (let i = 0; i < 6; i++) assert.equal(await c.error(), "commitment-mismatch");
+        assert.equal(await c.closed(), 1008);
+      },
+    );
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("chain reads: an offer with replaced keys is refused before the poll sees the new commitment", async () => {
+  // The server polls once at start and then not for a minute: it learns of the re-commit only
+  // by the relay check's on-demand poll.
+  const bed = await startSignalingBed({ env: { MESH3_CHAIN_POLL_MS: "60000" } });
+  const { chain } = bed;
+  try {
+    const roomId = await createRoom(chain, 1);
+    const k1 = makeKeys(chain, roomId);
+    const k2 = makeKeys(chain, roomId);
+    const kB = makeKeys(chain, roomId);
+    await commit(chain, 1, roomId, k1);
+    await commit(chain, 2, roomId, kB);
+    const { c: a } = await bed.connect(1);
+    const { c: b, address: bob } = await bed.connect(2);
+    await join(a, roomId);
+    await join(b, roomId);
+    const offer = (k: typeof k1) => ({
+      v: 1,
+      type: "offer",
+      to: bob,
+      roomId,
+      publicKey: k.publicKey,
+      sdp: k.sdp,
+    });
+    a.send(offer(k1));
+    await b.next("offer");
+    await commit(chain, 1, roomId, k2); // alice replaces her keys
+    a.send(offer(k1)); // the old offer, replayed
+    assert.equal(await a.error(), "commitment-mismatch");
+    a.send(offer(k2));
+    assert.equal((await b.next("offer")).publicKey, k2.publicKey);
+    assert.deepEqual(b.messages.filter((m) => m.type === "offer"), []);
+  } finally {
+    await bed.close();
+  }
+});
