@@ -38,7 +38,12 @@ Deno.test({
         assert.ok(paths.every((p) => !p.startsWith("relay")), `paths: ${paths}`);
       });
       await t.step("symmetric × symmetric: relayed by TURN over UDP", async () => {
-        assert.deepEqual(await pair({ a: "symmetric", b: "symmetric" }), ["relay/udp"]);
+        // Either side may send through its own allocation ("relay/udp") or both may send to
+        // the other's relayed address from a peer-reflexive one ("relay/udp*"): both are TURN
+        // over UDP, and which one ICE nominates first depends on timing.
+        const paths = await pair({ a: "symmetric", b: "symmetric" });
+        assert.equal(paths.length, 1, `paths: ${paths}`);
+        assert.ok(["relay/udp", "relay/udp*"].includes(paths[0]), `paths: ${paths}`);
       });
       await t.step("UDP blocked × TCP 443 only: TURN over TCP and over TLS on 443", async () => {
         assert.deepEqual(await pair({ a: "udp-blocked", b: "tcp-443-only" }), ["relay/tcp+tls"]);
