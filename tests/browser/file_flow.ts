@@ -70,10 +70,13 @@ export function fileCard(page: TestPage, name: string, direction: "in" | "out", 
   });
 }
 
-/** Accepts the offer of `name` (waits for it first). */
+/**
+ * Accepts the offer of `name` (waits for it first: the sender hashes the whole file before it
+ * offers it, about 2 s per 256 MiB on an idle core, so the wait is long enough for a busy one).
+ */
 export async function accept(page: TestPage, name: string): Promise<string> {
   const card = fileCard(page, name, "in", "offered");
-  await card.waitFor();
+  await card.waitFor({ timeout: 180_000 });
   const id = (await card.attribute("data-id"))!;
   await page.evaluate((id) => {
     const card = document.querySelector(`[data-testid="file-card"][data-id="${id}"]`)!;
