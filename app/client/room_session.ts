@@ -77,6 +77,12 @@ export interface SendResult {
 /** Join refused because the server cannot read the chain: ask again this often, this many times. */
 const REJOIN_DELAY_MS = 2_000;
 const MAX_REJOINS = 150;
+/**
+ * Wallet prompts to sign in again that the server may cause in one session (a restarted server
+ * needs one). A server that keeps refusing would otherwise make the wallet ask again and again
+ * (issue 10, item 11).
+ */
+export const MAX_SIGN_IN_PROMPTS = 3;
 
 /**
  * One room session.
@@ -117,6 +123,8 @@ export class RoomSession {
   #joined = false;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #rejoins = 0;
+  /** Wallet prompts made to sign in again; past the cap, none are made. */
+  #signInPrompts = 0;
 
   constructor(o: RoomSessionOptions) {
     this.config = o.config;
@@ -209,13 +217,35 @@ export class RoomSession {
   /** Step 4: Sign-In with Ethereum, then the ICE servers the session may use. */
   async #signIn(): Promise<IceConfig> {
     this.#set({ step: "sign-in" });
-    await this.#signInAgain();
+    const { fetch, origin } = this.#io;
+    await signIn({ walletClient: this.wallet.walletClient, fetch, origin });
     return await fetchIceConfig(this.#io.fetch, this.#io.origin);
   }
 
-  #signInAgain(): Promise<unknown> {
+  /**
+   * Signs in again before a reconnect (the server may have restarted and forgotten the session),
+   * asking the wallet at most {@linkcode MAX_SIGN_IN_PROMPTS} times per session; then says why
+   * it stopped asking.
+   */
+  async #signInAgain(): Promise<void> {
+    if (this.#signInPrompts > MAX_SIGN_IN_PROMPTS || this.#stopped) return;
     const { fetch, origin } = this.#io;
-    return signIn({ walletClient: this.wallet.walletClient, fetch, origin });
+    await signIn({
+      walletClient: this.wallet.walletClient,
+      fetch,
+      origin,
+      beforePrompt: () => {
+        if (this.#signInPrompts++ < MAX_SIGN_IN_PROMPTS) return;
+        this.events.emit("notice", {
+          kind: "sign-in-refused",
+          tone: "error",
+          message: `The server keeps refusing your sign-in: stopped asking your wallet to sign ` +
+            `after ${MAX_SIGN_IN_PROMPTS} tries. Chats already open go on; reload the page to ` +
+            `try again.`,
+        });
+        throw new Error("Cannot sign in again: the server refused too often");
+      },
+    });
   }
 
   /** Step 5: the signaling socket, the room joined, and the chain watched. */
@@ -243,9 +273,7 @@ export class RoomSession {
         if (this.state.value.step === "socket") this.#set({ step: "ready" });
       },
       // Refused more than once: the session may be gone (server restart). Sign in again.
-      beforeReconnect: async () => {
-        await this.#signInAgain();
-      },
+      beforeReconnect: () => this.#signInAgain(),
     });
     this.#signaling.state.subscribe((socket) => {
       this.#set({ socket });

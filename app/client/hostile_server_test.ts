@@ -1,0 +1,79 @@
+/**
+ * What a hostile server can make the browser engine do (issue 10): the engine runs against the
+ * real server and chain (testing/engine_session.ts), and the server's answers to one browser are
+ * rewritten at its edges, as a hostile server would send them.
+ */
+import assert from "node:assert/strict";
+import type { EngineIO } from "./io.ts";
+import { startEngineBed, until } from "../../testing/engine_session.ts";
+import { createRoom } from "../../testing/server.ts";
+import { MAX_SIGN_IN_PROMPTS } from "./room_session.ts";
+import type { WalletConnection } from "./wallet.ts";
+
+Deno.test("hostile server: a server that keeps refusing gets a capped number of wallet prompts", async () => {
+  const bed = await startEngineBed();
+  try {
+    const roomId = await createRoom(bed.chain, 1);
+    let prompts = 0;
+    let sockets = 0;
+    let hostile = false;
+    const countPrompts = (w: WalletConnection): WalletConnection => {
+      const sign = w.walletClient.signMessage;
+      w.walletClient.signMessage = (args) => (prompts++, sign(args));
+      return w;
+    };
+    // Once hostile, the server says "signed out" and refuses every socket (an upgrade without
+    // the session cookie is refused by the real server), so the engine signs in again.
+    const refusing = (io: EngineIO): EngineIO => ({
+      ...io,
+      async fetch(input, init) {
+        if (hostile && new URL(String(input)).pathname === "/api/auth/me") {
+          return Response.json({ address: null });
+        }
+        return await io.fetch(input, init);
+      },
+      openSocket(url) {
+        sockets++;
+        if (!hostile) return io.openSocket(url);
+        return new WebSocket(`${bed.srv.base.replace(/^http/, "ws")}/ws`);
+      },
+    });
+    const alice = bed.start(1, roomId, { io: refusing, wallet: countPrompts });
+    await until(alice.s.state, (v) => v.step === "ready", "alice ready");
+    assert.equal(prompts, 1); // the sign-in of the join
+    hostile = true;
+    alice.s.dropSocket();
+    const notice = await until(
+      {
+        value: alice.notices,
+        subscribe: (f) => alice.s.events.on("notice", () => f(alice.notices)),
+      },
+      (ns) => ns.some((n) => n.kind === "sign-in-refused"),
+      "the notice that it stopped asking",
+      60_000,
+    );
+    assert.match(
+      notice.find((n) => n.kind === "sign-in-refused")!.message,
+      /^The server keeps refusing your sign-in: stopped asking your wallet to sign after 3 tries/,
+    );
+    assert.equal(prompts, 1 + MAX_SIGN_IN_PROMPTS);
+    // The socket keeps trying (bounded by its own backoff), the wallet is not asked again.
+    const seen = sockets;
+    await until(
+      { value: sockets, subscribe: (f) => pollEvery(100, () => f(sockets)) },
+      (n) => n >= seen + 2,
+      "two more reconnect attempts",
+      60_000,
+    );
+    assert.equal(prompts, 1 + MAX_SIGN_IN_PROMPTS);
+    assert.equal(alice.notices.filter((n) => n.kind === "sign-in-refused").length, 1);
+  } finally {
+    await bed.close();
+  }
+});
+
+/** Calls `f` every `ms` until unsubscribed (a store-like view of a plain variable). */
+function pollEvery(ms: number, f: () => void): () => void {
+  const timer = setInterval(f, ms);
+  return () => clearInterval(timer);
+}
