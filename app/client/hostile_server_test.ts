@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import type { EngineIO } from "./io.ts";
 import { startEngineBed, until } from "../../testing/engine_session.ts";
-import { createRoom } from "../../testing/server.ts";
-import { MAX_SIGN_IN_PROMPTS } from "./room_session.ts";
+import { closeRoom, createRoom } from "../../testing/server.ts";
+import { MAX_SIGN_IN_PROMPTS, type SessionState } from "./room_session.ts";
 import type { WalletConnection } from "./wallet.ts";
 
 Deno.test("hostile server: a server that keeps refusing gets a capped number of wallet prompts", async () => {
@@ -67,6 +67,41 @@ Deno.test("hostile server: a server that keeps refusing gets a capped number of 
     );
     assert.equal(prompts, 1 + MAX_SIGN_IN_PROMPTS);
     assert.equal(alice.notices.filter((n) => n.kind === "sign-in-refused").length, 1);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("hostile server: a close or an expiry it hides still ends the session", async (t) => {
+  const bed = await startEngineBed();
+  const openLinks = (v: SessionState) => v.links.filter((l) => l.state === "open").length;
+  // The server never tells these browsers that the room is over.
+  const hideEnd = (frame: string) => /"code":"room-(closed|expired)"/.test(frame) ? null : frame;
+  try {
+    await t.step("closed on chain: both sessions end and say why", async () => {
+      const roomId = await createRoom(bed.chain, 1);
+      const [a, b] = [1, 2].map((n) => bed.start(n, roomId, { tamper: hideEnd }));
+      for (const p of [a, b]) await until(p.s.state, (v) => openLinks(v) === 1, "open link");
+      await closeRoom(bed.chain, 1, roomId);
+      for (const p of [a, b]) {
+        const v = await until(p.s.state, (s) => s.fatal !== null, "session end", 20_000);
+        assert.equal(v.fatal, "The room was closed by its creator.");
+        assert.equal(v.links[0].state, "closed");
+      }
+    });
+
+    await t.step("expired: both sessions end and say why", async () => {
+      // The browser judges expiry by its own clock: a room that expires seconds from now.
+      const block = await bed.chain.publicClient.getBlock();
+      const now = Math.max(Number(block.timestamp), Math.floor(Date.now() / 1000));
+      const roomId = await createRoom(bed.chain, 3, { expiresAt: BigInt(now + 10) });
+      const [a, b] = [3, 4].map((n) => bed.start(n, roomId, { tamper: hideEnd }));
+      for (const p of [a, b]) await until(p.s.state, (v) => openLinks(v) === 1, "open link");
+      for (const p of [a, b]) {
+        const v = await until(p.s.state, (s) => s.fatal !== null, "session end", 30_000);
+        assert.equal(v.fatal, "The room has expired.");
+      }
+    });
   } finally {
     await bed.close();
   }

@@ -11,7 +11,7 @@ import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import type { CommitmentReader } from "../chain/offer_check.ts";
 import { registryReader } from "../chain/registry.ts";
-import { roomRefusalSentence } from "../chain/room.ts";
+import { type RoomRefusal, roomRefusal, roomRefusalSentence } from "../chain/room.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { type Notice, serverNotice } from "./notices.ts";
@@ -281,6 +281,13 @@ export class RoomSession {
     });
     this.#unwatchChain = watchChain(this.wallet.publicClient, {
       onChange: (chainReachable) => this.#set({ chainReachable }),
+      // Read by the browser itself: a server that hides the close cannot keep the room going
+      // (a room not found is a provider's glitch or another chain: the wallet check says so).
+      room: async () => {
+        const r = roomRefusal(await this.#reader.room(this.roomId), this.#reader.nowSeconds());
+        return r === "room-not-found" ? null : r;
+      },
+      onRoomOver: (refusal) => this.#roomOver(refusal),
     });
     this.#signaling.connect();
     this.#signaling.join(this.roomId);
@@ -310,17 +317,19 @@ export class RoomSession {
   }
 
   #onServerError(code: Extract<ServerMessage, { type: "error" }>["code"]): void {
-    if (code === "room-closed" || code === "room-expired") {
-      // The room is over: nothing more to join or wait for (chats already open end too).
-      this.stop();
-      this.#set({ fatal: roomRefusalSentence(code) });
-      return;
-    }
+    if (code === "room-closed" || code === "room-expired") return this.#roomOver(code);
     // The server fails closed while it cannot read the chain: it refused our join, so ask
     // again until it takes us back (bounded; a reconnect joins again anyway).
     if (code === "chain-unavailable" && !this.#joined) this.#retryJoin();
     const notice = serverNotice(code);
     if (notice) this.events.emit("notice", notice);
+  }
+
+  /** The room is over: nothing more to join or wait for (chats already open end too). */
+  #roomOver(refusal: RoomRefusal): void {
+    if (this.state.value.fatal) return;
+    this.stop();
+    this.#set({ fatal: roomRefusalSentence(refusal) });
   }
 
   #retryJoin(): void {
