@@ -107,6 +107,45 @@ Deno.test("hostile server: a close or an expiry it hides still ends the session"
   }
 });
 
+Deno.test("hostile server: a listed peer with no commitment gets no offer", async () => {
+  const bed = await startEngineBed();
+  try {
+    const roomId = await createRoom(bed.chain, 1);
+    // The server lists a stranger (above our address, so we would be the one to offer).
+    const stranger = "0xfFfFfFffFfFFffFFfFfFFffffFfFfFFfFFFfffff";
+    const listStranger = (frame: string) => {
+      const m = JSON.parse(frame);
+      if (m.type === "joined") m.peers.push(stranger);
+      return JSON.stringify(m);
+    };
+    const sent: string[] = [];
+    const recordSends = (io: EngineIO): EngineIO => ({
+      ...io,
+      openSocket(url) {
+        const ws = io.openSocket(url);
+        const send = ws.send.bind(ws);
+        ws.send = (data) => (sent.push(String(data)), send(data));
+        return ws;
+      },
+    });
+    const alice = bed.start(1, roomId, { tamper: listStranger, io: recordSends });
+    const v = await until(alice.s.state, (s) => s.links[0]?.ended === true, "link ended");
+    const { problem } = v.links[0].status.value;
+    assert.equal(problem?.kind, "not-committed");
+    assert.equal(
+      problem?.message,
+      "Not connecting to this peer: it has no key commitment on chain in this room",
+    );
+    assert.ok(alice.notices.some((n) => n.kind === "not-committed"));
+    const toStranger = sent.map((f) => JSON.parse(f)).filter((m) =>
+      m.to?.toLowerCase() === stranger.toLowerCase()
+    );
+    assert.deepEqual(toStranger, []);
+  } finally {
+    await bed.close();
+  }
+});
+
 /** Calls `f` every `ms` until unsubscribed (a store-like view of a plain variable). */
 function pollEvery(ms: number, f: () => void): () => void {
   const timer = setInterval(f, ms);

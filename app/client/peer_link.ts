@@ -12,6 +12,7 @@
 import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import {
+  checkMember,
   checkOffer,
   type CommitmentReader,
   OfferRefusedError,
@@ -44,6 +45,7 @@ export type LinkState =
 /** Failure kinds the UI has a notice for. */
 export type LinkProblem =
   | "commitment-mismatch"
+  | "not-committed"
   | "certificate-mismatch"
   | "key-confirmation"
   | "chain-unreachable"
@@ -200,6 +202,9 @@ export class PeerLink {
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
+    // An offer and its candidates carry our addresses: only to a peer the chain says is a
+    // member with keys in this live room, whoever the server lists (issue 10, item 3).
+    if (!(await this.#peerCommitted())) return;
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     await this.#sendDescription("offer");
   }
@@ -283,6 +288,27 @@ export class PeerLink {
       state: s.state === "refused" ? "refused" : "closed",
       problem: s.problem ?? (kind && message ? { kind, message } : null),
     });
+  }
+
+  /** Whether the peer holds a commitment in the live room (read on chain); refuses if not. */
+  async #peerCommitted(): Promise<boolean> {
+    const { roomId, reader } = this.session;
+    try {
+      await checkMember(reader, roomId, this.peer);
+      return !this.ended;
+    } catch (e) {
+      if (e instanceof OfferRefusedError) {
+        const why = e.reason === "no-commitment"
+          ? "it has no key commitment on chain in this room"
+          : e.detail;
+        this.#refuse("not-committed", `Not connecting to this peer: ${why}`);
+      } else if (e instanceof ChainUnavailableError) {
+        this.#fail("chain-unreachable", "Cannot check the peer's keys: the chain is unreachable");
+      } else {
+        throw e;
+      }
+      return false;
+    }
   }
 
   /** The one offer check against the peer's commitment; null when refused or unverifiable. */
