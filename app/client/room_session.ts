@@ -74,9 +74,13 @@ export interface SendResult {
   to: Address[];
 }
 
+const NO_ICE: IceConfig = { iceServers: [] };
+
 /** Join refused because the server cannot read the chain: ask again this often, this many times. */
 const REJOIN_DELAY_MS = 2_000;
 const MAX_REJOINS = 150;
+/** Join refused for want of our commitment (the server's node behind): asked again this often. */
+const MAX_COMMIT_REJOINS = 5;
 /**
  * Wallet prompts to sign in again that the server may cause in one session (a restarted server
  * needs one). A server that keeps refusing would otherwise make the wallet ask again and again
@@ -123,6 +127,9 @@ export class RoomSession {
   #joined = false;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #rejoins = 0;
+  /** Resolves once the ICE servers are known (or were asked for and could not be had). */
+  #iceReady: Promise<void> = Promise.resolve();
+  #iceAsked = false;
   /** Wallet prompts made to sign in again; past the cap, none are made. */
   #signInPrompts = 0;
 
@@ -146,8 +153,8 @@ export class RoomSession {
       const proof = await this.#checkRoom();
       const keys = await this.#makeKeys();
       await this.#publish(keys, proof);
-      const ice = await this.#signIn();
-      this.#connect(keys, ice);
+      await this.#signIn();
+      this.#connect(keys);
     } catch (e) {
       if (this.#stopped) return;
       this.#set({ fatal: joinFailure(e) });
@@ -214,12 +221,25 @@ export class RoomSession {
     this.timing.commitMinedAt = Date.now();
   }
 
-  /** Step 4: Sign-In with Ethereum, then the ICE servers the session may use. */
-  async #signIn(): Promise<IceConfig> {
+  /** Step 4: Sign-In with Ethereum. */
+  async #signIn(): Promise<void> {
     this.#set({ step: "sign-in" });
     const { fetch, origin } = this.#io;
     await signIn({ walletClient: this.wallet.walletClient, fetch, origin });
-    return await fetchIceConfig(this.#io.fetch, this.#io.origin);
+  }
+
+  /**
+   * The ICE servers the links use, asked once the server has us in the room (it gives TURN
+   * credentials only to a socket in a live room, docs/PROTOCOL.md section 7); fetched again
+   * before they expire (`iceSource`). A failed first fetch is asked again at the next join.
+   */
+  async #fetchIce(): Promise<void> {
+    const get = () => fetchIceConfig(this.#io.fetch, this.#io.origin, this.roomId);
+    const first = await get();
+    this.#iceAsked = first.iceServers.length > 0;
+    if (this.#linkSession) {
+      this.#linkSession = { ...this.#linkSession, ice: first, freshIce: iceSource(first, get) };
+    }
   }
 
   /**
@@ -249,7 +269,7 @@ export class RoomSession {
   }
 
   /** Step 5: the signaling socket, the room joined, and the chain watched. */
-  #connect(keys: SessionKeys, ice: IceConfig): void {
+  #connect(keys: SessionKeys): void {
     if (this.#stopped) return;
     this.#set({ step: "socket" });
     const { chainId, registry } = this.config;
@@ -259,8 +279,9 @@ export class RoomSession {
       chainId,
       registry,
       keys,
-      ice,
-      freshIce: iceSource(ice, () => fetchIceConfig(this.#io.fetch, this.#io.origin)),
+      // Until the server has us in the room (no link is made before).
+      ice: NO_ICE,
+      freshIce: () => Promise.resolve(NO_ICE),
       rtc: this.#io.rtc,
       reader: this.#reader,
       signal: (m) => this.#signaling?.send(m) ?? false,
@@ -268,7 +289,14 @@ export class RoomSession {
     this.#signaling = new SignalingClient({
       url: signalingUrl(this.#io.origin),
       openSocket: (url) => this.#io.openSocket(url),
-      onMessage: (m) => void this.#onSignal(m),
+      // Frames wait (in order) for the ICE servers asked at the first `joined`.
+      onMessage: (m) => {
+        if (m.type === "joined" && !this.#iceAsked) {
+          this.#iceAsked = true;
+          this.#iceReady = this.#fetchIce();
+        }
+        void this.#iceReady.then(() => this.#onSignal(m));
+      },
       onOpen: () => {
         if (this.state.value.step === "socket") this.#set({ step: "ready" });
       },
@@ -321,6 +349,10 @@ export class RoomSession {
     // The server fails closed while it cannot read the chain: it refused our join, so ask
     // again until it takes us back (bounded; a reconnect joins again anyway).
     if (code === "chain-unavailable" && !this.#joined) this.#retryJoin();
+    // Joins need our commitment: the server's node may be a block behind the wallet's.
+    if (code === "no-commitment" && !this.#joined && this.#rejoins < MAX_COMMIT_REJOINS) {
+      this.#retryJoin();
+    }
     const notice = serverNotice(code);
     if (notice) this.events.emit("notice", notice);
   }
