@@ -134,6 +134,13 @@ export async function createServer(
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
   app.use("/api/*", headers);
   app.route("/api", api);
+  const pin = opts.web?.assets.pin;
+  if (pin && (pin.chainId !== config.chainId || pin.registry !== config.registry.toLowerCase())) {
+    throw new Error(
+      `Cannot serve: the island bundle was built for registry ${pin.registry} on chain ` +
+        `${pin.chainId}, not the configured ${config.registry} on chain ${config.chainId}`,
+    );
+  }
   if (opts.web) {
     app.route(
       "/",
