@@ -25,11 +25,14 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const assets = await buildAssets({ minify: true });
+  // The chain and registry go into the bundle: changing them changes its hash (docs/CLIENT.md).
+  const pin = { chainId: config.chainId, registry: config.registry };
+  const assets = await buildAssets({ minify: true, pin });
   const server = await createServer(config, { web: { pages, assets } });
   const http = await serve({ hostname: config.host, port: config.port }, server);
   const shown = config.port === 0 ? `http://${config.host}:${http.addr.port}` : config.publicOrigin;
   console.log(`Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`);
+  console.log(`Island bundle ${assets.script} (integrity ${assets.scriptIntegrity})`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -15,7 +15,10 @@ import { serve } from "../app/server/serve.ts";
 import { buildAssets } from "../app/server/web/mod.ts";
 
 const config = loadConfig(Deno.env.toObject());
-const assets = await buildAssets({ minify: true });
+const assets = await buildAssets({
+  minify: true,
+  pin: { chainId: config.chainId, registry: config.registry },
+});
 const server = await createServer(config, { web: { pages, assets } });
 const http = await serve({
   hostname: config.host,

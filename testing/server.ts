@@ -217,13 +217,26 @@ export async function committedRoom(
   members: number[],
 ): Promise<{ roomId: Hex; keys: TestKeys[] }> {
   const roomId = await createRoom(chain, creator);
+  return { roomId, keys: await commitEach(chain, roomId, members) };
+}
+
+/**
+ * Publishes fresh keys for each of `members` in `roomId` (a join needs a commitment).
+ *
+ * @returns Each member's keys, in the order of `members`.
+ */
+export async function commitEach(
+  chain: TestChain,
+  roomId: Hex,
+  members: number[],
+): Promise<TestKeys[]> {
   const keys: TestKeys[] = [];
   for (const member of members) {
     const k = makeKeys(chain, roomId);
     await commit(chain, member, roomId, k);
     keys.push(k);
   }
-  return { roomId, keys };
+  return keys;
 }
 
 /** A real WebSocket client that queues parsed server messages. */
@@ -331,4 +344,31 @@ export class Client {
 export async function join(c: Client, roomId: Hex): Promise<Address[]> {
   c.send({ v: 1, type: "join", roomId });
   return (await c.next("joined", (m) => m.roomId === roomId.toLowerCase())).peers;
+}
+
+/** A signed-in socket of a member with a commitment, joined to its room. */
+export interface MemberSocket {
+  c: Client;
+  cookie: string;
+  account: PrivateKeyAccount;
+  roomId: Hex;
+}
+
+/**
+ * Signs in development account `index`, publishes its keys in `roomId` (a new room of its own
+ * when not given), opens a socket and joins: what `/api/ice` asks of whoever wants TURN
+ * credentials.
+ */
+export async function memberSocket(
+  srv: RunningServer,
+  chain: TestChain,
+  index: number,
+  roomId?: Hex,
+): Promise<MemberSocket> {
+  const room = roomId ?? await createRoom(chain, index);
+  await commit(chain, index, room, makeKeys(chain, room));
+  const { account, cookie } = await signIn(srv.base, chain, index);
+  const c = await Client.connect(srv.wsUrl, cookie);
+  await join(c, room);
+  return { c, cookie, account, roomId: room };
 }

@@ -11,7 +11,8 @@ import { reviveProps } from "./revive.ts";
 /**
  * Hydrates every `<mesh3-island data-island="N">` of the document with its component and props.
  * An island that fails to hydrate is reported on the console and left as server-rendered HTML;
- * the others still boot.
+ * the others still boot. An island whose props `refuse` turns down is not hydrated: the reason
+ * is shown in its place (the bundle's pinned chain, pinned_chain.ts).
  *
  * @example
  * ```ts ignore
@@ -20,8 +21,12 @@ import { reviveProps } from "./revive.ts";
  * boot({ Home });
  * ```
  */
-// deno-lint-ignore no-explicit-any
-export function boot(islands: Record<string, ComponentType<any>>, doc: Document = document): void {
+export function boot(
+  // deno-lint-ignore no-explicit-any
+  islands: Record<string, ComponentType<any>>,
+  doc: Document = document,
+  refuse: (props: Record<string, unknown>) => string | null = () => null,
+): void {
   const data = doc.getElementById(PAYLOAD_ID);
   if (data === null) return;
   const payload = JSON.parse(data.textContent ?? "") as IslandsPayload;
@@ -37,6 +42,16 @@ export function boot(islands: Record<string, ComponentType<any>>, doc: Document 
     const component = entry && islands[entry.name];
     try {
       if (!component) throw new Error(`no island for index ${el.dataset.island}`);
+      const refusal = refuse(entry.props);
+      if (refusal !== null) {
+        // Not hydrated: say why on screen, in place of the island.
+        const p = doc.createElement("p");
+        p.dataset.testid = "pin-refusal";
+        p.className = "rounded-lg border border-red-500/40 bg-red-500/10 p-4 text-sm text-red-200";
+        p.textContent = refusal;
+        el.replaceChildren(p);
+        continue;
+      }
       hydrate(h(component, entry.props), el);
       el.dataset.hydrated = "";
     } catch (err) {

@@ -213,15 +213,51 @@ export async function checkOffer(
   d: Description,
   described: DescribedKeys = describeKeys(ctx, d),
 ): Promise<VerifiedKeys> {
-  const [room, stored] = await Promise.all([
-    reader.room(ctx.roomId),
-    reader.commitment(ctx.roomId, ctx.member, described.commitment),
-  ]);
-  const refusal = roomRefusal(room, reader.nowSeconds());
-  if (refusal) throw new OfferRefusedError(refusal);
-  if (!stored) throw new OfferRefusedError("no-commitment");
+  const stored = await checkMember(reader, ctx.roomId, ctx.member, described.commitment);
   if (!commitmentMatches(described.commitment, stored.commitment)) {
     throw new OfferRefusedError("commitment-mismatch");
   }
   return { ...described, blockNumber: stored.blockNumber };
+}
+
+/**
+ * Checks that a member holds a current commitment in a live room: the room exists and is open,
+ * and the member has committed keys there. The browser asks it of a peer before offering to it
+ * (an offer and its ICE candidates carry the browser's addresses), the server of both ends of a
+ * relay and of whoever asks for TURN credentials (issue 10, items 3 and 9). Reads the room and
+ * the commitment in parallel.
+ *
+ * @param reader Where rooms and commitments come from.
+ * @param roomId The room.
+ * @param member The member's address.
+ * @param expected The commitment the caller hopes for (a caching reader re-reads on a miss).
+ * @returns The member's stored commitment.
+ * @throws {OfferRefusedError} With a room refusal or `no-commitment`.
+ * @throws {ChainUnavailableError} When the chain cannot be read (fail closed).
+ *
+ * @example
+ * ```ts
+ * const reader: CommitmentReader = {
+ *   room: () => Promise.resolve(null),
+ *   commitment: () => Promise.resolve(null),
+ *   nowSeconds: () => 0,
+ * };
+ * const member = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+ * await checkMember(reader, `0x${"ab".repeat(32)}`, member).catch((e) => e.reason); // "room-not-found"
+ * ```
+ */
+export async function checkMember(
+  reader: CommitmentReader,
+  roomId: Hex,
+  member: Address,
+  expected?: Hex,
+): Promise<StoredCommitment> {
+  const [room, stored] = await Promise.all([
+    reader.room(roomId),
+    reader.commitment(roomId, member, expected),
+  ]);
+  const refusal = roomRefusal(room, reader.nowSeconds());
+  if (refusal) throw new OfferRefusedError(refusal);
+  if (!stored) throw new OfferRefusedError("no-commitment");
+  return stored;
 }

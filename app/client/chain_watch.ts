@@ -2,9 +2,12 @@
  * Watches, during a room session, whether the chain answers through the wallet's provider. Open
  * chats do not need the chain (their keys were verified already), but new peers cannot be
  * verified without it, so the room says so while it is unreachable and clears the notice by
- * itself when it answers again.
+ * itself when it answers again. It also reads the room on every tick, so a room closed or
+ * expired ends the session even when the server does not say so (issue 10, item 5: the browser
+ * does not take the server's word for the room's end, nor need it).
  * @module
  */
+import type { RoomRefusal } from "../chain/room.ts";
 
 /** What the watcher needs: anything that can ask for the latest block number. */
 export interface BlockSource {
@@ -19,10 +22,15 @@ export interface WatchChainOptions {
   intervalMs?: number;
   /** A read slower than this counts as a failure. Default 4000. */
   timeoutMs?: number;
+  /** Reads the room: why it can no longer be used, or null (asked after each good read). */
+  room?: () => Promise<RoomRefusal | null>;
+  /** Called once when `room` says the room is over; the watch then stops. */
+  onRoomOver?: (refusal: RoomRefusal) => void;
 }
 
 /**
- * Reads the block number every `intervalMs` and reports reachability changes.
+ * Reads the block number every `intervalMs` and reports reachability changes; with `room`, also
+ * whether the room is over.
  *
  * @param client The wallet's public client (or any {@linkcode BlockSource}).
  * @param opts Callback and timing.
@@ -65,6 +73,12 @@ export function watchChain(client: BlockSource, opts: WatchChainOptions): () => 
     if (ok !== reachable) {
       reachable = ok;
       opts.onChange(ok);
+    }
+    const over = ok && opts.room ? await opts.room().catch(() => null) : null;
+    if (stopped) return;
+    if (over) {
+      stopped = true;
+      return opts.onRoomOver?.(over);
     }
     timer = setTimeout(tick, interval);
   };

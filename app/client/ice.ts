@@ -11,19 +11,27 @@ export interface IceConfig {
 
 /**
  * Fetches the ICE configuration; on any failure, none (host candidates still connect on a LAN).
+ * The server gives it only to a socket of ours that is in the room (docs/PROTOCOL.md section 7).
  *
  * @param doFetch `fetch` that carries the session cookie.
  * @param origin The app's origin.
+ * @param roomId The room our socket has joined.
  * @returns The servers and the transport policy.
  *
  * @example
  * ```ts ignore
- * const ice = await fetchIceConfig(fetch, location.origin);
+ * const ice = await fetchIceConfig(fetch, location.origin, roomId);
  * ```
  */
-export async function fetchIceConfig(doFetch: typeof fetch, origin: string): Promise<IceConfig> {
+export async function fetchIceConfig(
+  doFetch: typeof fetch,
+  origin: string,
+  roomId: string,
+): Promise<IceConfig> {
   try {
-    const res = await doFetch(new URL("/api/ice", origin));
+    const url = new URL("/api/ice", origin);
+    url.searchParams.set("room", roomId);
+    const res = await doFetch(url);
     if (!res.ok) return { iceServers: [] };
     const body = await res.json() as Partial<IceConfig>;
     const iceServers = Array.isArray(body.iceServers)

@@ -25,6 +25,7 @@ export type LinkState =
 /** Failure kinds the UI has a notice for. */
 export type LinkProblem =
   | "commitment-mismatch"
+  | "not-committed"
   | "certificate-mismatch"
   | "key-confirmation"
   | "chain-unreachable"

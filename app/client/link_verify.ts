@@ -6,14 +6,59 @@
  */
 import type { Address } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
-import { checkOffer, OfferRefusedError, type VerifiedKeys } from "../chain/offer_check.ts";
+import {
+  checkMember,
+  checkOffer,
+  OfferRefusedError,
+  type VerifiedKeys,
+} from "../chain/offer_check.ts";
 import { equalBytes } from "../core/bytes.ts";
 import type { LinkProblem, LinkSession } from "./link_types.ts";
 
+/** A check's problem to report: refused (will not connect) or failed (could not check). */
+export type CheckProblem = { ok: false; refuse: boolean; kind: LinkProblem; message: string };
+
 /** What the check found: the verified keys, or the problem to report. */
-export type DescriptionCheck =
-  | { ok: true; verified: VerifiedKeys }
-  | { ok: false; refuse: boolean; kind: LinkProblem; message: string };
+export type DescriptionCheck = { ok: true; verified: VerifiedKeys } | CheckProblem;
+
+/**
+ * Checks on chain, before any offer, that the peer holds a commitment in the live room: an offer
+ * and its candidates carry our addresses, so they go only to a peer the chain says is a member
+ * with keys here, whoever the server lists (issue 10, item 3).
+ *
+ * @param session The room session's shared link settings (room and reader).
+ * @param peer The peer's address.
+ * @returns ok, or a refusal (no commitment, room closed) or failure (chain unreachable).
+ *
+ * @example
+ * ```ts ignore
+ * const check = await checkPeerCommitted(session, peer);
+ * if (check.ok) await sendOffer();
+ * ```
+ */
+export async function checkPeerCommitted(
+  session: LinkSession,
+  peer: Address,
+): Promise<{ ok: true } | CheckProblem> {
+  try {
+    await checkMember(session.reader, session.roomId, peer);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof OfferRefusedError) {
+      const why = e.reason === "no-commitment"
+        ? "it has no key commitment on chain in this room"
+        : e.detail;
+      return {
+        ok: false,
+        refuse: true,
+        kind: "not-committed",
+        message: `Not connecting to this peer: ${why}`,
+      };
+    }
+    if (e instanceof ChainUnavailableError) return unreachable();
+    throw e;
+  }
+}
 
 /**
  * Checks a peer's description against its on-chain commitment.
@@ -52,16 +97,18 @@ export async function checkDescription(
     if (e instanceof OfferRefusedError) {
       return refuse(`Refused the peer's connection: ${e.detail}`);
     }
-    if (e instanceof ChainUnavailableError) {
-      return {
-        ok: false,
-        refuse: false,
-        kind: "chain-unreachable",
-        message: "Cannot check the peer's keys: the chain is unreachable",
-      };
-    }
+    if (e instanceof ChainUnavailableError) return unreachable();
     throw e;
   }
+}
+
+function unreachable(): CheckProblem {
+  return {
+    ok: false,
+    refuse: false,
+    kind: "chain-unreachable",
+    message: "Cannot check the peer's keys: the chain is unreachable",
+  };
 }
 
 function refuse(message: string): DescriptionCheck {

@@ -26,7 +26,7 @@ import type {
   PeerLinkEvents,
   PeerStatus,
 } from "./link_types.ts";
-import { checkDescription } from "./link_verify.ts";
+import { checkDescription, checkPeerCommitted, type CheckProblem } from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
 import { Store } from "./store.ts";
@@ -146,6 +146,7 @@ export class PeerLink {
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
+    if (!(await this.#peerCommitted())) return;
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     this.#extensions.open(this.#pc);
     await this.#sendDescription("offer");
@@ -233,6 +234,14 @@ export class PeerLink {
     });
   }
 
+  /** Whether the chain says the peer holds a commitment in the live room; reports it if not. */
+  async #peerCommitted(): Promise<boolean> {
+    const check = await checkPeerCommitted(this.session, this.peer);
+    if (check.ok) return !this.ended;
+    this.#report(check);
+    return false;
+  }
+
   /** The one offer check against the peer's commitment; null when refused or unverifiable. */
   async #verify(publicKey: string, sdp: string): Promise<VerifiedKeys | null> {
     const check = await checkDescription(this.session, this.peer, this.#verified, {
@@ -240,9 +249,13 @@ export class PeerLink {
       sdp,
     });
     if (check.ok) return check.verified;
-    if (check.refuse) this.#refuse(check.kind, check.message);
-    else this.#fail(check.kind, check.message);
+    this.#report(check);
     return null;
+  }
+
+  #report(problem: CheckProblem): void {
+    if (problem.refuse) this.#refuse(problem.kind, problem.message);
+    else this.#fail(problem.kind, problem.message);
   }
 
   #onLocalCandidate(c: RTCIceCandidate | null): void {

@@ -11,7 +11,7 @@ import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import type { CommitmentReader } from "../chain/offer_check.ts";
 import { registryReader } from "../chain/registry.ts";
-import { roomRefusalSentence } from "../chain/room.ts";
+import { type RoomRefusal, roomRefusal, roomRefusalSentence } from "../chain/room.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { type Notice, serverNotice } from "./notices.ts";
@@ -77,9 +77,19 @@ export interface SendResult {
   to: Address[];
 }
 
+const NO_ICE: IceConfig = { iceServers: [] };
+
 /** Join refused because the server cannot read the chain: ask again this often, this many times. */
 const REJOIN_DELAY_MS = 2_000;
 const MAX_REJOINS = 150;
+/** Join refused for want of our commitment (the server's node behind): asked again this often. */
+const MAX_COMMIT_REJOINS = 5;
+/**
+ * Wallet prompts to sign in again that the server may cause in one session (a restarted server
+ * needs one). A server that keeps refusing would otherwise make the wallet ask again and again
+ * (issue 10, item 11).
+ */
+export const MAX_SIGN_IN_PROMPTS = 3;
 
 /**
  * One room session.
@@ -121,6 +131,11 @@ export class RoomSession {
   #joined = false;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #rejoins = 0;
+  /** Resolves once the ICE servers are known (or were asked for and could not be had). */
+  #iceReady: Promise<void> = Promise.resolve();
+  #iceAsked = false;
+  /** Wallet prompts made to sign in again; past the cap, none are made. */
+  #signInPrompts = 0;
 
   constructor(o: RoomSessionOptions) {
     this.config = o.config;
@@ -143,8 +158,8 @@ export class RoomSession {
       const proof = await this.#checkRoom();
       const keys = await this.#makeKeys();
       await this.#publish(keys, proof);
-      const ice = await this.#signIn();
-      this.#connect(keys, ice);
+      await this.#signIn();
+      this.#connect(keys);
     } catch (e) {
       if (this.#stopped) return;
       this.#set({ fatal: joinFailure(e) });
@@ -211,20 +226,55 @@ export class RoomSession {
     this.timing.commitMinedAt = Date.now();
   }
 
-  /** Step 4: Sign-In with Ethereum, then the ICE servers the session may use. */
-  async #signIn(): Promise<IceConfig> {
+  /** Step 4: Sign-In with Ethereum. */
+  async #signIn(): Promise<void> {
     this.#set({ step: "sign-in" });
-    await this.#signInAgain();
-    return await fetchIceConfig(this.#io.fetch, this.#io.origin);
+    const { fetch, origin } = this.#io;
+    await signIn({ walletClient: this.wallet.walletClient, fetch, origin });
   }
 
-  #signInAgain(): Promise<unknown> {
+  /**
+   * The ICE servers the links use, asked once the server has us in the room (it gives TURN
+   * credentials only to a socket in a live room, docs/PROTOCOL.md section 7); fetched again
+   * before they expire (`iceSource`). A failed first fetch is asked again at the next join.
+   */
+  async #fetchIce(): Promise<void> {
+    const get = () => fetchIceConfig(this.#io.fetch, this.#io.origin, this.roomId);
+    const first = await get();
+    this.#iceAsked = first.iceServers.length > 0;
+    if (this.#linkSession) {
+      this.#linkSession = { ...this.#linkSession, ice: first, freshIce: iceSource(first, get) };
+    }
+  }
+
+  /**
+   * Signs in again before a reconnect (the server may have restarted and forgotten the session),
+   * asking the wallet at most {@linkcode MAX_SIGN_IN_PROMPTS} times per session; then says why
+   * it stopped asking.
+   */
+  async #signInAgain(): Promise<void> {
+    if (this.#signInPrompts > MAX_SIGN_IN_PROMPTS || this.#stopped) return;
     const { fetch, origin } = this.#io;
-    return signIn({ walletClient: this.wallet.walletClient, fetch, origin });
+    await signIn({
+      walletClient: this.wallet.walletClient,
+      fetch,
+      origin,
+      beforePrompt: () => {
+        if (this.#signInPrompts++ < MAX_SIGN_IN_PROMPTS) return;
+        this.events.emit("notice", {
+          kind: "sign-in-refused",
+          tone: "error",
+          message: `The server keeps refusing your sign-in: stopped asking your wallet to sign ` +
+            `after ${MAX_SIGN_IN_PROMPTS} tries. Chats already open go on; reload the page to ` +
+            `try again.`,
+        });
+        throw new Error("Cannot sign in again: the server refused too often");
+      },
+    });
   }
 
   /** Step 5: the signaling socket, the room joined, and the chain watched. */
-  #connect(keys: SessionKeys, ice: IceConfig): void {
+  #connect(keys: SessionKeys): void {
     if (this.#stopped) return;
     this.#set({ step: "socket" });
     const { chainId, registry } = this.config;
@@ -234,8 +284,9 @@ export class RoomSession {
       chainId,
       registry,
       keys,
-      ice,
-      freshIce: iceSource(ice, () => fetchIceConfig(this.#io.fetch, this.#io.origin)),
+      // Until the server has us in the room (no link is made before).
+      ice: NO_ICE,
+      freshIce: () => Promise.resolve(NO_ICE),
       rtc: this.#io.rtc,
       reader: this.#reader,
       signal: (m) => this.#signaling?.send(m) ?? false,
@@ -244,14 +295,19 @@ export class RoomSession {
     this.#signaling = new SignalingClient({
       url: signalingUrl(this.#io.origin),
       openSocket: (url) => this.#io.openSocket(url),
-      onMessage: (m) => void this.#onSignal(m),
+      // Frames wait (in order) for the ICE servers asked at the first `joined`.
+      onMessage: (m) => {
+        if (m.type === "joined" && !this.#iceAsked) {
+          this.#iceAsked = true;
+          this.#iceReady = this.#fetchIce();
+        }
+        void this.#iceReady.then(() => this.#onSignal(m));
+      },
       onOpen: () => {
         if (this.state.value.step === "socket") this.#set({ step: "ready" });
       },
       // Refused more than once: the session may be gone (server restart). Sign in again.
-      beforeReconnect: async () => {
-        await this.#signInAgain();
-      },
+      beforeReconnect: () => this.#signInAgain(),
     });
     this.#signaling.state.subscribe((socket) => {
       this.#set({ socket });
@@ -259,6 +315,13 @@ export class RoomSession {
     });
     this.#unwatchChain = watchChain(this.wallet.publicClient, {
       onChange: (chainReachable) => this.#set({ chainReachable }),
+      // Read by the browser itself: a server that hides the close cannot keep the room going
+      // (a room not found is a provider's glitch or another chain: the wallet check says so).
+      room: async () => {
+        const r = roomRefusal(await this.#reader.room(this.roomId), this.#reader.nowSeconds());
+        return r === "room-not-found" ? null : r;
+      },
+      onRoomOver: (refusal) => this.#roomOver(refusal),
     });
     this.#signaling.connect();
     this.#signaling.join(this.roomId);
@@ -288,17 +351,23 @@ export class RoomSession {
   }
 
   #onServerError(code: Extract<ServerMessage, { type: "error" }>["code"]): void {
-    if (code === "room-closed" || code === "room-expired") {
-      // The room is over: nothing more to join or wait for (chats already open end too).
-      this.stop();
-      this.#set({ fatal: roomRefusalSentence(code) });
-      return;
-    }
+    if (code === "room-closed" || code === "room-expired") return this.#roomOver(code);
     // The server fails closed while it cannot read the chain: it refused our join, so ask
     // again until it takes us back (bounded; a reconnect joins again anyway).
     if (code === "chain-unavailable" && !this.#joined) this.#retryJoin();
+    // Joins need our commitment: the server's node may be a block behind the wallet's.
+    if (code === "no-commitment" && !this.#joined && this.#rejoins < MAX_COMMIT_REJOINS) {
+      this.#retryJoin();
+    }
     const notice = serverNotice(code);
     if (notice) this.events.emit("notice", notice);
+  }
+
+  /** The room is over: nothing more to join or wait for (chats already open end too). */
+  #roomOver(refusal: RoomRefusal): void {
+    if (this.state.value.fatal) return;
+    this.stop();
+    this.#set({ fatal: roomRefusalSentence(refusal) });
   }
 
   #retryJoin(): void {

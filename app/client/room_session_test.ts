@@ -4,85 +4,33 @@
  * browsers do). The browser tests (tests/browser/) run the same engine in Chromium.
  */
 import assert from "node:assert/strict";
-import type { Address, Hex } from "viem";
-import { startTestChain } from "../../testing/chain.ts";
-import { engineIO, walletConnection } from "../../testing/engine_io.ts";
-import { FakeNetwork } from "../../testing/fake_rtc.ts";
-import { closeRoom, createRoom, ORIGIN, startServer } from "../../testing/server.ts";
-import type { PublicConfig } from "../shared/public_config.ts";
+import type { Address } from "viem";
+import { walletConnection } from "../../testing/engine_io.ts";
+import { startEngineBed, until } from "../../testing/engine_session.ts";
+import { closeRoom, createRoom } from "../../testing/server.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
-import { ChatLog } from "./chat_log.ts";
 import { memberList } from "./members.ts";
-import type { Notice } from "./notices.ts";
-import { RoomSession, type SessionState } from "./room_session.ts";
-
-/** Waits (bounded) until `ok()` holds for the store's value. */
-async function until<T>(
-  store: { value: T; subscribe(f: (v: T) => void): () => void },
-  ok: (v: T) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  if (ok(store.value)) return store.value;
-  let off = () => {};
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      off = store.subscribe((v) => ok(v) && resolve(v));
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    });
-  } finally {
-    off();
-    clearTimeout(timer);
-  }
-}
+import type { SessionState } from "./room_session.ts";
 
 const openLinks = (s: SessionState) => s.links.filter((l) => l.state === "open").length;
 
 Deno.test("RoomSession: the join sequence against the real server and chain", async (t) => {
-  const chain = await startTestChain();
-  const srv = await startServer(chain);
-  const net = new FakeNetwork();
-  const config: PublicConfig = {
-    chainId: chain.chainId,
-    chainName: "Test chain",
-    rpcUrl: chain.rpcUrl,
-    registry: chain.registry,
-    localDevChain: true,
-  };
-  const session = (
+  const bed = await startEngineBed();
+  const { chain } = bed;
+  const start = (
     account: number,
-    roomId: Hex,
-    members = null as ReturnType<typeof memberList> | null,
+    roomId: `0x${string}`,
+    members: ReturnType<typeof memberList> | null = null,
     tamper?: (frame: string) => string | null,
-  ) => {
-    const s = new RoomSession({
-      config,
-      roomId,
-      wallet: walletConnection(chain, account),
-      members,
-      io: engineIO({ origin: ORIGIN, base: srv.base, net, tamper }),
-    });
-    const notices: Notice[] = [];
-    s.events.on("notice", (n) => notices.push(n));
-    const steps: string[] = [];
-    s.state.subscribe((v) => steps.at(-1) !== v.step && steps.push(v.step));
-    return { s, chat: new ChatLog(s), notices, steps };
-  };
-  const started: RoomSession[] = [];
-  const start = <T extends { s: RoomSession }>(x: T): T => {
-    started.push(x.s);
-    void x.s.start();
-    return x;
-  };
+  ) => bed.start(account, roomId, { members, tamper });
   try {
     await t.step("two people join, verify each other and chat with receipts", async () => {
       const roomId = await createRoom(chain, 1);
-      const alice = start(session(1, roomId));
+      const alice = start(1, roomId);
       await until(alice.s.state, (v) => v.step === "ready", "alice ready");
       assert.deepEqual(alice.steps, ["room", "keys", "commit", "sign-in", "socket", "ready"]);
       assert.equal(alice.s.state.value.commitTx.phase, "mined");
-      const bob = start(session(2, roomId));
+      const bob = start(2, roomId);
       for (const p of [alice, bob]) await until(p.s.state, (v) => openLinks(v) === 1, "open link");
       const [la, lb] = [alice.s.links[0], bob.s.links[0]];
       assert.equal(la.peer, walletConnection(chain, 2).address);
@@ -115,14 +63,14 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
     await t.step(
       "error: an unknown, closed or expired room ends the session with why",
       async () => {
-        const unknown = start(session(3, `0x${"ab".repeat(32)}`));
+        const unknown = start(3, `0x${"ab".repeat(32)}`);
         let v = await until(unknown.s.state, (s) => s.fatal !== null, "fatal");
         assert.equal(v.fatal, "There is no such room on chain.");
         assert.equal(v.step, "room");
 
         const closed = await createRoom(chain, 3);
         await closeRoom(chain, 3, closed);
-        const c = start(session(3, closed));
+        const c = start(3, closed);
         v = await until(c.s.state, (s) => s.fatal !== null, "fatal");
         assert.equal(v.fatal, "The room was closed by its creator.");
 
@@ -131,7 +79,7 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
         const at = BigInt(Math.max(Number(block.timestamp), Math.floor(Date.now() / 1000)) + 2);
         const expiring = await createRoom(chain, 3, { expiresAt: at });
         while (Date.now() / 1000 < Number(at) + 0.2) await new Promise((r) => setTimeout(r, 200));
-        const e = start(session(3, expiring));
+        const e = start(3, expiring);
         v = await until(e.s.state, (s) => s.fatal !== null, "fatal");
         assert.equal(v.fatal, "The room has expired.");
         // Nothing was committed or signed: the steps stopped at the room check.
@@ -154,12 +102,12 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
         [6, list, "You are not a member of this room: your address is not on its member list."],
       ];
       for (const [account, members, why] of cases) {
-        const x = start(session(account, roomId, members));
+        const x = start(account, roomId, members);
         const v = await until(x.s.state, (s) => s.fatal !== null, "fatal");
         assert.equal(v.fatal, why);
         assert.equal(v.commitTx.phase, "idle");
       }
-      const member = start(session(5, roomId, list));
+      const member = start(5, roomId, list);
       await until(member.s.state, (s) => s.step === "ready", "member joins");
       member.s.stop();
     });
@@ -168,7 +116,7 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
       const roomId = await createRoom(chain, 7);
       await chain.goOffline();
       try {
-        const x = start(session(7, roomId));
+        const x = start(7, roomId);
         const v = await until(x.s.state, (s) => s.fatal !== null, "fatal");
         assert.match(v.fatal!, /^Cannot reach the chain/);
         assert.equal(v.commitTx.phase, "idle");
@@ -181,8 +129,8 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
       "the creator closes the room mid-session: both sessions end and say why",
       async () => {
         const roomId = await createRoom(chain, 8);
-        const a = start(session(8, roomId));
-        const b = start(session(9, roomId));
+        const a = start(8, roomId);
+        const b = start(9, roomId);
         for (const p of [a, b]) await until(p.s.state, (v) => openLinks(v) === 1, "open link");
         await closeRoom(chain, 8, roomId);
         for (const p of [a, b]) {
@@ -211,14 +159,14 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
         );
         for (const [what, swap] of swaps) {
           const roomId = await createRoom(chain, 12);
-          const a = start(session(low, roomId));
-          const b = start(session(high, roomId, null, (frame) => {
+          const a = start(low, roomId);
+          const b = start(high, roomId, null, (frame) => {
             const m = JSON.parse(frame);
             if (m.type === "offer") {
               swap(m);
             }
             return JSON.stringify(m);
-          }));
+          });
           const v = await until(
             b.s.state,
             (s) => s.links[0]?.state === "refused",
@@ -242,8 +190,8 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
 
     await t.step("a receipt from a peer the message was not sent to changes nothing", async () => {
       const roomId = await createRoom(chain, 10);
-      const a = start(session(10, roomId));
-      const b = start(session(11, roomId));
+      const a = start(10, roomId);
+      const b = start(11, roomId);
       for (const p of [a, b]) await until(p.s.state, (v) => openLinks(v) === 1, "open link");
       await a.chat.send("only for b");
       await until(a.chat.entries, (e) => e[0]?.status === "delivered", "delivered by b");
@@ -254,8 +202,6 @@ Deno.test("RoomSession: the join sequence against the real server and chain", as
       assert.deepEqual(a.chat.entries.value[0].deliveredBy, [b.s.wallet.address.toLowerCase()]);
     });
   } finally {
-    for (const s of started) s.stop();
-    await srv.stop();
-    await chain.stop();
+    await bed.close();
   }
 });

@@ -15,6 +15,11 @@ export interface SignInOptions {
   origin: string;
   /** `fetch` that carries the app's cookies. */
   fetch: typeof fetch;
+  /**
+   * Called just before the wallet is asked to sign (not when a live session is reused); throw
+   * to refuse the prompt (a session caps how often a server may make it ask, issue 10).
+   */
+  beforePrompt?: () => void;
 }
 
 /**
@@ -57,6 +62,7 @@ export async function signIn(options: SignInOptions): Promise<Address> {
     issuedAt: new Date(),
     expirationTime: new Date(Date.now() + 10 * 60_000),
   });
+  options.beforePrompt?.();
   const signature = await walletClient.signMessage({ account: walletClient.account, message });
   const res = await api("/api/auth/verify", {
     method: "POST",

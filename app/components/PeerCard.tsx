@@ -5,6 +5,7 @@
 import { useSignal } from "@preact/signals";
 import type { LinkState, PeerLink } from "../client/mod.ts";
 import { cx, shortAddress } from "./format.ts";
+import { RegistryLine } from "./RegistryLine.tsx";
 import { Spinner } from "./Spinner.tsx";
 import { useStore } from "./use_store.ts";
 
@@ -93,6 +94,7 @@ export function PeerCard(props: { link: PeerLink }) {
           <p class="mt-2 text-xs text-slate-500">
             Compare it with your peer in person or on a call. If it matches, nobody is in between.
           </p>
+          <RegistryLine chainId={link.session.chainId} registry={link.session.registry} />
           <label class="mt-3 inline-flex cursor-pointer items-center gap-2 text-sm text-slate-300">
             <input
               type="checkbox"

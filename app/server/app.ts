@@ -11,8 +11,9 @@ import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
-import { type ClientEnv, clientIp } from "./client_ip.ts";
+import { type ClientEnv, clientIp, envIp } from "./client_ip.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
+import { iceAccess } from "./ice_access.ts";
 import { ReadBudget } from "./read_budget.ts";
 import type { Handlers } from "./serve.ts";
 import { SignalingHub } from "./signaling/hub.ts";
@@ -105,6 +106,11 @@ export async function createServer(
   });
   sessions.onEnd((id) => hub.endSession(id));
   const ice = iceProvider(config.ice, opts.fetch);
+  const mayHaveIce = iceAccess({
+    inRoom: (roomId, address) => hub.room(roomId)?.member(address) !== undefined,
+    reader: (requester) => view.reader(requester),
+    perMinute: l.icePerMinutePerAddress,
+  });
 
   const api = new Hono();
   api.route("/auth", authRoutes({ config, client: client as PublicClient, nonces, sessions }));
@@ -112,6 +118,8 @@ export async function createServer(
     c.header("Cache-Control", "no-store");
     const session = sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) return c.json({ error: "Not signed in.", code: "unauthorized" }, 401);
+    const refused = await mayHaveIce(session.address, c.req.query("room"), envIp(c.env));
+    if (refused) return c.json({ error: refused.error, code: refused.code }, refused.status);
     try {
       return c.json(await ice(session.address));
     } catch (e) {
@@ -126,6 +134,13 @@ export async function createServer(
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
   app.use("/api/*", headers);
   app.route("/api", api);
+  const pin = opts.web?.assets.pin;
+  if (pin && (pin.chainId !== config.chainId || pin.registry !== config.registry.toLowerCase())) {
+    throw new Error(
+      `Cannot serve: the island bundle was built for registry ${pin.registry} on chain ` +
+        `${pin.chainId}, not the configured ${config.registry} on chain ${config.chainId}`,
+    );
+  }
   if (opts.web) {
     app.route(
       "/",

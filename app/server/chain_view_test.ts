@@ -33,6 +33,7 @@ Deno.test("chain view: fails closed while the RPC is down and recovers by itself
   try {
     const { roomId, keys: [kA] } = await committedRoom(chain, 1, [1, 2]);
     const spare = await createRoom(chain, 1);
+    await commit(chain, 2, spare, makeKeys(chain, spare)); // joins need a commitment
     const { c: a } = await bed.connect(1);
     const { c: b, address: bob } = await bed.connect(2);
     await join(a, roomId);

@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 import { startTestChain } from "../../testing/chain.ts";
 import type { IceResponse } from "./ice.ts";
 import { turnRestCredentials } from "./ice.ts";
-import { signIn, startServer } from "../../testing/server.ts";
+import { memberSocket, startServer } from "../../testing/server.ts";
 
 const SECRET = "mesh3-test-shared-secret";
 
@@ -164,9 +164,10 @@ Deno.test("GET /api/ice: TURN REST credentials are accepted by a real coturn", a
     MESH3_ICE_POLICY: "relay",
   });
   try {
-    const { account, cookie } = await signIn(srv.base, chain, 1);
-    const body: IceResponse = await (await fetch(`${srv.base}/api/ice`, { headers: { cookie } }))
-      .json();
+    const { account, cookie, roomId, c } = await memberSocket(srv, chain, 1);
+    const body: IceResponse = await (await fetch(`${srv.base}/api/ice?room=${roomId}`, {
+      headers: { cookie },
+    })).json();
 
     await t.step("behavior: STUN and TURN with a time-limited username", () => {
       assert.equal(body.iceTransportPolicy, "relay");
@@ -196,10 +197,11 @@ Deno.test("GET /api/ice: TURN REST credentials are accepted by a real coturn", a
     });
 
     await t.step("error: only for signed-in sessions", async () => {
-      const res = await fetch(`${srv.base}/api/ice`);
+      const res = await fetch(`${srv.base}/api/ice?room=${roomId}`);
       assert.equal(res.status, 401);
       await res.body?.cancel();
     });
+    await c.close();
   } finally {
     await srv.stop();
     await turn.stop();
@@ -231,24 +233,27 @@ Deno.test("GET /api/ice: credentials API (a local stand-in for Metered) is cache
   });
   try {
     await t.step("behavior: fetched once, then served from the cache", async () => {
-      const { cookie } = await signIn(cached.base, chain, 1);
+      const { cookie, roomId, c } = await memberSocket(cached, chain, 1);
+      const url = `${cached.base}/api/ice?room=${roomId}`;
       for (let i = 0; i < 3; i++) {
-        const body = await (await fetch(`${cached.base}/api/ice`, { headers: { cookie } })).json();
+        const body = await (await fetch(url, { headers: { cookie } })).json();
         assert.deepEqual(body, {
           iceServers: [{ urls: "turn:127.0.0.1:3478", username: "u", credential: "c" }],
         });
       }
       assert.equal(hits, 1);
       up = false;
-      const still = await fetch(`${cached.base}/api/ice`, { headers: { cookie } });
+      const still = await fetch(url, { headers: { cookie } });
       assert.equal(still.status, 200);
       await still.body?.cancel();
       up = true;
+      await c.close();
     });
 
     await t.step("error: 503 when the API refuses and nothing is cached", async () => {
-      const { cookie } = await signIn(uncached.base, chain, 2);
-      const res = await fetch(`${uncached.base}/api/ice`, { headers: { cookie } });
+      const { cookie, roomId, c } = await memberSocket(uncached, chain, 2);
+      const res = await fetch(`${uncached.base}/api/ice?room=${roomId}`, { headers: { cookie } });
+      await c.close();
       assert.equal(res.status, 503);
       assert.equal((await res.json()).code, "ice-unavailable");
     });

@@ -52,7 +52,14 @@ export async function startAppServer(
   chain: TestChain,
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
-  const assets = await buildAssets({ minify: true });
+  // Built for the chain the server is configured with, as `deno task start` does.
+  const assets = await buildAssets({
+    minify: true,
+    pin: {
+      chainId: Number(opts.env?.MESH3_CHAIN_ID ?? chain.chainId),
+      registry: opts.env?.MESH3_REGISTRY ?? chain.registry,
+    },
+  });
   let handler: Handlers | null = null;
   const serveAt = (port: number) =>
     serve({ hostname: "127.0.0.1", port }, {

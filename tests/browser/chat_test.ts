@@ -58,6 +58,11 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       assert.match(sa.replace(/\s+/g, " ").trim(), /^(\d{5} ){11}\d{5}$/);
       assert.equal(sa, sb);
       assert.equal(await alice.page.getByTestId("path-badge").getAttribute("data-path"), "direct");
+      // Beside the safety number: the registry the keys were checked against (a local chain:
+      // no explorer to link to).
+      const registry = await alice.page.getByTestId("registry-line").innerText();
+      assert.ok(registry.toLowerCase().includes(chain.registry.toLowerCase()), registry);
+      assert.match(registry, /on chain 31337 \(a local chain: no public explorer\)/);
     });
 
     await t.step("messages go both ways, with delivery state", async () => {

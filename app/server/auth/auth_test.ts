@@ -82,8 +82,11 @@ Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
         const cookie = set.split(";")[0];
         const me = await fetch(`${base}/api/auth/me`, { headers: { cookie } });
         assert.deepEqual(await me.json(), { address: alice.address });
-        const ice = await fetch(`${base}/api/ice`, { headers: { cookie } });
-        assert.deepEqual(await ice.json(), { iceServers: [] });
+        // Signed in is not enough for ICE servers: a socket in a room is (ice_access_test.ts).
+        const ice = await fetch(`${base}/api/ice?room=0x${"ab".repeat(32)}`, {
+          headers: { cookie },
+        });
+        assert.deepEqual([ice.status, (await ice.json()).code], [403, "not-in-room"]);
         const ws = await Client.connect(srv.wsUrl, cookie);
         const out = await fetch(`${base}/api/auth/logout`, {
           method: "POST",

@@ -26,6 +26,7 @@ export interface Limits {
   maxSessionsPerIp: number;
   maxNonces: number;
   authPerMinutePerIp: number;
+  icePerMinutePerAddress: number;
   clockSkewSeconds: number;
   chainPollMs: number;
   chainTimeoutMs: number;
@@ -59,6 +60,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxSessionsPerIp: 1000,
   maxNonces: 50_000,
   authPerMinutePerIp: 60,
+  icePerMinutePerAddress: 30,
   clockSkewSeconds: 60,
   chainPollMs: 1000,
   chainTimeoutMs: 4000,

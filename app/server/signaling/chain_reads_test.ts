@@ -14,6 +14,7 @@ import { mentions, startRpcProxy } from "../../../testing/rpc_proxy.ts";
 import {
   type Client,
   commit,
+  commitEach,
   createRoom,
   join,
   makeKeys,
@@ -76,11 +77,12 @@ Deno.test("chain reads: a provider's 429 to one read fails that request only", a
   }
 });
 
-Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays within the IP's budget", async () => {
+Deno.test("chain reads: a flood of made-up rooms, uncommitted joins and offers stays within the IP's budget", async () => {
   const chain = await startTestChain();
   const proxy = startRpcProxy(chain.rpcUrl);
   const BURST = 10;
   const other = await createRoom(chain, 2); // before start-up: known only by reading
+  await commitEach(chain, other, [1]); // joins need a commitment
   const bed = await startSignalingBed({
     chain,
     env: {
@@ -109,15 +111,16 @@ Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays wi
     const polls = () => proxy.count("eth_getBlockByNumber") + proxy.count("eth_getLogs");
     const polls0 = polls();
     const t0 = performance.now();
-    // For FLOOD_MS every attacker socket sends joins of made-up rooms and offers without a
-    // commitment as fast as its rate limit lets it, and reconnects when dropped for its strikes.
+    // For FLOOD_MS every attacker socket sends joins of made-up rooms, a join without a
+    // commitment and offers (refused: not in the room) as fast as its rate limit lets it, and reconnects when dropped for its strikes.
     let frames = 0, rounds = 0, drops = 0;
     await Promise.all(attackers.map(async (a) => {
       // Bounded by time and by count.
       for (let round = 0; round < 1000 && performance.now() - t0 < FLOOD_MS; round++) {
         const c = await bed.open(a.cookie, from("203.0.113.66"));
         for (let n = 0; n < 20; n++) c.send({ v: 1, type: "join", roomId: madeUpRoom() });
-        c.send({ v: 1, type: "join", roomId });
+        // Refused for want of a commitment (a strike each), so the offers find no room.
+        for (let n = 0; n < 20; n++) c.send({ v: 1, type: "join", roomId });
         for (let n = 0; n < 20; n++) {
           c.send({
             v: 1,
@@ -128,7 +131,7 @@ Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays wi
             sdp: kA.sdp,
           });
         }
-        frames += 41;
+        frames += 60;
         rounds++;
         // Refusals that cost reads are strikes: the socket is dropped (1008).
         if (await c.closed(5000).catch(() => 0) === 1008) drops++;
@@ -174,14 +177,13 @@ Deno.test("chain reads: made-up rooms, missing and wrong commitments are strikes
         () => ({ v: 1, type: "join", roomId: madeUpRoom() }),
         "room-not-found",
       ],
-      ["offers without a commitment", (c) => join(c, roomId).then(() => {}), () => ({
-        v: 1,
-        type: "offer",
-        to: bob,
-        roomId,
-        publicKey: kB.publicKey,
-        sdp: kB.sdp,
-      }), "no-commitment"],
+      // An uncommitted socket never gets in the room, so it cannot send offers at all.
+      [
+        "joins without a commitment",
+        async () => {},
+        () => ({ v: 1, type: "join", roomId }),
+        "no-commitment",
+      ],
     ];
     for (const [name, before, frame, code] of cases) {
       await t.step(`error: ${name} close the socket after the strike limit (1008)`, async () => {

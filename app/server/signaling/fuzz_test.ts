@@ -84,6 +84,8 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
   const { chain, srv, clients, open } = bed;
   try {
     const fuzzRoom = await createRoom(chain, 1);
+    // Joins need a commitment: the target and the socket whose session ends hold one.
+    for (const acc of [5, 10]) await commit(chain, acc, fuzzRoom, makeKeys(chain, fuzzRoom));
     const { roomId: honestRoom, keys: [kH1, kH2] } = await committedRoom(chain, 2, [3, 4]);
     const { c: h1, ...h1s } = await bed.connect(3);
     const { c: h2, ...h2s } = await bed.connect(4);

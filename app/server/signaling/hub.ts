@@ -239,7 +239,8 @@ export class SignalingHub {
       return fail("too-many-rooms", `Cannot join: at most ${l.maxRoomsPerSocket} rooms per socket`);
     }
     // The chain reads are paid from this socket's budget; refusals that cost one are strikes.
-    const refusal = await checkJoin(this.#d.view.reader(peer), roomId, peer.address);
+    const { view } = this.#d;
+    const refusal = await checkJoin(view.reader(peer), roomId, peer.address, () => view.fresh());
     if (refusal?.strike) {
       return void strike(peer, l.maxStrikes, refusal.code, refusal.message, { ...ref, roomId });
     }

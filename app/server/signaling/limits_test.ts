@@ -4,6 +4,7 @@ import { startTestChain } from "../../../testing/chain.ts";
 import { rawUpgrade, UPGRADE_HEADERS, upgradeStatus, wsFrame } from "../../../testing/raw_ws.ts";
 import {
   commit,
+  commitEach,
   createRoom,
   join,
   makeKeys,
@@ -56,6 +57,10 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
     const roomId = await createRoom(chain, 1);
     const other = await createRoom(chain, 1);
     const third = await createRoom(chain, 1);
+    // Joins need a commitment.
+    await commitEach(chain, roomId, [1, 2, 3]);
+    await commitEach(chain, other, [1, 3]);
+    await commitEach(chain, third, [4]);
     const { c: a, ...s1 } = await bed.connect(1);
     const { c: b } = await bed.connect(2);
     const { c, ...s3 } = await bed.connect(3);
@@ -142,6 +147,7 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
         const roomId = await createRoom(chain, 5);
         const keys = makeKeys(chain, roomId);
         await commit(chain, 5, roomId, keys);
+        await commitEach(chain, roomId, [6]);
         const s5 = await signIn(fast.srv.base, chain, 5);
         const s6 = await signIn(fast.srv.base, chain, 6);
         const sender = await fast.open(s5.cookie);
@@ -179,6 +185,7 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
     let silent: Deno.TcpConn | undefined;
     try {
       const roomId = await createRoom(chain, 7);
+      await commitEach(chain, roomId, [7, 8]);
       const watcher = (await pinging.connect(7)).c;
       await join(watcher, roomId);
       // The raw client never reads, so it never answers Deno's pings.

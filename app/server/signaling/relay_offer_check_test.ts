@@ -1,7 +1,8 @@
 /**
  * The offer check's case table (testing/offer_check_cases.ts) against the server, on a real test
  * chain: through a signed-in socket and the real hub (what a client sees: the join's refusal for a
- * room that cannot be used, else the relay's answer to the offer), and through the relay's check
+ * room that cannot be used or a member with no commitment, who never gets in the room, else the
+ * relay's answer to the offer), and through the relay's check
  * in process with the server's own chain view (every refusal reaches it, with its wire code). The
  * chain-down case closes the chain's listener: a real outage.
  */
@@ -30,7 +31,7 @@ async function overSocket(
   const d = c.build(f);
   const socket = sockets[d.member];
   const ref = `case-${n}`;
-  if (d.roomId !== f.rooms.open) {
+  if (d.roomId !== f.rooms.open || d.member === "uncommitted") {
     socket.send({ v: 1, type: "join", roomId: d.roomId, ref });
     const answer = await answerTo(socket, ref);
     return answer?.type === "error" ? answer.code : answer?.type ?? "no answer";
@@ -94,7 +95,7 @@ Deno.test("relay: every case of the shared offer-check table, over a socket and 
         uncommitted: (await bed.connect(f.accounts.uncommitted.index)).c,
         receiver: (await bed.connect(f.accounts.receiver.index)).c,
       };
-      for (const s of Object.values(sockets)) await join(s, f.rooms.open);
+      for (const s of [sockets.sender, sockets.receiver]) await join(s, f.rooms.open);
       for (const [n, c] of OFFER_CHECK_CASES.entries()) {
         if (c.chain === "down" && view.healthy) {
           await chain.goOffline();

@@ -5,6 +5,7 @@ import { UPGRADE_HEADERS, upgradeStatus } from "../../../testing/raw_ws.ts";
 import {
   closeRoom,
   commit,
+  commitEach,
   committedRoom,
   createRoom,
   join,
@@ -82,12 +83,17 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
       assert.equal(await carol.c.error(), "no-offer");
     });
 
-    await t.step("error: no commitment", async () => {
-      const dave = await connect(4);
-      await join(dave.c, roomId);
-      dave.c.send(offer(alice.address, roomId, makeKeys(chain, roomId)));
-      assert.equal(await dave.c.error(), "no-commitment");
-    });
+    await t.step(
+      "error: no commitment: the join is refused, nothing reaches the room",
+      async () => {
+        const dave = await connect(4);
+        dave.c.send({ v: 1, type: "join", roomId });
+        assert.equal(await dave.c.error(), "no-commitment");
+        dave.c.send(offer(alice.address, roomId, makeKeys(chain, roomId)));
+        assert.equal(await dave.c.error(), "not-in-room");
+        assert.equal(alice.c.messages.filter((m) => m.type === "offer").length, 0);
+      },
+    );
 
     await t.step("error: commitment mismatch (swapped key, swapped fingerprint)", async () => {
       const other = makeKeys(chain, roomId);
@@ -150,6 +156,7 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
     await t.step("error: an expired room refuses joins", async () => {
       const block = await chain.publicClient.getBlock();
       const expiring = await createRoom(chain, 1, { expiresAt: block.timestamp + 60n });
+      await commitEach(chain, expiring, [1, 2]);
       await join(bob.c, expiring);
       await join(alice.c, expiring);
       // Move the chain's clock past the expiry; the server follows the latest block's time.
@@ -210,6 +217,7 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
     );
 
     await t.step("behavior: an oversized frame closes only that socket (1009)", async () => {
+      await commitEach(chain, roomId, [5]);
       const eve = await connect(5);
       await join(eve.c, roomId);
       eve.c.send("x".repeat(64 * 1024 + 1));

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { rawUpgrade, readUntilClosed, wsFrame } from "../../../testing/raw_ws.ts";
-import { createRoom, join, type RunningServer, signIn } from "../../../testing/server.ts";
+import {
+  commitEach,
+  createRoom,
+  join,
+  type RunningServer,
+  signIn,
+} from "../../../testing/server.ts";
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 import type { HubStats } from "./hub.ts";
@@ -51,6 +57,7 @@ Deno.test("slow-loris: silent and trickling WebSockets are dropped", async (t) =
   const conns: Deno.TcpConn[] = [];
   try {
     const roomId = await createRoom(chain, 1);
+    await commitEach(chain, roomId, [1, 2, 4]); // joins need a commitment
     const s1 = await signIn(srv.base, chain, 1);
     const s2 = await signIn(srv.base, chain, 2);
     const s3 = await signIn(srv.base, chain, 3);

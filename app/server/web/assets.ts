@@ -3,7 +3,7 @@
  * stylesheet, cached by a hash of their sources so repeated starts and tests do not rebuild.
  * @module
  */
-import { bytesToHex } from "../../core/bytes.ts";
+import { bytesToHex, encodeBase64 } from "../../core/bytes.ts";
 import { bundleIslands, PROJECT_ROOT } from "./bundle.ts";
 import { ISLANDS_DIR, listIslandFiles, loadIslands } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
@@ -21,6 +21,10 @@ export interface AssetFile {
 export interface Assets {
   /** URL of the islands module script, e.g. `/static/build/islands-3f2a….js`. */
   script: string;
+  /** Its Subresource Integrity value (`sha384-<base64>`), on the page's module script tag. */
+  scriptIntegrity: string;
+  /** The chain id and registry built into the bundle (none for fixture builds). */
+  pin?: { chainId: number; registry: string };
   /** URL of the stylesheet, e.g. `/static/build/styles-9c1e….css`. */
   stylesheet: string;
   /** Built files by URL path; served with an immutable cache policy. */
@@ -37,6 +41,9 @@ export interface BuildAssetsOptions {
   minify?: boolean;
   /** Folder of island files to bundle; default `app/islands/` (tests use fixture islands). */
   islandsDir?: string;
+  /** The chain id and registry to build into the bundle (the page refuses props naming
+   * others); changing them changes the bundle. */
+  pin?: { chainId: number; registry: string };
 }
 
 const memo = new Map<string, Promise<Assets>>();
@@ -60,11 +67,14 @@ export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
   const outDir = opts.outDir ?? `${PROJECT_ROOT}app/static/build`;
   const minify = opts.minify ?? true;
   const islandsDir = opts.islandsDir ?? ISLANDS_DIR;
-  return sourceHash(minify, islandsDir).then((key) => {
+  const pin = opts.pin
+    ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
+    : undefined;
+  return sourceHash(minify, islandsDir, pin).then((key) => {
     const memoKey = `${outDir}\0${key}`;
     let built = memo.get(memoKey);
     if (!built) {
-      built = loadOrBuild(outDir, key, minify, islandsDir);
+      built = loadOrBuild(outDir, key, minify, islandsDir, pin);
       memo.set(memoKey, built);
       built.catch(() => memo.delete(memoKey));
     }
@@ -77,6 +87,7 @@ async function loadOrBuild(
   key: string,
   minify: boolean,
   islandsDir: string,
+  pin: Assets["pin"],
 ): Promise<Assets> {
   const manifest = `${outDir}/manifest-${key}.json`;
   const names = await loadIslands(islandsDir);
@@ -85,13 +96,13 @@ async function loadOrBuild(
     const files = await Promise.all(
       cached.map(async (n) => [n, await Deno.readFile(`${outDir}/${n}`)] as const),
     );
-    return toAssets(files, names);
+    return await toAssets(files, names, pin);
   } catch {
     // Not cached (or cache damaged): build.
   }
   const islands = await listIslandFiles(islandsDir);
   const [js, css] = await Promise.all([
-    bundleIslands({ minify, islands }),
+    bundleIslands({ minify, islands, pin }),
     buildTailwind({ minify }),
   ]);
   const enc = new TextEncoder();
@@ -103,7 +114,7 @@ async function loadOrBuild(
   for (const [name, body] of files) await writeAtomic(`${outDir}/${name}`, body);
   await writeAtomic(manifest, enc.encode(JSON.stringify(files.map(([n]) => n))));
   await pruneStale(outDir);
-  return toAssets(files, names);
+  return await toAssets(files, names, pin);
 }
 
 /** Removes build outputs not touched for a day: servers hold theirs in memory. */
@@ -117,7 +128,11 @@ async function pruneStale(outDir: string): Promise<void> {
   }
 }
 
-function toAssets(files: readonly (readonly [string, Uint8Array])[], islands: string[]): Assets {
+async function toAssets(
+  files: readonly (readonly [string, Uint8Array])[],
+  islands: string[],
+  pin: Assets["pin"],
+): Promise<Assets> {
   const map = new Map<string, AssetFile>();
   let script = "", stylesheet = "";
   for (const [name, body] of files) {
@@ -133,7 +148,10 @@ function toAssets(files: readonly (readonly [string, Uint8Array])[], islands: st
   if (!script || !stylesheet) {
     throw new Error("Cannot load assets: the build manifest is incomplete");
   }
-  return { script, stylesheet, files: map, islands };
+  const js = map.get(script)!.body;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", js as BufferSource));
+  const scriptIntegrity = `sha384-${encodeBase64(digest)}`;
+  return { script, scriptIntegrity, stylesheet, files: map, islands, ...(pin ? { pin } : {}) };
 }
 
 async function hashedName(
@@ -159,7 +177,11 @@ async function writeAtomic(path: string, body: Uint8Array): Promise<void> {
  * Hash of every file the build reads: sources under app/ (not the build output) and the islands
  * folder, deno.json and deno.lock.
  */
-async function sourceHash(minify: boolean, islandsDir: string): Promise<string> {
+async function sourceHash(
+  minify: boolean,
+  islandsDir: string,
+  pin: Assets["pin"],
+): Promise<string> {
   const paths: string[] = [`${PROJECT_ROOT}deno.json`, `${PROJECT_ROOT}deno.lock`];
   const walk = async (dir: string): Promise<void> => {
     for await (const e of Deno.readDir(dir)) {
@@ -175,7 +197,10 @@ async function sourceHash(minify: boolean, islandsDir: string): Promise<string> 
   if (!dir.startsWith(`${PROJECT_ROOT}app/`)) await walk(dir);
   paths.sort();
   const enc = new TextEncoder();
-  const parts: Uint8Array[] = [enc.encode(`v1 minify=${minify} islands=${dir}\n`)];
+  const pinned = pin ? `${pin.chainId}:${pin.registry}` : "none";
+  const parts: Uint8Array[] = [
+    enc.encode(`v2 minify=${minify} islands=${dir} pin=${pinned}\n`),
+  ];
   for (const p of paths) {
     parts.push(enc.encode(`${p}\n`));
     parts.push(await Deno.readFile(p).catch(() => new Uint8Array()));

@@ -60,3 +60,34 @@ Deno.test("buildAssets: other islands give another bundle", async () => {
     await Deno.remove(outDir, { recursive: true });
   }
 });
+
+Deno.test("buildAssets: the pinned chain and registry are in the bundle; others give another bundle", async () => {
+  const outDir = await Deno.makeTempDir({ prefix: "mesh3-assets-test-" });
+  try {
+    const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const pinned = await buildAssets({
+      outDir,
+      islandsDir: FIXTURES,
+      pin: { chainId: 7, registry },
+    });
+    const js = new TextDecoder().decode(pinned.files.get(pinned.script)!.body);
+    assert.ok(js.includes(registry.toLowerCase()), "the registry is in the bundle");
+    assert.deepEqual(pinned.pin, { chainId: 7, registry: registry.toLowerCase() });
+    const other = await buildAssets({
+      outDir,
+      islandsDir: FIXTURES,
+      pin: { chainId: 7, registry: "0x" + "12".repeat(20) },
+    });
+    const unpinned = await buildAssets({ outDir, islandsDir: FIXTURES });
+    const scripts = new Set([pinned.script, other.script, unpinned.script]);
+    assert.equal(scripts.size, 3);
+    const integrities = new Set([pinned, other, unpinned].map((a) => a.scriptIntegrity));
+    assert.equal(integrities.size, 3);
+    // The integrity is SHA-384 of the served bytes, as browsers check it.
+    const body = pinned.files.get(pinned.script)!.body;
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", body as BufferSource));
+    assert.equal(pinned.scriptIntegrity, `sha384-${btoa(String.fromCharCode(...digest))}`);
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});

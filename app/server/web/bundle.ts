@@ -13,6 +13,9 @@ export interface BundleIslandsOptions {
   islands?: IslandFile[];
   /** Minify the output (default true). */
   minify?: boolean;
+  /** The chain id and registry built into the bundle; the page refuses props naming others
+   * (app/browser/pinned_chain.ts). None: no check (fixture islands). */
+  pin?: { chainId: number; registry: string };
 }
 
 /**
@@ -28,10 +31,17 @@ export interface BundleIslandsOptions {
 export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<string> {
   const islands = opts.islands ?? await listIslandFiles();
   const boot = new URL("../../browser/boot.ts", import.meta.url).href;
+  const pinned = new URL("../../browser/pinned_chain.ts", import.meta.url).href;
+  const pin = opts.pin
+    ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
+    : undefined;
   const entry = [
     `import { boot } from ${JSON.stringify(boot)};`,
+    ...(pin ? [`import { pinnedChainCheck } from ${JSON.stringify(pinned)};`] : []),
     ...islands.map((i) => `import ${i.name} from ${JSON.stringify(`file://${i.path}`)};`),
-    `boot({ ${islands.map((i) => i.name).join(", ")} });`,
+    `boot({ ${islands.map((i) => i.name).join(", ")} }, document${
+      pin ? `, pinnedChainCheck(${JSON.stringify(pin)})` : ""
+    });`,
   ].join("\n");
   const dir = await Deno.makeTempDir({ prefix: "mesh3-bundle-" });
   try {

@@ -12,6 +12,9 @@ import { jsonForScript } from "./serialize_props.ts";
 export interface RenderPageOptions {
   /** URL of the islands module script (`Assets.script`). */
   islandsScript: string;
+  /** Its Subresource Integrity value (`Assets.scriptIntegrity`): the browser runs the script
+   * only if its bytes hash to it. */
+  integrity?: string;
 }
 
 /**
@@ -39,7 +42,8 @@ export function renderPage(page: VNode, opts: RenderPageOptions): string {
   tail += `<script type="application/json" id="${PAYLOAD_ID}">${
     jsonForScript(state.encoder.payload())
   }</script>`;
-  tail += `<script type="module" src="${escapeAttr(opts.islandsScript)}"></script>`;
+  const integrity = opts.integrity ? ` integrity="${escapeAttr(opts.integrity)}"` : "";
+  tail += `<script type="module" src="${escapeAttr(opts.islandsScript)}"${integrity}></script>`;
   const at = html.lastIndexOf("</body>");
   return at === -1 ? html + tail : html.slice(0, at) + tail + html.slice(at);
 }

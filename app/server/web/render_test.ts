@@ -53,6 +53,17 @@ Deno.test("renderPage: an island is wrapped, its props sent once, the boot scrip
   assert.equal(html.match(/<script/g)?.length, 2);
 });
 
+Deno.test("renderPage: the module script carries its Subresource Integrity value", () => {
+  const integrity = "sha384-" + "A".repeat(64);
+  const html = renderPage(doc(h(Card, { title: "One" })), { ...OPTS, integrity });
+  assert.match(
+    html,
+    new RegExp(
+      `<script type="module" src="/static/build/islands-abc\\.js" integrity="${integrity}">`,
+    ),
+  );
+});
+
 Deno.test("renderPage: </script> and <!-- in props cannot break out of the payload", () => {
   const hostile = "</script><script>alert(1)</script><!--<script>";
   const html = renderPage(doc(h(Card, { title: "x", extra: { hostile, [hostile]: 1 } })), OPTS);

@@ -82,7 +82,12 @@ Deno.test("webApp: / renders the Home island with the public config", async () =
   assert.ok(html.startsWith('<!DOCTYPE html><html lang="en"'));
   assert.match(html, /<title>Mesh3 · private peer-to-peer chat<\/title>/);
   assert.ok(html.includes(`<link rel="stylesheet" href="${assets.stylesheet}"/>`));
-  assert.ok(html.includes(`<script type="module" src="${assets.script}"></script>`));
+  assert.match(assets.scriptIntegrity, /^sha384-[A-Za-z0-9+/]{64}$/);
+  assert.ok(
+    html.includes(
+      `<script type="module" src="${assets.script}" integrity="${assets.scriptIntegrity}"></script>`,
+    ),
+  );
   assert.match(html, /<mesh3-island data-island="0">/);
   assert.match(html, /Nothing is stored\./);
   assert.deepEqual(payload(html).islands, [{ name: "Home", props: { config } }]);
