@@ -16,6 +16,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.equal(c.registry, REGISTRY);
   assert.equal(c.localDevChain, true);
   assert.equal(c.trustProxy, false);
+  assert.equal(c.redisUrl, undefined, "state stays in this process by default");
   assert.deepEqual(c.ice, { kind: "static", servers: [], policy: "all" });
   assert.deepEqual(c.limits, DEFAULT_LIMITS);
 });
@@ -32,6 +33,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
       MESH3_MAX_PEERS_PER_ROOM: "3",
       MESH3_PING_INTERVAL_SECONDS: "0",
       MESH3_TRUST_PROXY: "1",
+      MESH3_REDIS_URL: "redis://10.0.0.5:6379/0",
     }, deps);
     assert.equal(c.publicOrigin, "https://chat.example");
     assert.equal(c.siweDomain, "chat.example");
@@ -42,6 +44,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
     assert.equal(c.limits.maxPeersPerRoom, 3);
     assert.equal(c.limits.pingIntervalSeconds, 0);
     assert.equal(c.trustProxy, true);
+    assert.equal(c.redisUrl, "redis://10.0.0.5:6379/0");
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -114,6 +117,9 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_RATE_PER_SECOND: "0" }, "MESH3_RATE_PER_SECOND"],
     [{ MESH3_MAX_PEERS_PER_ROOM: "many" }, "MESH3_MAX_PEERS_PER_ROOM"],
     [{ MESH3_TRUST_PROXY: "yes" }, "MESH3_TRUST_PROXY"],
+    [{ MESH3_REDIS_URL: "http://127.0.0.1:6379" }, "MESH3_REDIS_URL"],
+    [{ MESH3_REDIS_URL: "redis://" }, "MESH3_REDIS_URL"],
+    [{ MESH3_REDIS_URL: "127.0.0.1:6379" }, "MESH3_REDIS_URL"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

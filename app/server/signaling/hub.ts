@@ -83,8 +83,9 @@ export class SignalingHub {
     return this.#peers;
   }
 
-  /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
-  admit(ip: string, address: Address): string | null {
+  /** Why a new socket from `ip` for `address` is refused, or null when it may open (a promise
+   * when the caps are shared between instances; call {@linkcode open} in the turn it settles). */
+  admit(ip: string, address: Address): string | null | Promise<string | null> {
     return this.#caps.refusal(ip, address.toLowerCase());
   }
 
