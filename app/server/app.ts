@@ -108,6 +108,7 @@ export async function createServer(
     registry: config.registry,
     sessionLive: (id) => sessions.live(id),
     caps: state.caps(l),
+    rooms: state.rooms(),
   });
   sessions.onEnd((id) => hub.endSession(id));
   const ice = iceProvider(config.ice, opts.fetch);

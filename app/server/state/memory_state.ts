@@ -8,6 +8,8 @@ import type { Address } from "viem";
 import { NonceStore } from "../auth/nonces.ts";
 import { type Session, SessionStore } from "../auth/sessions.ts";
 import { type CapLimits, MemoryAdmission } from "../signaling/admission.ts";
+import type { Peer } from "../signaling/peer.ts";
+import { MemoryRooms } from "../signaling/rooms.ts";
 import type { NonceBackend, SessionBackend, SharedState, StateHealth } from "./shared_state.ts";
 
 /** Options of {@linkcode MemoryState}. */
@@ -76,6 +78,12 @@ export class MemoryState implements SharedState {
   /** The caps (one count per state: the first call's limits hold). */
   caps(limits: CapLimits): MemoryAdmission {
     return this.#caps ??= new MemoryAdmission(limits);
+  }
+
+  #rooms: MemoryRooms<Peer> | undefined;
+
+  rooms(): MemoryRooms<Peer> {
+    return this.#rooms ??= new MemoryRooms();
   }
 
   health(): StateHealth {

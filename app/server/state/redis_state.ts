@@ -1,11 +1,12 @@
 /**
- * {@linkcode SharedState} on Redis (`MESH3_REDIS_URL`): nonces, sessions and caps shared by every
- * instance that names the same Redis. Sessions are a shared store rather than signed stateless
+ * {@linkcode SharedState} on Redis (`MESH3_REDIS_URL`): nonces, sessions, caps and rooms shared by
+ * every instance that names the same Redis. Sessions are a shared store rather than signed stateless
  * cookies: a logout or a cap must end a session everywhere at once, which a stateless cookie
  * cannot do without a shared revocation list, i.e. a shared store anyway (docs/DECISIONS.md).
  * @module
  */
 import type { CapLimits } from "../signaling/admission.ts";
+import { ClusterRooms } from "./cluster_rooms.ts";
 import { RedisCaps } from "./redis_caps.ts";
 import { RedisConnection } from "./redis_connection.ts";
 import { RedisNonces } from "./redis_nonces.ts";
@@ -32,8 +33,16 @@ export class RedisState implements SharedState {
   readonly nonces: RedisNonces;
   readonly sessions: RedisSessions;
 
-  private constructor(conn: RedisConnection, sessions: RedisSessions, o: MemoryStateOptions) {
+  readonly roomState: ClusterRooms;
+
+  private constructor(
+    conn: RedisConnection,
+    sessions: RedisSessions,
+    rooms: ClusterRooms,
+    o: MemoryStateOptions,
+  ) {
     this.conn = conn;
+    this.roomState = rooms;
     this.nonces = new RedisNonces(conn, { ttlSeconds: o.nonceTtlSeconds });
     this.sessions = sessions;
   }
@@ -48,7 +57,7 @@ export class RedisState implements SharedState {
         maxPerIp: o.maxSessionsPerIp,
         now: o.now,
       });
-      return new RedisState(conn, sessions, o);
+      return new RedisState(conn, sessions, await ClusterRooms.open(conn), o);
     } catch (e) {
       await conn.close();
       throw e;
@@ -62,11 +71,16 @@ export class RedisState implements SharedState {
     return this.#caps ??= new RedisCaps(this.conn, limits);
   }
 
+  rooms(): ClusterRooms {
+    return this.roomState;
+  }
+
   health(): StateHealth {
     return this.conn.healthy ? "ok" : "unavailable";
   }
 
   close(): Promise<void> {
+    this.roomState.stop();
     return this.conn.close();
   }
 }

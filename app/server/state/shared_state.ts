@@ -10,6 +10,8 @@
 import type { Address } from "viem";
 import type { Session } from "../auth/sessions.ts";
 import type { CapLimits, ConnectionCaps } from "../signaling/admission.ts";
+import type { Peer } from "../signaling/peer.ts";
+import type { RoomState } from "../signaling/rooms.ts";
 
 /** The shared state cannot be reached (Redis down or restarting): refuse, and say so. */
 export class StateUnavailableError extends Error {
@@ -58,6 +60,8 @@ export interface SharedState {
   sessions: SessionBackend;
   /** The socket caps, counted over every instance. */
   caps(limits: CapLimits): ConnectionCaps;
+  /** The room state the hub keeps (one per state). */
+  rooms(): RoomState<Peer>;
   /** Whether the backend can be reached now. */
   health(): StateHealth;
   /** Stops timers and closes connections. */
