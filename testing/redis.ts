@@ -17,6 +17,8 @@ export interface TestRedis {
   dispose(): Promise<void>;
 }
 
+import { redisServerArgs } from "../scripts/cluster.ts";
+
 const REDIS_SERVER = "/usr/bin/redis-server";
 
 /**
@@ -35,22 +37,7 @@ export async function startRedis(): Promise<TestRedis> {
   let child: Deno.ChildProcess | undefined;
   const start = async () => {
     child = new Deno.Command(REDIS_SERVER, {
-      args: [
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--dir",
-        dir,
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--protected-mode",
-        "no",
-      ],
+      args: redisServerArgs(port, dir),
       stdout: "null",
       stderr: "null",
     }).spawn();

@@ -90,12 +90,18 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
       const bobKey = bob.account.address.toLowerCase(),
         aliceKey = alice.account.address.toLowerCase();
       ca.send(describe("offer", bobKey, roomId, kA));
-      const offer = await cb.next("offer");
+      // Generous waits: each description waits for a chain poll, and the machine may be busy.
+      const offer = await cb.next("offer", () => true, 15_000);
       assert.equal(offer.from, alice.account.address);
       assert.equal(offer.sdp, kA.sdp);
       for (let i = 0; i < 20; i++) ca.send(ice(bobKey, roomId, i));
       cb.send(describe("answer", aliceKey, roomId, kB));
-      const answer = await ca.next("answer");
+      const answer = await ca.next("answer", () => true, 15_000);
+      assert.deepEqual(
+        cb.messages.filter((m) => m.type === "error"),
+        [],
+        "bob was refused nothing",
+      );
       assert.equal(answer.from, bob.account.address);
       for (let i = 0; i < 20; i++) {
         const m = await cb.next("ice");
