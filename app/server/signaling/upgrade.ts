@@ -16,6 +16,7 @@ import type { Session } from "../auth/sessions.ts";
 import { type SessionBackend, StateUnavailableError } from "../state/mod.ts";
 import { refuseUpgrade } from "../serve.ts";
 import type { SignalingHub } from "./hub.ts";
+import { textFrameConn } from "./text_frame_conn.ts";
 
 /** How long a socket that broke the WebSocket protocol keeps its connection (for the close
  * frame `ws` sent to leave) before it is cut. */
@@ -108,7 +109,8 @@ export function upgradeHandler(
     session: Session,
   ): void {
     wss.handleUpgrade(req, socket, head as Buffer, (ws) => {
-      const peer = hub.open(ws, { address: session.address, sessionId: session.id, ip });
+      const conn = textFrameConn(ws, socket);
+      const peer = hub.open(conn, { address: session.address, sessionId: session.id, ip });
       unanswered.set(ws, 0);
       ws.on("pong", () => unanswered.set(ws, 0));
       ws.on("message", (data, binary) => hub.receive(peer, binary ? data : data.toString()));
