@@ -51,7 +51,8 @@ export class RedisConnection {
       connectTimeout: 2000,
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
     };
-    this.redis = new Redis(url, options);
+    // Commands issued in one turn (a burst of relays to other instances) go out in one write.
+    this.redis = new Redis(url, { ...options, enableAutoPipelining: true });
     this.sub = new Redis(url, options);
     // Errors are reported by the failing command; the client reconnects by itself.
     this.redis.on("error", () => {});
