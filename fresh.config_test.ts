@@ -16,6 +16,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.equal(c.registry, REGISTRY);
   assert.equal(c.localDevChain, true);
   assert.equal(c.trustProxy, false);
+  assert.equal(c.redisUrl, undefined, "state stays in this process by default");
   assert.deepEqual(c.ice, { kind: "static", servers: [], policy: "all" });
   assert.deepEqual(c.limits, DEFAULT_LIMITS);
   assert.equal(c.fileMaxBytes, DEFAULT_FILE_MAX_BYTES);
@@ -34,6 +35,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
       MESH3_PING_INTERVAL_SECONDS: "0",
       MESH3_TRUST_PROXY: "1",
       MESH3_FILE_MAX_BYTES: "10485760",
+      MESH3_REDIS_URL: "redis://10.0.0.5:6379/0",
     }, deps);
     assert.equal(c.publicOrigin, "https://chat.example");
     assert.equal(c.siweDomain, "chat.example");
@@ -45,6 +47,7 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
     assert.equal(c.limits.pingIntervalSeconds, 0);
     assert.equal(c.trustProxy, true);
     assert.equal(c.fileMaxBytes, 10485760);
+    assert.equal(c.redisUrl, "redis://10.0.0.5:6379/0");
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -119,6 +122,9 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_TRUST_PROXY: "yes" }, "MESH3_TRUST_PROXY"],
     [{ MESH3_FILE_MAX_BYTES: "0" }, "MESH3_FILE_MAX_BYTES"],
     [{ MESH3_FILE_MAX_BYTES: "4GB" }, "MESH3_FILE_MAX_BYTES"],
+    [{ MESH3_REDIS_URL: "http://127.0.0.1:6379" }, "MESH3_REDIS_URL"],
+    [{ MESH3_REDIS_URL: "redis://" }, "MESH3_REDIS_URL"],
+    [{ MESH3_REDIS_URL: "127.0.0.1:6379" }, "MESH3_REDIS_URL"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

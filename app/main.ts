@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from "../fresh.config.ts";
 import { pages } from "./pages.ts";
 import { createServer } from "./server/app.ts";
 import { serve } from "./server/serve.ts";
+import { StateUnavailableError } from "./server/state/mod.ts";
 import { buildAssets } from "./server/web/mod.ts";
 
 async function main(): Promise<void> {
@@ -28,7 +29,16 @@ async function main(): Promise<void> {
   // The chain and registry go into the bundle: changing them changes its hash (docs/CLIENT.md).
   const pin = { chainId: config.chainId, registry: config.registry };
   const assets = await buildAssets({ minify: true, pin });
-  const server = await createServer(config, { web: { pages, assets } });
+  let server;
+  try {
+    server = await createServer(config, { web: { pages, assets } });
+  } catch (e) {
+    if (e instanceof StateUnavailableError) {
+      console.error(`Cannot start Mesh3: ${e.message}`);
+      Deno.exit(2);
+    }
+    throw e;
+  }
   const http = await serve({ hostname: config.host, port: config.port }, server);
   const shown = config.port === 0 ? `http://${config.host}:${http.addr.port}` : config.publicOrigin;
   console.log(`Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`);

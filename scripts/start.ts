@@ -24,11 +24,12 @@ import { deployRegistry } from "./deploy.ts";
 const APP_MAIN = new URL("../app/main.ts", import.meta.url);
 const STOP_GRACE_MS = 5_000;
 
-const children: Deno.ChildProcess[] = [];
+/** The processes started here (the cluster script adds its own). */
+export const children: Deno.ChildProcess[] = [];
 let stopping = false;
 
 /** Stops the children, newest first: SIGTERM, then SIGKILL after a grace period. */
-async function stopChildren(): Promise<void> {
+export async function stopChildren(): Promise<void> {
   for (const child of children.toReversed()) {
     try {
       child.kill("SIGTERM");
@@ -55,8 +56,22 @@ async function exit(code: number): Promise<never> {
   Deno.exit(code);
 }
 
+/** `env` with the local chain's `MESH3_RPC_URL`, `MESH3_CHAIN_ID` and `MESH3_REGISTRY` (found or
+ * started, see {@linkcode localChain}) unless it names a chain already. */
+export async function chainEnv(env: Record<string, string>): Promise<Record<string, string>> {
+  if (env.MESH3_RPC_URL) return env;
+  const { chainId, registry } = await localChain();
+  console.log(`RoomRegistry ${registry} on chain ${chainId}.`);
+  return {
+    ...env,
+    MESH3_RPC_URL: LOCAL_RPC_URL,
+    MESH3_CHAIN_ID: String(chainId),
+    MESH3_REGISTRY: registry,
+  };
+}
+
 /** Finds or starts the local chain and makes sure it has a registry. */
-async function localChain(): Promise<{ chainId: number; registry: Hex }> {
+export async function localChain(): Promise<{ chainId: number; registry: Hex }> {
   let chainId = await probeChainId(LOCAL_RPC_URL);
   if (chainId !== undefined) {
     console.log(`Using the chain already running on ${LOCAL_RPC_URL} (chain ${chainId}).`);
@@ -110,16 +125,7 @@ async function main(): Promise<void> {
       if (!stopping) exit(0);
     });
   }
-  const env = Deno.env.toObject();
-  if (!env.MESH3_RPC_URL) {
-    const { chainId, registry } = await localChain();
-    Object.assign(env, {
-      MESH3_RPC_URL: LOCAL_RPC_URL,
-      MESH3_CHAIN_ID: String(chainId),
-      MESH3_REGISTRY: registry,
-    });
-    console.log(`RoomRegistry ${registry} on chain ${chainId}.`);
-  }
+  const env = await chainEnv(Deno.env.toObject());
   if (stopping) return;
 
   const hasApp = await Deno.stat(APP_MAIN).then(() => true, () => false);

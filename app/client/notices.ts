@@ -24,6 +24,10 @@ const NOTICES: Partial<Record<ErrorCode, Omit<Notice, "kind">>> = {
     tone: "warning",
     message: "The chain is unreachable: the server relays nothing until it can check keys again.",
   },
+  "state-unavailable": {
+    tone: "warning",
+    message: "The server cannot reach its other instances: it relays nothing until they are back.",
+  },
   "not-member": { tone: "error", message: "You are not a member of this room." },
   "room-not-found": { tone: "error", message: "The server does not know this room." },
   "room-closed": { tone: "error", message: roomRefusalSentence("room-closed") },

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   "no-offer", // answer without an offer, or ICE before the sender's description was relayed
   "chain-unavailable", // the chain cannot be reached: nothing is relayed (fail closed)
   "replaced", // the same address joined the room from another socket
+  "state-unavailable", // several instances: their shared state (Redis) cannot be reached
   "internal",
 ] as const;
 /** One of {@linkcode ERROR_CODES}. */

@@ -7,9 +7,7 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Chain, Hex, PublicClient, Transport } from "viem";
 import type { Config } from "./config/mod.ts";
-import { NonceStore } from "./auth/nonces.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
-import { SessionStore } from "./auth/sessions.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
 import { type ClientEnv, clientIp, envIp } from "./client_ip.ts";
 import { iceProvider, IceUnavailableError } from "./ice.ts";
@@ -18,6 +16,13 @@ import { ReadBudget } from "./read_budget.ts";
 import type { Handlers } from "./serve.ts";
 import { SignalingHub } from "./signaling/hub.ts";
 import { upgradeHandler } from "./signaling/upgrade.ts";
+import {
+  type NonceBackend,
+  openSharedState,
+  type SessionBackend,
+  type SharedState,
+  StateUnavailableError,
+} from "./state/mod.ts";
 import { type Assets, type PageManifest, securityHeaders, webApp } from "./web/mod.ts";
 
 /** Most buckets a per-IP or per-address limiter holds (only refilled ones are ever dropped). */
@@ -28,8 +33,10 @@ export interface Mesh3Server extends Handlers {
   client: PublicClient<Transport, Chain>;
   view: ChainView;
   hub: SignalingHub;
-  sessions: SessionStore;
-  nonces: NonceStore;
+  /** Nonces, sessions and caps: in memory, or in Redis with `MESH3_REDIS_URL`. */
+  state: SharedState;
+  sessions: SessionBackend;
+  nonces: NonceBackend;
   /** Closes sockets and stops polling the chain. */
   close(): Promise<void>;
 }
@@ -40,6 +47,9 @@ export interface CreateServerOptions {
    * and `/ws` are served. */
   web?: { pages: PageManifest; assets: Assets };
   fetch?: typeof fetch;
+  /** The shared state (default: the one the config names, opened here and closed with the
+   * server). */
+  state?: SharedState;
 }
 
 /**
@@ -90,19 +100,16 @@ export async function createServer(
       maxKeys: MAX_LIMITER_KEYS,
     }),
   });
-  const nonces = new NonceStore({ ttlSeconds: l.nonceTtlSeconds, maxNonces: l.maxNonces });
-  const sessions = new SessionStore({
-    ttlSeconds: l.sessionTtlSeconds,
-    maxSessions: l.maxSessions,
-    maxPerAddress: l.maxSessionsPerAddress,
-    maxPerIp: l.maxSessionsPerIp,
-  });
+  const state = opts.state ?? await openSharedState(config);
+  const { nonces, sessions } = state;
   const hub = new SignalingHub({
     limits: l,
     view,
     chainId: config.chainId,
     registry: config.registry,
-    sessionLive: (id) => sessions.get(id) !== undefined,
+    sessionLive: (id) => sessions.live(id),
+    caps: state.caps(l),
+    rooms: state.rooms(),
   });
   sessions.onEnd((id) => hub.endSession(id));
   const ice = iceProvider(config.ice, opts.fetch);
@@ -116,7 +123,7 @@ export async function createServer(
   api.route("/auth", authRoutes({ config, client: client as PublicClient, nonces, sessions }));
   api.get("/ice", async (c) => {
     c.header("Cache-Control", "no-store");
-    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) return c.json({ error: "Not signed in.", code: "unauthorized" }, 401);
     const refused = await mayHaveIce(session.address, c.req.query("room"), envIp(c.env));
     if (refused) return c.json({ error: refused.error, code: refused.code }, refused.status);
@@ -132,6 +139,13 @@ export async function createServer(
 
   const app = new Hono();
   const headers = securityHeaders({ rpcUrl: config.rpcUrl });
+  // For load balancers: 200 only when this instance can serve, i.e. reaches the chain and its
+  // shared state ("memory" when it has none to reach).
+  app.get("/healthz", (c) => {
+    const health = { chain: view.healthy ? "ok" : "unavailable", state: state.health() };
+    c.header("Cache-Control", "no-store");
+    return c.json(health, health.chain === "ok" && health.state !== "unavailable" ? 200 : 503);
+  });
   app.use("/api/*", headers);
   app.route("/api", api);
   const pin = opts.web?.assets.pin;
@@ -162,6 +176,9 @@ export async function createServer(
     app.all("*", (c) => c.text("Not found\n", 404));
   }
   app.onError((err, c) => {
+    if (err instanceof StateUnavailableError) {
+      return c.json({ error: err.message, code: "state-unavailable" }, 503);
+    }
     console.error("server: request failed:", err instanceof Error ? err.name : "error");
     return c.json({ error: "Internal error.", code: "internal" }, 500);
   });
@@ -197,6 +214,7 @@ export async function createServer(
     client,
     view,
     hub,
+    state,
     sessions,
     nonces,
     close: async () => {
@@ -204,6 +222,7 @@ export async function createServer(
       hub.closeAll();
       ws.close();
       await view.stop();
+      if (opts.state === undefined) await state.close();
     },
   };
 }

@@ -118,7 +118,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       const cookie = (await alice.page.context().cookies()).find((c) => c.name === "mesh3_session");
       assert.ok(cookie);
       const before = alice.problems.length;
-      app!.server.sessions.end(cookie.value);
+      await app!.server.sessions.end(cookie.value);
       await alice.page.getByTestId("socket-state").waitFor();
       await alice.page.getByTestId("socket-state").waitFor({ state: "detached" });
       const renewed = (await alice.page.context().cookies()).find((c) =>

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startTestChain } from "../../../testing/chain.ts";
 import { signedMessage, signIn, startServer, verify } from "../../../testing/server.ts";
+import { MemoryState } from "../state/mod.ts";
 
 const from = (ip: string) => ({ "x-forwarded-for": ip });
 /** A fresh address in the attacker's /64 for every request. */
@@ -46,7 +47,9 @@ Deno.test("eviction: one IPv6 /64 with fresh keys cannot evict anyone's nonce or
       }
       const me = await fetch(`${srv.base}/api/auth/me`, { headers: { cookie: victim.cookie } });
       assert.deepEqual(await me.json(), { address: victim.account.address });
-      assert.equal(srv.server.sessions.sizes.ips, 3); // Alice's, the victim's, the whole /64
+      const state = srv.server.state;
+      assert.ok(state instanceof MemoryState);
+      assert.equal(state.sessionStore.sizes.ips, 3); // Alice's, the victim's, the whole /64
     });
   } finally {
     await srv.stop();

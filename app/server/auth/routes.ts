@@ -8,8 +8,7 @@ import type { PublicClient } from "viem";
 import type { Config } from "../config/mod.ts";
 import { envIp } from "../client_ip.ts";
 import { KeyedRateLimiter } from "../token_bucket.ts";
-import type { NonceStore } from "./nonces.ts";
-import type { SessionStore } from "./sessions.ts";
+import type { NonceBackend, SessionBackend } from "../state/mod.ts";
 import { SignInError } from "../../shared/sign_in_error.ts";
 import { verifySignIn } from "./siwe.ts";
 
@@ -20,8 +19,8 @@ export const SESSION_COOKIE = "mesh3_session";
 export interface AuthDeps {
   config: Config;
   client: PublicClient;
-  nonces: NonceStore;
-  sessions: SessionStore;
+  nonces: NonceBackend;
+  sessions: SessionBackend;
 }
 
 /**
@@ -37,12 +36,12 @@ export interface AuthDeps {
  * import { Hono } from "hono";
  * import { createPublicClient, http, type PublicClient } from "viem";
  * import { loadConfig } from "../config/mod.ts";
- * import { NonceStore } from "./nonces.ts";
- * import { SessionStore } from "./sessions.ts";
+ * import { MemoryState } from "../state/mod.ts";
  * const config = loadConfig(Deno.env.toObject());
  * const client = createPublicClient({ transport: http(config.rpcUrl) }) as PublicClient;
- * const nonces = new NonceStore({ ttlSeconds: 300, maxNonces: 10_000 });
- * const sessions = new SessionStore({ ttlSeconds: 3600, maxSessions: 10_000 });
+ * const { nonces, sessions } = new MemoryState({
+ *   nonceTtlSeconds: 300, maxNonces: 10_000, sessionTtlSeconds: 3600, maxSessions: 10_000,
+ * });
  * const app = new Hono();
  * app.route("/api/auth", authRoutes({ config, client, nonces, sessions }));
  * Deno.serve((req, info) => app.fetch(req, { ip: clientIp(null, info.remoteAddr.hostname, false) }));
@@ -76,7 +75,7 @@ export function authRoutes(deps: AuthDeps): Hono {
     await next();
   });
 
-  app.get("/nonce", (c) => c.json({ nonce: nonces.issue() }));
+  app.get("/nonce", async (c) => c.json({ nonce: await nonces.issue() }));
 
   app.post("/verify", async (c) => {
     const text = await c.req.text();
@@ -102,8 +101,8 @@ export function authRoutes(deps: AuthDeps): Hono {
         },
       );
       const old = getCookie(c, SESSION_COOKIE);
-      if (old) sessions.end(old);
-      const session = sessions.create(address, envIp(c.env));
+      if (old) await sessions.end(old);
+      const session = await sessions.create(address, envIp(c.env));
       setCookie(c, SESSION_COOKIE, session.id, {
         httpOnly: true,
         sameSite: "Strict",
@@ -119,16 +118,16 @@ export function authRoutes(deps: AuthDeps): Hono {
     }
   });
 
-  app.post("/logout", (c) => {
+  app.post("/logout", async (c) => {
     const id = getCookie(c, SESSION_COOKIE);
-    if (id) sessions.end(id);
+    if (id) await sessions.end(id);
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure, httpOnly: true, sameSite: "Strict" });
     return c.json({ ok: true });
   });
 
   // A probe, not a guarded resource: being signed out is an answer (`null`), not an error.
-  app.get("/me", (c) => {
-    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+  app.get("/me", async (c) => {
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     return c.json({ address: session?.address ?? null });
   });
 

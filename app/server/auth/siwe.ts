@@ -8,7 +8,7 @@
 import type { Address, Hex, PublicClient } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { SignInError } from "../../shared/sign_in_error.ts";
-import type { NonceStore } from "./nonces.ts";
+import type { NonceBackend } from "../state/mod.ts";
 
 /** What {@linkcode verifySignIn} checks against. */
 export interface SignInContext {
@@ -20,7 +20,7 @@ export interface SignInContext {
   /** Oldest accepted `Issued At`, in seconds before now (the nonce TTL). */
   maxAgeSeconds: number;
   client: PublicClient;
-  nonces: NonceStore;
+  nonces: NonceBackend;
   now?: Date;
 }
 
@@ -67,7 +67,7 @@ export async function verifySignIn(
     );
   }
   // Burn the nonce first: whatever happens next, this message cannot be tried again.
-  if (!ctx.nonces.consume(m.nonce)) {
+  if (!await ctx.nonces.consume(m.nonce)) {
     throw new SignInError("bad-nonce", "Cannot sign in: the nonce is unknown, used or expired");
   }
   const origin = ctx.origins.find((o) => new URL(o).host === m.domain);

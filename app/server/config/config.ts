@@ -25,6 +25,9 @@ export interface Config {
   localDevChain: boolean;
   /** Count clients by the last `X-Forwarded-For` entry (only behind a reverse proxy). */
   trustProxy: boolean;
+  /** `redis://` or `rediss://` URL of the shared state (`MESH3_REDIS_URL`): several instances act
+   * as one. Undefined: state stays in this process (the default). */
+  redisUrl?: string;
   ice: IceConfig;
   limits: Limits;
   /** Largest file a browser sends or accepts in a room (`MESH3_FILE_MAX_BYTES`; told to pages). */

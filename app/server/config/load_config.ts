@@ -56,6 +56,12 @@ export function loadConfig(
   }
   const trustProxy = trustRaw === "1" || trustRaw === "true";
 
+  const redisUrl = get("MESH3_REDIS_URL");
+  if (redisUrl !== undefined && (!/^rediss?:\/\/[^/]/.test(redisUrl) || !URL.canParse(redisUrl))) {
+    // The value is not echoed: a Redis URL may carry a password.
+    throw new ConfigError("MESH3_REDIS_URL must be a redis:// or rediss:// URL with a host.");
+  }
+
   const rpcUrl = get("MESH3_RPC_URL") ?? "http://127.0.0.1:8545";
   if (!/^(https?|wss?):\/\//.test(rpcUrl) || !URL.canParse(rpcUrl)) {
     throw new ConfigError(`MESH3_RPC_URL must be an http(s) or ws(s) URL, got "${rpcUrl}".`);
@@ -96,6 +102,7 @@ export function loadConfig(
     registry,
     localDevChain,
     trustProxy,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
     ice: iceConfig(get, list),
     limits,
     fileMaxBytes: int("MESH3_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),

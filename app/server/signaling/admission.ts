@@ -6,7 +6,7 @@
  * what bounds such connections per IP and address.
  *
  * {@linkcode ConnectionCaps} is what the hub needs; {@linkcode MemoryAdmission} keeps the counts
- * in this process. Issue 15 (several instances) adds an implementation that shares the counts.
+ * in this process; `RedisCaps` (app/server/state/redis_caps.ts) counts over every instance.
  * @module
  */
 
@@ -37,14 +37,18 @@ export interface AdmissionStats {
 
 /** The connection caps, as the hub uses them. */
 export interface ConnectionCaps {
-  /** Why one more socket from `ip` for `key` is refused, or null when it may open. */
-  refusal(ip: string, key: string): string | null;
+  /** Why one more socket from `ip` for `key` is refused, or null when it may open (a promise
+   * when the counts are shared between instances; a null from a promise holds the place for a
+   * few seconds: {@linkcode count} the socket in the turn it settles). */
+  refusal(ip: string, key: string): string | null | Promise<string | null>;
   /** Counts a socket (after {@linkcode refusal} said yes). */
   count(socket: CountedSocket): void;
   /** Frees a socket's place; false when it was not counted (or already freed). */
   release(socket: CountedSocket): boolean;
   /** Sizes, for tests and load checks. */
   stats(): AdmissionStats;
+  /** Resolves once the counts so far can be seen by every instance (shared counts only). */
+  flush?(): Promise<void>;
 }
 
 /**
@@ -94,6 +98,16 @@ export class MemoryAdmission implements ConnectionCaps {
     bump(this.#perIp, socket.ip, -1);
     bump(this.#perAddress, socket.key, -1);
     return true;
+  }
+
+  /** The counts per IP address and per wallet address (to write them again elsewhere). */
+  counts(): { ips: ReadonlyMap<string, number>; addresses: ReadonlyMap<string, number> } {
+    return { ips: this.#perIp, addresses: this.#perAddress };
+  }
+
+  /** How many sockets are counted for `ip` and for `key`. */
+  countOf(ip: string, key: string): { ip: number; address: number } {
+    return { ip: this.#perIp.get(ip) ?? 0, address: this.#perAddress.get(key) ?? 0 };
   }
 
   stats(): AdmissionStats {

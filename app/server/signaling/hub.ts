@@ -16,6 +16,7 @@ import { checkJoin } from "./join_check.ts";
 import { strike, takeFrame } from "./frame_intake.ts";
 import { CLOSE, type Conn, Peer } from "./peer.ts";
 import { Relay } from "./relay.ts";
+import { StateUnavailableError } from "../state/shared_state.ts";
 import { MemoryRooms, type RoomState, type RoomStats, type RoomView } from "./rooms.ts";
 
 const PONG = { v: 1, type: "pong" } as const;
@@ -76,6 +77,9 @@ export class SignalingHub {
     const memo = new CommitmentMemo({ chainId, registry });
     this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo }, limits);
     view.onRoomClosed((roomId) => this.#roomClosed(roomId));
+    this.#rooms.onDeparted?.((roomId, address, tell) => {
+      for (const o of tell) o.send({ v: 1, type: "presence", roomId, address, state: "left" });
+    });
   }
 
   /** Live sockets: in rooms, handling frames. */
@@ -83,8 +87,9 @@ export class SignalingHub {
     return this.#peers;
   }
 
-  /** Why a new socket from `ip` for `address` is refused, or null when it may open. */
-  admit(ip: string, address: Address): string | null {
+  /** Why a new socket from `ip` for `address` is refused, or null when it may open (a promise
+   * when the caps are shared between instances; call {@linkcode open} in the turn it settles). */
+  admit(ip: string, address: Address): string | null | Promise<string | null> {
     return this.#caps.refusal(ip, address.toLowerCase());
   }
 
@@ -246,6 +251,15 @@ export class SignalingHub {
     }
     if (refusal) return fail(refusal.code, refusal.message);
     if (peer.closed) return;
+    if (this.#rooms.prepare) {
+      try {
+        await this.#rooms.prepare(roomId);
+      } catch (e) {
+        if (e instanceof StateUnavailableError) return fail("state-unavailable", e.message);
+        throw e;
+      }
+      if (peer.closed) return;
+    }
     const room = this.#rooms.room(roomId);
     const existing = room?.member(peer.key);
     if (room && existing !== peer && room.size - (existing ? 1 : 0) >= l.maxPeersPerRoom) {
@@ -284,8 +298,10 @@ export class SignalingHub {
   }
 }
 
-/** A bug: say so, without the frame (it may carry SDP or keys). */
+/** A bug, or the other instances out of reach: say so, without the frame (it may carry SDP or
+ * keys). */
 function internal(peer: Peer, e: unknown): void {
+  if (e instanceof StateUnavailableError) return peer.error("state-unavailable", e.message);
   console.error("signaling: cannot handle frame:", e instanceof Error ? e.name : typeof e);
   peer.error("internal", "Cannot handle frame: internal error");
 }

@@ -4,10 +4,10 @@
  * (caps, the chain, who is told what) stays in the hub; this is the state alone.
  *
  * {@linkcode RoomState} is what the hub needs; {@linkcode MemoryRooms} keeps it in this process.
- * Issue 15 (several instances) adds an implementation that shares membership across instances.
+ * `ClusterRooms` (app/server/state/cluster_rooms.ts) shares membership between instances.
  * @module
  */
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 
 /** What a room holds of a member: its key (the wallet address in lower case). */
 export interface RoomMember {
@@ -58,6 +58,12 @@ export interface RoomState<M extends RoomMember> {
   close(roomId: Hex): M[];
   /** Sizes, for tests and load checks. */
   stats(): RoomStats;
+  /** Makes the room's members on other instances readable before a join reads the room
+   * (several instances only; throws a StateUnavailableError when they cannot be reached). */
+  prepare?(roomId: Hex): Promise<void>;
+  /** Calls `f` with the members to tell when members on another instance are gone without
+   * leaving (their instance died; several instances only). */
+  onDeparted?(f: (roomId: Hex, address: Address, tell: M[]) => void): void;
 }
 
 class Room<M extends RoomMember> implements RoomView<M> {

@@ -12,9 +12,11 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config/mod.ts";
 import { SESSION_COOKIE } from "../auth/routes.ts";
-import type { SessionStore } from "../auth/sessions.ts";
+import type { Session } from "../auth/sessions.ts";
+import { type SessionBackend, StateUnavailableError } from "../state/mod.ts";
 import { refuseUpgrade } from "../serve.ts";
 import type { SignalingHub } from "./hub.ts";
+import { textFrameConn } from "./text_frame_conn.ts";
 
 /** How long a socket that broke the WebSocket protocol keeps its connection (for the close
  * frame `ws` sent to leave) before it is cut. */
@@ -45,7 +47,7 @@ export interface UpgradeHandler {
  * ```
  */
 export function upgradeHandler(
-  deps: { config: Config; sessions: SessionStore; hub: SignalingHub },
+  deps: { config: Config; sessions: SessionBackend; hub: SignalingHub },
 ): UpgradeHandler {
   const { config, sessions, hub } = deps;
   const wss = new WebSocketServer({
@@ -85,13 +87,30 @@ export function upgradeHandler(
     if (!config.allowedOrigins.includes(header("origin") ?? "")) {
       return refuseUpgrade(socket, 403, "Cannot connect: origin not allowed");
     }
-    const session = sessions.get(readCookie(header("cookie"), SESSION_COOKIE));
-    if (!session) return refuseUpgrade(socket, 401, "Cannot connect: sign in first");
-    const refusal = hub.admit(ip, session.address);
-    if (refusal) return refuseUpgrade(socket, 429, refusal);
+    void sessions.get(readCookie(header("cookie"), SESSION_COOKIE)).then((session) => {
+      if (!session) return refuseUpgrade(socket, 401, "Cannot connect: sign in first");
+      const decide = (refusal: string | null) => {
+        if (refusal) return refuseUpgrade(socket, 429, refusal);
+        accept(req, socket, head, ip, session);
+      };
+      // Counted in the same turn as the check (in memory, at once): two upgrades in flight
+      // cannot both take the last place.
+      const refusal = hub.admit(ip, session.address);
+      if (refusal instanceof Promise) refusal.then(decide, (e) => unavailable(socket, e));
+      else decide(refusal);
+    }, (e) => unavailable(socket, e));
+  }) as UpgradeHandler;
 
+  function accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array,
+    ip: string,
+    session: Session,
+  ): void {
     wss.handleUpgrade(req, socket, head as Buffer, (ws) => {
-      const peer = hub.open(ws, { address: session.address, sessionId: session.id, ip });
+      const conn = textFrameConn(ws, socket);
+      const peer = hub.open(conn, { address: session.address, sessionId: session.id, ip });
       unanswered.set(ws, 0);
       ws.on("pong", () => unanswered.set(ws, 0));
       ws.on("message", (data, binary) => hub.receive(peer, binary ? data : data.toString()));
@@ -107,12 +126,19 @@ export function upgradeHandler(
       });
       hub.greet(peer);
     });
-  }) as UpgradeHandler;
+  }
   handler.close = () => {
     clearInterval(pinger);
     for (const ws of unanswered.keys()) ws.terminate();
   };
   return handler;
+}
+
+/** Refuses an upgrade the shared state could not decide (503: fail closed). */
+function unavailable(socket: Duplex, e: unknown): void {
+  if (e instanceof StateUnavailableError) return refuseUpgrade(socket, 503, e.message);
+  console.error("signaling: cannot admit socket:", e instanceof Error ? e.name : typeof e);
+  refuseUpgrade(socket, 503, "Cannot connect: internal error");
 }
 
 /**

@@ -1,0 +1,207 @@
+/**
+ * `deno task bench:cluster` (issue 15): the relay over several instances on one Redis, against the
+ * same server on its in-memory state, in one run. Three set-ups, each with `MESH3_BENCH_ROOMS`
+ * rooms (default 50) of two members that trickle ICE at each other:
+ *
+ * - memory: one instance, no Redis (the baseline);
+ * - redis, same instance: both members of a room on one instance of a Redis cluster;
+ * - redis, cross instance: the members on two different instances (every frame through Redis).
+ *
+ * For each: relayed msg/s in a burst, latency p50/p99 (send to receipt, one clock, one frame at a
+ * time after the burst; and the median within the burst), and server CPU per relayed
+ * message summed over the instances (and Redis, for the cluster). Then aggregate msg/s with 1, 2
+ * and 3 instances (each room's members spread over the instances), with each instance's CPU.
+ * Loopback only; every phase bounded. Prints a table; the model for 10 and 100 instances is in
+ * bench/README.md.
+ * @module
+ */
+import type { PrivateKeyAccount } from "viem";
+import { startTestChain, type TestChain } from "../testing/chain.ts";
+import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
+import { startRedis } from "../testing/redis.ts";
+import { Client, join, signedMessage, type TestKeys, verify } from "../testing/server.ts";
+import { readCpuSeconds, type ServerProcess, spawnServer } from "./process.ts";
+import { benchServerEnv, commitPairKeys } from "./relay_bench.ts";
+import { summarize } from "./stats.ts";
+
+const ROOMS = Number(Deno.env.get("MESH3_BENCH_ROOMS") ?? "50");
+const ICE_EACH = 200;
+const SERVER = new URL("./servers/mesh3_server.ts", import.meta.url).pathname;
+
+interface Row {
+  name: string;
+  msgPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Median send to receipt during the burst (queueing included). */
+  loadedP50Ms: number;
+  cpuUsPerMessage: number;
+  perInstanceCpu: number[];
+}
+
+/** Runs one set-up: rooms' members on `placeA`/`placeB` instances; returns its row. */
+async function measure(
+  name: string,
+  chain: TestChain,
+  servers: ServerProcess[],
+  extraPids: number[],
+  place: (member: number) => number,
+  accounts: PrivateKeyAccount[],
+  rooms: `0x${string}`[],
+  keys: TestKeys[],
+): Promise<Row> {
+  const clients = await Promise.all(accounts.map(async (a, i) => {
+    const base = `http://127.0.0.1:${servers[place(i)].port}`;
+    const r = await verify(base, await signedMessage(base, a, chain.chainId));
+    return await Client.connect(`ws://127.0.0.1:${servers[place(i)].port}/ws`, r.cookie!);
+  }));
+  try {
+    await Promise.all(rooms.map(async (roomId, r) => {
+      const [a, b] = [clients[2 * r], clients[2 * r + 1]];
+      await join(a, roomId);
+      await join(b, roomId);
+      await a.next("presence", () => true, 30_000);
+      const to = (i: number) => accounts[i].address.toLowerCase();
+      a.send({ v: 1, type: "offer", to: to(2 * r + 1), roomId, ...pick(keys[2 * r]) });
+      await b.next("offer", () => true, 30_000);
+      b.send({ v: 1, type: "answer", to: to(2 * r), roomId, ...pick(keys[2 * r + 1]) });
+      await a.next("answer", () => true, 30_000);
+    }));
+    /** Send to receipt: under full load (the burst), and one frame at a time (the probe). */
+    const loaded: number[] = [], latencies: number[] = [];
+    let probe = () => {};
+    let received = 0;
+    const expected = rooms.length * 2 * ICE_EACH;
+    let done!: () => void;
+    const all = new Promise<void>((r) => done = r);
+    for (const c of clients) {
+      c.ws.onmessage = (e) => {
+        const m = JSON.parse(String(e.data));
+        if (m.type !== "ice") return;
+        const sent = Number(m.candidate.candidate.split(" ")[0].slice("candidate:".length));
+        if (++received <= expected) loaded.push(performance.now() - sent);
+        else latencies.push(performance.now() - sent);
+        if (received === expected) done();
+        if (received > expected) probe();
+      };
+    }
+    const pids = [...servers.map((s) => s.pid), ...extraPids];
+    const cpu0 = await Promise.all(pids.map(readCpuSeconds));
+    const t0 = performance.now();
+    for (let k = 0; k < ICE_EACH; k++) {
+      for (let r = 0; r < rooms.length; r++) {
+        for (const [from, to] of [[2 * r, 2 * r + 1], [2 * r + 1, 2 * r]]) {
+          const candidate = {
+            candidate: `candidate:${performance.now()} 1 udp 1 127.0.0.1 ${k} typ host`,
+            sdpMid: "0",
+          };
+          clients[from].send({
+            v: 1,
+            type: "ice",
+            to: accounts[to].address.toLowerCase(),
+            roomId: rooms[r],
+            candidate,
+          });
+        }
+      }
+      if (k % 10 === 9) await new Promise((r) => setTimeout(r, 0));
+    }
+    await Promise.race([all, new Promise((r) => setTimeout(r, 120_000))]);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = (await Promise.all(pids.map(readCpuSeconds))).map((c, i) => c - cpu0[i]);
+    // One frame at a time from room 0's first member to its second, 200 times.
+    for (let k = 0; k < 200; k++) {
+      const got = new Promise<void>((r) => probe = r);
+      const candidate = {
+        candidate: `candidate:${performance.now()} 1 udp 1 127.0.0.1 1 typ host`,
+        sdpMid: "0",
+      };
+      clients[0].send({
+        v: 1,
+        type: "ice",
+        to: accounts[1].address.toLowerCase(),
+        roomId: rooms[0],
+        candidate,
+      });
+      await Promise.race([got, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    const s = summarize(latencies);
+    const l = summarize(loaded);
+    return {
+      name,
+      msgPerSecond: received / seconds,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      loadedP50Ms: l.p50,
+      cpuUsPerMessage: (cpu.reduce((x, y) => x + y, 0) * 1e6) / Math.max(1, received),
+      perInstanceCpu: cpu.slice(0, servers.length).map((c) => c / seconds),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+function pick(k: TestKeys) {
+  return { publicKey: k.publicKey, sdp: k.sdp };
+}
+
+/** The pid of the redis-server listening on `port` (for its CPU). */
+async function redisPid(port: number): Promise<number> {
+  const out = await new Deno.Command("pgrep", { args: ["-f", `redis-server 127.0.0.1:${port}`] })
+    .output();
+  return Number(new TextDecoder().decode(out.stdout).trim().split("\n")[0]);
+}
+
+const chain = await startTestChain();
+const redis = await startRedis();
+const servers: ServerProcess[] = [];
+try {
+  const accounts = await fundedAccounts(chain, 2 * ROOMS + 1);
+  const creator = accounts.pop()!;
+  const rooms = await createRooms(chain, creator, ROOMS);
+  const keys = await commitPairKeys(chain, accounts, rooms);
+  const env = benchServerEnv(chain);
+  const spawn = (name: string, extra: Record<string, string>) =>
+    spawnServer(name, Deno.execPath(), ["run", "-A", SERVER], { ...env, ...extra });
+  const memory = await spawn("memory", {});
+  servers.push(memory);
+  const cluster: ServerProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await spawn(`redis-${i}`, { MESH3_REDIS_URL: redis.url });
+    servers.push(s);
+    cluster.push(s);
+  }
+  const rp = await redisPid(redis.port);
+  const rows: Row[] = [];
+  const run = (name: string, on: ServerProcess[], extra: number[], place: (i: number) => number) =>
+    measure(name, chain, on, extra, place, accounts, rooms, keys).then((r) => void rows.push(r));
+  await run("memory, 1 instance", [memory], [], () => 0);
+  await run("redis, same instance", [cluster[0]], [rp], () => 0);
+  await run("redis, cross instance", cluster.slice(0, 2), [rp], (i) => i & 1);
+  await run("redis, 2 instances (rooms spread)", cluster.slice(0, 2), [rp], (i) => (i >> 1) % 2);
+  await run("redis, 3 instances (rooms spread)", cluster, [rp], (i) => (i >> 1) % 3);
+  const base = rows[0];
+  console.log(
+    `cluster bench: ${ROOMS} rooms, ${ICE_EACH} ICE each way per room, one machine (2 cores)`,
+  );
+  console.log(
+    "| set-up | msg/s | × memory | p50 ms | p99 ms | p50 ms in the burst | CPU µs/msg (servers + Redis) | × memory | CPU per instance (cores) |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${r.msgPerSecond.toFixed(0)} | ${
+        (r.msgPerSecond / base.msgPerSecond).toFixed(2)
+      } | ` +
+        `${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.loadedP50Ms.toFixed(0)} | ` +
+        `${r.cpuUsPerMessage.toFixed(1)} | ` +
+        `${(r.cpuUsPerMessage / base.cpuUsPerMessage).toFixed(2)} | ` +
+        `${r.perInstanceCpu.map((c) => c.toFixed(2)).join(" / ")} |`,
+    );
+  }
+} finally {
+  for (const s of servers) await s.stop();
+  await redis.dispose();
+  await chain.stop();
+}
+Deno.exit(0);
