@@ -4,6 +4,7 @@ import { startCluster } from "../../../testing/cluster.ts";
 import { UPGRADE_HEADERS } from "../../../testing/raw_ws.ts";
 import {
   Client,
+  commitEach,
   committedRoom,
   join,
   ORIGIN,
@@ -114,11 +115,12 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
     await t.step("error: ICE to a peer on another instance before any offer", async () => {
       const carol = await signIn(b.base, chain, 3);
       const cc = await open(b.wsUrl, carol.cookie);
-      await join(cc, roomId).catch(() => {}); // no commitment: joining an open room is allowed
+      await commitEach(chain, roomId, [3]); // a join needs a commitment (docs/PROTOCOL.md 10)
+      await join(cc, roomId);
       cc.send({ ...ice(alice.account.address.toLowerCase(), roomId, 1), ref: "c1" });
       const e = await cc.next("error");
       assert.equal(e.ref, "c1");
-      assert.ok(["no-offer", "not-in-room"].includes(e.code), e.code);
+      assert.equal(e.code, "no-offer");
     });
 
     await t.step("behavior: leaving on B is presence on A", async () => {
@@ -168,6 +170,7 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
       // The session survived (Redis keeps an append-only file); sign-in and joins work again.
       const me = await fetch(`${a.base}/api/auth/me`, { headers: { cookie: bob.cookie } });
       assert.deepEqual(await me.json(), { address: bob.account.address });
+      await commitEach(chain, roomId, [4]);
       const dave = await signIn(a.base, chain, 4);
       const cd = await open(a.wsUrl, dave.cookie);
       const carol = privateKeyToAccount(chain.accounts[3]).address; // still in, on B
