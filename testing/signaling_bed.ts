@@ -5,6 +5,7 @@
  */
 import type { Address, Hex, PrivateKeyAccount } from "viem";
 import { startTestChain, type TestChain } from "./chain.ts";
+import { startRedis, type TestRedis } from "./redis.ts";
 import { Client, ORIGIN, type RunningServer, signIn, startServer } from "./server.ts";
 
 /** A signed-in, connected development account. */
@@ -52,16 +53,29 @@ export async function startSignalingBed(
   o: { env?: Record<string, string>; chain?: TestChain } = {},
 ): Promise<SignalingBed> {
   const chain = o.chain ?? await startTestChain();
-  let srv: RunningServer;
+  // MESH3_TEST_INSTANCES=N (N > 1): the same test against N instances on one real redis-server,
+  // its sockets spread over them in turn (sign-ins and `srv` stay on the first). Open (issue 15):
+  // `MESH3_TEST_INSTANCES=3 deno test -A app/server/signaling/fuzz_test.ts` loses an honest
+  // offer ("no offer within 20000 ms") on this machine under load; not yet explained.
+  const n = Number(Deno.env.get("MESH3_TEST_INSTANCES") ?? "1");
+  let redis: TestRedis | undefined;
+  const servers: RunningServer[] = [];
   try {
-    srv = await startServer(chain, o.env);
+    if (n > 1) redis = await startRedis();
+    const env = redis ? { ...o.env, MESH3_REDIS_URL: redis.url } : o.env;
+    for (let i = 0; i < Math.max(1, n); i++) servers.push(await startServer(chain, env));
   } catch (e) {
+    for (const s of servers) await s.stop();
+    await redis?.dispose();
     if (!o.chain) await chain.stop();
     throw e;
   }
+  const srv = servers[0];
   const clients: Client[] = [];
+  let opened = 0;
   const open = async (cookie: string, headers: Record<string, string> = {}) => {
-    const c = await Client.connect(srv.wsUrl, cookie, ORIGIN, headers);
+    const at = servers[opened++ % servers.length];
+    const c = await Client.connect(at.wsUrl, cookie, ORIGIN, headers);
     clients.push(c);
     return c;
   };
@@ -77,7 +91,8 @@ export async function startSignalingBed(
     async close() {
       try {
         for (const c of clients.splice(0)) await c.close();
-        await srv.stop();
+        for (const s of servers) await s.stop();
+        await redis?.dispose();
       } finally {
         if (!o.chain) await chain.stop();
       }

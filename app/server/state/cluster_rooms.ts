@@ -251,12 +251,15 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
     return new Set(ids.filter((_, i) => beats[i] !== null));
   }
 
-  /** After Redis came back: writes this instance's members again. */
+  /** After Redis came back, or after the others took this instance for dead: writes its members
+   * again and announces them (the others' mirrors may have dropped them). */
   async #rewrite(): Promise<void> {
+    const me = this.#c.id;
     for (const roomId of this.#local.keys()) {
       for (const m of this.#mirror.room(roomId)?.members() ?? []) {
         if (m instanceof RemotePeer) continue;
-        await this.#c.redis.hset(membersKey(roomId), m.key, `${this.#c.id}|${m.address}`);
+        await this.#c.redis.hset(membersKey(roomId), m.key, `${me}|${m.address}`);
+        this.#publish(roomId, { t: "join", by: me, inst: me, key: m.key, address: m.address });
       }
     }
   }

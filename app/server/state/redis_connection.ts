@@ -15,7 +15,7 @@ export const PREFIX = "mesh3:";
 /** How often an instance renews its heartbeat. */
 export const HEARTBEAT_MS = 1000;
 /** How long a heartbeat lasts: an instance silent this long is dead to the others. */
-export const HEARTBEAT_TTL_MS = 3000;
+export const HEARTBEAT_TTL_MS = 5000;
 
 /** The heartbeat key of an instance. */
 export function instanceKey(id: string): string {
@@ -74,7 +74,13 @@ export class RedisConnection {
       throw new StateUnavailableError("start");
     }
     await c.#heartbeat();
-    c.#beat = setInterval(() => void c.#heartbeat().catch(() => {}), HEARTBEAT_MS);
+    c.#beat = setInterval(() => {
+      // A heartbeat found expired: this instance was too busy to renew it in time, and the
+      // others have dropped what it holds. It writes it all again, as after a reconnect.
+      void c.#heartbeat().then((renewed) => {
+        if (!renewed) { for (const f of c.#onReady) f(); }
+      }, () => {});
+    }, HEARTBEAT_MS);
     // After a reconnect (Redis restarted, or the network came back) the owners of shared state
     // write what they hold again: Redis may have lost it.
     let first = true;
@@ -92,7 +98,8 @@ export class RedisConnection {
     return this.redis.status === "ready" && this.sub.status === "ready";
   }
 
-  /** Calls `f` after every reconnect (not the first connect). */
+  /** Calls `f` after every reconnect (not the first connect), and when this instance finds its
+   * heartbeat had expired (the others took it for dead). */
   onReconnect(f: () => void): void {
     this.#onReady.add(f);
   }
@@ -147,7 +154,9 @@ export class RedisConnection {
     this.sub.disconnect();
   }
 
-  async #heartbeat(): Promise<void> {
-    await this.redis.set(instanceKey(this.id), "1", "PX", HEARTBEAT_TTL_MS);
+  /** Renews the heartbeat; false when it had expired. */
+  async #heartbeat(): Promise<boolean> {
+    const old = await this.redis.set(instanceKey(this.id), "1", "PX", HEARTBEAT_TTL_MS, "GET");
+    return old !== null;
   }
 }
