@@ -196,14 +196,18 @@ export async function browserBench(
     const [sa, sb] = await Promise.all(
       [a, b].map((p) => p.evaluate(() => (globalThis as unknown as W).bench.keyShare())),
     );
-    await a.evaluate(
-      ([s, p, t]) => (globalThis as unknown as W).bench.keyFinish(s, p, t),
-      [addrs[0], addrs[1], sb] as const,
-    );
-    await b.evaluate(
-      ([s, p, t]) => (globalThis as unknown as W).bench.keyFinish(s, p, t),
-      [addrs[1], addrs[0], sa] as const,
-    );
+    const [ha, hb] = await Promise.all([
+      a.evaluate(
+        ([s, p, t]) => (globalThis as unknown as W).bench.keyHello(s, p, t),
+        [addrs[0], addrs[1], sb] as const,
+      ),
+      b.evaluate(
+        ([s, p, t]) => (globalThis as unknown as W).bench.keyHello(s, p, t),
+        [addrs[1], addrs[0], sa] as const,
+      ),
+    ]);
+    await a.evaluate(([t]) => (globalThis as unknown as W).bench.keyFinish(t), [hb] as const);
+    await b.evaluate(([t]) => (globalThis as unknown as W).bench.keyFinish(t), [ha] as const);
     // Warm-up (not counted): a fresh SCTP association starts slow.
     await b.evaluate(
       ([n]) => (globalThis as unknown as W).bench.arm("clear", n),

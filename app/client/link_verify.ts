@@ -6,7 +6,12 @@
  */
 import type { Address } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
-import { checkOffer, OfferRefusedError, type VerifiedKeys } from "../chain/offer_check.ts";
+import {
+  checkOffer,
+  type Description,
+  OfferRefusedError,
+  type VerifiedKeys,
+} from "../chain/offer_check.ts";
 import { equalBytes } from "../core/bytes.ts";
 import type { LinkProblem, LinkSession } from "./link_types.ts";
 
@@ -26,7 +31,7 @@ export type DescriptionCheck =
  *
  * @example
  * ```ts ignore
- * const check = await checkDescription(session, peer, null, { publicKey, sdp });
+ * const check = await checkDescription(session, peer, null, { publicKey, kemKey, sdp });
  * if (check.ok) await pc.setRemoteDescription({ type, sdp });
  * ```
  */
@@ -34,7 +39,7 @@ export async function checkDescription(
   session: LinkSession,
   peer: Address,
   before: VerifiedKeys | null,
-  description: { publicKey: string; sdp: string },
+  description: Description,
 ): Promise<DescriptionCheck> {
   const { chainId, registry, roomId, reader } = session;
   try {
@@ -69,5 +74,6 @@ function refuse(message: string): DescriptionCheck {
 }
 
 function sameKeys(a: VerifiedKeys, b: VerifiedKeys): boolean {
-  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
+  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint) &&
+    equalBytes(a.kemKey, b.kemKey);
 }

@@ -19,7 +19,7 @@
 import { FrameError } from "./errors.ts";
 
 /** The protocol version byte of every frame. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Header length: version (1) + epoch (4) + sequence (8). */
 export const HEADER_LENGTH = 13;
 /** AES-GCM authentication tag length in bytes (128 bits, SP 800-38D section 5.2.1.2). */

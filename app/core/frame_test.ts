@@ -60,8 +60,8 @@ Deno.test("sealFrame and openFrame", async (t) => {
   await t.step("behavior: round trip with the documented header", async () => {
     const frame = await sealFrame(ctx, 3, 9n, new TextEncoder().encode("hello"));
     assert.equal(frame.length, HEADER_LENGTH + 5 + TAG_LENGTH);
-    assert.equal(hex(frame.subarray(0, HEADER_LENGTH)), "01" + "00000003" + "0000000000000009");
-    assert.deepEqual(parseHeader(frame), { version: 1, epoch: 3, sequence: 9n });
+    assert.equal(hex(frame.subarray(0, HEADER_LENGTH)), "02" + "00000003" + "0000000000000009");
+    assert.deepEqual(parseHeader(frame), { version: 2, epoch: 3, sequence: 9n });
     assert.equal(new TextDecoder().decode(await open(ctx, frame)), "hello");
   });
   await t.step("behavior: empty and maximum plaintexts seal", async () => {
@@ -85,7 +85,8 @@ Deno.test("sealFrame and openFrame", async (t) => {
           new Uint8Array(HEADER_LENGTH + MAX_PLAINTEXT_LENGTH + TAG_LENGTH + 1).fill(1),
           "oversized",
         ],
-        [Uint8Array.of(2, ...new Uint8Array(40)), "version"],
+        [Uint8Array.of(1, ...new Uint8Array(40)), "version"], // protocol v1 frames
+        [Uint8Array.of(3, ...new Uint8Array(40)), "version"],
         [Uint8Array.of(0, ...new Uint8Array(40)), "version"],
       ];
       for (const [frame, reason] of cases) assert.throws(() => parseHeader(frame), refused(reason));

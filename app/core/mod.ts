@@ -37,6 +37,7 @@ export {
   type CommitmentInput,
   commitmentMatches,
   computeCommitment,
+  kemKeyHash,
   storedCommitment,
 } from "./commitment.ts";
 export {
@@ -69,6 +70,7 @@ export {
   deriveSessionKeys,
   type DeriveSessionKeysParameters,
   type EpochKeys,
+  type HelloSecrets,
   nextEpochKeys,
   NONCE_LENGTH,
   type SessionKeys,
@@ -95,7 +97,10 @@ export {
   type FrameTransport,
   handshake,
   type HandshakeOptions,
-  HELLO_LENGTH,
+  type Hello,
+  HELLO_MAGIC,
+  helloLength,
+  makeHello,
   parseHello,
 } from "./handshake.ts";
 export {
@@ -131,3 +136,12 @@ export {
   MAX_FILE_NAME_LENGTH,
   parseFileMessage,
 } from "./file_message.ts";
+export {
+  encapsulate,
+  type Encapsulation,
+  generateKemKeyPair,
+  KEM_CIPHERTEXT_LENGTH,
+  KEM_PUBLIC_KEY_LENGTH,
+  type KemKeyPair,
+  supportsWebCryptoKem,
+} from "./kem.ts";

@@ -66,6 +66,7 @@ Deno.test("chain reads: a provider's 429 to one read fails that request only", a
       to: bob.address,
       roomId,
       publicKey: kA.publicKey,
+      kemKey: kA.kemKey,
       sdp: kA.sdp,
     });
     assert.equal((await bob.c.next("offer")).from, alice.address);
@@ -125,6 +126,7 @@ Deno.test("chain reads: a flood of made-up rooms and uncommitted offers stays wi
             to: victimAddress,
             roomId,
             publicKey: kA.publicKey,
+            kemKey: kA.kemKey,
             sdp: kA.sdp,
           });
         }
@@ -180,6 +182,7 @@ Deno.test("chain reads: made-up rooms, missing and wrong commitments are strikes
         to: bob,
         roomId,
         publicKey: kB.publicKey,
+        kemKey: kB.kemKey,
         sdp: kB.sdp,
       }), "no-commitment"],
     ];
@@ -210,6 +213,7 @@ Deno.test("chain reads: made-up rooms, missing and wrong commitments are strikes
             to: bob,
             roomId,
             publicKey: wrong.publicKey,
+            kemKey: wrong.kemKey,
             sdp: wrong.sdp,
           });
         }
@@ -244,6 +248,7 @@ Deno.test("chain reads: an offer with replaced keys is refused before the poll s
       to: bob,
       roomId,
       publicKey: k.publicKey,
+      kemKey: k.kemKey,
       sdp: k.sdp,
     });
     a.send(offer(k1));
