@@ -6,12 +6,9 @@ import { createChannel } from "../app/core/channel.ts";
 import { computeCommitment } from "../app/core/commitment.ts";
 import { generateEcdhKeyPair } from "../app/core/ecdh.ts";
 import { makeHello } from "../app/core/handshake.ts";
-import {
-  deriveConnectionKeys,
-  deriveSessionKeys,
-  nextEpochKeys,
-} from "../app/core/key_schedule.ts";
+import { deriveConnectionKeys, deriveSessionKeys } from "../app/core/key_schedule.ts";
 import { encapsulate, generateKemKeyPair } from "../app/core/kem.ts";
+import { encodeStep, ratchetDh, ratchetEpochKeys } from "../app/core/ratchet.ts";
 import { computeSafetyNumber } from "../app/core/safety_number.ts";
 import {
   ALICE,
@@ -131,8 +128,10 @@ Deno.bench("key schedule: session (transcript, peer key import), one side", asyn
   });
 });
 
-Deno.bench("rekey: next epoch", async () => {
-  await nextEpochKeys(a.keys.send);
+Deno.bench("rekey: next epoch with a DH step (fresh share, ECDH, HKDF)", async () => {
+  const share = await generateEcdhKeyPair();
+  const step = encodeStep({ answer: false, peerEpoch: 0, share: share.publicKey });
+  await ratchetEpochKeys(a.keys.send, await ratchetDh(share, b.keys.ratchet.self.publicKey), step);
 });
 
 Deno.bench("generate X25519 key pair", async () => {

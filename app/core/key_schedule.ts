@@ -21,10 +21,11 @@
  * DH terms) or ML-KEM-768 (both KEM terms) holds; fresh ephemerals and encapsulations make every
  * connection's keys new and its own (per-pair secrets), even between the same two sessions.
  *
- * Epoch step, per direction d and epoch n (u32), with an empty salt (TLS 1.3 KeyUpdate model):
+ * Epochs, per direction d and epoch n (u32), with an empty salt:
  *   frame_key_n,d  = HKDF(chain_n,d, info = "mesh3/v2 frame key"  || 0x00 || u32 d || u32 n)
- *   chain_n+1,d    = HKDF(chain_n,d, info = "mesh3/v2 next epoch" || 0x00 || u32 d || u32 n+1)
- * After a step the old chain is dropped, so a later compromise does not open earlier epochs.
+ * and the next chain comes from a DH step (ratchet.ts, the TLS 1.3 KeyUpdate model with a DH
+ * output as salt). After a step the old chain is dropped, so a later compromise does not open
+ * earlier epochs.
  *
  * Every long-lived secret is a non-extractable CryptoKey except for one moment per chain value:
  * WebCrypto cannot `deriveKey` an HKDF key from an HKDF key, so a chain value comes out of
@@ -49,8 +50,6 @@ export const LABEL_CONNECTION = "mesh3/v2 chain";
 export const LABEL_CONFIRM = "mesh3/v2 confirm";
 /** Epoch label: the AES-256-GCM key of an epoch. */
 export const LABEL_FRAME_KEY = "mesh3/v2 frame key";
-/** Epoch label: the next epoch's chain value. */
-export const LABEL_NEXT_EPOCH = "mesh3/v2 next epoch";
 
 /** Length of each side's connection nonce. */
 export const NONCE_LENGTH = 32;
@@ -105,6 +104,11 @@ export interface ConnectionKeys {
   sendConfirmation: Uint8Array;
   /** 32 bytes we expect as the peer's key-confirmation message. */
   receiveConfirmation: Uint8Array;
+  /**
+   * The DH ratchet's starting shares (ratchet.ts): our hello's ephemeral pair (our share of send
+   * epoch 0) and the peer's hello share (its share of its send epoch 0).
+   */
+  ratchet: { self: EcdhKeyPair; peer: Uint8Array };
 }
 
 /** Inputs of {@link deriveSessionKeys}. */
@@ -200,31 +204,6 @@ export async function deriveEpochKeys(
     [usage],
   );
   return { direction, epoch, key, chain };
-}
-
-/**
- * Rekey: derives epoch n+1 from epoch n of the same direction. Both sides call it, the sender
- * when its channel decides to rekey, the receiver when a frame names a later epoch.
- *
- * @param current The current epoch's keys.
- * @returns The next epoch's keys (same usage as `current.key`).
- * @throws {RangeError} If the epoch number would pass {@link MAX_EPOCH}.
- *
- * @example
- * ```ts
- * import { sessionPair } from "../../testing/core_fixtures.ts";
- * const [alice] = await sessionPair();
- * const next = await nextEpochKeys(alice.keys.send);
- * next.epoch; // 1: alice.keys.send.epoch + 1
- * ```
- */
-export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
-  const epoch = current.epoch + 1;
-  if (epoch > MAX_EPOCH) throw new RangeError("Cannot rekey: the epoch number would wrap");
-  const context = concatBytes(u32(current.direction), u32(epoch));
-  const chain = await chainKey(current.chain, EMPTY, info(LABEL_NEXT_EPOCH, context));
-  const usage = current.key.usages.includes("encrypt") ? "encrypt" : "decrypt";
-  return deriveEpochKeys(chain, current.direction, epoch, usage);
 }
 
 /**
@@ -375,5 +354,6 @@ export async function deriveConnectionKeys(
     receive: receive.keys,
     sendConfirmation: send.confirmation,
     receiveConfirmation: receive.confirmation,
+    ratchet: { self: self.ephemeral, peer: peer.ephemeral },
   };
 }

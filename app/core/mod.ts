@@ -71,7 +71,6 @@ export {
   type DeriveSessionKeysParameters,
   type EpochKeys,
   type HelloSecrets,
-  nextEpochKeys,
   NONCE_LENGTH,
   type SessionKeys,
 } from "./key_schedule.ts";
@@ -87,7 +86,7 @@ export {
   type ChannelOptions,
   type ChannelState,
   createChannel,
-  MAX_EPOCH_SKIP,
+  MAX_HELD_SHARES,
   REKEY_AFTER_FRAMES,
   REKEY_AFTER_MS,
 } from "./channel.ts";
@@ -145,3 +144,11 @@ export {
   type KemKeyPair,
   supportsWebCryptoKem,
 } from "./kem.ts";
+export {
+  encodeStep,
+  LABEL_RATCHET,
+  parseStep,
+  ratchetDh,
+  ratchetEpochKeys,
+  type RatchetStep,
+} from "./ratchet.ts";

@@ -61,6 +61,7 @@ Deno.test("vectors: frame.json", async (t) => {
         i.epoch,
         BigInt(i.sequence),
         fromHex(i.plaintext),
+        fromHex(i.step),
       );
       assert.deepEqual(ref, c.output);
     });
@@ -111,7 +112,8 @@ Deno.test("vectors: key_schedule.json", async (t) => {
         for (const [seq, plaintext] of plaintexts.entries()) {
           const epoch = seq <= n ? 0 : 1;
           const key = fromHex(inter[`${name}FrameKey${epoch}`]);
-          const sealed = await seal(key, room, dir, epoch, BigInt(seq), plaintext);
+          const step = epoch === 0 ? new Uint8Array(0) : fromHex(inter[`${name}Step1`]);
+          const sealed = await seal(key, room, dir, epoch, BigInt(seq), plaintext, step);
           assert.equal(sealed.frame, frames[seq], `${who} frame ${seq}`);
         }
       }

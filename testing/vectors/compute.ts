@@ -80,6 +80,8 @@ export interface FrameCase {
   direction: Direction;
   epoch: number;
   sequence: string;
+  /** The epoch's encoded DH step (empty in epoch 0). */
+  step: string;
   plaintext: string;
 }
 
@@ -92,11 +94,13 @@ export async function frameOutputs(c: FrameCase) {
     c.epoch,
     sequence,
     fromHex(c.plaintext),
+    fromHex(c.step),
   );
+  const stepLength = c.step.length / 2;
   return {
-    header: toHex(frame.subarray(0, 13)),
+    header: toHex(frame.subarray(0, 13 + stepLength)),
     iv: toHex(frameIv(c.direction, sequence)),
-    aad: toHex(frameAad(frame, c.direction, roomId)),
+    aad: toHex(frameAad(frame, c.direction, roomId, stepLength)),
     frame: toHex(frame),
   };
 }
@@ -113,6 +117,8 @@ export interface KeyScheduleParty {
   nonce: string;
   ephemeralPkcs8: string;
   kemRandom: string;
+  /** The private share of the party's first DH ratchet step (PKCS #8; random in real use). */
+  ratchetPkcs8: string;
 }
 
 /** Inputs of a key-schedule vector. */
@@ -166,8 +172,9 @@ export async function keyScheduleOutputs(c: KeyScheduleCase) {
   const [pa, pb] = [parsed(ha), parsed(hb)];
   const keysA = await deriveConnectionKeys(sessionA, ha, pb);
   const keysB = await deriveConnectionKeys(sessionB, hb, pa);
-  const frames = async (keys: typeof keysA) => {
-    const channel = createChannel({ keys });
+  const frames = async (keys: typeof keysA, p: KeyScheduleParty) => {
+    const ratchetShare = () => keyPairFromPkcs8(c.curve, p.ratchetPkcs8);
+    const channel = createChannel({ keys, ratchetShare });
     const out = [toHex(await channel.seal(keys.sendConfirmation))];
     for (const m of c.messages) out.push(toHex(await channel.seal(enc.encode(m))));
     channel.rekey();
@@ -185,8 +192,8 @@ export async function keyScheduleOutputs(c: KeyScheduleCase) {
     aliceDirection: keysA.send.direction,
     aliceConfirmation: toHex(keysA.sendConfirmation),
     bobConfirmation: toHex(keysB.sendConfirmation),
-    aliceFrames: await frames(keysA),
-    bobFrames: await frames(keysB),
+    aliceFrames: await frames(keysA, c.alice),
+    bobFrames: await frames(keysB, c.bob),
     safetyNumber: await computeSafetyNumber(a.party, b.party),
   };
 }

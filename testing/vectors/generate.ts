@@ -55,6 +55,13 @@ export async function intermediates(
     new Uint8Array([...enc.encode("M3H2"), ...fromHex(p.nonce), ...e, ...ct]);
   const helloA = hello(input.alice, ea.publicKey, kemA.cipherText);
   const helloB = hello(input.bob, eb.publicKey, kemB.cipherText);
+  // First DH ratchet step of each direction: the sender's ratchet share with the receiver's
+  // hello share (the receiver's share of its epoch 0).
+  const ra = await keyPairFromPkcs8(curve, input.alice.ratchetPkcs8);
+  const rb = await keyPairFromPkcs8(curve, input.bob.ratchetPkcs8);
+  const step = (share: Uint8Array) => new Uint8Array([0, 0, 0, 0, 0, share.length, ...share]); // not an answer, peer epoch 0
+  const aliceStep = { dh: await dh(curve, ra.privateKey, eb.publicKey), step: step(ra.publicKey) };
+  const bobStep = { dh: await dh(curve, rb.privateKey, ea.publicKey), step: step(rb.publicKey) };
   const parts = {
     kemLow: t.aIsLow ? kemA.sharedSecret : kemB.sharedSecret,
     kemHigh: t.aIsLow ? kemB.sharedSecret : kemA.sharedSecret,
@@ -74,6 +81,9 @@ export async function intermediates(
       t.bytes,
       t.aIsLow ? helloA : helloB,
       t.aIsLow ? helloB : helloA,
+      t.aIsLow
+        ? { lowToHigh: aliceStep, highToLow: bobStep }
+        : { lowToHigh: bobStep, highToLow: aliceStep },
     )),
   };
 }
@@ -98,12 +108,12 @@ if (import.meta.main) {
   );
   await write(
     "frame",
-    "sealFrame with a raw AES-256-GCM key: header, IV, AAD and the whole frame.",
+    "sealFrame with a raw AES-256-GCM key: header (with the epoch's DH step after epoch 0), IV, AAD and the whole frame.",
     await Promise.all(frameCases.map(async (c) => ({ ...c, output: await frameOutputs(c.input) }))),
   );
   await write(
     "key_schedule",
-    'Protocol v2 hybrid handshake of both parties from fixed keys: static ECDH (PKCS #8), ML-KEM-768 (FIPS 203 seed d || z), and fixed hello material (nonce, ephemeral PKCS #8, encapsulation randomness m). Per party: its hello ("M3H2" || nonce || ephemeral share || ML-KEM ciphertext to the peer), then its frames: confirmation (sequence 0), each message, then after a rekey (epoch 1) each message again. `intermediate` holds the raw secrets (both KEM secrets, both DH terms, the root, each direction\'s chains and keys) a second implementation can compare step by step.',
+    'Protocol v2 hybrid handshake of both parties from fixed keys: static ECDH (PKCS #8), ML-KEM-768 (FIPS 203 seed d || z), and fixed hello material (nonce, ephemeral PKCS #8, encapsulation randomness m). Per party: its hello ("M3H2" || nonce || ephemeral share || ML-KEM ciphertext to the peer), then its frames: confirmation (sequence 0), each message, then after a rekey (epoch 1, a DH ratchet step with the party\'s fixed ratchet share against the peer\'s hello share: chain_1 = HKDF(chain_0, salt = DH, "mesh3/v2 ratchet" || 0x00 || u32 d || u32 1 || step)) each message again. `intermediate` holds the raw secrets (both KEM secrets, both DH terms, the root, each direction\'s chains and keys) a second implementation can compare step by step.',
     await Promise.all(keyScheduleCases.map(async (c) => ({
       ...c,
       output: await keyScheduleOutputs(c.input),

@@ -82,6 +82,7 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 1,
       epoch: 0,
       sequence: "0",
+      step: "",
       plaintext: "",
     },
   },
@@ -93,6 +94,9 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 2,
       epoch: 3,
       sequence: "1048577",
+      // DH step: not an answer, peer epoch 2, a 32-byte share.
+      step: "00" + "00000002" + "20" +
+        "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
       plaintext: hello('{"type":"text","id":"m1","text":"hello","sentAt":1764000000000}'),
     },
   },
@@ -104,6 +108,9 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 1,
       epoch: 4294967295,
       sequence: "18446744073709551615",
+      // An answer step with a 65-byte P-256 share.
+      step: "01" + "ffffffff" + "41" + "04" +
+        "fc2ebaa1058e29841f1c3d88d8b184aafbc0b82e5bf598df9d5c1f1ba8512c5f84814a3b72288bb21a8de661283f049950b6d0c0d417191d3ed7585a738427cb",
       plaintext: hello("end"),
     },
   },
@@ -123,6 +130,7 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         nonce: NONCE_A,
         ephemeralPkcs8: X25519_PKCS8 + "a5".repeat(32),
         kemRandom: "11".repeat(32),
+        ratchetPkcs8: X25519_PKCS8 + "c3".repeat(32),
       },
       bob: {
         address: ACCOUNT_1,
@@ -132,6 +140,7 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         nonce: NONCE_B,
         ephemeralPkcs8: X25519_PKCS8 + "5a".repeat(32),
         kemRandom: "22".repeat(32),
+        ratchetPkcs8: X25519_PKCS8 + "3c".repeat(32),
       },
       messages: [
         '{"type":"text","id":"m1","text":"hello","sentAt":1764000000000}',
@@ -153,6 +162,7 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         nonce: NONCE_B,
         ephemeralPkcs8: P256_B,
         kemRandom: "33".repeat(32),
+        ratchetPkcs8: P256_A,
       },
       bob: {
         address: ACCOUNT_0,
@@ -162,6 +172,7 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         nonce: NONCE_A,
         ephemeralPkcs8: P256_A,
         kemRandom: "44".repeat(32),
+        ratchetPkcs8: P256_B,
       },
       messages: ['{"type":"receipt","id":"m1"}'],
     },

@@ -125,6 +125,8 @@ export async function keySchedule(
   t: Uint8Array,
   helloLow: Uint8Array,
   helloHigh: Uint8Array,
+  /** Per direction, the first DH ratchet step: its ECDH output and its encoded bytes. */
+  ratchet: Record<"lowToHigh" | "highToLow", { dh: Uint8Array; step: Uint8Array }>,
 ) {
   const out: Record<string, string> = {};
   const empty = new Uint8Array(0);
@@ -137,12 +139,14 @@ export async function keySchedule(
     const chain0 = await hkdf(root, empty, label("mesh3/v2 chain", be(d, 4)));
     const confirm = await hkdf(root, empty, label("mesh3/v2 confirm", be(d, 4)));
     const key0 = await hkdf(chain0, empty, label("mesh3/v2 frame key", cat(be(d, 4), be(0, 4))));
-    const chain1 = await hkdf(chain0, empty, label("mesh3/v2 next epoch", cat(be(d, 4), be(1, 4))));
+    const { dh, step } = ratchet[name];
+    const chain1 = await hkdf(chain0, dh, label("mesh3/v2 ratchet", cat(be(d, 4), be(1, 4), step)));
     const key1 = await hkdf(chain1, empty, label("mesh3/v2 frame key", cat(be(d, 4), be(1, 4))));
     Object.assign(out, {
       [`${name}Chain0`]: toHex(chain0),
       [`${name}Confirmation`]: toHex(confirm),
       [`${name}FrameKey0`]: toHex(key0),
+      [`${name}Step1`]: toHex(step),
       [`${name}Chain1`]: toHex(chain1),
       [`${name}FrameKey1`]: toHex(key1),
     });
@@ -158,8 +162,9 @@ export async function seal(
   epoch: number,
   sequence: bigint,
   plaintext: Uint8Array,
+  step: Uint8Array = new Uint8Array(0),
 ): Promise<{ header: string; iv: string; aad: string; frame: string }> {
-  const header = cat(Uint8Array.of(2), be(epoch, 4), be(sequence, 8));
+  const header = cat(Uint8Array.of(2), be(epoch, 4), be(sequence, 8), step);
   const iv = cat(be(direction, 4), be(sequence, 8));
   const aad = cat(header, be(direction, 4), roomId);
   const key = await subtle.importKey("raw", rawKey as BufferSource, "AES-GCM", false, ["encrypt"]);
