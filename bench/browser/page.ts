@@ -276,7 +276,7 @@ const bench = {
   },
 
   /** Receiver: arms counting (and for "sealed", opening) of `total` bytes. */
-  arm(mode: "clear" | "sealed", total: number): void {
+  arm(mode: "clear" | "sealed" | "ratcheted", total: number): void {
     const dc = rawDc!;
     let bytes = 0;
     let chain = Promise.resolve();
@@ -308,7 +308,11 @@ const bench = {
   },
 
   /** Sender: `total` bytes in `chunk`-byte messages; resolves with the start time. */
-  async blast(mode: "clear" | "sealed", total: number, chunk: number): Promise<number> {
+  async blast(
+    mode: "clear" | "sealed" | "ratcheted",
+    total: number,
+    chunk: number,
+  ): Promise<number> {
     const dc = rawDc!;
     const high = 4 * 1024 * 1024;
     dc.bufferedAmountLowThreshold = 1024 * 1024;
@@ -320,6 +324,8 @@ const bench = {
           dc.addEventListener("bufferedamountlow", () => r(), { once: true });
         });
       }
+      // "ratcheted": an epoch change with a DH step every 1 MiB (issue 11's throughput target).
+      if (mode === "ratcheted" && sent > 0 && sent % (1 << 20) === 0) channel!.rekey();
       dc.send(mode === "clear" ? data : await channel!.seal(data) as Uint8Array<ArrayBuffer>);
     }
     return started;
