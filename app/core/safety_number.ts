@@ -59,7 +59,7 @@ async function half(party: PartyBytes): Promise<string> {
 /**
  * Computes the safety number of two parties; the order of the arguments does not matter.
  *
- * @param a One party (address, raw public key, DTLS fingerprint).
+ * @param a One party (address, raw public key, DTLS fingerprint, ML-KEM-768 key).
  * @param b The other party.
  * @returns 12 groups of 5 digits separated by single spaces.
  * @throws {TypeError} On a malformed party.
@@ -71,6 +71,7 @@ async function half(party: PartyBytes): Promise<string> {
  *   address: "0x1111111111111111111111111111111111111111",
  *   publicKey: new Uint8Array(32).fill(1),
  *   fingerprint: new Uint8Array(32).fill(3),
+ *   kemKey: new Uint8Array(1184).fill(5),
  * } as const;
  * const peer = { ...me, address: "0x2222222222222222222222222222222222222222" } as const;
  * const code = await computeSafetyNumber(me, peer); // "01234 56789 ... 13579" (12 groups)
