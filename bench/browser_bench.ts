@@ -36,6 +36,8 @@ export interface BrowserReport {
     chunk: number;
     clearMBps: number[];
     sealedMBps: number[];
+    /** Sealed with an epoch change (a DH ratchet step) every 1 MiB of plaintext. */
+    ratchetedMBps: number[];
   }[];
 }
 
@@ -196,14 +198,18 @@ export async function browserBench(
     const [sa, sb] = await Promise.all(
       [a, b].map((p) => p.evaluate(() => (globalThis as unknown as W).bench.keyShare())),
     );
-    await a.evaluate(
-      ([s, p, t]) => (globalThis as unknown as W).bench.keyFinish(s, p, t),
-      [addrs[0], addrs[1], sb] as const,
-    );
-    await b.evaluate(
-      ([s, p, t]) => (globalThis as unknown as W).bench.keyFinish(s, p, t),
-      [addrs[1], addrs[0], sa] as const,
-    );
+    const [ha, hb] = await Promise.all([
+      a.evaluate(
+        ([s, p, t]) => (globalThis as unknown as W).bench.keyHello(s, p, t),
+        [addrs[0], addrs[1], sb] as const,
+      ),
+      b.evaluate(
+        ([s, p, t]) => (globalThis as unknown as W).bench.keyHello(s, p, t),
+        [addrs[1], addrs[0], sa] as const,
+      ),
+    ]);
+    await a.evaluate(([t]) => (globalThis as unknown as W).bench.keyFinish(t), [hb] as const);
+    await b.evaluate(([t]) => (globalThis as unknown as W).bench.keyFinish(t), [ha] as const);
     // Warm-up (not counted): a fresh SCTP association starts slow.
     await b.evaluate(
       ([n]) => (globalThis as unknown as W).bench.arm("clear", n),
@@ -217,9 +223,17 @@ export async function browserBench(
     const throughput: BrowserReport["throughput"] = [];
     // 16 KiB (the usual interoperable DataChannel message) and 64 KiB (the frame's maximum).
     for (const chunk of [16 << 10, 64 << 10]) {
-      const row = { bytes: o.bytes, chunk, clearMBps: [] as number[], sealedMBps: [] as number[] };
+      const row = {
+        bytes: o.bytes,
+        chunk,
+        clearMBps: [] as number[],
+        sealedMBps: [] as number[],
+        ratchetedMBps: [] as number[],
+      };
       for (let round = 0; round < o.rounds; round++) {
-        const order = round % 2 ? ["sealed", "clear"] as const : ["clear", "sealed"] as const;
+        const order = round % 2
+          ? ["ratcheted", "sealed", "clear"] as const
+          : ["clear", "sealed", "ratcheted"] as const;
         for (const mode of order) {
           await b.evaluate(
             ([m, n]) => (globalThis as unknown as W).bench.arm(m, n),
@@ -231,7 +245,8 @@ export async function browserBench(
           );
           const end = await b.evaluate(() => (globalThis as unknown as W).bench.finished());
           const mbps = o.bytes / 1024 / 1024 / ((end - start) / 1000);
-          (mode === "clear" ? row.clearMBps : row.sealedMBps).push(mbps);
+          ({ clear: row.clearMBps, sealed: row.sealedMBps, ratcheted: row.ratchetedMBps })[mode]
+            .push(mbps);
           log(`throughput ${chunk >> 10} KiB ${mode}: ${mbps.toFixed(1)} MiB/s`);
         }
       }

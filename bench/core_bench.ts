@@ -5,11 +5,10 @@
 import { createChannel } from "../app/core/channel.ts";
 import { computeCommitment } from "../app/core/commitment.ts";
 import { generateEcdhKeyPair } from "../app/core/ecdh.ts";
-import {
-  deriveConnectionKeys,
-  deriveSessionKeys,
-  nextEpochKeys,
-} from "../app/core/key_schedule.ts";
+import { makeHello } from "../app/core/handshake.ts";
+import { deriveConnectionKeys, deriveSessionKeys } from "../app/core/key_schedule.ts";
+import { encapsulate, generateKemKeyPair } from "../app/core/kem.ts";
+import { encodeStep, ratchetDh, ratchetEpochKeys } from "../app/core/ratchet.ts";
 import { computeSafetyNumber } from "../app/core/safety_number.ts";
 import {
   ALICE,
@@ -57,22 +56,82 @@ for (const [name, plaintext] of [["1 KiB", kib], ["64 KiB", max]] as const) {
 
 const pair = await generateEcdhKeyPair();
 const peer = await generateEcdhKeyPair();
-const nonce = new Uint8Array(32).fill(3);
-Deno.bench("key schedule: session (ECDH + HKDF), one side", async () => {
+
+// Handshake CPU, one side: what a connection costs beyond the hellos' transport. The baseline is
+// X25519 alone (a fresh ephemeral pair, the ephemeral and static DH, HKDF of the root); the hybrid
+// is the real v2 connection (makeHello: ephemeral pair + ML-KEM-768 encapsulation; then
+// deriveConnectionKeys: both DH, decapsulation, the combiner, epoch 0 and confirmations).
+const x25519 = { name: "X25519" } as const;
+const peerEphemeral = await generateEcdhKeyPair();
+const peerEphemeralKey = await crypto.subtle.importKey(
+  "raw",
+  peerEphemeral.publicKey as BufferSource,
+  x25519,
+  true,
+  [],
+);
+const peerStaticKey = await crypto.subtle.importKey(
+  "raw",
+  b.keyPair.publicKey as BufferSource,
+  x25519,
+  true,
+  [],
+);
+Deno.bench("handshake CPU: X25519 alone (ephemeral + 2 DH + HKDF)", {
+  group: "handshake",
+  baseline: true,
+}, async () => {
+  const e = await generateEcdhKeyPair();
+  const [ee, ss] = await Promise.all([
+    crypto.subtle.deriveBits({ ...x25519, public: peerEphemeralKey }, e.privateKey, 256),
+    crypto.subtle.deriveBits({ ...x25519, public: peerStaticKey }, a.keyPair.privateKey, 256),
+  ]);
+  const ikm = new Uint8Array([...new Uint8Array(ee), ...new Uint8Array(ss)]);
+  const k = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
+  await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: new Uint8Array(64) },
+    k,
+    256,
+  );
+});
+const peerHello = await makeHello(b.session);
+const peerParsed = {
+  hello: peerHello.hello,
+  ephemeral: peerHello.ephemeral.publicKey,
+  ciphertext: (await encapsulate(a.kemKeyPair.publicKey)).ciphertext,
+};
+Deno.bench("handshake CPU: hybrid X25519 + ML-KEM-768 (v2 connection)", {
+  group: "handshake",
+}, async () => {
+  const mine = await makeHello(a.session);
+  await deriveConnectionKeys(a.session, mine, peerParsed);
+});
+const nobleKem = await generateKemKeyPair({ backend: "noble" });
+Deno.bench("handshake CPU: ML-KEM-768 encapsulate + decapsulate, noble (Firefox's path)", {
+  group: "handshake",
+}, async () => {
+  const { ciphertext } = await encapsulate(nobleKem.publicKey, { random: new Uint8Array(32) });
+  await nobleKem.decapsulate(ciphertext);
+});
+Deno.bench("key schedule: session (transcript, peer key import), one side", async () => {
   await deriveSessionKeys({
     roomId: TEST_ROOM_ID,
     keyPair: pair,
+    kemKeyPair: a.kemKeyPair,
     self: { address: ALICE, fingerprint: testFingerprint(1) },
-    peer: { address: BOB, publicKey: peer.publicKey, fingerprint: testFingerprint(2) },
+    peer: {
+      address: BOB,
+      publicKey: peer.publicKey,
+      fingerprint: testFingerprint(2),
+      kemKey: b.kemKeyPair.publicKey,
+    },
   });
 });
 
-Deno.bench("key schedule: connection (nonces → epoch 0 + confirmations), one side", async () => {
-  await deriveConnectionKeys(a.session, { self: nonce, peer: nonce });
-});
-
-Deno.bench("rekey: next epoch", async () => {
-  await nextEpochKeys(a.keys.send);
+Deno.bench("rekey: next epoch with a DH step (fresh share, ECDH, HKDF)", async () => {
+  const share = await generateEcdhKeyPair();
+  const step = encodeStep({ answer: false, peerEpoch: 0, share: share.publicKey });
+  await ratchetEpochKeys(a.keys.send, await ratchetDh(share, b.keys.ratchet.self.publicKey), step);
 });
 
 Deno.bench("generate X25519 key pair", async () => {
@@ -84,8 +143,10 @@ Deno.bench("commitment", () => {
     chainId: 31337,
     registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
     roomId: TEST_ROOM_ID,
+    member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     publicKey: pair.publicKey,
     fingerprint: testFingerprint(1),
+    kemKey: new Uint8Array(1184).fill(3),
   });
 });
 

@@ -170,7 +170,7 @@ export async function commitPairKeys(
     accounts.map((account, i) => ({
       account,
       roomId: rooms[i >> 1],
-      commitment: keys[i].commitment,
+      commitment: keys[i].commitmentOf(account.address),
     })),
   );
   return keys;

@@ -46,6 +46,7 @@ try {
       cookie: cookies[i],
       roomId: rooms[i >> 1],
       publicKey: keys[i].publicKey,
+      kemKey: keys[i].kemKey,
       sdp: keys[i].sdp,
     }));
   };

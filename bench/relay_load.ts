@@ -20,6 +20,7 @@ export interface Endpoint {
   /** Mesh3 only: the room it joins and the keys its commitment was made from. */
   roomId?: Hex;
   publicKey?: string;
+  kemKey?: string;
   sdp?: string;
 }
 
@@ -69,9 +70,15 @@ function encode(kind: Kind, type: "offer" | "answer" | "ice", from: Sock, to: So
   const e = from.ep;
   if (kind === "mesh3") {
     return JSON.stringify(
-      type === "ice"
-        ? { v: 1, type, to: to.ep.id, roomId: e.roomId, candidate: CANDIDATE }
-        : { v: 1, type, to: to.ep.id, roomId: e.roomId, publicKey: e.publicKey, sdp: e.sdp },
+      type === "ice" ? { v: 1, type, to: to.ep.id, roomId: e.roomId, candidate: CANDIDATE } : {
+        v: 1,
+        type,
+        to: to.ep.id,
+        roomId: e.roomId,
+        publicKey: e.publicKey,
+        kemKey: e.kemKey,
+        sdp: e.sdp,
+      },
     );
   }
   const payload = type === "ice"

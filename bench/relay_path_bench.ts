@@ -27,6 +27,7 @@ const iceFrame = JSON.stringify({ v: 1, type: "ice", to, roomId, candidate });
 const outgoing = { v: 1 as const, type: "ice" as const, from: to, roomId, candidate };
 const sdp = testSdp(new Uint8Array(32).fill(0xab));
 const publicKey = "q".repeat(43);
+const kemKey = "q".repeat(1579);
 
 Deno.bench("JSON.parse ICE frame (bare relay)", { group: "parse", baseline: true }, () => {
   JSON.parse(iceFrame);
@@ -54,7 +55,9 @@ Deno.bench("offer check, pure part (fingerprint + commitment)", () => {
     chainId: 31337,
     registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
     roomId,
+    member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     publicKey: decodeBase64Url(publicKey),
     fingerprint: fingerprintFromSdp(sdp),
+    kemKey: decodeBase64Url(kemKey),
   });
 });

@@ -216,20 +216,22 @@ function browserSection(b: BrowserReport, out: string[]): void {
       "plaintext); bufferedAmountLowThreshold 1 MiB (pause above 4 MiB queued); " +
       `${b.throughput[0]?.clearMBps.length ?? 0} rounds of each, alternating, after an 8 MiB ` +
       "warm-up. Sealed: the sender seals every message with app/core's channel, the receiver " +
-      "opens it (in order, as the client does).",
+      "opens it (in order, as the client does). Ratcheted: sealed with an epoch change (a DH " +
+      "ratchet step, protocol v2) every 1 MiB, against sealed without (issue 11: ≥ 0.95×).",
     "",
-    "| message size | sealed MiB/s (median) | rounds | clear MiB/s (median) | rounds | sealed vs clear | target ≥ 0.80× |",
-    "|---:|---:|---|---:|---|---:|---|",
+    "| message size | sealed MiB/s (median) | rounds | clear MiB/s (median) | rounds | sealed vs clear | target ≥ 0.80× | ratcheted MiB/s (median) | ratcheted vs sealed | target ≥ 0.95× |",
+    "|---:|---:|---|---:|---|---:|---|---:|---:|---|",
   );
   for (const t of b.throughput) {
     const c = median(t.clearMBps);
     const s = median(t.sealedMBps);
+    const rt = median(t.ratchetedMBps ?? []);
     out.push(
       `| ${f(t.chunk / 1024)} KiB | ${f(s, 1)} | ${t.sealedMBps.map((x) => f(x, 1)).join(", ")} | ${
         f(c, 1)
       } | ${t.clearMBps.map((x) => f(x, 1)).join(", ")} | ${r(ratio(s, c))} | ${
         verdict(s / c >= 0.8)
-      } |`,
+      } | ${f(rt, 1)} | ${r(ratio(rt, s))} | ${verdict(rt / s >= 0.95)} |`,
     );
   }
   out.push("");

@@ -5,6 +5,8 @@
  */
 import type { Hex } from "viem";
 import { type EcdhCurve, type EcdhKeyPair, generateEcdhKeyPair } from "../app/core/ecdh.ts";
+import { makeHello } from "../app/core/handshake.ts";
+import { generateKemKeyPair, type KemKeyPair } from "../app/core/kem.ts";
 import {
   type ConnectionKeys,
   deriveConnectionKeys,
@@ -24,20 +26,23 @@ export const FIXED_ALICE: Party = {
   address: ALICE,
   publicKey: new Uint8Array(32).fill(1),
   fingerprint: testFingerprint(3),
+  kemKey: new Uint8Array(1184).fill(5),
 };
 export const FIXED_BOB: Party = {
   address: BOB,
   publicKey: new Uint8Array(32).fill(2),
   fingerprint: testFingerprint(4),
+  kemKey: new Uint8Array(1184).fill(6),
 };
 
 /** One side of a test session. */
 export interface TestSide {
   keyPair: EcdhKeyPair;
+  kemKeyPair: KemKeyPair;
   party: Party;
   /** Session keys (for `handshake`). */
   session: SessionKeys;
-  /** Connection keys from fresh random nonces (for `createChannel`). */
+  /** Connection keys from fresh hellos (for `createChannel`). */
   keys: ConnectionKeys;
 }
 
@@ -53,24 +58,54 @@ export function testFingerprint(fill: number): Uint8Array {
  * @param curve Force a curve (default: X25519 when supported).
  */
 export async function sessionPair(curve?: EcdhCurve): Promise<[TestSide, TestSide]> {
-  const [ka, kb] = await Promise.all([
+  const [ka, kb, kemA, kemB] = await Promise.all([
     generateEcdhKeyPair({ curve }),
     generateEcdhKeyPair({ curve }),
+    generateKemKeyPair(),
+    generateKemKeyPair(),
   ]);
-  const pa: Party = { address: ALICE, publicKey: ka.publicKey, fingerprint: testFingerprint(0xa1) };
-  const pb: Party = { address: BOB, publicKey: kb.publicKey, fingerprint: testFingerprint(0xb2) };
+  const pa: Party = {
+    address: ALICE,
+    publicKey: ka.publicKey,
+    fingerprint: testFingerprint(0xa1),
+    kemKey: kemA.publicKey,
+  };
+  const pb: Party = {
+    address: BOB,
+    publicKey: kb.publicKey,
+    fingerprint: testFingerprint(0xb2),
+    kemKey: kemB.publicKey,
+  };
   const [sa, sb] = await Promise.all([
-    deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: ka, self: pa, peer: pb }),
-    deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: kb, self: pb, peer: pa }),
+    deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: ka, kemKeyPair: kemA, self: pa, peer: pb }),
+    deriveSessionKeys({ roomId: TEST_ROOM_ID, keyPair: kb, kemKeyPair: kemB, self: pb, peer: pa }),
   ]);
-  const na = crypto.getRandomValues(new Uint8Array(32));
-  const nb = crypto.getRandomValues(new Uint8Array(32));
-  const [keysA, keysB] = await Promise.all([
-    deriveConnectionKeys(sa, { self: na, peer: nb }),
-    deriveConnectionKeys(sb, { self: nb, peer: na }),
-  ]);
+  const keysA = await connectionPair(sa, sb);
   return [
-    { keyPair: ka, party: pa, session: sa, keys: keysA },
-    { keyPair: kb, party: pb, session: sb, keys: keysB },
+    { keyPair: ka, kemKeyPair: kemA, party: pa, session: sa, keys: keysA[0] },
+    { keyPair: kb, kemKeyPair: kemB, party: pb, session: sb, keys: keysA[1] },
   ];
+}
+
+/**
+ * Both sides' keys of one fresh connection between two sessions, as `handshake` derives them.
+ *
+ * @param a One side's session keys.
+ * @param b The other side's.
+ * @returns Each side's connection keys.
+ */
+export async function connectionPair(
+  a: SessionKeys,
+  b: SessionKeys,
+): Promise<[ConnectionKeys, ConnectionKeys]> {
+  const [ha, hb] = await Promise.all([makeHello(a), makeHello(b)]);
+  const peerOf = (h: typeof ha) => ({
+    hello: h.hello,
+    ephemeral: h.ephemeral.publicKey,
+    ciphertext: h.ciphertext,
+  });
+  return await Promise.all([
+    deriveConnectionKeys(a, ha, peerOf(hb)),
+    deriveConnectionKeys(b, hb, peerOf(ha)),
+  ]);
 }

@@ -15,7 +15,9 @@
  */
 import type { Address } from "viem";
 import { deriveSubChannelKeys } from "../app/core/sub_keys.ts";
-import { deriveConnectionKeys, deriveSessionKeys } from "../app/core/key_schedule.ts";
+import { deriveSessionKeys } from "../app/core/key_schedule.ts";
+import { generateKemKeyPair } from "../app/core/kem.ts";
+import { connectionPair } from "./core_fixtures.ts";
 import { generateEcdhKeyPair } from "../app/core/ecdh.ts";
 import { FileTransfers } from "../app/client/files/file_transfers.ts";
 import {
@@ -86,22 +88,30 @@ export interface FileWire {
  * and a channel pair handed to both extensions, then opened.
  */
 export async function link(net: FakeNetwork, a: FilePeer, b: FilePeer): Promise<FileWire> {
-  const [ka, kb] = await Promise.all([generateEcdhKeyPair(), generateEcdhKeyPair()]);
+  const [ka, kb, kemA, kemB] = await Promise.all([
+    generateEcdhKeyPair(),
+    generateEcdhKeyPair(),
+    generateKemKeyPair(),
+    generateKemKeyPair(),
+  ]);
   const fp = (n: number) => new Uint8Array(32).fill(n);
-  const pa = { address: a.address, publicKey: ka.publicKey, fingerprint: fp(1) };
-  const pb = { address: b.address, publicKey: kb.publicKey, fingerprint: fp(2) };
+  const pa = {
+    address: a.address,
+    publicKey: ka.publicKey,
+    fingerprint: fp(1),
+    kemKey: kemA.publicKey,
+  };
+  const pb = {
+    address: b.address,
+    publicKey: kb.publicKey,
+    fingerprint: fp(2),
+    kemKey: kemB.publicKey,
+  };
   const [sa, sb] = await Promise.all([
-    deriveSessionKeys({ roomId: ROOM, keyPair: ka, self: pa, peer: pb }),
-    deriveSessionKeys({ roomId: ROOM, keyPair: kb, self: pb, peer: pa }),
+    deriveSessionKeys({ roomId: ROOM, keyPair: ka, kemKeyPair: kemA, self: pa, peer: pb }),
+    deriveSessionKeys({ roomId: ROOM, keyPair: kb, kemKeyPair: kemB, self: pb, peer: pa }),
   ]);
-  const [na, nb] = [
-    crypto.getRandomValues(new Uint8Array(32)),
-    crypto.getRandomValues(new Uint8Array(32)),
-  ];
-  const [ca, cb] = await Promise.all([
-    deriveConnectionKeys(sa, { self: na, peer: nb }),
-    deriveConnectionKeys(sb, { self: nb, peer: na }),
-  ]);
+  const [ca, cb] = await connectionPair(sa, sb);
   const [fa, fb] = await Promise.all([
     deriveSubChannelKeys(ca, "files"),
     deriveSubChannelKeys(cb, "files"),

@@ -18,9 +18,13 @@ import { encodeBase64Url, hexToBytes } from "../app/core/bytes.ts";
 import type { ErrorCode } from "../app/core/wire.ts";
 import { testSdp } from "./sdp.ts";
 
-/** A member's keys as committed: public key (base64url) and DTLS fingerprint (hex). */
+/**
+ * A member's keys as committed: public key and ML-KEM-768 key (base64url) and DTLS fingerprint
+ * (hex).
+ */
 export interface FixtureKeys {
   publicKey: string;
+  kemKey: string;
   fingerprint: Hex;
 }
 
@@ -44,16 +48,20 @@ export interface OfferCheckFixture {
   current: FixtureKeys;
   /** The sender's keys it committed before `current` (stale since). */
   stale: FixtureKeys;
+  /** The receiver's keys committed now in the open room (Mallory copies them, below). */
+  receiver: FixtureKeys;
 }
 
 /** Who sends the description. */
-export type MemberRole = "sender" | "uncommitted";
+export type MemberRole = "sender" | "uncommitted" | "receiver";
 
 /** A description as a case builds it. */
 export interface CaseDescription {
   roomId: Hex;
   member: MemberRole;
   publicKey: string;
+  /** Absent in a protocol v1 description (refused). */
+  kemKey: string;
   sdp: string;
 }
 
@@ -81,6 +89,7 @@ const honest = (f: OfferCheckFixture, roomId: Hex): CaseDescription => ({
   roomId,
   member: "sender",
   publicKey: f.current.publicKey,
+  kemKey: f.current.kemKey,
   sdp: sdpOf(f.current),
 });
 
@@ -134,6 +143,23 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
     wire: "malformed", // the wire's key pattern takes the base64url alphabet only
   },
   {
+    name: "bad-kem-key: a protocol v1 description (no ML-KEM key)",
+    chain: "up",
+    build: (f) => {
+      const { kemKey: _, ...v1 } = honest(f, f.rooms.open);
+      return v1 as CaseDescription;
+    },
+    expect: "bad-kem-key",
+    wire: "malformed", // the wire refuses a v1 description first, naming v1
+  },
+  {
+    name: "bad-kem-key: an ML-KEM key of the wrong length",
+    chain: "up",
+    build: (f) => ({ ...honest(f, f.rooms.open), kemKey: encodeBase64Url(random(1183)) }),
+    expect: "bad-kem-key",
+    wire: "malformed", // the wire's pattern takes 1184 bytes only
+  },
+  {
     name: "room-not-found: an unknown room",
     chain: "up",
     build: (f) => honest(f, f.rooms.unknown),
@@ -164,6 +190,20 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
     expect: "commitment-mismatch",
   },
   {
+    name: "commitment-mismatch: the ML-KEM key swapped",
+    chain: "up",
+    build: (f) => ({ ...honest(f, f.rooms.open), kemKey: encodeBase64Url(random(1184)) }),
+    expect: "commitment-mismatch",
+  },
+  {
+    name: "commitment-mismatch: Mallory committed Bob's commitment and sends Bob's keys",
+    chain: "up",
+    // The fixture's receiver committed, in its own slot, the commitment the sender made for
+    // `current`: v2 binds the member, so the same keys do not match the receiver's slot.
+    build: (f) => ({ ...honest(f, f.rooms.open), member: "receiver" }),
+    expect: "commitment-mismatch",
+  },
+  {
     name: "commitment-mismatch: the fingerprint swapped",
     chain: "up",
     build: (f) => ({ ...honest(f, f.rooms.open), sdp: testSdp(random(32)) }),
@@ -175,6 +215,7 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
     build: (f) => ({
       ...honest(f, f.rooms.open),
       publicKey: f.stale.publicKey,
+      kemKey: f.stale.kemKey,
       sdp: sdpOf(f.stale),
     }),
     expect: "commitment-mismatch",
@@ -188,8 +229,8 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
 ];
 
 /**
- * The wire error code the server's relay check sends for an outcome (`bad-key` travels as
- * `bad-sdp`, docs/PROTOCOL.md), or "accepted".
+ * The wire error code the server's relay check sends for an outcome (`bad-key` and `bad-kem-key`
+ * travel as `bad-sdp`, docs/PROTOCOL.md), or "accepted".
  *
  * @example
  * ```ts
@@ -198,7 +239,7 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
  * ```
  */
 export function wireCode(outcome: OfferCheckOutcome): ErrorCode | "accepted" {
-  return outcome === "bad-key" ? "bad-sdp" : outcome;
+  return outcome === "bad-key" || outcome === "bad-kem-key" ? "bad-sdp" : outcome;
 }
 
 /**

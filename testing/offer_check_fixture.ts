@@ -8,7 +8,7 @@
 import { type Hex, toHex } from "viem";
 import type { TestChain } from "./chain.ts";
 import type { OfferCheckFixture } from "./offer_check_cases.ts";
-import { closeRoom, commit, createRoom, makeKeys } from "./server.ts";
+import { closeRoom, commit, createRoom, makeKeys, type TestKeys } from "./server.ts";
 import { waitUntil } from "./wait_until.ts";
 
 /** Development accounts the fixture uses: creator 1, sender 2, uncommitted 3, receiver 4. */
@@ -34,7 +34,13 @@ export async function makeOfferCheckFixture(chain: TestChain): Promise<OfferChec
   const current = makeKeys(chain, open);
   await commit(chain, ACCOUNTS.sender, open, stale);
   await commit(chain, ACCOUNTS.sender, open, current);
-  await commit(chain, ACCOUNTS.receiver, open, makeKeys(chain, open));
+  // Mallory (the receiver) copies the sender's commitment into her own slot: v2 binds the
+  // member's address, so the sender's keys do not match her slot (a case of the table).
+  const sender = chain.walletClient(ACCOUNTS.sender).account.address;
+  await commit(chain, ACCOUNTS.receiver, open, {
+    ...current,
+    commitmentOf: () => current.commitmentOf(sender),
+  });
   const closed = await createRoom(chain, ACCOUNTS.creator);
   await commit(chain, ACCOUNTS.sender, closed, makeKeys(chain, closed));
   await closeRoom(chain, ACCOUNTS.creator, closed);
@@ -49,10 +55,17 @@ export async function makeOfferCheckFixture(chain: TestChain): Promise<OfferChec
       uncommitted: { index: ACCOUNTS.uncommitted, address: address(ACCOUNTS.uncommitted) },
       receiver: { index: ACCOUNTS.receiver, address: address(ACCOUNTS.receiver) },
     },
-    current: { publicKey: current.publicKey, fingerprint: current.fingerprint },
-    stale: { publicKey: stale.publicKey, fingerprint: stale.fingerprint },
+    current: pick(current),
+    stale: pick(stale),
+    receiver: pick(current),
   };
 }
+
+const pick = (k: TestKeys) => ({
+  publicKey: k.publicKey,
+  kemKey: k.kemKey,
+  fingerprint: k.fingerprint,
+});
 
 /**
  * A room that expires two seconds from its creation, and a promise that resolves once both

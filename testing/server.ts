@@ -160,32 +160,42 @@ export async function closeRoom(chain: TestChain, index: number, roomId: Hex): P
   await chain.publicClient.waitForTransactionReceipt({ hash });
 }
 
-/** Session keys as the browser would make them: a public key and an SDP carrying a fingerprint. */
+/**
+ * Session keys as the browser would make them: an ECDH public key, an ML-KEM-768 key and an SDP
+ * carrying a fingerprint (random bytes: the server only hashes them).
+ */
 export interface TestKeys {
   /** The raw public key, base64url as on the wire. */
   publicKey: string;
+  /** The ML-KEM-768 encapsulation key (1184 bytes), base64url as on the wire. */
+  kemKey: string;
   /** The DTLS fingerprint's 32 bytes, hex. */
   fingerprint: Hex;
   sdp: string;
-  commitment: Hex;
+  /** The full v2 commitment of these keys for `member` (v2 binds the member's address). */
+  commitmentOf(member: Address): Hex;
 }
 
-/** Makes random session keys for a room and their full commitment. */
+/** Makes random session keys for a room; {@linkcode commit} publishes them for an account. */
 export function makeKeys(chain: Pick<TestChain, "chainId" | "registry">, roomId: Hex): TestKeys {
   const pub = crypto.getRandomValues(new Uint8Array(32));
+  const kem = crypto.getRandomValues(new Uint8Array(1184));
   const fp = crypto.getRandomValues(new Uint8Array(32));
-  const commitment = computeCommitment({
-    chainId: chain.chainId,
-    registry: chain.registry,
-    roomId,
-    publicKey: pub,
-    fingerprint: fp,
-  });
   return {
     publicKey: encodeBase64Url(pub),
+    kemKey: encodeBase64Url(kem),
     fingerprint: bytesToHex(fp),
     sdp: testSdp(fp),
-    commitment,
+    commitmentOf: (member) =>
+      computeCommitment({
+        chainId: chain.chainId,
+        registry: chain.registry,
+        roomId,
+        member,
+        publicKey: pub,
+        fingerprint: fp,
+        kemKey: kem,
+      }),
   };
 }
 
@@ -201,7 +211,7 @@ export async function commit(
     address: chain.registry,
     abi: roomRegistryAbi,
     functionName: "commitKey",
-    args: [roomId, keys.commitment, proof],
+    args: [roomId, keys.commitmentOf(chain.walletClient(index).account.address), proof],
   });
   await chain.publicClient.waitForTransactionReceipt({ hash });
 }

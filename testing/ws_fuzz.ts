@@ -31,9 +31,9 @@ export interface FuzzContext {
   /** An honest member of `otherRoom`. */
   honest: Address;
   /** Keys matching the socket's current on-chain commitment in `room`. */
-  keys: { publicKey: string; sdp: string };
+  keys: { publicKey: string; kemKey: string; sdp: string };
   /** Keys it committed before (stale since it re-committed). */
-  staleKeys: { publicKey: string; sdp: string };
+  staleKeys: { publicKey: string; kemKey: string; sdp: string };
   /** Largest frame in bytes the server accepts. */
   maxFrameBytes: number;
 }
@@ -91,7 +91,7 @@ const TOTAL = WEIGHTS.reduce((s, [, w]) => s + w, 0);
  *
  * @example
  * ```ts
- * const keys = { publicKey: "A".repeat(43), sdp: "v=0\r\n" };
+ * const keys = { publicKey: "A".repeat(43), kemKey: "A".repeat(1579), sdp: "v=0\r\n" };
  * const f = nextFrame(prng(1), {
  *   me: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
  *   target: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",

@@ -26,6 +26,7 @@
 import type { Address, Hex } from "viem";
 import { decodeBase64Url } from "../core/bytes.ts";
 import { commitmentMatches, computeCommitment } from "../core/commitment.ts";
+import { KEM_PUBLIC_KEY_LENGTH } from "../core/kem.ts";
 import { fingerprintFromSdp, SdpFingerprintError } from "../core/sdp.ts";
 import {
   ROOM_REFUSAL_SENTENCES,
@@ -39,6 +40,7 @@ import {
 export type OfferRefusal =
   | "bad-sdp" // no a=fingerprint, more than one, or not SHA-256
   | "bad-key" // the public key is not base64url of a raw X25519 or P-256 key
+  | "bad-kem-key" // the ML-KEM-768 key is missing or not base64url of 1184 bytes (a v1 peer)
   | RoomRefusal // the room is unknown, closed or expired (roomRefusal in room.ts)
   | "no-commitment" // the sender has no commitment in the room
   | "commitment-mismatch"; // its keys are not the committed ones (swapped, or stale)
@@ -46,6 +48,8 @@ export type OfferRefusal =
 const SENTENCES: Record<OfferRefusal, string> = {
   "bad-sdp": "its SDP does not carry exactly one SHA-256 DTLS fingerprint",
   "bad-key": "its public key is not a valid X25519 or P-256 key",
+  "bad-kem-key": "it carries no valid ML-KEM-768 key (protocol v1 peers are refused: " +
+    "v2 commits to a post-quantum key)",
   ...ROOM_REFUSAL_SENTENCES,
   "no-commitment": "the sender has no key commitment on chain in this room",
   "commitment-mismatch":
@@ -87,9 +91,13 @@ export interface CommitmentReader {
   nowSeconds(): number;
 }
 
-/** A description: the sender's public key as sent (base64url) and its SDP. */
+/**
+ * A description: the sender's ECDH public key and ML-KEM-768 encapsulation key as sent
+ * (base64url) and its SDP.
+ */
 export interface Description {
   publicKey: string;
+  kemKey: string;
   sdp: string;
 }
 
@@ -106,6 +114,8 @@ export interface OfferContext {
 export interface DescribedKeys {
   publicKey: Uint8Array;
   fingerprint: Uint8Array;
+  /** The ML-KEM-768 encapsulation key (1184 bytes); the commitment holds its keccak256. */
+  kemKey: Uint8Array;
   /** The full 32-byte commitment the keys stand for in this room. */
   commitment: Hex;
 }
@@ -119,7 +129,7 @@ export interface VerifiedKeys extends DescribedKeys {
  * The pure part of the check: reads the fingerprint and the key and computes the commitment.
  * No chain involved, so the server can memoise it per description.
  *
- * @param ctx Chain, registry and room (the member is not part of the v1 commitment).
+ * @param ctx Chain, registry, room and sender (v2 commitments bind the member's address).
  * @param d The description.
  * @returns The keys and their commitment.
  * @throws {OfferRefusedError} With reason `bad-key` or `bad-sdp`.
@@ -132,16 +142,15 @@ export interface VerifiedKeys extends DescribedKeys {
  *     chainId: 31337,
  *     registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
  *     roomId: `0x${"ab".repeat(32)}`,
+ *     member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
  *   },
- *   { publicKey: "A".repeat(43), sdp }, // a 32-byte X25519 key, base64url
+ *   // a 32-byte X25519 key and a 1184-byte ML-KEM-768 key, base64url
+ *   { publicKey: "A".repeat(43), kemKey: "A".repeat(1579), sdp },
  * );
  * fingerprint.length; // 32
  * ```
  */
-export function describeKeys(
-  ctx: Omit<OfferContext, "member">,
-  d: Description,
-): DescribedKeys {
+export function describeKeys(ctx: OfferContext, d: Description): DescribedKeys {
   // The key is read before the SDP, so a description wrong in both is refused as bad-key.
   let publicKey: Uint8Array;
   try {
@@ -150,6 +159,14 @@ export function describeKeys(
     throw new OfferRefusedError("bad-key");
   }
   if (publicKey.length !== 32 && publicKey.length !== 65) throw new OfferRefusedError("bad-key");
+  let kemKey: Uint8Array;
+  try {
+    if (typeof d.kemKey !== "string") throw new TypeError("missing");
+    kemKey = decodeBase64Url(d.kemKey);
+  } catch {
+    throw new OfferRefusedError("bad-kem-key");
+  }
+  if (kemKey.length !== KEM_PUBLIC_KEY_LENGTH) throw new OfferRefusedError("bad-kem-key");
   let fingerprint: Uint8Array;
   try {
     fingerprint = fingerprintFromSdp(d.sdp);
@@ -157,8 +174,8 @@ export function describeKeys(
     if (e instanceof SdpFingerprintError) throw new OfferRefusedError("bad-sdp");
     throw e;
   }
-  const commitment = computeCommitment({ ...ctx, publicKey, fingerprint });
-  return { publicKey, fingerprint, commitment };
+  const commitment = computeCommitment({ ...ctx, publicKey, fingerprint, kemKey });
+  return { publicKey, fingerprint, kemKey, commitment };
 }
 
 /**
@@ -182,7 +199,7 @@ export function describeKeys(
  * const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
  * const ctx = { chainId: 31337, registry, roomId, member } as const;
  * const sdp = `a=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}`;
- * const d = { publicKey: "A".repeat(43), sdp };
+ * const d = { publicKey: "A".repeat(43), kemKey: "A".repeat(1579), sdp };
  * // A reader that holds the room and the member's commitment to exactly these keys (the server's
  * // chain view and the browser's registryReader read them from the chain).
  * const reader: CommitmentReader = {

@@ -9,6 +9,7 @@ import { ChainUnavailableError } from "../chain/errors.ts";
 import {
   checkMember,
   checkOffer,
+  type Description,
   OfferRefusedError,
   type VerifiedKeys,
 } from "../chain/offer_check.ts";
@@ -71,7 +72,7 @@ export async function checkPeerCommitted(
  *
  * @example
  * ```ts ignore
- * const check = await checkDescription(session, peer, null, { publicKey, sdp });
+ * const check = await checkDescription(session, peer, null, { publicKey, kemKey, sdp });
  * if (check.ok) await pc.setRemoteDescription({ type, sdp });
  * ```
  */
@@ -79,7 +80,7 @@ export async function checkDescription(
   session: LinkSession,
   peer: Address,
   before: VerifiedKeys | null,
-  description: { publicKey: string; sdp: string },
+  description: Description,
 ): Promise<DescriptionCheck> {
   const { chainId, registry, roomId, reader } = session;
   try {
@@ -116,5 +117,6 @@ function refuse(message: string): DescriptionCheck {
 }
 
 function sameKeys(a: VerifiedKeys, b: VerifiedKeys): boolean {
-  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint);
+  return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint) &&
+    equalBytes(a.kemKey, b.kemKey);
 }

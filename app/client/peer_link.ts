@@ -10,7 +10,7 @@
  * @module
  */
 import type { Address } from "viem";
-import type { VerifiedKeys } from "../chain/offer_check.ts";
+import type { Description, VerifiedKeys } from "../chain/offer_check.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import { certificateInUse } from "./certificate_in_use.ts";
@@ -156,10 +156,9 @@ export class PeerLink {
    * Handles the peer's offer or answer (already parsed by the wire parser).
    *
    * @param type "offer" or "answer".
-   * @param publicKey base64url ECDH public key.
-   * @param sdp The SDP.
+   * @param d The keys (base64url ECDH public key and ML-KEM-768 key) and the SDP.
    */
-  async handleDescription(type: "offer" | "answer", publicKey: string, sdp: string): Promise<void> {
+  async handleDescription(type: "offer" | "answer", d: Description): Promise<void> {
     if (this.ended) return;
     if ((type === "offer") === this.offerer) return; // Wrong role: ignore.
     // A second answer to an offer we resent: the first one was applied already.
@@ -168,10 +167,10 @@ export class PeerLink {
     if (first) this.#set({ state: "verifying" });
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
-    const verified = await this.#verify(publicKey, sdp);
+    const verified = await this.#verify(d);
     if (!verified) return;
     this.#verified = verified;
-    await this.#pc.setRemoteDescription({ type, sdp });
+    await this.#pc.setRemoteDescription({ type, sdp: d.sdp });
     this.#remoteSet = true;
     // The browser may switch to a better pair later without any ICE state change.
     this.#watchingPair ||= watchSelectedPath(this.#pc, (path) => {
@@ -243,9 +242,11 @@ export class PeerLink {
   }
 
   /** The one offer check against the peer's commitment; null when refused or unverifiable. */
-  async #verify(publicKey: string, sdp: string): Promise<VerifiedKeys | null> {
+  async #verify(d: Description): Promise<VerifiedKeys | null> {
+    const { publicKey, kemKey, sdp } = d;
     const check = await checkDescription(this.session, this.peer, this.#verified, {
       publicKey,
+      kemKey,
       sdp,
     });
     if (check.ok) return check.verified;
@@ -286,6 +287,7 @@ export class PeerLink {
       to: this.peer,
       roomId: this.session.roomId,
       publicKey: encodeBase64Url(this.session.keys.keyPair.publicKey),
+      kemKey: encodeBase64Url(this.session.keys.kemKeyPair.publicKey),
       sdp: this.#pc.localDescription!.sdp,
     });
   }
@@ -329,8 +331,14 @@ export class PeerLink {
         transport: this.#transport!,
         roomId,
         keyPair: keys.keyPair,
+        kemKeyPair: keys.kemKeyPair,
         self: { address: self, fingerprint: keys.fingerprint },
-        peer: { address: this.peer, publicKey: verified.publicKey, fingerprint: used },
+        peer: {
+          address: this.peer,
+          publicKey: verified.publicKey,
+          fingerprint: used,
+          kemKey: verified.kemKey,
+        },
         onText: (id, text, sentAt) =>
           this.events.emit("text", { from: this.peer, id, text, sentAt }),
         onDelivered: (id) => this.events.emit("delivered", { id, from: this.peer }),

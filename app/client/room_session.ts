@@ -209,7 +209,12 @@ export class RoomSession {
   #makeKeys(): Promise<SessionKeys> {
     this.#set({ step: "keys" });
     const { chainId, registry } = this.config;
-    return makeSessionKeys(this.#io.rtc, { chainId, registry, roomId: this.roomId });
+    return makeSessionKeys(this.#io.rtc, {
+      chainId,
+      registry,
+      roomId: this.roomId,
+      member: this.wallet.address,
+    });
   }
 
   /** Step 3: the commitment on chain, in one transaction. */
@@ -342,7 +347,7 @@ export class RoomSession {
       case "offer":
       case "answer":
         return await (m.type === "offer" ? this.#ensureLink(m.from) : this.#link(m.from))
-          ?.handleDescription(m.type, m.publicKey, m.sdp).catch(() => {});
+          ?.handleDescription(m.type, m).catch(() => {});
       case "ice":
         return await this.#link(m.from)?.handleIce(m.candidate);
       case "error":

@@ -16,6 +16,7 @@ import {
   type EcdhKeyPair,
   encodeChatMessage,
   handshake,
+  type KemKeyPair,
   parseChatMessage,
   type SubChannelKeys,
 } from "../core/mod.ts";
@@ -35,9 +36,11 @@ export interface SecureChannelParameters {
   transport: DataChannelTransport;
   roomId: Hex;
   keyPair: EcdhKeyPair;
+  /** Our session's ML-KEM-768 key pair (protocol v2 hybrid). */
+  kemKeyPair: KemKeyPair;
   self: { address: Address; fingerprint: Uint8Array };
   /** The peer's keys as verified against the chain and the DTLS handshake. */
-  peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array };
+  peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array; kemKey: Uint8Array };
   onText(id: string, text: string, sentAt: number): void;
   onDelivered(id: string): void;
   /** Called when the peer says goodbye. */
@@ -58,7 +61,7 @@ export interface SecureChannelParameters {
  * @example
  * ```ts ignore
  * // Needs an open, verified DataChannel.
- * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, self, peer, onText, onDelivered, onBye, onError });
+ * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, kemKeyPair, self, peer, onText, onDelivered, onBye, onError });
  * await channel.sendText("m1", "hello");
  * ```
  */
@@ -70,6 +73,7 @@ export async function openSecureChannel(
   const keys = await deriveSessionKeys({
     roomId: p.roomId,
     keyPair: p.keyPair,
+    kemKeyPair: p.kemKeyPair,
     self: p.self,
     peer: p.peer,
   });
@@ -88,6 +92,7 @@ export async function openSecureChannel(
       address: p.self.address,
       publicKey: p.keyPair.publicKey,
       fingerprint: p.self.fingerprint,
+      kemKey: p.kemKeyPair.publicKey,
     }, p.peer),
   ]);
   let stopped = false;

@@ -6,13 +6,21 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import { computeCommitment, type EcdhKeyPair, generateEcdhKeyPair } from "../core/mod.ts";
+import {
+  computeCommitment,
+  type EcdhKeyPair,
+  generateEcdhKeyPair,
+  generateKemKeyPair,
+  type KemKeyPair,
+} from "../core/mod.ts";
 import { parseFingerprint } from "../core/sdp.ts";
 import type { RtcIO } from "./io.ts";
 
 /** One room session's keys. */
 export interface SessionKeys {
   keyPair: EcdhKeyPair;
+  /** The ML-KEM-768 key pair (non-extractable where WebCrypto has ML-KEM; core kem.ts). */
+  kemKeyPair: KemKeyPair;
   /** The DTLS certificate of every peer connection of the session. */
   certificate: RTCCertificate;
   /** Its SHA-256 fingerprint (32 bytes). */
@@ -42,10 +50,11 @@ export class SessionKeysError extends Error {
  */
 export async function makeSessionKeys(
   rtc: RtcIO,
-  where: { chainId: number; registry: Address; roomId: Hex },
+  where: { chainId: number; registry: Address; roomId: Hex; member: Address },
 ): Promise<SessionKeys> {
-  const [keyPair, certificate] = await Promise.all([
+  const [keyPair, kemKeyPair, certificate] = await Promise.all([
     generateEcdhKeyPair(),
+    generateKemKeyPair(),
     rtc.generateCertificate(),
   ]);
   const sha256 = certificate.getFingerprints().find((f) => f.algorithm === "sha-256");
@@ -53,6 +62,11 @@ export async function makeSessionKeys(
     throw new SessionKeysError("Cannot start: the browser gave no SHA-256 certificate");
   }
   const fingerprint = parseFingerprint(sha256.value);
-  const commitment = computeCommitment({ ...where, publicKey: keyPair.publicKey, fingerprint });
-  return { keyPair, certificate, fingerprint, commitment };
+  const commitment = computeCommitment({
+    ...where,
+    publicKey: keyPair.publicKey,
+    fingerprint,
+    kemKey: kemKeyPair.publicKey,
+  });
+  return { keyPair, kemKeyPair, certificate, fingerprint, commitment };
 }

@@ -13,7 +13,8 @@ import { PeerVerificationError, verifyPeerDescription } from "./verify_peer.ts";
 function sessionKeys(seed: number) {
   const publicKey = new Uint8Array(32).fill(seed);
   const fingerprint = new Uint8Array(32).fill(seed + 1);
-  return { publicKey, fingerprint };
+  const kemKey = new Uint8Array(1184).fill(seed + 2);
+  return { publicKey, fingerprint, kemKey };
 }
 
 function sdpWith(fingerprint: Uint8Array): string {
@@ -45,6 +46,7 @@ Deno.test("transactions: rooms, commitments and peer checks on a real chain", as
         chainId: chain.chainId,
         registry,
         roomId: open,
+        member: bob.address,
         ...keys,
       });
       await commitKey(bob, registry, open, commitment, [], () => {});
@@ -54,14 +56,17 @@ Deno.test("transactions: rooms, commitments and peer checks on a real chain", as
       );
       assert.equal(stored?.commitment, storedCommitment(commitment));
       const base = { chainId: chain.chainId, registry, roomId: open, peer: bob.address };
+      const kemKey = encodeBase64Url(keys.kemKey);
       const ok = await verifyPeerDescription(alice.publicClient, {
         ...base,
+        kemKey,
         publicKey: encodeBase64Url(keys.publicKey),
         sdp: sdpWith(keys.fingerprint),
       });
       assert.deepEqual(ok.fingerprint, keys.fingerprint);
 
-      const refused: [string, Partial<typeof base> & { publicKey: string; sdp: string }][] = [
+      type Change = Partial<typeof base> & { publicKey: string; kemKey?: string; sdp: string };
+      const refused: [string, Change][] = [
         ["commitment-mismatch", {
           publicKey: encodeBase64Url(new Uint8Array(32).fill(9)),
           sdp: sdpWith(keys.fingerprint),
@@ -75,6 +80,16 @@ Deno.test("transactions: rooms, commitments and peer checks on a real chain", as
           publicKey: encodeBase64Url(keys.publicKey),
           sdp: sdpWith(keys.fingerprint),
         }],
+        ["commitment-mismatch", {
+          publicKey: encodeBase64Url(keys.publicKey),
+          kemKey: encodeBase64Url(new Uint8Array(1184).fill(1)),
+          sdp: sdpWith(keys.fingerprint),
+        }],
+        ["bad-kem-key", {
+          publicKey: encodeBase64Url(keys.publicKey),
+          kemKey: "",
+          sdp: sdpWith(keys.fingerprint),
+        }],
         ["bad-sdp", {
           publicKey: encodeBase64Url(keys.publicKey),
           sdp: sdpWith(keys.fingerprint) +
@@ -83,7 +98,7 @@ Deno.test("transactions: rooms, commitments and peer checks on a real chain", as
       ];
       for (const [reason, change] of refused) {
         await assert.rejects(
-          verifyPeerDescription(alice.publicClient, { ...base, ...change }),
+          verifyPeerDescription(alice.publicClient, { ...base, kemKey, ...change }),
           (e) => e instanceof PeerVerificationError && e.reason === reason,
           reason,
         );
@@ -99,6 +114,7 @@ Deno.test("transactions: rooms, commitments and peer checks on a real chain", as
           chainId: chain.chainId,
           registry,
           roomId: room,
+          member: bob.address,
           ...sessionKeys(3),
         });
         await commitKey(bob, registry, room, commitment, memberProof(list, bob.address), () => {});

@@ -31,6 +31,8 @@ export interface PeerDescription {
   peer: Address;
   /** base64url raw ECDH public key from the wire. */
   publicKey: string;
+  /** base64url ML-KEM-768 encapsulation key from the wire. */
+  kemKey: string;
   /** The SDP offer or answer. */
   sdp: string;
 }
@@ -49,7 +51,7 @@ export type VerifiedPeer = VerifiedKeys;
  *
  * @example
  * ```ts ignore
- * const peer = await verifyPeerDescription(wallet.publicClient, { ...ctx, publicKey, sdp });
+ * const peer = await verifyPeerDescription(wallet.publicClient, { ...ctx, publicKey, kemKey, sdp });
  * await pc.setRemoteDescription({ type: "offer", sdp });
  * ```
  */

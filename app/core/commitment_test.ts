@@ -11,19 +11,22 @@ const input: CommitmentInput = {
   chainId: 31337,
   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   roomId: `0x${"11".repeat(32)}`,
+  member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
   publicKey: Uint8Array.from({ length: 32 }, (_, i) => i),
   fingerprint: new Uint8Array(32).fill(0xfe),
+  kemKey: Uint8Array.from({ length: 1184 }, (_, i) => i & 0xff),
 };
 
 const word = (hex: string) => hex.replace(/^0x/, "").padStart(64, "0");
 
 /** The ABI encoding written out by hand, as a second implementation to agree with. */
 function manualCommitment(i: CommitmentInput): Hex {
-  const tag = keccak256(toHex("mesh3/key-commitment/v1"));
+  const tag = keccak256(toHex("mesh3/key-commitment/v2"));
   const pk = toHex(i.publicKey).slice(2);
   const padded = pk.padEnd(Math.ceil(pk.length / 64) * 64, "0");
   const encoded = "0x" + word(tag) + word(i.chainId.toString(16)) + word(i.registry.toLowerCase()) +
-    word(i.roomId) + word((6 * 32).toString(16)) + word(toHex(i.fingerprint)) +
+    word(i.roomId) + word(i.member.toLowerCase()) + word((8 * 32).toString(16)) +
+    word(toHex(i.fingerprint)) + word(keccak256(i.kemKey)) +
     word(i.publicKey.length.toString(16)) + padded;
   return keccak256(encoded as Hex);
 }
@@ -40,8 +43,10 @@ Deno.test("computeCommitment", async (t) => {
       { ...input, chainId: 1 },
       { ...input, registry: "0x0000000000000000000000000000000000000001" },
       { ...input, roomId: `0x${"12".repeat(32)}` },
+      { ...input, member: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" },
       { ...input, publicKey: new Uint8Array(32) },
       { ...input, fingerprint: new Uint8Array(32) },
+      { ...input, kemKey: new Uint8Array(1184) },
     ];
     for (const v of variants) assert.notEqual(computeCommitment(v), base);
   });
@@ -64,10 +69,35 @@ Deno.test("computeCommitment", async (t) => {
       { publicKey: new Uint8Array(66) },
       { fingerprint: new Uint8Array(31) },
       { fingerprint: new Uint8Array(33) },
+      { member: "0x1234" },
+      { member: undefined as unknown as Hex },
+      { kemKey: new Uint8Array(1183) },
+      { kemKey: new Uint8Array(0) },
+      { kemKey: undefined as unknown as Uint8Array },
     ];
     for (const [i, b] of bad.entries()) {
       assert.throws(() => computeCommitment({ ...input, ...b }), TypeError, `case ${i}`);
     }
+  });
+  await t.step(
+    "error: Mallory's slot with Bob's keys is another commitment (v2 binds the member)",
+    () => {
+      const bob = computeCommitment(input);
+      const mallory = computeCommitment({
+        ...input,
+        member: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+      });
+      assert.equal(commitmentMatches(mallory, storedCommitment(bob)), false);
+    },
+  );
+  await t.step("error: a v1 commitment of the same keys never matches a v2 recomputation", () => {
+    const pk = toHex(input.publicKey).slice(2);
+    const v1 = keccak256(
+      ("0x" + word(keccak256(toHex("mesh3/key-commitment/v1"))) + word("7a69") +
+        word(input.registry.toLowerCase()) + word(input.roomId) + word((6 * 32).toString(16)) +
+        word(toHex(input.fingerprint)) + word("20") + pk.padEnd(64, "0")) as Hex,
+    );
+    assert.equal(commitmentMatches(computeCommitment(input), storedCommitment(v1)), false);
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FrameError, type FrameErrorReason } from "./errors.ts";
+import { encodeStep } from "./ratchet.ts";
 import {
   DIRECTION_HIGH_TO_LOW,
   DIRECTION_LOW_TO_HIGH,
@@ -9,12 +10,15 @@ import {
   HEADER_LENGTH,
   MAX_PLAINTEXT_LENGTH,
   MAX_SEQUENCE,
+  MAX_STEP_LENGTH,
   openFrame,
   parseHeader,
   sealFrame,
   TAG_LENGTH,
 } from "./frame.ts";
 
+/** A DH step as channels write it: not an answer, peer epoch 0, a 32-byte share. */
+const STEP = encodeStep({ answer: false, peerEpoch: 0, share: new Uint8Array(32).fill(9) });
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 async function context(direction = DIRECTION_LOW_TO_HIGH, room = 0x42): Promise<FrameContext> {
@@ -58,10 +62,12 @@ Deno.test("frameAad", async (t) => {
 Deno.test("sealFrame and openFrame", async (t) => {
   const ctx = await context();
   await t.step("behavior: round trip with the documented header", async () => {
-    const frame = await sealFrame(ctx, 3, 9n, new TextEncoder().encode("hello"));
-    assert.equal(frame.length, HEADER_LENGTH + 5 + TAG_LENGTH);
-    assert.equal(hex(frame.subarray(0, HEADER_LENGTH)), "01" + "00000003" + "0000000000000009");
-    assert.deepEqual(parseHeader(frame), { version: 1, epoch: 3, sequence: 9n });
+    const frame = await sealFrame(ctx, 3, 9n, new TextEncoder().encode("hello"), STEP);
+    assert.equal(frame.length, HEADER_LENGTH + STEP.length + 5 + TAG_LENGTH);
+    assert.equal(hex(frame.subarray(0, HEADER_LENGTH)), "02" + "00000003" + "0000000000000009");
+    assert.deepEqual(parseHeader(frame), { version: 2, epoch: 3, sequence: 9n, step: STEP });
+    const first = await sealFrame(ctx, 0, 0n, new Uint8Array(0));
+    assert.equal(parseHeader(first).step.length, 0); // epoch 0 carries no step
     assert.equal(new TextDecoder().decode(await open(ctx, frame)), "hello");
   });
   await t.step("behavior: empty and maximum plaintexts seal", async () => {
@@ -82,23 +88,39 @@ Deno.test("sealFrame and openFrame", async (t) => {
         [new Uint8Array(0), "truncated"],
         [new Uint8Array(HEADER_LENGTH + TAG_LENGTH - 1).fill(1), "truncated"],
         [
-          new Uint8Array(HEADER_LENGTH + MAX_PLAINTEXT_LENGTH + TAG_LENGTH + 1).fill(1),
+          new Uint8Array(HEADER_LENGTH + MAX_STEP_LENGTH + MAX_PLAINTEXT_LENGTH + TAG_LENGTH + 1)
+            .fill(1),
           "oversized",
         ],
-        [Uint8Array.of(2, ...new Uint8Array(40)), "version"],
+        [Uint8Array.of(1, ...new Uint8Array(40)), "version"], // protocol v1 frames
+        // Epoch 1 with a step whose share length is neither 32 nor 65, or cut short.
+        [
+          Uint8Array.of(2, 0, 0, 0, 1, ...new Uint8Array(13), 31, ...new Uint8Array(60)),
+          "truncated",
+        ],
+        [
+          Uint8Array.of(2, 0, 0, 0, 1, ...new Uint8Array(13), 32, ...new Uint8Array(20)),
+          "truncated",
+        ],
+        [Uint8Array.of(3, ...new Uint8Array(40)), "version"],
         [Uint8Array.of(0, ...new Uint8Array(40)), "version"],
       ];
       for (const [frame, reason] of cases) assert.throws(() => parseHeader(frame), refused(reason));
     },
   );
+  await t.step("error: a step in epoch 0, or none after it, is refused when sealing", async () => {
+    await assert.rejects(sealFrame(ctx, 0, 0n, new Uint8Array(1), STEP), TypeError);
+    await assert.rejects(sealFrame(ctx, 1, 0n, new Uint8Array(1)), TypeError);
+  });
   await t.step(
-    "error: any flipped bit is refused as tampered (header, ciphertext, tag)",
+    "error: any flipped bit is refused (tampered; a damaged step length as truncated)",
     async () => {
-      const frame = await sealFrame(ctx, 1, 2n, new TextEncoder().encode("abc"));
+      const frame = await sealFrame(ctx, 1, 2n, new TextEncoder().encode("abc"), STEP);
       for (let i = 1; i < frame.length; i++) {
         const bad = frame.slice();
         bad[i] ^= 0x80;
-        await assert.rejects(open(ctx, bad), refused("tampered"), `byte ${i}`);
+        const want = i === HEADER_LENGTH + 5 ? "truncated" : "tampered"; // the share length
+        await assert.rejects(open(ctx, bad), refused(want), `byte ${i}`);
       }
     },
   );

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createChannel } from "./channel.ts";
 import { generateEcdhKeyPair } from "./ecdh.ts";
+import { generateKemKeyPair } from "./kem.ts";
 import { ConfirmationError } from "./errors.ts";
-import { encodeHello, handshake, HELLO_LENGTH, parseHello } from "./handshake.ts";
+import { encodeHello, handshake, helloLength, makeHello, parseHello } from "./handshake.ts";
 import { deriveConnectionKeys, deriveSessionKeys } from "./key_schedule.ts";
 import { memoryTransportPair } from "../../testing/memory_transport.ts";
 import { sessionPair, TEST_ROOM_ID } from "../../testing/core_fixtures.ts";
@@ -11,22 +12,29 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 Deno.test("encodeHello and parseHello", async (t) => {
-  await t.step('behavior: "M3H1" then the 32-byte nonce', () => {
-    const nonce = new Uint8Array(32).fill(7);
-    const hello = encodeHello(nonce);
-    assert.equal(hello.length, HELLO_LENGTH);
-    assert.equal(text(hello.subarray(0, 4)), "M3H1");
-    assert.deepEqual(parseHello(hello), nonce);
+  const parts = {
+    nonce: new Uint8Array(32).fill(7),
+    ephemeral: new Uint8Array(32).fill(8),
+    ciphertext: new Uint8Array(1088).fill(9),
+  };
+  await t.step('behavior: "M3H2", the nonce, the ephemeral share, the ML-KEM ciphertext', () => {
+    const hello = encodeHello(parts);
+    assert.equal(hello.length, helloLength("X25519"));
+    assert.equal(text(hello.subarray(0, 4)), "M3H2");
+    assert.deepEqual(parseHello(hello, "X25519"), parts);
+    const p256 = { ...parts, ephemeral: new Uint8Array(65).fill(4) };
+    assert.deepEqual(parseHello(encodeHello(p256), "P-256"), p256);
   });
   await t.step("error: anything else is not a hello", () => {
-    const good = encodeHello(new Uint8Array(32));
+    const good = encodeHello(parts);
     const wrongMagic = good.slice();
-    wrongMagic[3] = 0x32;
+    wrongMagic[3] = 0x31; // "M3H1": protocol v1
     for (
       const bad of [new Uint8Array(0), good.subarray(0, 35), Uint8Array.of(...good, 0), wrongMagic]
     ) {
-      assert.equal(parseHello(bad), null);
+      assert.equal(parseHello(bad, "X25519"), null);
     }
+    assert.equal(parseHello(good, "P-256"), null); // another curve's length
   });
 });
 
@@ -51,7 +59,9 @@ Deno.test("handshake", async (t) => {
       for (let round = 0; round < 2; round++) {
         const [ta, tb] = memoryTransportPair({
           intercept: (frame, from) => {
-            if (from === 0 && frame.length !== HELLO_LENGTH) confirmations.push(frame.join());
+            if (from === 0 && frame.length !== helloLength("X25519")) {
+              confirmations.push(frame.join());
+            }
             return frame;
           },
         });
@@ -72,6 +82,7 @@ Deno.test("handshake", async (t) => {
     const bobKeys = await deriveSessionKeys({
       roomId: TEST_ROOM_ID,
       keyPair: b.keyPair,
+      kemKeyPair: b.kemKeyPair,
       self: b.party,
       peer: { ...a.party, publicKey: mallory.publicKey },
     });
@@ -94,7 +105,7 @@ Deno.test("handshake", async (t) => {
       const [a, b] = await sessionPair();
       const [ta, tb] = memoryTransportPair({
         intercept: (frame, from) => {
-          const isHello = frame.length === HELLO_LENGTH;
+          const isHello = frame.length === helloLength("X25519");
           if (from === 0 && isHello === (target === "hello")) frame[frame.length - 1] ^= 1;
           return frame;
         },
@@ -106,6 +117,37 @@ Deno.test("handshake", async (t) => {
       assert.equal(rb.status, "rejected", target);
       assert.ok(rb.reason instanceof ConfirmationError);
       if (target === "hello") assert.equal(ra.status, "rejected"); // keys differ both ways
+    }
+  });
+  await t.step("error: a protocol v1 hello is refused by name", async () => {
+    const [a] = await sessionPair();
+    const [ta, tb] = memoryTransportPair();
+    tb.send(new Uint8Array([...new TextEncoder().encode("M3H1"), ...new Uint8Array(32)]));
+    await assert.rejects(handshake({ keys: a.session, transport: ta }), {
+      name: "ConfirmationError",
+      message:
+        "Cannot confirm keys: the peer speaks protocol v1, which is refused (it must update)",
+    });
+  });
+  await t.step("error: an ML-KEM key swapped in the middle fails confirmation", async () => {
+    const [a, b] = await sessionPair();
+    const mallory = await generateKemKeyPair();
+    // Bob was told Mallory's ML-KEM key instead of Alice's: he encapsulates to Mallory.
+    const bobKeys = await deriveSessionKeys({
+      roomId: TEST_ROOM_ID,
+      keyPair: b.keyPair,
+      kemKeyPair: b.kemKeyPair,
+      self: b.party,
+      peer: { ...a.party, kemKey: mallory.publicKey },
+    });
+    const [ta, tb] = memoryTransportPair();
+    const results = await Promise.allSettled([
+      handshake({ keys: a.session, transport: ta }),
+      handshake({ keys: bobKeys, transport: tb }),
+    ]);
+    for (const r of results) {
+      assert.equal(r.status, "rejected");
+      assert.ok(r.reason instanceof ConfirmationError);
     }
   });
   await t.step("error: a malformed hello fails", async () => {
@@ -122,11 +164,14 @@ Deno.test("handshake", async (t) => {
     const [ta, tb] = memoryTransportPair();
     const pending = handshake({ keys: b.session, transport: tb });
     // A peer that says hello, then sends a message instead of its confirmation.
-    const nonce = new Uint8Array(32).fill(1);
-    await ta.send(encodeHello(nonce));
-    const bobNonce = parseHello(await ta.receive())!;
+    const mine = await makeHello(a.session);
+    await ta.send(mine.hello);
+    const bobHello = await ta.receive();
     const rogue = createChannel({
-      keys: await deriveConnectionKeys(a.session, { self: nonce, peer: bobNonce }),
+      keys: await deriveConnectionKeys(a.session, mine, {
+        ...parseHello(bobHello, "X25519")!,
+        hello: bobHello,
+      }),
     });
     await ta.send(await rogue.seal(bytes("no confirmation")));
     await assert.rejects(pending, {

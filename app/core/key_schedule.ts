@@ -1,48 +1,55 @@
 /**
- * The Mesh3 v1 key schedule (DESIGN.md step 7): ECDH shared secret → HKDF-SHA-256 (RFC 5869) →
- * per-direction session chains → per-connection chains of epochs, each epoch with its own
- * AES-256-GCM key. All HKDF outputs are 32 bytes; every label is followed by one 0x00 byte.
+ * The Mesh3 v2 key schedule (docs/CRYPTO.md section 3): a hybrid X25519 + ML-KEM-768 root per
+ * connection, then per-direction one-way chains of epochs, each epoch with its own AES-256-GCM
+ * key. All HKDF (RFC 5869) outputs are 32 bytes; every label is followed by one 0x00 byte.
  *
- * Session (RFC 5869 section 2.2 Extract + 2.3 Expand, done by WebCrypto's HKDF in one call):
- *   session_d = HKDF(IKM = ECDH secret, salt = room id, info = LABEL_CHAIN_d || 0x00 || transcript)
+ * Session (per room session, committed on chain): each side has a static ECDH key pair, an
+ * ML-KEM-768 key pair and a DTLS certificate; `deriveSessionKeys` checks them into the transcript.
  *
- * Connection: the ECDH keys live as long as the on-chain commitment, and may serve several
- * connections between the same two browsers; each connection therefore mixes in a fresh 32-byte
- * nonce from each side (sent in the clear by `handshake`), so its keys are new even when both key
- * pairs are reused and sequence numbers restart at 0. With N = nonce_low || nonce_high:
- *   chain_0,d      = HKDF(session_d, salt = N, info = "mesh3/v1 connection" || 0x00 || u32 d)
- *   confirmation_d = HKDF(session_d, salt = N, info = "mesh3/v1 confirm"    || 0x00 || u32 d)
+ * Connection (per pair and per connection, the hello of handshake.ts): each side sends a fresh
+ * nonce, a fresh ephemeral ECDH share and an ML-KEM-768 ciphertext encapsulated to the peer's
+ * committed ML-KEM key. The combiner (X-Wing style, draft-connolly-cfrg-xwing-kem: every secret in
+ * the input, every public value that made them in the context):
+ *   IKM    = ss_kem_low || ss_kem_high || dh_ephemeral || dh_static
+ *            (ss_kem_X: the secret of the ciphertext in X's hello, X encapsulated to the other)
+ *   root   = HKDF(IKM, salt = room id,
+ *                 info = "mesh3/v2 root" || 0x00 || SHA-256(transcript || hello_low || hello_high))
+ *   chain_0,d      = HKDF(root, salt = "", info = "mesh3/v2 chain"   || 0x00 || u32 d)
+ *   confirmation_d = HKDF(root, salt = "", info = "mesh3/v2 confirm" || 0x00 || u32 d)
+ * The hellos carry the ciphertexts and ephemeral shares; the transcript carries both addresses,
+ * static keys, fingerprints and ML-KEM key hashes. The root is secret while either X25519 (both
+ * DH terms) or ML-KEM-768 (both KEM terms) holds; fresh ephemerals and encapsulations make every
+ * connection's keys new and its own (per-pair secrets), even between the same two sessions.
  *
- * Epoch step, per direction d and epoch n (u32), with an empty salt:
- *   frame_key_n,d  = HKDF(chain_n,d, info = "mesh3/v1 frame key"  || 0x00 || u32 d || u32 n)
- *   chain_n+1,d    = HKDF(chain_n,d, info = "mesh3/v1 next epoch" || 0x00 || u32 d || u32 n+1)
- * After a step the old chain is dropped, so a later compromise does not open earlier epochs.
+ * Epochs, per direction d and epoch n (u32), with an empty salt:
+ *   frame_key_n,d  = HKDF(chain_n,d, info = "mesh3/v2 frame key"  || 0x00 || u32 d || u32 n)
+ * and the next chain comes from a DH step (ratchet.ts, the TLS 1.3 KeyUpdate model with a DH
+ * output as salt). After a step the old chain is dropped, so a later compromise does not open
+ * earlier epochs.
  *
- * Every secret is a non-extractable CryptoKey except for one moment per chain value: WebCrypto
- * cannot `deriveKey` an HKDF key from an HKDF key (HKDF has no "key length", so `deriveKey(...,
- * {name: "HKDF"})` is refused), so a chain value comes out of `deriveBits`, is imported back as a
- * non-extractable HKDF key at once, and its buffer is zeroed. The confirmation values are bytes:
- * they are sent (encrypted) anyway and reveal nothing about the keys.
+ * Every long-lived secret is a non-extractable CryptoKey except for one moment per chain value:
+ * WebCrypto cannot `deriveKey` an HKDF key from an HKDF key, so a chain value comes out of
+ * `deriveBits`, is imported back as a non-extractable HKDF key at once, and its buffer is zeroed.
+ * The hybrid IKM is bytes for the same moment (ECDH `deriveBits`, ML-KEM secrets), zeroed after
+ * import. The confirmation values are bytes: they are sent (encrypted) anyway.
  * @module
  */
 import type { Hex } from "viem";
 import { concatBytes, fixedHex, u32, utf8 } from "./bytes.ts";
-import { deriveSharedSecret, type EcdhKeyPair } from "./ecdh.ts";
+import { type EcdhCurve, type EcdhKeyPair, importPeerPublicKey } from "./ecdh.ts";
+import { KeyAgreementError } from "./errors.ts";
 import { type Direction, DIRECTION_HIGH_TO_LOW, DIRECTION_LOW_TO_HIGH } from "./frame.ts";
+import type { KemKeyPair } from "./kem.ts";
 import { buildTranscript } from "./transcript.ts";
 
-/** Session label: the chain of frames sent by the low party to the high party. */
-export const LABEL_CHAIN_LOW_TO_HIGH = "mesh3/v1 chain low->high";
-/** Session label: the chain of frames sent by the high party to the low party. */
-export const LABEL_CHAIN_HIGH_TO_LOW = "mesh3/v1 chain high->low";
+/** Connection label: the hybrid root of one connection. */
+export const LABEL_ROOT = "mesh3/v2 root";
 /** Connection label: a direction's epoch-0 chain value. */
-export const LABEL_CONNECTION = "mesh3/v1 connection";
+export const LABEL_CONNECTION = "mesh3/v2 chain";
 /** Connection label: a direction's key-confirmation value. */
-export const LABEL_CONFIRM = "mesh3/v1 confirm";
+export const LABEL_CONFIRM = "mesh3/v2 confirm";
 /** Epoch label: the AES-256-GCM key of an epoch. */
-export const LABEL_FRAME_KEY = "mesh3/v1 frame key";
-/** Epoch label: the next epoch's chain value. */
-export const LABEL_NEXT_EPOCH = "mesh3/v1 next epoch";
+export const LABEL_FRAME_KEY = "mesh3/v2 frame key";
 
 /** Length of each side's connection nonce. */
 export const NONCE_LENGTH = 32;
@@ -52,24 +59,25 @@ export const MAX_EPOCH = 0xffff_ffff;
 const subtle = globalThis.crypto.subtle;
 const EMPTY = new Uint8Array(0);
 
-/** A direction's session chain value (non-extractable HKDF key). */
-export interface SessionChain {
-  direction: Direction;
-  chain: CryptoKey;
-}
-
-/** What one handshake's ECDH and transcript give; `handshake` turns it into connection keys. */
+/**
+ * One room session's keys towards one verified peer (from `deriveSessionKeys`); `handshake`
+ * turns them into fresh keys for each connection.
+ */
 export interface SessionKeys {
   /** The room id bytes (HKDF salt, and bound into every frame's associated data). */
   roomId: Uint8Array;
-  /** The canonical transcript (HKDF info) both sides derived from. */
+  /** The canonical transcript both sides derived from. */
   transcript: Uint8Array;
-  /** Whether we are the low party (we send low→high). */
+  /** Whether we are the low party (we send low->high). */
   selfIsLow: boolean;
-  /** The chain of the direction we send in. */
-  send: SessionChain;
-  /** The chain of the direction we receive in. */
-  receive: SessionChain;
+  /** Our committed ECDH key pair (the ephemeral shares use its curve). */
+  keyPair: EcdhKeyPair;
+  /** Our committed ML-KEM-768 key pair (the peer encapsulates to it). */
+  kemKeyPair: KemKeyPair;
+  /** The peer's committed ECDH public key, imported and checked. */
+  peerPublicKey: CryptoKey;
+  /** The peer's committed ML-KEM-768 encapsulation key (we encapsulate to it). */
+  peerKemKey: Uint8Array;
 }
 
 /** The keys of one direction in one epoch. */
@@ -96,18 +104,37 @@ export interface ConnectionKeys {
   sendConfirmation: Uint8Array;
   /** 32 bytes we expect as the peer's key-confirmation message. */
   receiveConfirmation: Uint8Array;
+  /**
+   * The DH ratchet's starting shares (ratchet.ts): our hello's ephemeral pair (our share of send
+   * epoch 0) and the peer's hello share (its share of its send epoch 0).
+   */
+  ratchet: { self: EcdhKeyPair; peer: Uint8Array };
 }
 
 /** Inputs of {@link deriveSessionKeys}. */
 export interface DeriveSessionKeysParameters {
   /** The room id, 32 bytes hex (HKDF salt). */
   roomId: Hex;
-  /** Our ephemeral key pair. */
+  /** Our session's ECDH key pair. */
   keyPair: EcdhKeyPair;
-  /** Our address and DTLS fingerprint (our public key comes from `keyPair`). */
+  /** Our session's ML-KEM-768 key pair. */
+  kemKeyPair: KemKeyPair;
+  /** Our address and DTLS fingerprint (our public keys come from the key pairs). */
   self: { address: Hex; fingerprint: Uint8Array };
-  /** The peer's address, raw public key and DTLS fingerprint, as verified against the chain. */
-  peer: { address: Hex; publicKey: Uint8Array; fingerprint: Uint8Array };
+  /** The peer's address, raw public key, DTLS fingerprint and ML-KEM key, verified on chain. */
+  peer: { address: Hex; publicKey: Uint8Array; fingerprint: Uint8Array; kemKey: Uint8Array };
+}
+
+/** One side's hello material for a connection (handshake.ts sends it in its hello). */
+export interface HelloSecrets {
+  /** 32 random bytes. */
+  nonce: Uint8Array;
+  /** This connection's ephemeral ECDH key pair (same curve as the session's). */
+  ephemeral: EcdhKeyPair;
+  /** The ML-KEM-768 ciphertext to the peer's committed key. */
+  ciphertext: Uint8Array;
+  /** Its shared secret (zeroed by `deriveConnectionKeys`). */
+  kemSecret: Uint8Array;
 }
 
 function info(label: string, context: Uint8Array): Uint8Array {
@@ -180,35 +207,11 @@ export async function deriveEpochKeys(
 }
 
 /**
- * Rekey: derives epoch n+1 from epoch n of the same direction. Both sides call it, the sender
- * when its channel decides to rekey, the receiver when a frame names a later epoch.
+ * Runs the session part of the key schedule: checks the peer's committed keys and builds the
+ * transcript. No secret is derived yet: every connection mixes fresh shares (handshake.ts).
  *
- * @param current The current epoch's keys.
- * @returns The next epoch's keys (same usage as `current.key`).
- * @throws {RangeError} If the epoch number would pass {@link MAX_EPOCH}.
- *
- * @example
- * ```ts
- * import { sessionPair } from "../../testing/core_fixtures.ts";
- * const [alice] = await sessionPair();
- * const next = await nextEpochKeys(alice.keys.send);
- * next.epoch; // 1: alice.keys.send.epoch + 1
- * ```
- */
-export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
-  const epoch = current.epoch + 1;
-  if (epoch > MAX_EPOCH) throw new RangeError("Cannot rekey: the epoch number would wrap");
-  const context = concatBytes(u32(current.direction), u32(epoch));
-  const chain = await chainKey(current.chain, EMPTY, info(LABEL_NEXT_EPOCH, context));
-  const usage = current.key.usages.includes("encrypt") ? "encrypt" : "decrypt";
-  return deriveEpochKeys(chain, current.direction, epoch, usage);
-}
-
-/**
- * Runs the session part of the key schedule: ECDH, then HKDF over the canonical transcript.
- *
- * @param params Room id, our key pair and identity, the verified peer.
- * @returns The session chains per direction and the transcript; pass them to `handshake`.
+ * @param params Room id, our key pairs and identity, the verified peer.
+ * @returns The session keys; pass them to `handshake`.
  * @throws {KeyAgreementError} If the peer's public key is unusable.
  * @throws {TypeError} If an input is malformed, or the keys are on different curves.
  * @throws {RangeError} If both parties have the same address.
@@ -216,11 +219,14 @@ export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
  * @example
  * ```ts
  * import { generateEcdhKeyPair } from "./ecdh.ts";
+ * import { generateKemKeyPair } from "./kem.ts";
  * const roomId = `0x${"ab".repeat(32)}` as const;
  * const [mine, theirs] = [await generateEcdhKeyPair(), await generateEcdhKeyPair()];
+ * const [myKem, theirKem] = [await generateKemKeyPair(), await generateKemKeyPair()];
  * const keys = await deriveSessionKeys({
  *   roomId,
  *   keyPair: mine,
+ *   kemKeyPair: myKem,
  *   self: {
  *     address: "0x1111111111111111111111111111111111111111",
  *     fingerprint: new Uint8Array(32),
@@ -229,6 +235,7 @@ export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
  *     address: "0x2222222222222222222222222222222222222222",
  *     publicKey: theirs.publicKey, // as verified against the chain
  *     fingerprint: new Uint8Array(32).fill(1),
+ *     kemKey: theirKem.publicKey, // its keccak256 is in the peer's commitment
  *   },
  * });
  * keys.selfIsLow; // true: 0x11... sorts first, so we send low->high
@@ -236,66 +243,110 @@ export async function nextEpochKeys(current: EpochKeys): Promise<EpochKeys> {
  * ```
  */
 export async function deriveSessionKeys(params: DeriveSessionKeysParameters): Promise<SessionKeys> {
-  const { keyPair, self, peer } = params;
+  const { keyPair, kemKeyPair, self, peer } = params;
   const roomId = fixedHex(params.roomId, 32, "room id");
   const transcript = buildTranscript(
-    { address: self.address, publicKey: keyPair.publicKey, fingerprint: self.fingerprint },
+    {
+      address: self.address,
+      publicKey: keyPair.publicKey,
+      fingerprint: self.fingerprint,
+      kemKey: kemKeyPair.publicKey,
+    },
     peer,
   );
-  const ikm = await deriveSharedSecret(keyPair, peer.publicKey);
-  const t = transcript.bytes;
-  const [lowToHigh, highToLow] = await Promise.all([
-    chainKey(ikm, roomId, info(LABEL_CHAIN_LOW_TO_HIGH, t)),
-    chainKey(ikm, roomId, info(LABEL_CHAIN_HIGH_TO_LOW, t)),
-  ]);
-  const l2h: SessionChain = { direction: DIRECTION_LOW_TO_HIGH, chain: lowToHigh };
-  const h2l: SessionChain = { direction: DIRECTION_HIGH_TO_LOW, chain: highToLow };
-  const low = transcript.selfIsLow;
-  return { roomId, transcript: t, selfIsLow: low, send: low ? l2h : h2l, receive: low ? h2l : l2h };
+  const peerPublicKey = await importPeerPublicKey(peer.publicKey, keyPair.curve);
+  // Refuse a low-order peer key now, not at the first connection.
+  (await ecdhBits(keyPair.privateKey, keyPair.curve, peerPublicKey)).fill(0);
+  return {
+    roomId,
+    transcript: transcript.bytes,
+    selfIsLow: transcript.selfIsLow,
+    keyPair,
+    kemKeyPair,
+    peerPublicKey,
+    peerKemKey: peer.kemKey,
+  };
+}
+
+async function ecdhBits(privateKey: CryptoKey, curve: EcdhCurve, peer: CryptoKey) {
+  const name = curve === "X25519" ? "X25519" : "ECDH";
+  try {
+    return new Uint8Array(
+      await subtle.deriveBits({ name, public: peer } as EcdhKeyDeriveParams, privateKey, 256),
+    );
+  } catch {
+    throw new KeyAgreementError(
+      "Cannot agree on a key: the peer public key is of low order or otherwise invalid",
+    );
+  }
 }
 
 /**
- * Runs the connection part: mixes both sides' nonces into fresh epoch-0 keys and confirmation
- * values. `handshake` calls it; tests and vectors call it with fixed nonces.
+ * Runs the connection part: the hybrid combiner over both hellos (see the module comment), then
+ * each direction's epoch-0 keys and confirmation value. `handshake` calls it; tests and vectors
+ * call it with fixed hello material.
  *
  * @param session The session keys.
- * @param nonces Our nonce and the peer's, 32 bytes each.
+ * @param self Our hello material (`kemSecret` is zeroed here).
+ * @param peer The peer's parsed hello: its bytes, nonce, ephemeral share and ciphertext to us.
  * @returns Keys for exactly one channel.
- * @throws {TypeError} If a nonce is not 32 bytes.
+ * @throws {KeyAgreementError} If the peer's ephemeral share or ciphertext is unusable.
  *
  * @example
- * ```ts
- * import { sessionPair } from "../../testing/core_fixtures.ts";
- * const [alice] = await sessionPair();
- * const mine = crypto.getRandomValues(new Uint8Array(32));
- * const theirs = crypto.getRandomValues(new Uint8Array(32));
- * const connection = await deriveConnectionKeys(alice.session, { self: mine, peer: theirs });
- * connection.sendConfirmation.length; // 32
+ * ```ts ignore
+ * // handshake.ts: after sending our hello and parsing the peer's.
+ * const connection = await deriveConnectionKeys(session, mine, parseHello(peerBytes, curve)!);
  * ```
  */
 export async function deriveConnectionKeys(
   session: SessionKeys,
-  nonces: { self: Uint8Array; peer: Uint8Array },
+  self: HelloSecrets & { hello: Uint8Array },
+  peer: { hello: Uint8Array; ephemeral: Uint8Array; ciphertext: Uint8Array },
 ): Promise<ConnectionKeys> {
-  for (const n of [nonces.self, nonces.peer]) {
-    if (!(n instanceof Uint8Array) || n.length !== NONCE_LENGTH) {
-      throw new TypeError(`Cannot derive connection keys: a nonce must be ${NONCE_LENGTH} bytes`);
-    }
+  const curve = session.keyPair.curve;
+  if (self.ephemeral.curve !== curve) {
+    throw new TypeError("Cannot derive connection keys: the ephemeral key is on another curve");
   }
-  const salt = session.selfIsLow
-    ? concatBytes(nonces.self, nonces.peer)
-    : concatBytes(nonces.peer, nonces.self);
-  const side = async (s: SessionChain, usage: "encrypt" | "decrypt") => {
-    const d = u32(s.direction);
-    const [chain, confirmation] = await Promise.all([
-      chainKey(s.chain, salt, info(LABEL_CONNECTION, d)),
-      bits(s.chain, salt, info(LABEL_CONFIRM, d)),
+  const peerEphemeral = await importPeerPublicKey(peer.ephemeral, curve);
+  const [dhEphemeral, dhStatic, kemIn] = await Promise.all([
+    ecdhBits(self.ephemeral.privateKey, curve, peerEphemeral),
+    ecdhBits(session.keyPair.privateKey, curve, session.peerPublicKey),
+    session.kemKeyPair.decapsulate(peer.ciphertext),
+  ]);
+  const low = session.selfIsLow;
+  const [kemLow, kemHigh] = low ? [self.kemSecret, kemIn] : [kemIn, self.kemSecret];
+  const [helloLow, helloHigh] = low ? [self.hello, peer.hello] : [peer.hello, self.hello];
+  const ikm = concatBytes(kemLow, kemHigh, dhEphemeral, dhStatic);
+  for (const secret of [dhEphemeral, dhStatic, kemIn, self.kemSecret]) secret.fill(0);
+  const context = new Uint8Array(
+    await subtle.digest(
+      "SHA-256",
+      concatBytes(session.transcript, helloLow, helloHigh) as BufferSource,
+    ),
+  );
+  let root: CryptoKey;
+  try {
+    const ikmKey = await subtle.importKey("raw", ikm as BufferSource, "HKDF", false, [
+      "deriveBits",
     ]);
-    return { keys: await deriveEpochKeys(chain, s.direction, 0, usage), confirmation };
+    root = await chainKey(ikmKey, session.roomId, info(LABEL_ROOT, context));
+  } finally {
+    ikm.fill(0);
+  }
+  const side = async (direction: Direction, usage: "encrypt" | "decrypt") => {
+    const d = u32(direction);
+    const [chain, confirmation] = await Promise.all([
+      chainKey(root, EMPTY, info(LABEL_CONNECTION, d)),
+      bits(root, EMPTY, info(LABEL_CONFIRM, d)),
+    ]);
+    return { keys: await deriveEpochKeys(chain, direction, 0, usage), confirmation };
   };
+  const [sendDirection, receiveDirection] = low
+    ? [DIRECTION_LOW_TO_HIGH, DIRECTION_HIGH_TO_LOW]
+    : [DIRECTION_HIGH_TO_LOW, DIRECTION_LOW_TO_HIGH];
   const [send, receive] = await Promise.all([
-    side(session.send, "encrypt"),
-    side(session.receive, "decrypt"),
+    side(sendDirection, "encrypt"),
+    side(receiveDirection, "decrypt"),
   ]);
   return {
     roomId: session.roomId,
@@ -303,5 +354,6 @@ export async function deriveConnectionKeys(
     receive: receive.keys,
     sendConfirmation: send.confirmation,
     receiveConfirmation: receive.confirmation,
+    ratchet: { self: self.ephemeral, peer: peer.ephemeral },
   };
 }

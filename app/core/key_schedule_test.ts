@@ -13,26 +13,28 @@ import {
   deriveConnectionKeys,
   deriveSessionKeys,
   type EpochKeys,
-  MAX_EPOCH,
-  nextEpochKeys,
 } from "./key_schedule.ts";
+import { makeHello, parseHello } from "./handshake.ts";
+import { encodeStep } from "./ratchet.ts";
 import {
   ALICE,
   BOB,
+  connectionPair,
   sessionPair,
   TEST_ROOM_ID,
   testFingerprint,
 } from "../../testing/core_fixtures.ts";
 
-const N1 = new Uint8Array(32).fill(1);
-const N2 = new Uint8Array(32).fill(2);
-
 async function crossOpen(from: EpochKeys, to: EpochKeys, roomId: Uint8Array): Promise<Uint8Array> {
+  const step = from.epoch === 0
+    ? new Uint8Array(0)
+    : encodeStep({ answer: false, peerEpoch: 0, share: new Uint8Array(32) });
   const frame = await sealFrame(
     { key: from.key, roomId, direction: from.direction },
     from.epoch,
     0n,
     Uint8Array.of(7),
+    step,
   );
   return await openFrame(
     { key: to.key, roomId, direction: to.direction },
@@ -67,43 +69,74 @@ Deno.test("deriveSessionKeys and deriveConnectionKeys", async (t) => {
     const [a] = await sessionPair();
     const keys: ConnectionKeys = a.keys;
     const all = [keys.send.key, keys.receive.key, keys.send.chain, keys.receive.chain];
-    for (const k of [...all, a.session.send.chain, a.session.receive.chain]) {
-      assert.equal(k.extractable, false);
-    }
+    for (const k of [...all, a.keyPair.privateKey]) assert.equal(k.extractable, false);
+    // Deno has WebCrypto ML-KEM: the session's decapsulation key is a CryptoKey there.
+    assert.equal(a.kemKeyPair.backend, "webcrypto");
     assert.deepEqual(keys.send.key.usages, ["encrypt"]);
     assert.deepEqual(keys.receive.key.usages, ["decrypt"]);
     assert.equal(keys.send.chain.algorithm.name, "HKDF");
   });
-  await t.step("behavior: the same nonces give the same keys, other nonces new ones", async () => {
+  await t.step(
+    "behavior: the same hellos give the same keys, any other hello new ones",
+    async () => {
+      const [a, b] = await sessionPair();
+      const [ha, hb] = [await makeHello(a.session), await makeHello(b.session)];
+      const peerOf = (h: typeof ha) => ({ ...parseHello(h.hello, "X25519")!, hello: h.hello });
+      const copy = (h: typeof ha) => ({ ...h, kemSecret: h.kemSecret.slice() });
+      const c1 = await deriveConnectionKeys(a.session, copy(ha), peerOf(hb));
+      const c2 = await deriveConnectionKeys(b.session, copy(hb), peerOf(ha));
+      assert.deepEqual(c1.sendConfirmation, c2.receiveConfirmation);
+      assert.deepEqual(await crossOpen(c1.send, c2.receive, c1.roomId), Uint8Array.of(7));
+      // Per connection: Bob's fresh hello (new ephemeral, new encapsulation) makes other keys.
+      const hb2 = await makeHello(b.session);
+      const c3 = await deriveConnectionKeys(b.session, copy(hb2), peerOf(ha));
+      assert.notDeepEqual(c3.receiveConfirmation, c1.sendConfirmation);
+      await assert.rejects(crossOpen(c1.send, c3.receive, c1.roomId), { name: "FrameError" });
+    },
+  );
+  await t.step("behavior: each KEM secret and each DH term changes the root", async () => {
     const [a, b] = await sessionPair();
-    const c1 = await deriveConnectionKeys(a.session, { self: N1, peer: N2 });
-    const c2 = await deriveConnectionKeys(b.session, { self: N2, peer: N1 });
-    const c3 = await deriveConnectionKeys(b.session, { self: N2, peer: N2 });
-    assert.deepEqual(c1.sendConfirmation, c2.receiveConfirmation);
-    assert.deepEqual(await crossOpen(c1.send, c2.receive, c1.roomId), Uint8Array.of(7));
-    assert.notDeepEqual(c3.receiveConfirmation, c1.sendConfirmation);
-    await assert.rejects(crossOpen(c1.send, c3.receive, c1.roomId), { name: "FrameError" });
-    // Nonces are ordered by party, not by who computes: swapping them changes the keys.
-    const swapped = await deriveConnectionKeys(b.session, { self: N1, peer: N2 });
-    assert.notDeepEqual(swapped.receiveConfirmation, c1.sendConfirmation);
+    const [ha, hb] = [await makeHello(a.session), await makeHello(b.session)];
+    const peerOf = (h: typeof ha) => ({ ...parseHello(h.hello, "X25519")!, hello: h.hello });
+    const copy = (h: typeof ha) => ({ ...h, kemSecret: h.kemSecret.slice() });
+    const base = await deriveConnectionKeys(a.session, copy(ha), peerOf(hb));
+    // Our own KEM secret wrong (the hello still says what it said).
+    const wrongKem = { ...copy(ha), kemSecret: new Uint8Array(32) };
+    // Another ephemeral private key under the same public share.
+    const wrongEphemeral = { ...copy(ha), ephemeral: await generateEcdhKeyPair() };
+    // The peer's ciphertext altered (ML-KEM's implicit rejection gives another secret).
+    const altered = peerOf(hb);
+    altered.ciphertext = altered.ciphertext.slice();
+    altered.ciphertext[0] ^= 1;
+    for (
+      const [self, peer] of [
+        [wrongKem, peerOf(hb)],
+        [wrongEphemeral, peerOf(hb)],
+        [copy(ha), altered],
+      ] as const
+    ) {
+      const other = await deriveConnectionKeys(a.session, self, peer);
+      assert.notDeepEqual(other.sendConfirmation, base.sendConfirmation);
+    }
   });
   await t.step("behavior: a different transcript or room gives unrelated keys", async () => {
     const [a, b] = await sessionPair();
-    const mine = await deriveConnectionKeys(a.session, { self: N1, peer: N2 });
     const otherFingerprint = await deriveSessionKeys({
       roomId: TEST_ROOM_ID,
       keyPair: b.keyPair,
+      kemKeyPair: b.kemKeyPair,
       self: { address: BOB, fingerprint: testFingerprint(0x99) }, // not the fingerprint Alice saw
       peer: a.party,
     });
     const otherRoom = await deriveSessionKeys({
       roomId: `0x${"cd".repeat(32)}`,
       keyPair: b.keyPair,
+      kemKeyPair: b.kemKeyPair,
       self: b.party,
       peer: a.party,
     });
     for (const session of [otherFingerprint, otherRoom]) {
-      const theirs = await deriveConnectionKeys(session, { self: N2, peer: N1 });
+      const [mine, theirs] = await connectionPair(a.session, session);
       assert.notDeepEqual(theirs.receiveConfirmation, mine.sendConfirmation);
       await assert.rejects(crossOpen(mine.send, theirs.receive, mine.roomId), {
         name: "FrameError",
@@ -115,6 +148,7 @@ Deno.test("deriveSessionKeys and deriveConnectionKeys", async (t) => {
     const base = {
       roomId: TEST_ROOM_ID,
       keyPair: a.keyPair,
+      kemKeyPair: a.kemKeyPair,
       self: a.party,
       peer: b.party,
     } as const;
@@ -130,32 +164,20 @@ Deno.test("deriveSessionKeys and deriveConnectionKeys", async (t) => {
     const p256 = await generateEcdhKeyPair({ curve: "P-256" });
     // The transcript refuses two curves before any ECDH.
     await assert.rejects(deriveSessionKeys({ ...base, keyPair: p256 }), TypeError);
-    for (const bad of [new Uint8Array(0), new Uint8Array(31), new Uint8Array(33)]) {
-      await assert.rejects(deriveConnectionKeys(a.session, { self: N1, peer: bad }), TypeError);
-      await assert.rejects(deriveConnectionKeys(a.session, { self: bad, peer: N1 }), TypeError);
-    }
-  });
-});
-
-Deno.test("nextEpochKeys", async (t) => {
-  await t.step("behavior: both sides step to the same next epoch, and it differs", async () => {
-    const [a, b] = await sessionPair();
-    const s1 = await nextEpochKeys(a.keys.send);
-    const r1 = await nextEpochKeys(b.keys.receive);
-    assert.equal(s1.epoch, 1);
-    assert.deepEqual(s1.key.usages, ["encrypt"]);
-    assert.deepEqual(r1.key.usages, ["decrypt"]);
-    assert.deepEqual(await crossOpen(s1, r1, a.keys.roomId), Uint8Array.of(7));
-    // The epoch-0 key cannot open epoch-1 frames.
-    await assert.rejects(crossOpen(s1, { ...b.keys.receive, epoch: 1 }, a.keys.roomId), {
-      name: "FrameError",
-    });
-    const s2 = await nextEpochKeys(s1);
-    const r2 = await nextEpochKeys(await nextEpochKeys(b.keys.receive));
-    assert.deepEqual(await crossOpen(s2, r2, a.keys.roomId), Uint8Array.of(7));
-  });
-  await t.step("error: the epoch number does not wrap", async () => {
-    const [a] = await sessionPair();
-    await assert.rejects(nextEpochKeys({ ...a.keys.send, epoch: MAX_EPOCH }), RangeError);
+    await assert.rejects(
+      deriveSessionKeys({ ...base, peer: { ...b.party, kemKey: new Uint8Array(1183) } }),
+      TypeError,
+    );
+    const mine = await makeHello(a.session);
+    const theirs = await makeHello(b.session);
+    const peer = { ...parseHello(theirs.hello, "X25519")!, hello: theirs.hello };
+    await assert.rejects(
+      deriveConnectionKeys(a.session, mine, { ...peer, ephemeral: new Uint8Array(32) }),
+      KeyAgreementError,
+    );
+    await assert.rejects(
+      deriveConnectionKeys(a.session, mine, { ...peer, ciphertext: new Uint8Array(1087) }),
+      KeyAgreementError,
+    );
   });
 });

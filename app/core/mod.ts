@@ -14,13 +14,15 @@
  *   address: "0x2222222222222222222222222222222222222222",
  *   fingerprint: new Uint8Array(32).fill(2),
  * } as const;
- * // Each side: a fresh key pair (its public key and fingerprint are committed on chain).
+ * // Each side: a fresh ECDH and ML-KEM-768 key pair (committed on chain with the fingerprint).
  * const [ka, kb] = [await generateEcdhKeyPair(), await generateEcdhKeyPair()];
- * const me = { ...alice, publicKey: ka.publicKey }, peer = { ...bob, publicKey: kb.publicKey };
- * // Session keys from ECDH and the transcript; then the handshake over the verified channel.
+ * const [qa, qb] = [await generateKemKeyPair(), await generateKemKeyPair()];
+ * const me = { ...alice, publicKey: ka.publicKey, kemKey: qa.publicKey };
+ * const peer = { ...bob, publicKey: kb.publicKey, kemKey: qb.publicKey };
+ * // Session keys (the transcript); then the hybrid handshake over the verified channel.
  * const [sa, sb] = await Promise.all([
- *   deriveSessionKeys({ roomId, keyPair: ka, self: alice, peer }),
- *   deriveSessionKeys({ roomId, keyPair: kb, self: bob, peer: me }),
+ *   deriveSessionKeys({ roomId, keyPair: ka, kemKeyPair: qa, self: alice, peer }),
+ *   deriveSessionKeys({ roomId, keyPair: kb, kemKeyPair: qb, self: bob, peer: me }),
  * ]);
  * const [ta, tb] = memoryTransportPair(); // a DataChannel in the browser
  * const [a, b] = await Promise.all([
@@ -37,6 +39,7 @@ export {
   type CommitmentInput,
   commitmentMatches,
   computeCommitment,
+  kemKeyHash,
   storedCommitment,
 } from "./commitment.ts";
 export {
@@ -69,7 +72,7 @@ export {
   deriveSessionKeys,
   type DeriveSessionKeysParameters,
   type EpochKeys,
-  nextEpochKeys,
+  type HelloSecrets,
   NONCE_LENGTH,
   type SessionKeys,
 } from "./key_schedule.ts";
@@ -85,7 +88,7 @@ export {
   type ChannelOptions,
   type ChannelState,
   createChannel,
-  MAX_EPOCH_SKIP,
+  MAX_HELD_SHARES,
   REKEY_AFTER_FRAMES,
   REKEY_AFTER_MS,
 } from "./channel.ts";
@@ -95,7 +98,10 @@ export {
   type FrameTransport,
   handshake,
   type HandshakeOptions,
-  HELLO_LENGTH,
+  type Hello,
+  HELLO_MAGIC,
+  helloLength,
+  makeHello,
   parseHello,
 } from "./handshake.ts";
 export {
@@ -131,3 +137,20 @@ export {
   MAX_FILE_NAME_LENGTH,
   parseFileMessage,
 } from "./file_message.ts";
+export {
+  encapsulate,
+  type Encapsulation,
+  generateKemKeyPair,
+  KEM_CIPHERTEXT_LENGTH,
+  KEM_PUBLIC_KEY_LENGTH,
+  type KemKeyPair,
+  supportsWebCryptoKem,
+} from "./kem.ts";
+export {
+  encodeStep,
+  LABEL_RATCHET,
+  parseStep,
+  ratchetDh,
+  ratchetEpochKeys,
+  type RatchetStep,
+} from "./ratchet.ts";

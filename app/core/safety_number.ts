@@ -4,8 +4,8 @@
  * its own identity and keys, and the two halves are sorted, so both screens show the same number.
  *
  * Per party (PBKDF2, RFC 8018 section 5.2, with HMAC-SHA-512):
- *   half = PBKDF2-HMAC-SHA-512(P = len(pk) (1 byte) || pk || fingerprint,
- *                              S = "mesh3/safety-number/v1" || 0x00 || address (20 bytes),
+ *   half = PBKDF2-HMAC-SHA-512(P = len(pk) (1 byte) || pk || fingerprint || keccak256(kemKey),
+ *                              S = "mesh3/safety-number/v2" || 0x00 || address (20 bytes),
  *                              c = 16384, dkLen = 30)
  * and each 5-byte chunk of `half`, read as a big-endian integer mod 100000, gives 5 digits.
  * The number is the two 30-digit halves in ascending order. Someone in the middle would need a key
@@ -16,7 +16,7 @@ import { concatBytes, utf8 } from "./bytes.ts";
 import { type Party, type PartyBytes, partyBytes } from "./transcript.ts";
 
 /** The PBKDF2 salt label of the safety number. */
-export const SAFETY_NUMBER_LABEL = "mesh3/safety-number/v1";
+export const SAFETY_NUMBER_LABEL = "mesh3/safety-number/v2";
 /** PBKDF2 iterations per half. */
 export const SAFETY_NUMBER_ITERATIONS = 16384;
 /** Groups of 5 digits in the whole number. */
@@ -29,6 +29,7 @@ async function half(party: PartyBytes): Promise<string> {
     Uint8Array.of(party.publicKey.length),
     party.publicKey,
     party.fingerprint,
+    party.kemKeyHash,
   );
   const salt = concatBytes(utf8(SAFETY_NUMBER_LABEL), Uint8Array.of(0), party.address);
   const key = await subtle.importKey("raw", password as BufferSource, "PBKDF2", false, [
@@ -58,7 +59,7 @@ async function half(party: PartyBytes): Promise<string> {
 /**
  * Computes the safety number of two parties; the order of the arguments does not matter.
  *
- * @param a One party (address, raw public key, DTLS fingerprint).
+ * @param a One party (address, raw public key, DTLS fingerprint, ML-KEM-768 key).
  * @param b The other party.
  * @returns 12 groups of 5 digits separated by single spaces.
  * @throws {TypeError} On a malformed party.
@@ -70,6 +71,7 @@ async function half(party: PartyBytes): Promise<string> {
  *   address: "0x1111111111111111111111111111111111111111",
  *   publicKey: new Uint8Array(32).fill(1),
  *   fingerprint: new Uint8Array(32).fill(3),
+ *   kemKey: new Uint8Array(1184).fill(5),
  * } as const;
  * const peer = { ...me, address: "0x2222222222222222222222222222222222222222" } as const;
  * const code = await computeSafetyNumber(me, peer); // "01234 56789 ... 13579" (12 groups)

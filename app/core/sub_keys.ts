@@ -19,7 +19,7 @@ import type { Direction } from "./frame.ts";
 import type { ConnectionKeys, EpochKeys } from "./key_schedule.ts";
 
 /** Label prefix of every sub-channel key. */
-export const LABEL_SUB_CHANNEL = "mesh3/v1 sub-channel";
+export const LABEL_SUB_CHANNEL = "mesh3/v2 sub-channel";
 /** Sub-channel labels: 1 to 64 characters of [a-z0-9-]. */
 export const SUB_CHANNEL_LABEL = /^[a-z0-9-]{1,64}$/;
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { handshake } from "./handshake.ts";
 import type { ConnectionKeys } from "./key_schedule.ts";
-import { nextEpochKeys } from "./key_schedule.ts";
+import { encodeStep, ratchetEpochKeys } from "./ratchet.ts";
 import { memoryTransportPair } from "../../testing/memory_transport.ts";
 import { deriveSubChannelKeys } from "./sub_keys.ts";
 import { sessionPair } from "../../testing/core_fixtures.ts";
@@ -41,7 +41,9 @@ Deno.test("deriveSubChannelKeys", async (t) => {
     for (const label of ["", "Files", "a b", "x".repeat(65)]) {
       await assert.rejects(deriveSubChannelKeys(a.keys, label), TypeError);
     }
-    const later: ConnectionKeys = { ...a.keys, send: await nextEpochKeys(a.keys.send) };
+    const step = encodeStep({ answer: false, peerEpoch: 0, share: new Uint8Array(32).fill(9) });
+    const next = await ratchetEpochKeys(a.keys.send, new Uint8Array(32), step);
+    const later: ConnectionKeys = { ...a.keys, send: next };
     await assert.rejects(deriveSubChannelKeys(later, "files"), /past epoch 0/);
   });
 

@@ -5,11 +5,12 @@
  * built from the same party records.
  * @module
  */
-import type { Hex } from "viem";
+import { type Hex, keccak256 } from "viem";
 import { compareBytes, concatBytes, fixedHex, utf8 } from "./bytes.ts";
+import { KEM_PUBLIC_KEY_LENGTH } from "./kem.ts";
 
 /** Protocol tag at the start of every transcript. */
-export const PROTOCOL_TAG = "mesh3/handshake/v1";
+export const PROTOCOL_TAG = "mesh3/handshake/v2";
 
 /** One side of a session, as committed on chain. */
 export interface Party {
@@ -19,6 +20,8 @@ export interface Party {
   publicKey: Uint8Array;
   /** SHA-256 fingerprint of the DTLS certificate, 32 bytes. */
   fingerprint: Uint8Array;
+  /** ML-KEM-768 encapsulation key, 1184 bytes (committed by its keccak256). */
+  kemKey: Uint8Array;
 }
 
 /** A validated party with its address as bytes. */
@@ -26,6 +29,8 @@ export interface PartyBytes {
   address: Uint8Array;
   publicKey: Uint8Array;
   fingerprint: Uint8Array;
+  /** keccak256 of the ML-KEM-768 encapsulation key (as in the commitment). */
+  kemKeyHash: Uint8Array;
 }
 
 /** The two parties in canonical order, and the transcript bytes. */
@@ -38,7 +43,7 @@ export interface Transcript {
   selfIsLow: boolean;
   /**
    * tag || 0x00 || addr_low || addr_high || len(pk_low) || pk_low || len(pk_high) || pk_high
-   *  || fp_low || fp_high   (lengths one byte each).
+   *  || fp_low || fp_high || keccak256(kem_low) || keccak256(kem_high)   (lengths one byte each).
    */
   bytes: Uint8Array;
 }
@@ -56,6 +61,7 @@ export interface Transcript {
  *   address: "0x1111111111111111111111111111111111111111",
  *   publicKey: new Uint8Array(32),
  *   fingerprint: new Uint8Array(32),
+ *   kemKey: new Uint8Array(1184),
  * }).address.length; // 20
  * ```
  */
@@ -68,7 +74,11 @@ export function partyBytes(party: Party): PartyBytes {
   if (!(fingerprint instanceof Uint8Array) || fingerprint.length !== 32) {
     throw new TypeError("Cannot read party: fingerprint must be 32 bytes");
   }
-  return { address, publicKey, fingerprint };
+  const { kemKey } = party;
+  if (!(kemKey instanceof Uint8Array) || kemKey.length !== KEM_PUBLIC_KEY_LENGTH) {
+    throw new TypeError(`Cannot read party: the ML-KEM key must be ${KEM_PUBLIC_KEY_LENGTH} bytes`);
+  }
+  return { address, publicKey, fingerprint, kemKeyHash: fixedHex(keccak256(kemKey), 32, "hash") };
 }
 
 /**
@@ -86,6 +96,7 @@ export function partyBytes(party: Party): PartyBytes {
  *   address: "0x2222222222222222222222222222222222222222",
  *   publicKey: new Uint8Array(32).fill(1),
  *   fingerprint: new Uint8Array(32).fill(3),
+ *   kemKey: new Uint8Array(1184).fill(5),
  * } as const;
  * const them = { ...me, address: "0x1111111111111111111111111111111111111111" } as const;
  * const t = buildTranscript(me, them);
@@ -113,6 +124,8 @@ export function buildTranscript(self: Party, peer: Party): Transcript {
     high.publicKey,
     low.fingerprint,
     high.fingerprint,
+    low.kemKeyHash,
+    high.kemKeyHash,
   );
   return { low, high, selfIsLow, bytes };
 }

@@ -13,7 +13,7 @@ Deno.test("buildTranscript", async (t) => {
     assert.deepEqual(a.bytes, b.bytes);
     assert.equal(a.selfIsLow, true);
     assert.equal(b.selfIsLow, false);
-    assert.equal(a.bytes.length, PROTOCOL_TAG.length + 1 + 40 + 2 + 64 + 64);
+    assert.equal(a.bytes.length, PROTOCOL_TAG.length + 1 + 40 + 2 + 64 + 64 + 64);
     assert.equal(new TextDecoder().decode(a.bytes.subarray(0, PROTOCOL_TAG.length)), PROTOCOL_TAG);
   });
   await t.step("behavior: address case does not matter", () => {
@@ -28,6 +28,10 @@ Deno.test("buildTranscript", async (t) => {
   });
   await t.step("behavior: every field changes the bytes", () => {
     const base = buildTranscript(alice, bob).bytes;
+    assert.notDeepEqual(
+      buildTranscript({ ...alice, kemKey: new Uint8Array(1184).fill(0xee) }, bob).bytes,
+      base,
+    );
     assert.notDeepEqual(
       buildTranscript({ ...alice, fingerprint: testFingerprint(9) }, bob).bytes,
       base,

@@ -2,13 +2,20 @@ import assert from "node:assert/strict";
 import {
   commitmentOutputs,
   frameOutputs,
-  keyPairFromPkcs8,
+  kemKeyOfSeed,
   keyScheduleOutputs,
   safetyNumberOutputs,
+  vectorParty,
 } from "../../testing/vectors/compute.ts";
 import { RFC7748_SHARED } from "../../testing/vectors/inputs.ts";
 import { intermediates } from "../../testing/vectors/generate.ts";
-import { fromHex, safetyNumber, seal, transcript } from "../../testing/vectors/reference.ts";
+import {
+  commitment,
+  fromHex,
+  safetyNumber,
+  seal,
+  transcript,
+} from "../../testing/vectors/reference.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -24,7 +31,20 @@ Deno.test("vectors: commitment.json", async (t) => {
       `behavior: ${c.name}`,
       () => assert.deepEqual(commitmentOutputs(c.input), c.output),
     );
+    await t.step(`behavior: ${c.name} (the plain reference agrees)`, () => {
+      const i = c.input;
+      const ref = commitment({
+        ...i,
+        publicKey: fromHex(i.publicKey),
+        fingerprint: fromHex(i.fingerprint),
+        kemKey: kemKeyOfSeed(i.kemSeed),
+      });
+      assert.equal(ref, c.output.commitment);
+    });
   }
+  await t.step("behavior: Mallory's slot with Bob's keys is another commitment", () => {
+    assert.notEqual(cases[2].output.commitment, cases[0].output.commitment);
+  });
 });
 
 Deno.test("vectors: frame.json", async (t) => {
@@ -41,6 +61,7 @@ Deno.test("vectors: frame.json", async (t) => {
         i.epoch,
         BigInt(i.sequence),
         fromHex(i.plaintext),
+        fromHex(i.step),
       );
       assert.deepEqual(ref, c.output);
     });
@@ -57,28 +78,22 @@ Deno.test("vectors: key_schedule.json", async (t) => {
     await t.step(`behavior: ${c.name}: the plain reference agrees step by step`, async () => {
       const inter = await intermediates(c.input);
       assert.deepEqual(inter, c.intermediate);
-      if (c.input.curve === "X25519") assert.equal(inter.sharedSecret, RFC7748_SHARED);
-      const ka = await keyPairFromPkcs8(c.input.curve, c.input.alice.privateKeyPkcs8);
-      const kb = await keyPairFromPkcs8(c.input.curve, c.input.bob.privateKeyPkcs8);
+      if (c.input.curve === "X25519") assert.equal(inter.dhStatic, RFC7748_SHARED);
+      const a = await vectorParty(c.input.curve, c.input.alice);
+      const b = await vectorParty(c.input.curve, c.input.bob);
       const ref = transcript(
-        {
-          address: fromHex(c.input.alice.address),
-          publicKey: ka.publicKey,
-          fingerprint: fromHex(c.input.alice.fingerprint),
-        },
-        {
-          address: fromHex(c.input.bob.address),
-          publicKey: kb.publicKey,
-          fingerprint: fromHex(c.input.bob.fingerprint),
-        },
+        { ...a.party, address: fromHex(c.input.alice.address) },
+        { ...b.party, address: fromHex(c.input.bob.address) },
       );
       assert.equal(
         Array.from(ref.bytes, (b) => b.toString(16).padStart(2, "0")).join(""),
         c.output.transcript,
       );
       assert.equal(c.output.aliceDirection, ref.aIsLow ? 1 : 2);
-      assert.equal(c.output.aliceHello, "4d334831" + c.input.alice.nonce); // "M3H1" || nonce
-      assert.equal(c.output.bobHello, "4d334831" + c.input.bob.nonce);
+      // "M3H2" || nonce || ephemeral share || ML-KEM ciphertext, from the reference's parts.
+      assert.equal(c.output.aliceHello, inter.aliceHello);
+      assert.equal(c.output.bobHello, inter.bobHello);
+      assert.ok(inter.aliceHello.startsWith("4d334832" + c.input.alice.nonce));
       const room = fromHex(c.input.roomId);
       for (
         const [who, frames, dir] of [
@@ -97,7 +112,8 @@ Deno.test("vectors: key_schedule.json", async (t) => {
         for (const [seq, plaintext] of plaintexts.entries()) {
           const epoch = seq <= n ? 0 : 1;
           const key = fromHex(inter[`${name}FrameKey${epoch}`]);
-          const sealed = await seal(key, room, dir, epoch, BigInt(seq), plaintext);
+          const step = epoch === 0 ? new Uint8Array(0) : fromHex(inter[`${name}Step1`]);
+          const sealed = await seal(key, room, dir, epoch, BigInt(seq), plaintext, step);
           assert.equal(sealed.frame, frames[seq], `${who} frame ${seq}`);
         }
       }
@@ -115,6 +131,7 @@ Deno.test("vectors: safety_number.json", async (t) => {
         address: fromHex(p.address),
         publicKey: fromHex(p.publicKey),
         fingerprint: fromHex(p.fingerprint),
+        kemKey: kemKeyOfSeed(p.kemSeed),
       });
       assert.equal(await safetyNumber(party(c.input.b), party(c.input.a)), c.output.safetyNumber);
     });

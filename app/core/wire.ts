@@ -14,6 +14,7 @@ import * as v from "valibot";
 import { type Address, getAddress, type Hex } from "viem";
 import {
   ADDRESS_PATTERN,
+  KEM_KEY_PATTERN,
   MAX_CANDIDATE_LENGTH,
   MAX_REF_LENGTH,
   MAX_SDP_LENGTH,
@@ -68,7 +69,14 @@ type Base = { v: 1; ref?: string };
 export type ClientMessage =
   | Base & { type: "join"; roomId: Hex }
   | Base & { type: "leave"; roomId: Hex }
-  | Base & { type: "offer" | "answer"; to: Address; roomId: Hex; publicKey: string; sdp: string }
+  | Base & {
+    type: "offer" | "answer";
+    to: Address;
+    roomId: Hex;
+    publicKey: string;
+    kemKey: string;
+    sdp: string;
+  }
   | Base & { type: "ice"; to: Address; roomId: Hex; candidate: IceCandidate | null }
   | Base & { type: "ping" };
 
@@ -84,6 +92,7 @@ export type ServerMessage =
     from: Address;
     roomId: Hex;
     publicKey: string;
+    kemKey: string;
     sdp: string;
   }
   | { v: 1; type: "ice"; from: Address; roomId: Hex; candidate: IceCandidate | null }
@@ -122,6 +131,11 @@ const publicKey = v.pipe(
   v.string(),
   v.regex(PUBLIC_KEY_PATTERN, "publicKey must be base64url of 32 or 65 bytes"),
 );
+/** base64url without padding of the 1184-byte ML-KEM-768 encapsulation key (protocol v2). */
+const kemKey = v.pipe(
+  v.string(),
+  v.regex(KEM_KEY_PATTERN, "kemKey must be base64url of 1184 bytes (an ML-KEM-768 key)"),
+);
 const sdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SDP_LENGTH));
 const ref = v.optional(v.pipe(v.string(), v.maxLength(MAX_REF_LENGTH)));
 const candidate = v.nullable(v.strictObject({
@@ -136,7 +150,16 @@ const candidate = v.nullable(v.strictObject({
 }));
 const one = v.literal(1);
 const description = (type: "offer" | "answer") =>
-  v.strictObject({ v: one, ref, type: v.literal(type), to: recipient, roomId, publicKey, sdp });
+  v.strictObject({
+    v: one,
+    ref,
+    type: v.literal(type),
+    to: recipient,
+    roomId,
+    publicKey,
+    kemKey,
+    sdp,
+  });
 
 const clientSchemas = {
   join: v.strictObject({ v: one, ref, type: v.literal("join"), roomId }),
@@ -155,7 +178,7 @@ const wireLimits = v.strictObject({
   maxPeersPerRoom: v.number(),
 });
 const serverDescription = (type: "offer" | "answer") =>
-  v.strictObject({ v: one, type: v.literal(type), from: address, roomId, publicKey, sdp });
+  v.strictObject({ v: one, type: v.literal(type), from: address, roomId, publicKey, kemKey, sdp });
 const serverSchemas = {
   welcome: v.strictObject({ v: one, type: v.literal("welcome"), address, limits: wireLimits }),
   joined: v.strictObject({
@@ -318,6 +341,14 @@ function checkWith(
   if (obj.v !== WIRE_VERSION) return refusal("unsupported-version", "v must be 1", refValue);
   if (typeof obj.type !== "string" || !Object.hasOwn(schemas, obj.type)) {
     return refusal("unknown-type", "type is not a known message type", refValue);
+  }
+  if ((obj.type === "offer" || obj.type === "answer") && !Object.hasOwn(obj, "kemKey")) {
+    return refusal(
+      "malformed",
+      `${obj.type}: kemKey: missing (protocol v1 descriptions are refused: v2 carries the ` +
+        "ML-KEM-768 key its commitment names)",
+      refValue,
+    );
   }
   const result = v.safeParse(schemas[obj.type], obj);
   if (!result.success) {

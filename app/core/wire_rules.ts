@@ -26,3 +26,5 @@ export const MAX_SDP_MLINE_INDEX = 255;
 
 /** A public key: base64url without padding of 32 (X25519) or 65 (uncompressed P-256) bytes. */
 export const PUBLIC_KEY_PATTERN = /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{87})$/;
+/** An ML-KEM-768 encapsulation key: base64url without padding of 1184 bytes (protocol v2). */
+export const KEM_KEY_PATTERN = /^[A-Za-z0-9_-]{1579}$/;

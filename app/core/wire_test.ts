@@ -15,13 +15,14 @@ const room = "0x" + "Ab".repeat(32);
 const to = "0x" + "cd".repeat(20);
 const key32 = encodeBase64Url(new Uint8Array(32).fill(7));
 const key65 = encodeBase64Url(new Uint8Array(65).fill(4));
+const kemKey = encodeBase64Url(new Uint8Array(1184).fill(5));
 
 Deno.test("parseClientMessage: accepts every client message and normalizes ids", async (t) => {
   const cases: [string, unknown][] = [
     ["join", { v: 1, type: "join", roomId: room }],
     ["leave", { v: 1, type: "leave", roomId: room, ref: "r1" }],
-    ["offer", { v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "v=0" }],
-    ["answer", { v: 1, type: "answer", to, roomId: room, publicKey: key65, sdp: "v=0" }],
+    ["offer", { v: 1, type: "offer", to, roomId: room, publicKey: key32, kemKey, sdp: "v=0" }],
+    ["answer", { v: 1, type: "answer", to, roomId: room, publicKey: key65, kemKey, sdp: "v=0" }],
     ["ice", {
       v: 1,
       type: "ice",
@@ -67,18 +68,45 @@ Deno.test("parseClientMessage: refuses bad frames with a typed code", async (t) 
         to,
         roomId: room,
         publicKey: encodeBase64Url(new Uint8Array(33)),
+        kemKey,
         sdp: "x",
       }),
       "malformed",
     ],
     [
       "padded key",
-      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32 + "=", sdp: "x" }),
+      JSON.stringify({
+        v: 1,
+        type: "offer",
+        to,
+        roomId: room,
+        publicKey: key32 + "=",
+        kemKey,
+        sdp: "x",
+      }),
+      "malformed",
+    ],
+    [
+      "protocol v1 offer (no kemKey)",
+      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "x" }),
+      "malformed",
+    ],
+    [
+      "ML-KEM key one byte short",
+      JSON.stringify({
+        v: 1,
+        type: "answer",
+        to,
+        roomId: room,
+        publicKey: key32,
+        kemKey: encodeBase64Url(new Uint8Array(1183)),
+        sdp: "x",
+      }),
       "malformed",
     ],
     [
       "empty sdp",
-      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "" }),
+      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32, kemKey, sdp: "" }),
       "malformed",
     ],
     [
@@ -89,6 +117,7 @@ Deno.test("parseClientMessage: refuses bad frames with a typed code", async (t) 
         to,
         roomId: room,
         publicKey: key32,
+        kemKey,
         sdp: "x".repeat(MAX_SDP_LENGTH + 1),
       }),
       "malformed",
@@ -124,6 +153,13 @@ Deno.test("parseClientMessage: refuses bad frames with a typed code", async (t) 
       if (!r.ok) assert.equal(r.code, code);
     });
   }
+  await t.step("error: a protocol v1 offer is refused naming v1 and the missing key", () => {
+    const r = parseClientMessage(
+      JSON.stringify({ v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp: "x" }),
+    );
+    assert.ok(!r.ok && r.code === "malformed" && /protocol v1/.test(r.reason));
+    assert.ok(!r.ok && /ML-KEM-768/.test(r.reason));
+  });
   await t.step("reason never echoes the frame's content", () => {
     const r = parseClientMessage(JSON.stringify({ v: 1, type: "join", roomId: "SECRET-VALUE" }));
     assert.ok(!r.ok && !r.reason.includes("SECRET"));

@@ -38,7 +38,15 @@ Deno.test("chain view: fails closed while the RPC is down and recovers by itself
     const { c: b, address: bob } = await bed.connect(2);
     await join(a, roomId);
     await join(b, roomId);
-    const offer = { v: 1, type: "offer", to: bob, roomId, publicKey: kA.publicKey, sdp: kA.sdp };
+    const offer = {
+      v: 1,
+      type: "offer",
+      to: bob,
+      roomId,
+      publicKey: kA.publicKey,
+      kemKey: kA.kemKey,
+      sdp: kA.sdp,
+    };
 
     await t.step("behavior: relay works while the chain is up", async () => {
       a.send(offer);
@@ -159,7 +167,7 @@ Deno.test("chain view: an older commitment read never overwrites a newer event",
     const stale = view.commitment(roomId, member);
     await new Promise((r) => setTimeout(r, 200));
     await commit(chain, 1, roomId, k2);
-    const k2Stored = storedCommitment(k2.commitment);
+    const k2Stored = storedCommitment(k2.commitmentOf(chain.walletClient(1).account.address));
     await until(
       async () => (await view.commitment(roomId, member))?.commitment === k2Stored,
       "k2 is known",
@@ -184,7 +192,7 @@ Deno.test("chain view: a reorg (evm_snapshot / evm_revert) undoes what the lost 
     const k2 = makeKeys(chain, roomId);
     await commit(chain, 1, roomId, k1);
     const member = chain.walletClient(1).account.address;
-    const [s1, s2] = [storedCommitment(k1.commitment), storedCommitment(k2.commitment)];
+    const [s1, s2] = [k1, k2].map((k) => storedCommitment(k.commitmentOf(member)));
     await until(
       async () => (await view.commitment(roomId, member))?.commitment === s1,
       "k1 is known",

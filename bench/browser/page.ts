@@ -19,6 +19,12 @@ import {
   deriveSessionKeys,
   type EcdhKeyPair,
   generateEcdhKeyPair,
+  generateKemKeyPair,
+  type HelloSecrets,
+  type KemKeyPair,
+  makeHello,
+  parseHello,
+  type SessionKeys as SessionKeysV2,
 } from "../../app/core/mod.ts";
 import type { ServerMessage } from "../../app/core/wire.ts";
 import { registryReader } from "../../app/chain/registry.ts";
@@ -67,7 +73,12 @@ let received: Promise<number> | null = null;
 let rawPc: RTCPeerConnection | null = null;
 let rawDc: RTCDataChannel | null = null;
 let channel: Channel | null = null;
-let ecdh: { pair: EcdhKeyPair; nonce: Uint8Array } | null = null;
+let ecdh: {
+  pair: EcdhKeyPair;
+  kem: KemKeyPair;
+  session: SessionKeysV2 | null;
+  hello: (HelloSecrets & { hello: Uint8Array }) | null;
+} | null = null;
 
 function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
@@ -84,7 +95,12 @@ const bench = {
     const conn = wallet.connection;
     if (!conn) throw new Error(wallet.state.value.error ?? "Cannot connect the test wallet");
     const { chainId, registry } = config;
-    const keys = await makeSessionKeys(io.rtc, { chainId, registry, roomId });
+    const keys = await makeSessionKeys(io.rtc, {
+      chainId,
+      registry,
+      roomId,
+      member: conn.address,
+    });
     await commitKey(conn, config.registry, roomId, keys.commitment, [], () => {});
     prepared = { roomId, keys };
     return conn.address;
@@ -142,7 +158,7 @@ const bench = {
       } else if (m.type === "presence" && m.state === "joined") ensure(m.address);
       else if (m.type === "offer" || m.type === "answer") {
         mark(`${m.type}-received`);
-        void ensure(m.from).handleDescription(m.type, m.publicKey, m.sdp);
+        void ensure(m.from).handleDescription(m.type, m);
       } else if (m.type === "ice") void link?.handleIce(m.candidate);
     };
     const signaling = new SignalingClient({
@@ -222,40 +238,49 @@ const bench = {
     return { ...marks };
   },
 
-  /** Key agreement for the encrypted transfer: our public key and nonce. */
-  async keyShare(): Promise<{ publicKey: number[]; nonce: number[] }> {
-    const pair = await generateEcdhKeyPair();
-    ecdh = { pair, nonce: crypto.getRandomValues(new Uint8Array(32)) };
-    return { publicKey: [...pair.publicKey], nonce: [...ecdh.nonce] };
+  /** Key agreement for the encrypted transfer (protocol v2): our committed-style public keys. */
+  async keyShare(): Promise<{ publicKey: number[]; kemKey: number[] }> {
+    const [pair, kem] = await Promise.all([generateEcdhKeyPair(), generateKemKeyPair()]);
+    ecdh = { pair, kem, session: null, hello: null };
+    return { publicKey: [...pair.publicKey], kemKey: [...kem.publicKey] };
   },
 
-  /** Derives session and connection keys with the peer's share; makes the channel. */
-  async keyFinish(
+  /** Derives the session keys with the peer's keys and returns our hello (one flight). */
+  async keyHello(
     self: Address,
     peer: Address,
-    theirs: { publicKey: number[]; nonce: number[] },
-  ): Promise<void> {
+    theirs: { publicKey: number[]; kemKey: number[] },
+  ): Promise<number[]> {
     const fp = (b: number) => new Uint8Array(32).fill(b);
     const lowSelf = self.toLowerCase() < peer.toLowerCase();
     const session = await deriveSessionKeys({
       roomId: `0x${"ab".repeat(32)}`,
       keyPair: ecdh!.pair,
+      kemKeyPair: ecdh!.kem,
       self: { address: self, fingerprint: fp(lowSelf ? 1 : 2) },
       peer: {
         address: peer,
         publicKey: Uint8Array.from(theirs.publicKey),
         fingerprint: fp(lowSelf ? 2 : 1),
+        kemKey: Uint8Array.from(theirs.kemKey),
       },
     });
-    const keys = await deriveConnectionKeys(session, {
-      self: ecdh!.nonce,
-      peer: Uint8Array.from(theirs.nonce),
-    });
+    const hello = await makeHello(session);
+    ecdh = { ...ecdh!, session, hello };
+    return [...hello.hello];
+  },
+
+  /** Derives this connection's keys from the peer's hello; makes the channel. */
+  async keyFinish(theirs: number[]): Promise<void> {
+    const { session, hello } = ecdh!;
+    const bytes = Uint8Array.from(theirs);
+    const peer = parseHello(bytes, session!.keyPair.curve)!;
+    const keys = await deriveConnectionKeys(session!, hello!, { ...peer, hello: bytes });
     channel = createChannel({ keys });
   },
 
   /** Receiver: arms counting (and for "sealed", opening) of `total` bytes. */
-  arm(mode: "clear" | "sealed", total: number): void {
+  arm(mode: "clear" | "sealed" | "ratcheted", total: number): void {
     const dc = rawDc!;
     let bytes = 0;
     let chain = Promise.resolve();
@@ -287,7 +312,11 @@ const bench = {
   },
 
   /** Sender: `total` bytes in `chunk`-byte messages; resolves with the start time. */
-  async blast(mode: "clear" | "sealed", total: number, chunk: number): Promise<number> {
+  async blast(
+    mode: "clear" | "sealed" | "ratcheted",
+    total: number,
+    chunk: number,
+  ): Promise<number> {
     const dc = rawDc!;
     const high = 4 * 1024 * 1024;
     dc.bufferedAmountLowThreshold = 1024 * 1024;
@@ -299,6 +328,8 @@ const bench = {
           dc.addEventListener("bufferedamountlow", () => r(), { once: true });
         });
       }
+      // "ratcheted": an epoch change with a DH step every 1 MiB (issue 11's throughput target).
+      if (mode === "ratcheted" && sent > 0 && sent % (1 << 20) === 0) channel!.rekey();
       dc.send(mode === "clear" ? data : await channel!.seal(data) as Uint8Array<ArrayBuffer>);
     }
     return started;

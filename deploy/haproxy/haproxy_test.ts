@@ -17,12 +17,17 @@ const candidate = (n: number) => ({
   candidate: `candidate:${n} 1 udp 1 127.0.0.1 5000 typ host`,
   sdpMid: "0",
 });
-const offer = (to: string, roomId: Hex, k: { publicKey: string; sdp: string }) => ({
+const offer = (
+  to: string,
+  roomId: Hex,
+  k: { publicKey: string; kemKey: string; sdp: string },
+) => ({
   v: 1,
   type: "offer",
   to: to.toLowerCase(),
   roomId,
   publicKey: k.publicKey,
+  kemKey: k.kemKey,
   sdp: k.sdp,
 });
 

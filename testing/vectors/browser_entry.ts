@@ -18,6 +18,11 @@ async function handshakeRun(): Promise<Record<string, unknown>> {
   ]);
   const frame = await ca.seal(new TextEncoder().encode("hello from the browser"));
   const text = new TextDecoder().decode(await cb.open(frame));
+  // A DH ratchet step each way: Alice steps, Bob's next frame answers with his own step.
+  ca.rekey();
+  const stepped = new TextDecoder().decode(await cb.open(await ca.seal(Uint8Array.of(49))));
+  await ca.open(await cb.seal(Uint8Array.of(50)));
+  const epochs = [ca.state().sendEpoch, cb.state().sendEpoch];
   const bad = await ca.seal(new TextEncoder().encode("altered on the way"));
   bad[20] ^= 1;
   let refused = "";
@@ -27,7 +32,15 @@ async function handshakeRun(): Promise<Record<string, unknown>> {
     refused = error instanceof FrameError ? error.reason : String(error);
   }
   const pair = await generateEcdhKeyPair();
-  return { text, refused, curve: pair.curve, x25519: await supportsX25519() };
+  return {
+    text,
+    stepped,
+    epochs,
+    refused,
+    curve: pair.curve,
+    x25519: await supportsX25519(),
+    kem: a.kemKeyPair.backend,
+  };
 }
 
 Object.assign(globalThis, { mesh3Core: { ...compute, handshakeRun } });

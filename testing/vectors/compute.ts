@@ -6,12 +6,14 @@
  * @module
  */
 import type { Hex } from "viem";
-import { computeCommitment, storedCommitment } from "../../app/core/commitment.ts";
+import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
+import { computeCommitment, kemKeyHash, storedCommitment } from "../../app/core/commitment.ts";
 import { createChannel } from "../../app/core/channel.ts";
 import type { EcdhCurve, EcdhKeyPair } from "../../app/core/ecdh.ts";
 import { type Direction, frameAad, frameIv, sealFrame } from "../../app/core/frame.ts";
 import { deriveConnectionKeys, deriveSessionKeys } from "../../app/core/key_schedule.ts";
-import { encodeHello } from "../../app/core/handshake.ts";
+import { makeHello, parseHello } from "../../app/core/handshake.ts";
+import { generateKemKeyPair } from "../../app/core/kem.ts";
 import { computeSafetyNumber } from "../../app/core/safety_number.ts";
 import { fromHex, toHex } from "./reference.ts";
 
@@ -43,17 +45,32 @@ export interface CommitmentCase {
   chainId: number;
   registry: Hex;
   roomId: Hex;
+  member: Hex;
   publicKey: string;
   fingerprint: string;
+  /** FIPS 203 seed d || z of the member's ML-KEM-768 key (64 bytes). */
+  kemSeed: string;
+}
+
+/** The ML-KEM-768 encapsulation key of a FIPS 203 seed (vectors only: real keys are random). */
+export function kemKeyOfSeed(seed: string): Uint8Array {
+  return ml_kem768.keygen(fromHex(seed)).publicKey;
 }
 
 export function commitmentOutputs(c: CommitmentCase) {
+  const { kemSeed, ...rest } = c;
+  const kemKey = kemKeyOfSeed(kemSeed);
   const commitment = computeCommitment({
-    ...c,
+    ...rest,
     publicKey: fromHex(c.publicKey),
     fingerprint: fromHex(c.fingerprint),
+    kemKey,
   });
-  return { commitment, stored: storedCommitment(commitment) };
+  return {
+    kemKeyHash: kemKeyHash(kemKey),
+    commitment,
+    stored: storedCommitment(commitment),
+  };
 }
 
 /** Inputs of a frame vector. */
@@ -63,6 +80,8 @@ export interface FrameCase {
   direction: Direction;
   epoch: number;
   sequence: string;
+  /** The epoch's encoded DH step (empty in epoch 0). */
+  step: string;
   plaintext: string;
 }
 
@@ -75,11 +94,13 @@ export async function frameOutputs(c: FrameCase) {
     c.epoch,
     sequence,
     fromHex(c.plaintext),
+    fromHex(c.step),
   );
+  const stepLength = c.step.length / 2;
   return {
-    header: toHex(frame.subarray(0, 13)),
+    header: toHex(frame.subarray(0, 13 + stepLength)),
     iv: toHex(frameIv(c.direction, sequence)),
-    aad: toHex(frameAad(frame, c.direction, roomId)),
+    aad: toHex(frameAad(frame, c.direction, roomId, stepLength)),
     frame: toHex(frame),
   };
 }
@@ -89,8 +110,15 @@ export interface KeyScheduleParty {
   address: Hex;
   privateKeyPkcs8: string;
   fingerprint: string;
-  /** This party's connection nonce (32 bytes; random in real handshakes). */
+  /** FIPS 203 seed d || z of the party's committed ML-KEM-768 key (64 bytes). */
+  kemSeed: string;
+  /** This party's hello: nonce (32 bytes), ephemeral private key (PKCS #8), and the 32-byte
+   * ML-KEM encapsulation randomness m (all random in real handshakes). */
   nonce: string;
+  ephemeralPkcs8: string;
+  kemRandom: string;
+  /** The private share of the party's first DH ratchet step (PKCS #8; random in real use). */
+  ratchetPkcs8: string;
 }
 
 /** Inputs of a key-schedule vector. */
@@ -102,43 +130,51 @@ export interface KeyScheduleCase {
   messages: string[];
 }
 
+/** A party's committed keys and its party record. */
+export async function vectorParty(curve: EcdhCurve, p: KeyScheduleParty) {
+  const keyPair = await keyPairFromPkcs8(curve, p.privateKeyPkcs8);
+  const kemKeyPair = await generateKemKeyPair({ seed: fromHex(p.kemSeed) });
+  const party = {
+    address: p.address,
+    publicKey: keyPair.publicKey,
+    fingerprint: fromHex(p.fingerprint),
+    kemKey: kemKeyPair.publicKey,
+  };
+  return { keyPair, kemKeyPair, party };
+}
+
 /**
- * Runs the whole handshake for both parties with the given nonces: session keys, hellos,
+ * Runs the whole v2 handshake for both parties with fixed hello material: session keys, hellos,
  * connection keys, then each party's frames — its confirmation (sequence 0), the messages in
  * order, then after `rekey()` the same messages again.
  */
 export async function keyScheduleOutputs(c: KeyScheduleCase) {
-  const [ka, kb] = await Promise.all([
-    keyPairFromPkcs8(c.curve, c.alice.privateKeyPkcs8),
-    keyPairFromPkcs8(c.curve, c.bob.privateKeyPkcs8),
-  ]);
-  const alice = {
-    address: c.alice.address,
-    publicKey: ka.publicKey,
-    fingerprint: fromHex(c.alice.fingerprint),
-  };
-  const bob = {
-    address: c.bob.address,
-    publicKey: kb.publicKey,
-    fingerprint: fromHex(c.bob.fingerprint),
-  };
-  const sessionA = await deriveSessionKeys({
-    roomId: c.roomId,
-    keyPair: ka,
-    self: alice,
-    peer: bob,
-  });
-  const sessionB = await deriveSessionKeys({
-    roomId: c.roomId,
-    keyPair: kb,
-    self: bob,
-    peer: alice,
-  });
-  const [na, nb] = [fromHex(c.alice.nonce), fromHex(c.bob.nonce)];
-  const keysA = await deriveConnectionKeys(sessionA, { self: na, peer: nb });
-  const keysB = await deriveConnectionKeys(sessionB, { self: nb, peer: na });
-  const frames = async (keys: typeof keysA) => {
-    const channel = createChannel({ keys });
+  const a = await vectorParty(c.curve, c.alice);
+  const b = await vectorParty(c.curve, c.bob);
+  const session = (me: typeof a, peer: typeof a) =>
+    deriveSessionKeys({
+      roomId: c.roomId,
+      keyPair: me.keyPair,
+      kemKeyPair: me.kemKeyPair,
+      self: me.party,
+      peer: peer.party,
+    });
+  const [sessionA, sessionB] = [await session(a, b), await session(b, a)];
+  const hello = async (s: typeof sessionA, p: KeyScheduleParty) =>
+    makeHello(s, {
+      nonce: fromHex(p.nonce),
+      ephemeral: await keyPairFromPkcs8(c.curve, p.ephemeralPkcs8),
+      kemRandom: fromHex(p.kemRandom),
+    });
+  const [ha, hb] = [await hello(sessionA, c.alice), await hello(sessionB, c.bob)];
+  const helloA = toHex(ha.hello), helloB = toHex(hb.hello);
+  const parsed = (h: typeof ha) => ({ ...parseHello(h.hello, c.curve)!, hello: h.hello });
+  const [pa, pb] = [parsed(ha), parsed(hb)];
+  const keysA = await deriveConnectionKeys(sessionA, ha, pb);
+  const keysB = await deriveConnectionKeys(sessionB, hb, pa);
+  const frames = async (keys: typeof keysA, p: KeyScheduleParty) => {
+    const ratchetShare = () => keyPairFromPkcs8(c.curve, p.ratchetPkcs8);
+    const channel = createChannel({ keys, ratchetShare });
     const out = [toHex(await channel.seal(keys.sendConfirmation))];
     for (const m of c.messages) out.push(toHex(await channel.seal(enc.encode(m))));
     channel.rekey();
@@ -146,31 +182,34 @@ export async function keyScheduleOutputs(c: KeyScheduleCase) {
     return out;
   };
   return {
-    alicePublicKey: toHex(ka.publicKey),
-    bobPublicKey: toHex(kb.publicKey),
+    alicePublicKey: toHex(a.keyPair.publicKey),
+    bobPublicKey: toHex(b.keyPair.publicKey),
+    aliceKemKeyHash: kemKeyHash(a.kemKeyPair.publicKey),
+    bobKemKeyHash: kemKeyHash(b.kemKeyPair.publicKey),
     transcript: toHex(sessionA.transcript),
-    aliceHello: toHex(encodeHello(na)),
-    bobHello: toHex(encodeHello(nb)),
+    aliceHello: helloA,
+    bobHello: helloB,
     aliceDirection: keysA.send.direction,
     aliceConfirmation: toHex(keysA.sendConfirmation),
     bobConfirmation: toHex(keysB.sendConfirmation),
-    aliceFrames: await frames(keysA),
-    bobFrames: await frames(keysB),
-    safetyNumber: await computeSafetyNumber(alice, bob),
+    aliceFrames: await frames(keysA, c.alice),
+    bobFrames: await frames(keysB, c.bob),
+    safetyNumber: await computeSafetyNumber(a.party, b.party),
   };
 }
 
 /** Inputs of a safety-number vector. */
 export interface SafetyNumberCase {
-  a: { address: Hex; publicKey: string; fingerprint: string };
-  b: { address: Hex; publicKey: string; fingerprint: string };
+  a: { address: Hex; publicKey: string; fingerprint: string; kemSeed: string };
+  b: { address: Hex; publicKey: string; fingerprint: string; kemSeed: string };
 }
 
 export async function safetyNumberOutputs(c: SafetyNumberCase) {
   const party = (p: SafetyNumberCase["a"]) => ({
-    ...p,
+    address: p.address,
     publicKey: fromHex(p.publicKey),
     fingerprint: fromHex(p.fingerprint),
+    kemKey: kemKeyOfSeed(p.kemSeed),
   });
   return { safetyNumber: await computeSafetyNumber(party(c.a), party(c.b)) };
 }

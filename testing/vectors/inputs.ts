@@ -12,6 +12,9 @@ const FP_A = "be9df91c14e58e2be3f244c335e8339589e77327626fe385b4a37bc2c32d7582";
 const NONCE_A = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 const NONCE_B = "f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff";
 const FP_B = "a1adfcc65cb40ad571767b62f66b1997da631cea093ab0293aea9fa9f4ecc0a8";
+/** FIPS 203 key-generation seeds d || z (64 bytes) of the vectors' ML-KEM-768 keys. */
+export const KEM_SEED_A = "01".repeat(32) + "02".repeat(32);
+export const KEM_SEED_B = "03".repeat(32) + "04".repeat(32);
 
 /** RFC 7748 section 6.1 private keys, wrapped in PKCS #8 (RFC 8410). */
 const X25519_PKCS8 = "302e020100300506032b656e04220420";
@@ -37,8 +40,10 @@ export const commitmentCases: { name: string; input: CommitmentCase }[] = [
       chainId: 31337,
       registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
       roomId: ROOM,
+      member: ACCOUNT_0,
       publicKey: "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
       fingerprint: FP_A,
+      kemSeed: KEM_SEED_A,
     },
   },
   {
@@ -50,6 +55,20 @@ export const commitmentCases: { name: string; input: CommitmentCase }[] = [
       publicKey:
         "04fc2ebaa1058e29841f1c3d88d8b184aafbc0b82e5bf598df9d5c1f1ba8512c5f84814a3b72288bb21a8de661283f049950b6d0c0d417191d3ed7585a738427cb",
       fingerprint: FP_B,
+      member: ACCOUNT_1,
+      kemSeed: KEM_SEED_B,
+    },
+  },
+  {
+    name: "the same keys in another member's slot (Mallory copying Bob) give another commitment",
+    input: {
+      chainId: 31337,
+      registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      roomId: ROOM,
+      member: ACCOUNT_1,
+      publicKey: "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+      fingerprint: FP_A,
+      kemSeed: KEM_SEED_A,
     },
   },
 ];
@@ -63,6 +82,7 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 1,
       epoch: 0,
       sequence: "0",
+      step: "",
       plaintext: "",
     },
   },
@@ -74,6 +94,9 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 2,
       epoch: 3,
       sequence: "1048577",
+      // DH step: not an answer, peer epoch 2, a 32-byte share.
+      step: "00" + "00000002" + "20" +
+        "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
       plaintext: hello('{"type":"text","id":"m1","text":"hello","sentAt":1764000000000}'),
     },
   },
@@ -85,6 +108,9 @@ export const frameCases: { name: string; input: FrameCase }[] = [
       direction: 1,
       epoch: 4294967295,
       sequence: "18446744073709551615",
+      // An answer step with a 65-byte P-256 share.
+      step: "01" + "ffffffff" + "41" + "04" +
+        "fc2ebaa1058e29841f1c3d88d8b184aafbc0b82e5bf598df9d5c1f1ba8512c5f84814a3b72288bb21a8de661283f049950b6d0c0d417191d3ed7585a738427cb",
       plaintext: hello("end"),
     },
   },
@@ -100,13 +126,21 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
         address: ACCOUNT_0,
         privateKeyPkcs8: X25519_PKCS8 + RFC7748_ALICE_PRIVATE,
         fingerprint: FP_A,
+        kemSeed: KEM_SEED_A,
         nonce: NONCE_A,
+        ephemeralPkcs8: X25519_PKCS8 + "a5".repeat(32),
+        kemRandom: "11".repeat(32),
+        ratchetPkcs8: X25519_PKCS8 + "c3".repeat(32),
       },
       bob: {
         address: ACCOUNT_1,
         privateKeyPkcs8: X25519_PKCS8 + RFC7748_BOB_PRIVATE,
         fingerprint: FP_B,
+        kemSeed: KEM_SEED_B,
         nonce: NONCE_B,
+        ephemeralPkcs8: X25519_PKCS8 + "5a".repeat(32),
+        kemRandom: "22".repeat(32),
+        ratchetPkcs8: X25519_PKCS8 + "3c".repeat(32),
       },
       messages: [
         '{"type":"text","id":"m1","text":"hello","sentAt":1764000000000}',
@@ -119,8 +153,27 @@ export const keyScheduleCases: { name: string; input: KeyScheduleCase }[] = [
     input: {
       curve: "P-256",
       roomId: ROOM,
-      alice: { address: ACCOUNT_1, privateKeyPkcs8: P256_A, fingerprint: FP_A, nonce: NONCE_B },
-      bob: { address: ACCOUNT_0, privateKeyPkcs8: P256_B, fingerprint: FP_B, nonce: NONCE_A },
+      // The P-256 ephemerals reuse the other party's static key (any valid key does for a vector).
+      alice: {
+        address: ACCOUNT_1,
+        privateKeyPkcs8: P256_A,
+        fingerprint: FP_A,
+        kemSeed: KEM_SEED_B,
+        nonce: NONCE_B,
+        ephemeralPkcs8: P256_B,
+        kemRandom: "33".repeat(32),
+        ratchetPkcs8: P256_A,
+      },
+      bob: {
+        address: ACCOUNT_0,
+        privateKeyPkcs8: P256_B,
+        fingerprint: FP_B,
+        kemSeed: KEM_SEED_A,
+        nonce: NONCE_A,
+        ephemeralPkcs8: P256_A,
+        kemRandom: "44".repeat(32),
+        ratchetPkcs8: P256_B,
+      },
       messages: ['{"type":"receipt","id":"m1"}'],
     },
   },
@@ -134,11 +187,13 @@ export const safetyNumberCases: { name: string; input: SafetyNumberCase }[] = [
         address: ACCOUNT_0,
         publicKey: "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
         fingerprint: FP_A,
+        kemSeed: KEM_SEED_A,
       },
       b: {
         address: ACCOUNT_1,
         publicKey: "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
         fingerprint: FP_B,
+        kemSeed: KEM_SEED_B,
       },
     },
   },
@@ -150,12 +205,14 @@ export const safetyNumberCases: { name: string; input: SafetyNumberCase }[] = [
         publicKey: "04" +
           "fc2ebaa1058e29841f1c3d88d8b184aafbc0b82e5bf598df9d5c1f1ba8512c5f84814a3b72288bb21a8de661283f049950b6d0c0d417191d3ed7585a738427cb",
         fingerprint: FP_A,
+        kemSeed: KEM_SEED_B,
       },
       b: {
         address: ACCOUNT_0,
         publicKey: "04" +
           "f3c95a3e1c74b1a0df2b6ffeb4938daaca91ed8e3609279c5885811545cc112ca11cf801636919291b7c275205fa0cf453134dc561b9a36c4e1986b06b03a883",
         fingerprint: FP_B,
+        kemSeed: KEM_SEED_A,
       },
     },
   },

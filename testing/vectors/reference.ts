@@ -6,6 +6,8 @@
  * @module
  */
 
+import { keccak_256 } from "@noble/hashes/sha3.js";
+
 const subtle = crypto.subtle;
 const enc = new TextEncoder();
 
@@ -50,11 +52,43 @@ export async function hkdf(
   return new Uint8Array(await subtle.deriveBits(params, key, 256));
 }
 
+/**
+ * The v2 commitment of CRYPTO.md with the ABI encoding written out word by word (noble's
+ * keccak-256, not viem's): a second implementation of `computeCommitment`.
+ */
+export function commitment(c: {
+  chainId: number;
+  registry: string;
+  roomId: string;
+  member: string;
+  publicKey: Uint8Array;
+  fingerprint: Uint8Array;
+  kemKey: Uint8Array;
+}): string {
+  const word = (b: Uint8Array) => cat(new Uint8Array(32 - b.length), b);
+  const pk = c.publicKey;
+  const padded = cat(pk, new Uint8Array((32 - (pk.length % 32)) % 32));
+  const encoded = cat(
+    keccak_256(enc.encode("mesh3/key-commitment/v2")),
+    be(c.chainId, 32),
+    word(fromHex(c.registry)),
+    fromHex(c.roomId),
+    word(fromHex(c.member)),
+    be(8 * 32, 32), // offset of the dynamic `bytes publicKey`
+    c.fingerprint,
+    keccak_256(c.kemKey),
+    be(pk.length, 32),
+    padded,
+  );
+  return "0x" + toHex(keccak_256(encoded));
+}
+
 /** A party of the transcript, as bytes. */
 export interface RefParty {
   address: Uint8Array;
   publicKey: Uint8Array;
   fingerprint: Uint8Array;
+  kemKey: Uint8Array;
 }
 
 /** The transcript of CRYPTO.md, with parties ordered by address. */
@@ -62,7 +96,7 @@ export function transcript(a: RefParty, b: RefParty): { bytes: Uint8Array; aIsLo
   const aIsLow = toHex(a.address) < toHex(b.address);
   const [lo, hi] = aIsLow ? [a, b] : [b, a];
   const bytes = cat(
-    enc.encode("mesh3/handshake/v1"),
+    enc.encode("mesh3/handshake/v2"),
     Uint8Array.of(0),
     lo.address,
     hi.address,
@@ -72,6 +106,8 @@ export function transcript(a: RefParty, b: RefParty): { bytes: Uint8Array; aIsLo
     hi.publicKey,
     lo.fingerprint,
     hi.fingerprint,
+    keccak_256(lo.kemKey),
+    keccak_256(hi.kemKey),
   );
   return { bytes, aIsLow };
 }
@@ -80,30 +116,37 @@ const label = (text: string, context: Uint8Array) =>
   cat(enc.encode(text), Uint8Array.of(0), context);
 
 /**
- * The key schedule of CRYPTO.md for both directions and epochs 0 and 1, all as raw bytes.
- * `nonces` is nonce_low || nonce_high.
+ * The v2 key schedule of CRYPTO.md from raw secrets: the hybrid root, then per direction the
+ * epoch-0 chain, confirmation, frame key 0, chain 1 and frame key 1.
  */
 export async function keySchedule(
-  sharedSecret: Uint8Array,
+  parts: { kemLow: Uint8Array; kemHigh: Uint8Array; dhEphemeral: Uint8Array; dhStatic: Uint8Array },
   roomId: Uint8Array,
   t: Uint8Array,
-  nonces: Uint8Array,
+  helloLow: Uint8Array,
+  helloHigh: Uint8Array,
+  /** Per direction, the first DH ratchet step: its ECDH output and its encoded bytes. */
+  ratchet: Record<"lowToHigh" | "highToLow", { dh: Uint8Array; step: Uint8Array }>,
 ) {
   const out: Record<string, string> = {};
   const empty = new Uint8Array(0);
-  const dirs = [["lowToHigh", 1, "low->high"], ["highToLow", 2, "high->low"]] as const;
-  for (const [name, d, arrow] of dirs) {
-    const session = await hkdf(sharedSecret, roomId, label(`mesh3/v1 chain ${arrow}`, t));
-    const chain0 = await hkdf(session, nonces, label("mesh3/v1 connection", be(d, 4)));
-    const confirm = await hkdf(session, nonces, label("mesh3/v1 confirm", be(d, 4)));
-    const key0 = await hkdf(chain0, empty, label("mesh3/v1 frame key", cat(be(d, 4), be(0, 4))));
-    const chain1 = await hkdf(chain0, empty, label("mesh3/v1 next epoch", cat(be(d, 4), be(1, 4))));
-    const key1 = await hkdf(chain1, empty, label("mesh3/v1 frame key", cat(be(d, 4), be(1, 4))));
+  const ikm = cat(parts.kemLow, parts.kemHigh, parts.dhEphemeral, parts.dhStatic);
+  const context = new Uint8Array(await subtle.digest("SHA-256", cat(t, helloLow, helloHigh)));
+  const root = await hkdf(ikm, roomId, label("mesh3/v2 root", context));
+  out.root = toHex(root);
+  const dirs = [["lowToHigh", 1], ["highToLow", 2]] as const;
+  for (const [name, d] of dirs) {
+    const chain0 = await hkdf(root, empty, label("mesh3/v2 chain", be(d, 4)));
+    const confirm = await hkdf(root, empty, label("mesh3/v2 confirm", be(d, 4)));
+    const key0 = await hkdf(chain0, empty, label("mesh3/v2 frame key", cat(be(d, 4), be(0, 4))));
+    const { dh, step } = ratchet[name];
+    const chain1 = await hkdf(chain0, dh, label("mesh3/v2 ratchet", cat(be(d, 4), be(1, 4), step)));
+    const key1 = await hkdf(chain1, empty, label("mesh3/v2 frame key", cat(be(d, 4), be(1, 4))));
     Object.assign(out, {
-      [`${name}Session`]: toHex(session),
       [`${name}Chain0`]: toHex(chain0),
       [`${name}Confirmation`]: toHex(confirm),
       [`${name}FrameKey0`]: toHex(key0),
+      [`${name}Step1`]: toHex(step),
       [`${name}Chain1`]: toHex(chain1),
       [`${name}FrameKey1`]: toHex(key1),
     });
@@ -119,8 +162,9 @@ export async function seal(
   epoch: number,
   sequence: bigint,
   plaintext: Uint8Array,
+  step: Uint8Array = new Uint8Array(0),
 ): Promise<{ header: string; iv: string; aad: string; frame: string }> {
-  const header = cat(Uint8Array.of(1), be(epoch, 4), be(sequence, 8));
+  const header = cat(Uint8Array.of(2), be(epoch, 4), be(sequence, 8), step);
   const iv = cat(be(direction, 4), be(sequence, 8));
   const aad = cat(header, be(direction, 4), roomId);
   const key = await subtle.importKey("raw", rawKey as BufferSource, "AES-GCM", false, ["encrypt"]);
@@ -141,8 +185,13 @@ export async function seal(
 
 /** One half of the safety number of CRYPTO.md. */
 async function half(p: RefParty): Promise<string> {
-  const password = cat(Uint8Array.of(p.publicKey.length), p.publicKey, p.fingerprint);
-  const salt = cat(enc.encode("mesh3/safety-number/v1"), Uint8Array.of(0), p.address);
+  const password = cat(
+    Uint8Array.of(p.publicKey.length),
+    p.publicKey,
+    p.fingerprint,
+    keccak_256(p.kemKey),
+  );
+  const salt = cat(enc.encode("mesh3/safety-number/v2"), Uint8Array.of(0), p.address);
   const key = await subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
   const bits = new Uint8Array(
     await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-512", salt, iterations: 16384 }, key, 240),

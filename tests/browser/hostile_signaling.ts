@@ -35,13 +35,13 @@ const FINGERPRINT = /a=fingerprint:sha-256 \S+/g;
  * ```
  */
 export function hostile(attacks: Map<string, Attack>) {
-  const first = new Map<string, { publicKey: string; sdp: string }>();
+  const first = new Map<string, { publicKey: string; kemKey: string; sdp: string }>();
   return async (frame: string): Promise<string | null> => {
     const m = JSON.parse(frame);
     if (!m.roomId) return frame;
     const remember = `${m.roomId}/${m.from}/${m.type}`;
     if ((m.type === "offer" || m.type === "answer") && !first.has(remember)) {
-      first.set(remember, { publicKey: m.publicKey, sdp: m.sdp });
+      first.set(remember, { publicKey: m.publicKey, kemKey: m.kemKey, sdp: m.sdp });
     }
     const attack = attacks.get(m.roomId);
     if (!attack) return frame;

@@ -67,6 +67,7 @@ Deno.test("chain reads: a provider's 429 to one read fails that request only", a
       to: bob.address,
       roomId,
       publicKey: kA.publicKey,
+      kemKey: kA.kemKey,
       sdp: kA.sdp,
     });
     assert.equal((await bob.c.next("offer")).from, alice.address);
@@ -128,6 +129,7 @@ Deno.test("chain reads: a flood of made-up rooms, uncommitted joins and offers s
             to: victimAddress,
             roomId,
             publicKey: kA.publicKey,
+            kemKey: kA.kemKey,
             sdp: kA.sdp,
           });
         }
@@ -212,6 +214,7 @@ Deno.test("chain reads: made-up rooms, missing and wrong commitments are strikes
             to: bob,
             roomId,
             publicKey: wrong.publicKey,
+            kemKey: wrong.kemKey,
             sdp: wrong.sdp,
           });
         }
@@ -246,6 +249,7 @@ Deno.test("chain reads: an offer with replaced keys is refused before the poll s
       to: bob,
       roomId,
       publicKey: k.publicKey,
+      kemKey: k.kemKey,
       sdp: k.sdp,
     });
     a.send(offer(k1));

@@ -1,7 +1,8 @@
 /**
  * A memo of the pure part of the offer check (`describeKeys` in app/chain/offer_check.ts): the
- * keys a description carries and the full commitment they stand for, recomputed from its public
- * key and its SDP's DTLS fingerprint (keccak-256, about 25 µs, plus reading the SDP). The same
+ * keys a description carries and the full commitment they stand for, recomputed from the sender's
+ * address, its public keys and its SDP's DTLS fingerprint (keccak-256 of the ML-KEM key and of
+ * the preimage, plus reading the SDP). The same
  * description often comes again (a client resends an offer that got no answer, a replay), and
  * renegotiation keeps the keys. Only what is a pure function of its inputs is kept: the
  * comparison with the sender's current on-chain commitment is made every time, so a re-commit is
@@ -9,7 +10,12 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import { type DescribedKeys, describeKeys } from "../../chain/offer_check.ts";
+import {
+  type DescribedKeys,
+  describeKeys,
+  type Description,
+  type OfferContext,
+} from "../../chain/offer_check.ts";
 import { BoundedMap } from "../bounded_map.ts";
 
 /** Options of {@linkcode CommitmentMemo}. */
@@ -30,14 +36,14 @@ export interface CommitmentMemoOptions {
  * @example
  * ```ts ignore
  * const memo = new CommitmentMemo({ chainId: 31337, registry });
- * const { commitment } = memo.describe(roomId, publicKey, sdp); // as describeKeys(...)
+ * const { commitment } = memo.describe({ roomId, member }, { publicKey, kemKey, sdp });
  * ```
  */
 export class CommitmentMemo {
   #chainId: number;
   #registry: Address;
   #maxSdpLength: number;
-  /** `roomId publicKey sdp` → the described keys. */
+  /** `roomId member publicKey kemKey sdp` → the described keys. */
   #described: BoundedMap<string, DescribedKeys>;
 
   constructor(o: CommitmentMemoOptions) {
@@ -50,31 +56,30 @@ export class CommitmentMemo {
   /**
    * The keys and commitment of a description, as `describeKeys` gives them.
    *
-   * @param roomId The room id (lower-case hex, as parsed).
-   * @param publicKey The public key as sent (base64url).
-   * @param sdp The SDP as sent.
-   * @throws {OfferRefusedError} With reason `bad-key` or `bad-sdp` (never memoised).
+   * @param at The room id (lower-case hex, as parsed) and the sender's address.
+   * @param d The description as sent (keys in base64url, the SDP).
+   * @throws {OfferRefusedError} With reason `bad-key`, `bad-kem-key` or `bad-sdp` (never
+   *   memoised).
    */
-  describe(roomId: Hex, publicKey: string, sdp: string): DescribedKeys {
-    if (sdp.length > this.#maxSdpLength) return this.#compute(roomId, publicKey, sdp);
+  describe(at: Pick<OfferContext, "roomId" | "member">, d: Description): DescribedKeys {
+    const { roomId, member } = at;
+    const { publicKey, kemKey, sdp } = d;
+    if (sdp.length > this.#maxSdpLength) return this.#compute(at, d);
     // Keys and values kept here are flat strings: built by `+`, a key is a tree of its parts,
     // and a commitment's hex, built by `+=`, a tree of 32 two-character strings (about 1.7 KB
     // instead of 80 bytes); thousands are kept (issue 10: most of the heap a long fuzz run kept).
-    const id = [roomId, publicKey, sdp].join(" ");
+    const id = [roomId, member.toLowerCase(), publicKey, kemKey, sdp].join(" ");
     let described = this.#described.get(id);
     if (described === undefined) {
-      const d = this.#compute(roomId, publicKey, sdp);
-      described = { ...d, commitment: flat(d.commitment) as Hex };
+      const k = this.#compute(at, d);
+      described = { ...k, commitment: flat(k.commitment) as Hex };
       this.#described.set(id, described);
     }
     return described;
   }
 
-  #compute(roomId: Hex, publicKey: string, sdp: string): DescribedKeys {
-    return describeKeys(
-      { chainId: this.#chainId, registry: this.#registry, roomId },
-      { publicKey, sdp },
-    );
+  #compute(at: Pick<OfferContext, "roomId" | "member">, d: Description): DescribedKeys {
+    return describeKeys({ chainId: this.#chainId, registry: this.#registry, ...at }, d);
   }
 }
 

@@ -20,13 +20,17 @@ const sdpWith = (fp: Uint8Array, session: string, pad = "") =>
     pad,
     "",
   ].join("\r\n");
-const direct = (roomId: Hex, publicKey: string, sdp: string) =>
+const MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const KEM = encodeBase64Url(random(1184));
+const direct = (roomId: Hex, member: Hex, publicKey: string, sdp: string) =>
   computeCommitment({
     chainId,
     registry,
     roomId,
+    member,
     publicKey: decodeBase64Url(publicKey),
     fingerprint: fingerprintFromSdp(sdp),
+    kemKey: decodeBase64Url(KEM),
   });
 
 Deno.test("CommitmentMemo", async (t) => {
@@ -36,8 +40,10 @@ Deno.test("CommitmentMemo", async (t) => {
     const rooms = [hex(random(32)), hex(random(32))];
     const keys = [encodeBase64Url(random(32)), encodeBase64Url(random(65))];
     const fps = [random(32), random(32)];
+    const members: Hex[] = [MEMBER, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"];
     for (let i = 0; i < 200; i++) {
       const roomId = rooms[i % 2];
+      const member = members[(i >> 3) % 2];
       const publicKey = keys[(i >> 1) % 2];
       // Repeated SDPs, new SDP text with the same fingerprint, and SDPs too long to keep.
       const sdp = sdpWith(
@@ -45,8 +51,8 @@ Deno.test("CommitmentMemo", async (t) => {
         String(i % 5),
         i % 7 === 0 ? "a=x:" + "p".repeat(500) : "",
       );
-      const described = memo.describe(roomId, publicKey, sdp);
-      assert.equal(described.commitment, direct(roomId, publicKey, sdp));
+      const described = memo.describe({ roomId, member }, { publicKey, kemKey: KEM, sdp });
+      assert.equal(described.commitment, direct(roomId, member, publicKey, sdp));
       assert.deepEqual(described.publicKey, decodeBase64Url(publicKey));
       assert.deepEqual(described.fingerprint, fingerprintFromSdp(sdp));
     }
@@ -66,7 +72,7 @@ Deno.test("CommitmentMemo", async (t) => {
       assert.throws(() => fingerprintFromSdp(sdp));
       for (let i = 0; i < 2; i++) {
         assert.throws(
-          () => memo.describe(roomId, publicKey, sdp),
+          () => memo.describe({ roomId, member: MEMBER }, { publicKey, kemKey: KEM, sdp }),
           (e) => e instanceof OfferRefusedError && e.reason === "bad-sdp",
         );
       }
@@ -79,8 +85,28 @@ Deno.test("CommitmentMemo", async (t) => {
     for (const key of [encodeBase64Url(random(33)), "not*base64"]) {
       for (let i = 0; i < 2; i++) {
         assert.throws(
-          () => memo.describe(hex(random(32)), key, sdp),
+          () =>
+            memo.describe({ roomId: hex(random(32)), member: MEMBER }, {
+              publicKey: key,
+              kemKey: KEM,
+              sdp,
+            }),
           (e) => e instanceof OfferRefusedError && e.reason === "bad-key",
+        );
+      }
+    }
+  });
+
+  await t.step("error: a missing or wrong-length ML-KEM key (a v1 peer), every time", () => {
+    const memo = new CommitmentMemo({ chainId, registry });
+    const sdp = sdpWith(random(32), "1");
+    const publicKey = encodeBase64Url(random(32));
+    for (const kemKey of [encodeBase64Url(random(1183)), "", undefined as unknown as string]) {
+      for (let i = 0; i < 2; i++) {
+        assert.throws(
+          () =>
+            memo.describe({ roomId: hex(random(32)), member: MEMBER }, { publicKey, kemKey, sdp }),
+          (e) => e instanceof OfferRefusedError && e.reason === "bad-kem-key",
         );
       }
     }

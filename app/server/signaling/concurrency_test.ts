@@ -65,6 +65,7 @@ Deno.test("signaling: 100 rooms signalling at once lose and misroute nothing", a
         to: address[to],
         roomId: rooms[r],
         publicKey: k.publicKey,
+        kemKey: k.kemKey,
         sdp: k.sdp,
       });
       for (let i = 0; i < ICE_EACH; i++) {

@@ -13,6 +13,7 @@
 import type { ClientMessage, IceCandidate } from "../../core/wire.ts";
 import {
   ADDRESS_PATTERN,
+  KEM_KEY_PATTERN,
   MAX_CANDIDATE_LENGTH,
   MAX_REF_LENGTH,
   MAX_SDP_LENGTH,
@@ -66,15 +67,16 @@ export function fastClientMessage(
     case "offer":
     case "answer": {
       const type = obj.type, to = address(obj.to, memo), roomId = room(obj.roomId, memo);
-      const publicKey = obj.publicKey, sdp = obj.sdp;
+      const publicKey = obj.publicKey, kemKey = obj.kemKey, sdp = obj.sdp;
       if (to === undefined || roomId === undefined) return undefined;
       if (typeof publicKey !== "string" || !PUBLIC_KEY_PATTERN.test(publicKey)) return undefined;
+      if (typeof kemKey !== "string" || !KEM_KEY_PATTERN.test(kemKey)) return undefined;
       if (typeof sdp !== "string" || sdp.length < 1 || sdp.length > MAX_SDP_LENGTH) {
         return undefined;
       }
       return ref === undefined
-        ? { v: 1, type, to, roomId, publicKey, sdp }
-        : { v: 1, ref, type, to, roomId, publicKey, sdp };
+        ? { v: 1, type, to, roomId, publicKey, kemKey, sdp }
+        : { v: 1, ref, type, to, roomId, publicKey, kemKey, sdp };
     }
     case "join":
     case "leave": {
@@ -95,7 +97,7 @@ function keysOf(type: unknown): number {
       return 3; // to, roomId, candidate
     case "offer":
     case "answer":
-      return 4; // to, roomId, publicKey, sdp
+      return 5; // to, roomId, publicKey, kemKey, sdp
     case "join":
     case "leave":
       return 1; // roomId

@@ -111,6 +111,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
           to: ts.account.address,
           roomId: fuzzRoom,
           publicKey: k.publicKey,
+          kemKey: k.kemKey,
           sdp: k.sdp,
         });
         c.send(offer(k1));
@@ -119,7 +120,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         // Bounded wait until the server's event poll has seen K2.
         await waitUntil(
           () => srv.server.view.commitment(fuzzRoom, s.account.address),
-          (seen) => seen?.commitment === storedCommitment(k2.commitment),
+          (seen) => seen?.commitment === storedCommitment(k2.commitmentOf(s.account.address)),
         );
         c.send(offer(k1));
         assert.equal(await c.error(), "commitment-mismatch");
@@ -140,8 +141,8 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
             room: fuzzRoom,
             otherRoom: honestRoom,
             honest: h1s.account.address,
-            keys: { publicKey: k2.publicKey, sdp: k2.sdp },
-            staleKeys: { publicKey: k1.publicKey, sdp: k1.sdp },
+            keys: { publicKey: k2.publicKey, kemKey: k2.kemKey, sdp: k2.sdp },
+            staleKeys: { publicKey: k1.publicKey, kemKey: k1.kemKey, sdp: k1.sdp },
             maxFrameBytes: 64 * 1024,
           },
         });
@@ -167,6 +168,7 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
       to,
       roomId: honestRoom,
       publicKey: k.publicKey,
+      kemKey: k.kemKey,
       sdp: k.sdp + `a=x-round:${r}\r\n`,
     });
     const ice = (c: Client, to: Address, r: number) => {

@@ -159,7 +159,15 @@ Deno.test("limits: caps, timeouts, rate limits and slow readers", async (t) => {
         let gone = false;
         // Bounded: at most 1,000 offers of ~40 KB (40 MB) before the server must have given up.
         for (let i = 0; i < 1000 && !gone; i++) {
-          sender.send({ v: 1, type: "offer", to: victim, roomId, publicKey: keys.publicKey, sdp });
+          sender.send({
+            v: 1,
+            type: "offer",
+            to: victim,
+            roomId,
+            publicKey: keys.publicKey,
+            kemKey: keys.kemKey,
+            sdp,
+          });
           if (i % 20 === 19) {
             sender.send({ v: 1, type: "ping" });
             await sender.next("pong");

@@ -68,7 +68,7 @@ Deno.test(`load: ${ROOMS} rooms signal at once; nothing lost or misrouted`, asyn
       members.map((account, i) => ({
         account,
         roomId: rooms[Math.floor(i / 2)],
-        commitment: keys[i].commitment,
+        commitment: keys[i].commitmentOf(account.address),
       })),
     );
     const cookies = await pool(members, async (account: PrivateKeyAccount) => {
@@ -97,7 +97,7 @@ Deno.test(`load: ${ROOMS} rooms signal at once; nothing lost or misrouted`, asyn
           await c.next("joined", (m) => m.roomId === roomId, 60_000);
         }
         const send = (c: Client, type: string, to: string, k: TestKeys) => {
-          c.send({ v: 1, type, to, roomId, publicKey: k.publicKey, sdp: k.sdp });
+          c.send({ v: 1, type, to, roomId, publicKey: k.publicKey, kemKey: k.kemKey, sdp: k.sdp });
           for (let i = 0; i < ICE_EACH; i++) {
             const candidate = { candidate: `candidate:${r} ${type} ${i}`, sdpMid: "0" };
             c.send({ v: 1, type: "ice", to, roomId, candidate });

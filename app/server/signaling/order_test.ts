@@ -46,6 +46,7 @@ Deno.test("signaling: per-socket order holds across the chain check", async (t) 
         to: b.account.address,
         roomId,
         publicKey: kA.publicKey,
+        kemKey: kA.kemKey,
         sdp: kA.sdp,
       });
       for (let n = 1; n <= 3; n++) {
@@ -70,6 +71,7 @@ Deno.test("signaling: per-socket order holds across the chain check", async (t) 
           to: a.account.address,
           roomId,
           publicKey: kB.publicKey,
+          kemKey: kB.kemKey,
           sdp: kB.sdp,
         });
         await alice.next("answer");

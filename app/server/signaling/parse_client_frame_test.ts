@@ -18,6 +18,7 @@ const room = ("0x" + "aB".repeat(32)) as Hex;
 const to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
 const key32 = encodeBase64Url(new Uint8Array(32).fill(7));
 const key65 = encodeBase64Url(new Uint8Array(65).fill(4));
+const kem = encodeBase64Url(new Uint8Array(1184).fill(5));
 const sdp = "v=0\r\na=fingerprint:sha-256 " + Array(32).fill("AB").join(":") + "\r\n";
 
 /** One connection's memo across all frames of a test, as a socket keeps it. */
@@ -102,10 +103,11 @@ function nearValid(rand: () => number): string {
     m.publicKey = maybe(0.9)
       ? pick([key32, key65])
       : pick([key32 + "=", key32.slice(1), key65.slice(1), "+".repeat(43), "", 5]);
+    m.kemKey = maybe(0.9) ? kem : pick([kem.slice(1), kem + "A", "", 3, null]);
     m.sdp = maybe(0.9) ? sdp : pick(["", s(MAX_SDP_LENGTH), s(MAX_SDP_LENGTH + 1), 7, null]);
   }
   if (maybe(0.3)) m.ref = pick(["r1", "", s(MAX_REF_LENGTH), s(MAX_REF_LENGTH + 1), 1, null]);
-  for (const k of ["to", "roomId", "candidate", "publicKey", "sdp", "v", "type"]) {
+  for (const k of ["to", "roomId", "candidate", "publicKey", "kemKey", "sdp", "v", "type"]) {
     if (maybe(0.02)) delete m[k];
   }
   if (maybe(0.05)) m[pick(["from", "x", "constructor", "toString", "valueOf"])] = 1;
@@ -143,8 +145,8 @@ Deno.test("parseClientFrame: same result as the schemas on the /ws fuzz corpus",
     room,
     otherRoom: ("0x" + "cd".repeat(32)) as Hex,
     honest: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-    keys: { publicKey: key32, sdp },
-    staleKeys: { publicKey: key65, sdp: sdp.replace("AB", "CD") },
+    keys: { publicKey: key32, kemKey: kem, sdp },
+    staleKeys: { publicKey: key65, kemKey: kem, sdp: sdp.replace("AB", "CD") },
     maxFrameBytes: 65536,
   };
   const rand = prng(0x6d657368);
@@ -166,13 +168,37 @@ Deno.test("parseClientFrame: the frames of the relay, one by one", async (t) => 
     ["ice, keys in another order", { candidate, roomId: room, to, type: "ice", v: 1 }, "fast"],
     ["ice end of candidates", { v: 1, type: "ice", to, roomId: room, candidate: null }, "fast"],
     ["ice with ref", { v: 1, type: "ice", to, roomId: room, candidate, ref: "r" }, "fast"],
-    ["offer", { v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp }, "fast"],
-    ["answer", { v: 1, type: "answer", to, roomId: room, publicKey: key65, sdp }, "fast"],
+    [
+      "offer",
+      { v: 1, type: "offer", to, roomId: room, publicKey: key32, kemKey: kem, sdp },
+      "fast",
+    ],
+    ["answer", {
+      v: 1,
+      type: "answer",
+      to,
+      roomId: room,
+      publicKey: key65,
+      kemKey: kem,
+      sdp,
+    }, "fast"],
+    [
+      "offer v1 (no kemKey)",
+      { v: 1, type: "offer", to, roomId: room, publicKey: key32, sdp },
+      "refused",
+    ],
     ["ping", { v: 1, type: "ping" }, "fast"],
     ["ice without candidate", { v: 1, type: "ice", to, roomId: room }, "refused"],
     ["ice, extra field", { v: 1, type: "ice", to, roomId: room, candidate, x: 1 }, "refused"],
     ["ice, candidate array", { v: 1, type: "ice", to, roomId: room, candidate: [] }, "refused"],
-    ["offer, no sdp", { v: 1, type: "offer", to, roomId: room, publicKey: key32 }, "refused"],
+    ["offer, no sdp", {
+      v: 1,
+      type: "offer",
+      to,
+      roomId: room,
+      publicKey: key32,
+      kemKey: kem,
+    }, "refused"],
   ];
   for (const [name, message, expected] of cases) {
     await t.step(name, () => assert.equal(same(JSON.stringify(message)), expected));

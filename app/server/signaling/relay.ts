@@ -77,13 +77,20 @@ export class RelayRefusal extends Error {
  * // Needs the server's chain view on a chain.
  * await checkDescription(
  *   { view, chainId, registry, memo },
- *   { roomId, from, publicKey, sdp, requester: peer },
+ *   { roomId, from, publicKey, kemKey, sdp, requester: peer },
  * );
  * ```
  */
 export async function checkDescription(
   deps: CheckDeps,
-  d: { roomId: Hex; from: Address; publicKey: string; sdp: string; requester?: Requester },
+  d: {
+    roomId: Hex;
+    from: Address;
+    publicKey: string;
+    kemKey: string;
+    sdp: string;
+    requester?: Requester;
+  },
 ): Promise<void> {
   try {
     const ctx = {
@@ -92,7 +99,7 @@ export async function checkDescription(
       roomId: d.roomId,
       member: d.from,
     };
-    const described = deps.memo.describe(d.roomId, d.publicKey, d.sdp);
+    const described = deps.memo.describe(ctx, d);
     // The view catches up with the chain first: an offer with keys the sender has just replaced
     // must not pass before the next timed poll.
     await deps.view.fresh();
@@ -100,7 +107,7 @@ export async function checkDescription(
   } catch (e) {
     if (e instanceof OfferRefusedError) {
       // The wire has one code for both unreadable parts of a description (docs/PROTOCOL.md).
-      const code = e.reason === "bad-key" ? "bad-sdp" : e.reason;
+      const code = e.reason === "bad-key" || e.reason === "bad-kem-key" ? "bad-sdp" : e.reason;
       throw new RelayRefusal(code, `Cannot relay: ${e.detail}`, COSTLY.has(e.reason));
     }
     if (e instanceof ChainUnavailableError) {
@@ -172,6 +179,7 @@ export class Relay {
         roomId,
         from: peer.address,
         publicKey: m.publicKey,
+        kemKey: m.kemKey,
         sdp: m.sdp,
         requester: peer,
       });
@@ -191,6 +199,7 @@ export class Relay {
       from: peer.address,
       roomId,
       publicKey: m.publicKey,
+      kemKey: m.kemKey,
       sdp: m.sdp,
     });
   }

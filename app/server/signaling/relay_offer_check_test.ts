@@ -36,16 +36,10 @@ async function overSocket(
     const answer = await answerTo(socket, ref);
     return answer?.type === "error" ? answer.code : answer?.type ?? "no answer";
   }
-  const { roomId, publicKey, sdp } = d;
-  socket.send({
-    v: 1,
-    type: "offer",
-    to: f.accounts.receiver.address,
-    roomId,
-    publicKey,
-    sdp,
-    ref,
-  });
+  const { roomId, publicKey, kemKey, sdp } = d;
+  // Mallory (the receiver) offers to the sender; everyone else to the receiver.
+  const to = d.member === "receiver" ? f.accounts.sender.address : f.accounts.receiver.address;
+  socket.send({ v: 1, type: "offer", to, roomId, publicKey, kemKey, sdp, ref });
   const refused = await answerTo(socket, ref);
   if (refused?.type === "error") return refused.code;
   const relayed = await sockets.receiver.next("offer", (o) => o.sdp === d.sdp);
@@ -74,8 +68,14 @@ async function inProcess(bed: SignalingBed, f: OfferCheckFixture, c: OfferCheckC
     memo: new CommitmentMemo({ chainId: f.chainId, registry: f.registry }),
   };
   try {
-    const { roomId, publicKey, sdp } = d;
-    await checkDescription(deps, { roomId, publicKey, sdp, from: f.accounts[d.member].address });
+    const { roomId, publicKey, kemKey, sdp } = d;
+    await checkDescription(deps, {
+      roomId,
+      publicKey,
+      kemKey,
+      sdp,
+      from: f.accounts[d.member].address,
+    });
     return "accepted";
   } catch (e) {
     if (e instanceof RelayRefusal) return e.code;

@@ -16,12 +16,18 @@ import {
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 
-const offer = (to: string, roomId: Hex, k: { publicKey: string; sdp: string }, type = "offer") => ({
+const offer = (
+  to: string,
+  roomId: Hex,
+  k: { publicKey: string; kemKey: string; sdp: string },
+  type = "offer",
+) => ({
   v: 1,
   type,
   to,
   roomId,
   publicKey: k.publicKey,
+  kemKey: k.kemKey,
   sdp: k.sdp,
 });
 const ice = (to: string, roomId: Hex) => ({
@@ -97,9 +103,21 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
 
     await t.step("error: commitment mismatch (swapped key, swapped fingerprint)", async () => {
       const other = makeKeys(chain, roomId);
-      carol.c.send(offer(alice.address, roomId, { publicKey: other.publicKey, sdp: kC.sdp }));
+      carol.c.send(
+        offer(alice.address, roomId, {
+          publicKey: other.publicKey,
+          kemKey: other.kemKey,
+          sdp: kC.sdp,
+        }),
+      );
       assert.equal(await carol.c.error(), "commitment-mismatch");
-      carol.c.send(offer(alice.address, roomId, { publicKey: kC.publicKey, sdp: other.sdp }));
+      carol.c.send(
+        offer(alice.address, roomId, {
+          publicKey: kC.publicKey,
+          kemKey: kC.kemKey,
+          sdp: other.sdp,
+        }),
+      );
       assert.equal(await carol.c.error(), "commitment-mismatch");
       // A commitment for another room with the same keys does not count either.
       assert.equal(alice.c.messages.filter((m) => m.type === "offer").length, 0);
@@ -115,7 +133,13 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
     });
 
     await t.step("error: SDP without a fingerprint", async () => {
-      carol.c.send(offer(alice.address, roomId, { publicKey: kC.publicKey, sdp: "v=0\r\n" }));
+      carol.c.send(
+        offer(alice.address, roomId, {
+          publicKey: kC.publicKey,
+          kemKey: kC.kemKey,
+          sdp: "v=0\r\n",
+        }),
+      );
       assert.equal(await carol.c.error(), "bad-sdp");
     });
 
@@ -267,6 +291,6 @@ Deno.test("signaling: rooms, presence and commitment-checked relay on a real cha
   }
 });
 
-function pick(k: { publicKey: string; sdp: string }) {
-  return { publicKey: k.publicKey, sdp: k.sdp };
+function pick(k: { publicKey: string; kemKey: string; sdp: string }) {
+  return { publicKey: k.publicKey, kemKey: k.kemKey, sdp: k.sdp };
 }

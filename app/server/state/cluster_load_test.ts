@@ -45,7 +45,7 @@ Deno.test(`cluster load: ${ROOMS} rooms over ${INSTANCES} instances, every relay
       members.map((account, i) => ({
         account,
         roomId: rooms[i >> 1],
-        commitment: keys[i].commitment,
+        commitment: keys[i].commitmentOf(account.address),
       })),
     );
     // Member 2r on instance r mod 3, member 2r + 1 on the next one: every pair spans two.
@@ -71,7 +71,15 @@ Deno.test(`cluster load: ${ROOMS} rooms over ${INSTANCES} instances, every relay
       await a.next("presence", (m) => m.roomId === roomId && m.address === ab, WAIT_MS);
       const relay = async (from: Client, to: Client, type: "offer" | "answer", k: typeof ka) => {
         const target = (from === a ? ab : aa).toLowerCase();
-        from.send({ v: 1, type, to: target, roomId, publicKey: k.publicKey, sdp: k.sdp });
+        from.send({
+          v: 1,
+          type,
+          to: target,
+          roomId,
+          publicKey: k.publicKey,
+          kemKey: k.kemKey,
+          sdp: k.sdp,
+        });
         for (let i = 0; i < ICE_EACH; i++) {
           const candidate = { candidate: `candidate:${r} ${type} ${i}`, sdpMid: "0" };
           from.send({ v: 1, type: "ice", to: target, roomId, candidate });

@@ -23,8 +23,12 @@ const frame = (type: string, to: string, roomId: Hex, body: Record<string, unkno
   roomId,
   ...body,
 });
-const describe = (type: string, to: string, roomId: Hex, k: { publicKey: string; sdp: string }) =>
-  frame(type, to, roomId, { publicKey: k.publicKey, sdp: k.sdp });
+const describe = (
+  type: string,
+  to: string,
+  roomId: Hex,
+  k: { publicKey: string; kemKey: string; sdp: string },
+) => frame(type, to, roomId, { publicKey: k.publicKey, kemKey: k.kemKey, sdp: k.sdp });
 const ice = (to: string, roomId: Hex, n: number) =>
   frame("ice", to, roomId, {
     candidate: { candidate: `candidate:${n} 1 udp 1 127.0.0.1 5000 typ host`, sdpMid: "0" },

@@ -45,7 +45,12 @@ const harness = {
   ) {
     const conn = wallet.connection!;
     const { chainId, registry } = wallet.config;
-    const keys = await makeSessionKeys(io.rtc, { chainId, registry, roomId });
+    const keys = await makeSessionKeys(io.rtc, {
+      chainId,
+      registry,
+      roomId,
+      member: conn.address,
+    });
     await commitKey(conn, registry, roomId, keys.commitment, [], () => {});
     prepared = {
       self: conn.address,
@@ -70,11 +75,21 @@ const harness = {
     await link.start();
   },
   async deliver(
-    m: { type: string; publicKey?: string; sdp?: string; candidate?: IceCandidate | null },
+    m: {
+      type: string;
+      publicKey?: string;
+      kemKey?: string;
+      sdp?: string;
+      candidate?: IceCandidate | null;
+    },
   ) {
     if (!link) return;
     if (m.type === "offer" || m.type === "answer") {
-      await link.handleDescription(m.type, m.publicKey!, m.sdp!);
+      await link.handleDescription(m.type, {
+        publicKey: m.publicKey!,
+        kemKey: m.kemKey!,
+        sdp: m.sdp!,
+      });
     } else if (m.type === "ice") {
       await link.handleIce(m.candidate ?? null);
     }

@@ -42,6 +42,7 @@ const harness = {
             roomId: d.roomId,
             peer: f.accounts[d.member].address,
             publicKey: d.publicKey,
+            kemKey: d.kemKey,
             sdp: d.sdp,
           }),
         (e) => e instanceof PeerVerificationError ? e.reason : undefined,
