@@ -46,7 +46,8 @@ Deno.test("squat: a stranger without a commitment is sent no offer or candidate"
     stranger.c.send({ v: 1, type: "join", roomId });
     assert.equal(await stranger.c.error(), "no-commitment");
     const to = stranger.address.toLowerCase();
-    alice.c.send({ v: 1, type: "offer", to, roomId, publicKey: keys.publicKey, sdp: keys.sdp });
+    const { publicKey, kemKey, sdp } = keys;
+    alice.c.send({ v: 1, type: "offer", to, roomId, publicKey, kemKey, sdp });
     assert.equal(await alice.c.error(), "peer-not-found");
     const candidate = { candidate: "candidate:1 1 udp 1 203.0.113.7 5000 typ host", sdpMid: "0" };
     alice.c.send({ v: 1, type: "ice", to, roomId, candidate });
