@@ -84,7 +84,7 @@ export function CallPanel(props: CallPanelProps) {
         <>
           <div class="grid grid-cols-1 gap-2 sm:grid-cols-2" data-testid="call-grid">
             <figure class="relative aspect-video overflow-hidden rounded-xl border border-slate-800">
-              <StreamVideo stream={s.local} muted testid="call-local-video" />
+              <StreamVideo stream={s.local} testid="call-local-video" />
               <figcaption class="absolute bottom-2 left-2 rounded bg-slate-950/80 px-1.5 text-xs">
                 You{s.mic ? "" : " (muted)"}
               </figcaption>

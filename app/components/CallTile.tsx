@@ -3,35 +3,54 @@
  * they send, the verified badge and the connection path.
  * @module
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { CallPeer } from "../client/mod.ts";
 import { Badge } from "./Badge.tsx";
 import { shortAddress } from "./format.ts";
 
-/** Plays a stream in a video element (muted for one's own tile: no echo). */
-export function StreamVideo(
-  props: { stream: MediaStream | null; muted?: boolean; sinkId?: string; testid?: string },
-) {
-  const ref = useRef<HTMLVideoElement>(null);
+/** Attaches a stream to a media element, plays it, and routes it to the chosen speaker. */
+function useMediaElement<E extends HTMLMediaElement>(stream: MediaStream | null, sinkId?: string) {
+  const ref = useRef<E>(null);
   useEffect(() => {
-    const v = ref.current;
-    if (!v) return;
-    if (v.srcObject !== props.stream) v.srcObject = props.stream;
-    const sink = props.sinkId;
-    const el = v as HTMLVideoElement & { setSinkId?(id: string): Promise<void> };
-    if (sink !== undefined && el.setSinkId) void el.setSinkId(sink).catch(() => {});
-    if (props.stream) void v.play().catch(() => {});
-  }, [props.stream, props.sinkId]);
+    const el = ref.current as (E & { setSinkId?(id: string): Promise<void> }) | null;
+    if (!el) return;
+    if (el.srcObject !== stream) el.srcObject = stream;
+    if (sinkId !== undefined && el.setSinkId) void el.setSinkId(sinkId).catch(() => {});
+    if (stream) void el.play().catch(() => {});
+  }, [stream, sinkId]);
+  return ref;
+}
+
+/**
+ * Shows a stream's video (always muted: sound plays in {@linkcode StreamAudio}, so an audio call,
+ * whose video track never gets a frame, is still heard).
+ */
+export function StreamVideo(props: { stream: MediaStream | null; testid?: string }) {
+  const video = useMemo(
+    () => props.stream && new MediaStream(props.stream.getVideoTracks()),
+    [props.stream],
+  );
+  const ref = useMediaElement<HTMLVideoElement>(video);
   return (
     <video
       ref={ref}
       autoplay
       playsInline
-      muted={props.muted}
+      muted
       class="h-full w-full rounded-lg bg-slate-950 object-cover"
       data-testid={props.testid}
     />
   );
+}
+
+/** Plays a stream's audio (hidden), on the chosen speaker where the browser allows. */
+export function StreamAudio(props: { stream: MediaStream | null; sinkId?: string }) {
+  const audio = useMemo(
+    () => props.stream && new MediaStream(props.stream.getAudioTracks()),
+    [props.stream],
+  );
+  const ref = useMediaElement<HTMLAudioElement>(audio, props.sinkId);
+  return <audio ref={ref} autoplay data-testid="call-audio" />;
 }
 
 const STATUS: Record<CallPeer["status"], string> = {
@@ -59,7 +78,12 @@ export function CallTile(props: { peer: CallPeer; sinkId?: string }) {
       data-path={p.path ?? ""}
       data-verified={String(p.verified)}
     >
-      {p.status === "joined" && <StreamVideo stream={p.stream} sinkId={props.sinkId} />}
+      {p.status === "joined" && (
+        <>
+          <StreamVideo stream={p.stream} />
+          <StreamAudio stream={p.stream} sinkId={props.sinkId} />
+        </>
+      )}
       <figcaption class="absolute inset-x-2 bottom-2 flex flex-wrap items-center gap-1.5 text-xs">
         <span class="rounded bg-slate-950/80 px-1.5 py-0.5 font-mono text-slate-100">
           {shortAddress(p.address)}

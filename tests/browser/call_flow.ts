@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { createRoom, joinRoom, type Person, waitForOpenPeer } from "./app_flow.ts";
 import type { TestPage } from "./test_page.ts";
 
 /** What a tile shows about a peer's inbound media. */
@@ -102,4 +103,35 @@ export async function assertAudioFlow(page: TestPage, peer: string, flowing: boo
     flowing,
     `audio packets from ${peer} on ${page.engine}: ${before} then ${after}`,
   );
+}
+
+/** Waits (bounded) until `page` shows `n` open, verified peers. */
+export async function waitForCount(page: TestPage, n: number): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`Cannot see ${n} open peers on ${page.engine}`);
+}
+
+/**
+ * `first` creates a room and joins it, `second` joins; both wait for the verified link.
+ *
+ * @returns The room link and both as call peers.
+ */
+export async function meet(
+  appUrl: string,
+  first: Person<TestPage>,
+  second: Person<TestPage>,
+): Promise<{ link: string; a: Peer; b: Peer }> {
+  const link = await createRoom(first.page, appUrl);
+  await first.page.goto(link);
+  await first.page.find("join-room").click();
+  await joinRoom(second.page, link);
+  await waitForOpenPeer(first.page, second.page);
+  return {
+    link,
+    a: { page: first.page, address: first.address },
+    b: { page: second.page, address: second.address },
+  };
 }

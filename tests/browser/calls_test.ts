@@ -3,24 +3,26 @@
  * microphone (issue 13): a 1:1 video call in which each side's inbound-rtp shows frames decoded
  * and audio energy, on the verified link (badge, path); mute stops the audio packets and unmute
  * brings them back; screen share replaces the video track; hang up ends the call on both sides;
- * a denied microphone is explained; and a hostile server that swaps the DTLS fingerprint in the
+ * a denied microphone is explained; three people in an audio call each hear the two others (a
+ * mesh on the pairwise links); and a hostile server that swaps the DTLS fingerprint in the
  * call's renegotiation offer is refused by the peer, and the call ends on both sides with a reason.
  * Screenshots go to test-results/.
  */
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import { startTestChain } from "../../testing/chain.ts";
-import {
-  createRoom,
-  joinRoom,
-  type Person,
-  person,
-  RESULTS,
-  shot,
-  waitForOpenPeer,
-} from "./app_flow.ts";
+import { joinRoom, type Person, person, RESULTS, shot, waitForOpenPeer } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
-import { assertAudioFlow, call, type Peer, tile, waitForMedia, waitForTile } from "./call_flow.ts";
+import {
+  assertAudioFlow,
+  call,
+  meet,
+  type Peer,
+  tile,
+  waitForCount,
+  waitForMedia,
+  waitForTile,
+} from "./call_flow.ts";
 import { type Attack, hostile } from "./hostile_signaling.ts";
 import { launchTestBrowser } from "./test_browser.ts";
 import type { TestBrowser, TestPage } from "./test_page.ts";
@@ -39,14 +41,8 @@ Deno.test("calls: Chromium to Chromium over the verified link", async (t) => {
       [1, 2].map((i) => person(browser, chain, i)),
     );
     const [alice, bob] = people;
-    const link = await createRoom(alice.page, app.url);
+    const { link, a, b } = await meet(app.url, alice, bob);
     const roomId = link.split("/room/")[1].toLowerCase() as Hex;
-    await alice.page.goto(link);
-    await alice.page.find("join-room").click();
-    await joinRoom(bob.page, link);
-    await waitForOpenPeer(alice.page, bob.page);
-    const a: Peer = { page: alice.page, address: alice.address };
-    const b: Peer = { page: bob.page, address: bob.address };
 
     await t.step("a denied microphone is explained, not a dead button", async () => {
       const denying = await launchTestBrowser("chromium", { media: "deny" });
@@ -117,6 +113,28 @@ Deno.test("calls: Chromium to Chromium over the verified link", async (t) => {
       await waitForMedia(a, b, false);
       await alice.page.find("call-hang-up").click();
       await bob.page.find("call-panel", { attrs: { "data-phase": "idle" } }).waitFor();
+    });
+
+    await t.step("three people in an audio call: everyone hears the two others", async () => {
+      const carol = await person(browser, chain, 4);
+      await joinRoom(carol.page, link);
+      await waitForOpenPeer(carol.page);
+      await carol.page.find("peer", { attrs: { "data-state": "open" } }).waitFor();
+      const c: Peer = { page: carol.page, address: carol.address };
+      for (const p of [alice.page, bob.page]) {
+        await p.find("call-panel", { attrs: { "data-phase": "idle" } }).waitFor();
+      }
+      await waitForCount(carol.page, 2);
+      await call(a, [b, c], false);
+      await waitForMedia(a, b, false);
+      await waitForMedia(a, c, false);
+      await waitForMedia(b, c, false);
+      await shot(carol.page, "calls-05-three-people");
+      // The last one left in a call is told so and the call ends by itself.
+      for (const p of [alice, bob]) await p.page.find("call-hang-up").click();
+      await carol.page.find("call-panel", { attrs: { "data-phase": "idle" } }).waitFor();
+      assert.match(await carol.page.find("call-problem").text(), /no one else is in it/);
+      await carol.page.close();
     });
 
     await t.step(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Address } from "viem";
 import type { SubChannelKeys } from "../../core/sub_keys.ts";
+import { type ChannelEnd, channelPair, subKeyPair } from "../../../testing/call_channels.ts";
 import type { AttachedLink } from "../link_extension.ts";
 import { CallLink } from "./call_link.ts";
 import type { CallMessage } from "./call_message.ts";
@@ -9,49 +10,16 @@ const call = "0123456789abcdef0123";
 const A = "0x00000000000000000000000000000000000000aa" as Address;
 const B = "0x00000000000000000000000000000000000000bb" as Address;
 
-/** One end of an in-memory channel pair; `tap` may alter what crosses. */
-class End extends EventTarget {
-  readyState: RTCDataChannelState = "open";
-  other!: End;
-  tap = (b: Uint8Array) => b;
-  send(data: Uint8Array) {
-    const bytes = this.tap(data.slice());
-    queueMicrotask(() =>
-      this.other.dispatchEvent(new MessageEvent("message", { data: bytes.buffer }))
-    );
-  }
-  close() {
-    if (this.readyState === "closed") return;
-    this.readyState = "closed";
-    this.dispatchEvent(new Event("close"));
-    this.other.close();
-  }
-}
-
-async function keyPairs(): Promise<[SubChannelKeys, SubChannelKeys]> {
-  const make = () =>
-    crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-  const [k1, k2] = [await make(), await make()];
-  const roomId = new Uint8Array(32).fill(7);
-  return [
-    { label: "calls", roomId, send: { direction: 1, key: k1 }, receive: { direction: 2, key: k2 } },
-    { label: "calls", roomId, send: { direction: 2, key: k2 }, receive: { direction: 1, key: k1 } },
-  ];
-}
-
 async function pair() {
-  const [ka, kb] = await keyPairs();
-  const a = new End();
-  const b = new End();
-  a.other = b;
-  b.other = a;
+  const [ka, kb] = await subKeyPair();
+  const [a, b] = channelPair();
   const got: CallMessage[] = [];
   const closed: (string | null)[] = [];
   const handler = {
     message: (_: Address, m: CallMessage) => got.push(m),
     closed: (_: Address, p: string | null) => closed.push(p),
   };
-  const attached = (peer: Address, channel: End, keys: SubChannelKeys): AttachedLink => ({
+  const attached = (peer: Address, channel: ChannelEnd, keys: SubChannelKeys): AttachedLink => ({
     peer,
     channel: channel as unknown as RTCDataChannel,
     early: [],
