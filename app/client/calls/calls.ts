@@ -219,6 +219,10 @@ export class Calls {
       key,
       new PeerMedia(link.media, link.offerer, () => this.#wanted(key), () => this.#tracks()),
     );
+    // The answering side's transceivers come with the peer's offer: show its stream at once.
+    link.media.onTrack(() =>
+      this.#patchPeer(attached.peer, { stream: this.#media.get(key)?.stream ?? null })
+    );
     this.#unwatch.get(key)?.();
     this.#unwatch.set(
       key,
