@@ -5,6 +5,7 @@
  */
 import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
+import type { CallBenchReport } from "./call_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
@@ -20,6 +21,7 @@ export interface Results {
   relay?: RelayReport;
   browser?: BrowserReport;
   files?: FileBenchReport;
+  calls?: CallBenchReport;
   core?: CoreRow[];
   relayPath?: CoreRow[];
   gas?: { floor: number; rows: GasFigure[] };
@@ -237,6 +239,35 @@ function browserSection(b: BrowserReport, out: string[]): void {
   out.push("");
 }
 
+function callsSection(calls: CallBenchReport, out: string[]): void {
+  out.push(
+    "## 8. Calls",
+    "",
+    "The real app in Chromium pages with fake 640×360 camera and microphone against a plain WebRTC call (no server, no chain, no checks; signaling by the bench, renegotiation over the pair's DataChannel) in the same browser and run. Accept → first decoded frame of the caller's video in the callee's page; target ≤ +100 ms.",
+    "",
+    "| path | runs | Mesh3 median ms | plain median ms | difference ms | target |",
+    "| ---- | ---: | --------------: | --------------: | ------------: | ------ |",
+    ...calls.firstFrame.map((x) => {
+      const d = median(x.mesh3) - median(x.plain);
+      return `| ${x.path} | ${x.mesh3.length} | ${f(median(x.mesh3))} | ${f(median(x.plain))} | ${
+        f(d)
+      } | ${verdict(d <= 100)} |`;
+    }),
+    "",
+    "CPU of the whole Chromium tree per peer in a video mesh (1.0 = one core); target: Mesh3 within 10 % of plain.",
+    "",
+    "| peers | window s | Mesh3 per peer | plain per peer | ratio | target |",
+    "| ----: | -------: | -------------: | -------------: | ----: | ------ |",
+    ...calls.cpu.map((x) => {
+      const q = ratio(x.mesh3PerPeer, x.plainPerPeer);
+      return `| ${x.peers} | ${x.seconds} | ${f(x.mesh3PerPeer, 2)} | ${f(x.plainPerPeer, 2)} | ${
+        r(q)
+      } | ${verdict(q === null ? null : q <= 1.1)} |`;
+    }),
+    "",
+  );
+}
+
 function filesSection(files: FileBenchReport, out: string[]): void {
   const mib = (b: number) => `${f(b / 1024 / 1024)} MiB`;
   const m = files.memory;
@@ -324,6 +355,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
   }
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
+  if (results.calls) callsSection(results.calls, out);
   if (results.core) {
     out.push(
       "## 5. Crypto micro-benchmarks (`deno bench bench/core_bench.ts`)",

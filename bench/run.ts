@@ -5,7 +5,8 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, core, gas).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, calls, core, gas).
+ * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
  * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
@@ -15,6 +16,7 @@
  */
 import { startTestChain } from "../testing/chain.ts";
 import { browserBench } from "./browser_bench.ts";
+import { callBench } from "./call_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
 import { fileBench } from "./file_bench.ts";
 import { relayBench } from "./relay_bench.ts";
@@ -22,7 +24,7 @@ import { type Results, writeReport } from "./report.ts";
 
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
-const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,core,gas").split(",");
+const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,calls,core,gas").split(",");
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
 const log = (line: string) => console.log(`[bench] ${line}`);
 const started = new Date();
@@ -49,6 +51,10 @@ try {
   if (only.includes("files")) {
     const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);
     results.files = await fileBench(chain, log, sizes.map((m) => m * 1024 * 1024));
+  }
+  if (only.includes("calls")) {
+    const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");
+    results.calls = await callBench(chain, log, { runs, window: 15, meshes: [2] });
   }
   if (only.includes("relay")) {
     log("relay path: deno bench bench/relay_path_bench.ts");

@@ -95,6 +95,11 @@ export class FakePeerConnection {
     this.sctp = { transport: { state: "new" }, maxMessageSize: net.maxMessageSize };
   }
 
+  /** No media in the fake (calls are tested in real browsers). */
+  getTransceivers(): RTCRtpTransceiver[] {
+    return [];
+  }
+
   createDataChannel(label: string): FakeDataChannel {
     const channel = new FakeDataChannel(label, this.net);
     this.channels.push(channel);

@@ -16,7 +16,7 @@ import { ChainUnavailableError } from "../app/chain/errors.ts";
 import { type OfferRefusal, OfferRefusedError } from "../app/chain/offer_check.ts";
 import { encodeBase64Url, hexToBytes } from "../app/core/bytes.ts";
 import type { ErrorCode } from "../app/core/wire.ts";
-import { testSdp } from "./sdp.ts";
+import { testCallSdp, testSdp } from "./sdp.ts";
 
 /**
  * A member's keys as committed: public key and ML-KEM-768 key (base64url) and DTLS fingerprint
@@ -218,6 +218,33 @@ export const OFFER_CHECK_CASES: readonly OfferCheckCase[] = [
       kemKey: f.stale.kemKey,
       sdp: sdpOf(f.stale),
     }),
+    expect: "commitment-mismatch",
+  },
+  {
+    name: "accepted: a call's renegotiation, the committed fingerprint in every section",
+    chain: "up",
+    build: (f) => {
+      const d = fp(f.current.fingerprint);
+      return { ...honest(f, f.rooms.open), sdp: testCallSdp([d, d, d]) };
+    },
+    expect: "accepted",
+  },
+  {
+    name: "bad-sdp: a call's renegotiation with another fingerprint in its video section",
+    chain: "up",
+    build: (f) => {
+      const d = fp(f.current.fingerprint);
+      return { ...honest(f, f.rooms.open), sdp: testCallSdp([d, d, random(32)]) };
+    },
+    expect: "bad-sdp",
+  },
+  {
+    name: "commitment-mismatch: a call's renegotiation with the fingerprint swapped everywhere",
+    chain: "up",
+    build: (f) => {
+      const d = random(32);
+      return { ...honest(f, f.rooms.open), sdp: testCallSdp([d, d, d]) };
+    },
     expect: "commitment-mismatch",
   },
   {

@@ -39,3 +39,41 @@ export function testSdp(fingerprints: Uint8Array | FingerprintLine[]): string {
     "",
   ].join("\r\n");
 }
+
+/**
+ * A call's renegotiated SDP: the data channel, an audio and a video section, each section with
+ * its own `a=fingerprint` line (as Chromium writes them), bundled on one transport.
+ *
+ * @param fingerprints The sha-256 digest of each section: data, audio, video.
+ * @returns The SDP text, CRLF line ends.
+ *
+ * @example
+ * ```ts
+ * const fp = new Uint8Array(32).fill(0xab);
+ * testCallSdp([fp, fp, fp]).split("a=fingerprint").length; // 4
+ * ```
+ */
+export function testCallSdp(fingerprints: [Uint8Array, Uint8Array, Uint8Array]): string {
+  const [data, audio, video] = fingerprints.map((d) =>
+    `a=fingerprint:sha-256 ${formatFingerprint(d)}`
+  );
+  return [
+    "v=0",
+    "o=- 4611731400430051336 3 IN IP4 127.0.0.1",
+    "s=-",
+    "t=0 0",
+    "a=group:BUNDLE 0 1 2",
+    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+    data,
+    "a=mid:0",
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+    audio,
+    "a=mid:1",
+    "a=sendrecv",
+    "m=video 9 UDP/TLS/RTP/SAVPF 96",
+    video,
+    "a=mid:2",
+    "a=sendrecv",
+    "",
+  ].join("\r\n");
+}

@@ -24,6 +24,7 @@ export { Emitter } from "./emitter.ts";
 export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
 export { type AttachedLink, type LinkExtension } from "./link_extension.ts";
+export { type LinkMedia } from "./link_media.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {
   type MemberList,
@@ -75,3 +76,4 @@ export {
   WalletStore,
 } from "./wallet.ts";
 export * from "./files/mod.ts";
+export * from "./calls/mod.ts";

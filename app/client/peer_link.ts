@@ -6,7 +6,9 @@
  * (the one offer check, app/chain/offer_check.ts), checks after connecting that the DTLS
  * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
  * encrypted chat over the data channel (secure_channel.ts). When the ICE path fails, the offerer
- * restarts ICE. State is reported in {@linkcode PeerLink.status}, messages as events.
+ * restarts ICE. State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
+ * media on the same connection ({@linkcode PeerLink.media}, link_media.ts): each renegotiation is
+ * a description like the first, checked the same way.
  * @module
  */
 import type { Address } from "viem";
@@ -19,6 +21,7 @@ import { Emitter } from "./emitter.ts";
 import type { IceConfig } from "./ice.ts";
 import { applyIceConfig, watchSelectedPath, wireCandidate } from "./ice_path.ts";
 import { LinkChannels } from "./link_extension.ts";
+import { type LinkMedia, MediaControl, sameTransport } from "./link_media.ts";
 import type {
   LinkProblem,
   LinkSession,
@@ -31,23 +34,14 @@ import { selectedPath } from "./rtc_stats.ts";
 import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
 import { Store } from "./store.ts";
 
-export type {
-  IncomingText,
-  LinkProblem,
-  LinkSession,
-  LinkState,
-  PeerLinkEvents,
-  PeerStatus,
-} from "./link_types.ts";
+export type * from "./link_types.ts";
 
 const CONNECT_TIMEOUT_MS = 30_000;
 /** How long a "disconnected" path may heal by itself before the offerer restarts ICE. */
 const ICE_GRACE_MS = 3_000;
 const MAX_ICE_RESTARTS = 5;
-/**
- * An offer with no answer after this long is sent again, unchanged: the server may have dropped
- * it (restarting, or failing closed while it cannot read the chain).
- */
+/** An unanswered offer is sent again, unchanged, after this long: the server may have dropped
+ * it (restarting, or failing closed while it cannot read the chain). */
 const OFFER_RESEND_MS = 4_000;
 const MAX_OFFER_RESENDS = 10;
 /** Candidates kept while their description is being verified. */
@@ -91,11 +85,9 @@ export class PeerLink {
   #watchingPair = false;
   /** Channels of the session's extensions (files), handed over once the link is open. */
   #extensions: LinkChannels;
+  #media: MediaControl;
 
-  /**
-   * @param session What the room session's links share.
-   * @param peer The peer's address.
-   */
+  /** @param session What the room session's links share. @param peer The peer's address. */
   constructor(readonly session: LinkSession, readonly peer: Address) {
     this.offerer = session.self.toLowerCase() < peer.toLowerCase();
     this.#ice = session.ice;
@@ -104,7 +96,15 @@ export class PeerLink {
       iceServers: session.ice.iceServers,
       iceTransportPolicy: session.ice.iceTransportPolicy ?? "all",
       certificates: [session.keys.certificate],
+      // Media (calls) shares the one verified DTLS transport: no section gets one of its own.
+      bundlePolicy: "max-bundle",
     });
+    this.#media = new MediaControl(this.#pc, {
+      offerer: this.offerer,
+      open: () => this.state === "open",
+      offer: () => this.#sendDescription("offer"),
+    });
+    this.#pc.ontrack = (e) => this.#media.track(e);
     this.#pc.onicecandidate = (e) => this.#onLocalCandidate(e.candidate);
     this.#pc.oniceconnectionstatechange = () => this.#onIceState();
     this.#pc.onconnectionstatechange = () => this.#onConnectionState();
@@ -125,6 +125,11 @@ export class PeerLink {
   /** The block of the peer's commitment this link verified (null before verification). */
   get verifiedBlock(): bigint | null {
     return this.#verified?.blockNumber ?? null;
+  }
+
+  /** Media on this link's verified connection (calls): link_media.ts. */
+  get media(): LinkMedia {
+    return this.#media;
   }
 
   /** ICE restarts done so far. */
@@ -171,6 +176,12 @@ export class PeerLink {
     if (!verified) return;
     this.#verified = verified;
     await this.#pc.setRemoteDescription({ type, sdp: d.sdp });
+    if (!first && !sameTransport(this.#pc)) {
+      return this.#refuse(
+        "certificate-mismatch",
+        "Refused the peer's new description: it moves media off the verified connection",
+      );
+    }
     this.#remoteSet = true;
     // The browser may switch to a better pair later without any ICE state change.
     this.#watchingPair ||= watchSelectedPath(this.#pc, (path) => {
@@ -178,14 +189,13 @@ export class PeerLink {
     });
     for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
     if (first) this.#set({ state: "connecting" });
-    if (type === "offer") await this.#sendDescription("answer");
+    if (type === "answer") return this.#media.answerApplied();
+    await this.#media.remoteOfferApplied();
+    if (!this.ended) await this.#sendDescription("answer");
   }
 
-  /**
-   * Handles one trickled ICE candidate from the peer (queued until its description is verified).
-   *
-   * @param candidate The candidate, or null at the end.
-   */
+  /** Handles the peer's trickled candidate (null at the end), queued until its description is
+   * verified. */
   async handleIce(candidate: IceCandidate | null): Promise<void> {
     if (!candidate) return;
     if (!this.#remoteSet) {
@@ -213,18 +223,14 @@ export class PeerLink {
     if (this.state !== "open") this.close("peer-left", "The peer left the room");
   }
 
-  /**
-   * Closes the link.
-   *
-   * @param kind Problem kind when the close is a problem.
-   * @param message Problem text.
-   */
+  /** Closes the link; `kind` and `message` say why when the close is a problem. */
   close(kind?: LinkProblem, message?: string): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#iceTimer);
     clearTimeout(this.#resendTimer);
     this.#channel?.close();
     this.#extensions.close();
+    this.#media.close();
     this.#pc.close();
     const s = this.status.value;
     this.#set({

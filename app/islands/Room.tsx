@@ -10,6 +10,7 @@ import { roomRefusal, roomRefusalSentence } from "../chain/room.ts";
 import {
   browserFileStorage,
   browserIO,
+  Calls,
   ChatLog,
   FileTransfers,
   type MemberList,
@@ -23,6 +24,7 @@ import { roomFromProps } from "../shared/room_props.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import type { RoomInfoProps } from "../shared/room_props.ts";
 import { Button } from "../components/Button.tsx";
+import { CallPanel } from "../components/CallPanel.tsx";
 import { Card } from "../components/Card.tsx";
 import { CloseRoom } from "../components/CloseRoom.tsx";
 import { MemberListLoader } from "../components/MemberListLoader.tsx";
@@ -49,9 +51,9 @@ export interface RoomProps {
 export default function Room(props: RoomProps) {
   const { config, roomId, room } = props;
   const wallet = useMemo(() => new WalletStore(config), [config]);
-  const live = useSignal<{ session: RoomSession; chat: ChatLog; files: FileTransfers } | null>(
-    null,
-  );
+  const live = useSignal<
+    { session: RoomSession; chat: ChatLog; files: FileTransfers; calls: Calls } | null
+  >(null);
   const session = live.value?.session ?? null;
   const w = useStore(wallet.state);
   const members = useSignal<MemberList | null>(null);
@@ -68,6 +70,7 @@ export default function Room(props: RoomProps) {
     addEventListener("hashchange", readHash);
     // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
     const bye = () => {
+      live.value?.calls.dispose();
       live.value?.session.stop();
       live.value?.files.dispose();
     };
@@ -89,6 +92,7 @@ export default function Room(props: RoomProps) {
   }, [address]);
 
   const end = () => {
+    live.value?.calls.dispose();
     live.value?.session.stop();
     live.value?.chat.dispose();
     live.value?.files.dispose();
@@ -128,16 +132,18 @@ export default function Room(props: RoomProps) {
       maxBytes: config.fileMaxBytes ?? DEFAULT_FILE_MAX_BYTES,
       storage: browserFileStorage(),
     });
+    const calls = new Calls({ devices: globalThis.navigator?.mediaDevices });
     const s = new RoomSession({
       config,
       roomId,
       wallet: conn,
       members: members.value,
       io: browserIO(),
-      extensions: [files.extension],
+      extensions: [files.extension, calls.extension],
     });
+    calls.bind(() => s.links);
     // The chat listens before the session starts: no message can arrive unseen.
-    live.value = { session: s, chat: new ChatLog(s), files };
+    live.value = { session: s, chat: new ChatLog(s), files, calls };
     void s.start();
   };
 
@@ -151,15 +157,18 @@ export default function Room(props: RoomProps) {
         )
         : live.value
         ? (
-          <LiveRoom
-            session={live.value.session}
-            chat={live.value.chat}
-            files={live.value.files}
-            link={link.value}
-            membersOnly={room.membersOnly}
-            creatorTools={creatorTools}
-            onLeave={end}
-          />
+          <>
+            <CallPanel calls={live.value.calls} session={live.value.session} />
+            <LiveRoom
+              session={live.value.session}
+              chat={live.value.chat}
+              files={live.value.files}
+              link={link.value}
+              membersOnly={room.membersOnly}
+              creatorTools={creatorTools}
+              onLeave={end}
+            />
+          </>
         )
         : (
           <>

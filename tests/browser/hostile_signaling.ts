@@ -13,7 +13,8 @@ import type { MitmPeer } from "./mitm_peer.ts";
 /** What the hostile server does to one room. */
 export type Swap = "key" | "fingerprint";
 export type Attack =
-  | { kind: "swap"; on: "offer" | "answer"; swap: Swap }
+  /** `media`: only descriptions that start sending audio or video (a call's renegotiation). */
+  | { kind: "swap"; on: "offer" | "answer"; swap: Swap; media?: boolean }
   | { kind: "replay" }
   | { kind: "drop-first-offer"; dropped: number }
   | { kind: "mitm"; peer: MitmPeer; offerer?: string; answer?: Promise<string> };
@@ -45,7 +46,9 @@ export function hostile(attacks: Map<string, Attack>) {
     }
     const attack = attacks.get(m.roomId);
     if (!attack) return frame;
-    if (attack.kind === "swap" && m.type === attack.on) {
+    // A call starting: an audio or video section that sends and receives.
+    const media = /^m=(audio|video) [\s\S]*^a=sendrecv/m.test(String(m.sdp ?? ""));
+    if (attack.kind === "swap" && m.type === attack.on && (!attack.media || media)) {
       if (attack.swap === "key") {
         const length = m.publicKey.length > 43 ? 65 : 32;
         const fake = crypto.getRandomValues(new Uint8Array(length));

@@ -26,8 +26,32 @@ import type { Engine, TestBrowser } from "./test_page.ts";
  * }
  * ```
  */
-export async function launchTestBrowser(engine: Engine): Promise<TestBrowser> {
+export async function launchTestBrowser(
+  engine: Engine,
+  opts: { media?: "fake" | "deny" } = {},
+): Promise<TestBrowser> {
   return engine === "chromium"
-    ? playwrightBrowser(await launchChromium())
-    : puppeteerBrowser(await launchFirefox());
+    ? playwrightBrowser(await launchChromium({ args: chromiumMediaArgs(opts.media) }))
+    : puppeteerBrowser(await launchFirefox({ prefs: firefoxMediaPrefs(opts.media) }));
+}
+
+/**
+ * Chromium's fake camera and microphone (a test pattern and a beep), and the permission prompt
+ * answered without a person: granted, or with "deny" refused as a user would.
+ */
+export function chromiumMediaArgs(media?: "fake" | "deny"): string[] {
+  if (!media) return [];
+  return [
+    "--use-fake-device-for-media-stream",
+    media === "deny" ? "--use-fake-ui-for-media-stream=deny" : "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    // No sound card here: a fake output that still plays out in real time, so received audio is
+    // decoded and its energy counted in inbound-rtp.
+    "--disable-audio-output",
+  ];
+}
+
+/** Firefox's fake media is on in FIREFOX_PREFS; "deny" asks instead (and nobody answers). */
+export function firefoxMediaPrefs(media?: "fake" | "deny"): Record<string, boolean> {
+  return media === "deny" ? { "media.navigator.permission.disabled": false } : {};
 }

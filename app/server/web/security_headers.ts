@@ -22,7 +22,8 @@ export interface SecurityHeadersOptions {
  * WebSocket origin and the chain RPC, images also from `data:` (QR codes) and `blob:` (previews
  * of received PNG/JPEG/WebP/GIF files, made by the page itself). WebRTC is not governed
  * by CSP. Plus `Referrer-Policy: no-referrer`, `nosniff`, COOP `same-origin`, framing refused,
- * and a Permissions-Policy that turns off devices the app does not use.
+ * and a Permissions-Policy that lets only the app's own origin use the camera, microphone, screen
+ * capture and speaker choice (calls) and turns off the devices the app does not use.
  *
  * @example
  * ```ts
@@ -57,8 +58,10 @@ export function securityHeaders(opts: SecurityHeadersOptions = {}): MiddlewareHa
     xContentTypeOptions: "nosniff",
     strictTransportSecurity: opts.hsts ? "max-age=31536000; includeSubDomains" : false,
     permissionsPolicy: {
-      camera: [],
-      microphone: [],
+      camera: ["self"],
+      microphone: ["self"],
+      displayCapture: ["self"],
+      speakerSelection: ["self"],
       geolocation: [],
       payment: [],
       usb: [],

@@ -66,7 +66,8 @@ Deno.test("securityHeaders: the other headers", async () => {
   assert.equal(res.headers.get("x-frame-options"), "DENY");
   assert.equal(
     res.headers.get("permissions-policy"),
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self), " +
+      "geolocation=(), payment=(), usb=()",
   );
   assert.equal(res.headers.get("strict-transport-security"), null);
 });

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import type { Address } from "viem";
+import { type ChannelEnd, channelPair, subKeyPair } from "../../../testing/call_channels.ts";
+import { CallLink } from "./call_link.ts";
+import type { CallMessage } from "./call_message.ts";
+import { Calls } from "./calls.ts";
+
+const SELF = "0x00000000000000000000000000000000000000aa" as Address;
+const X = "0x00000000000000000000000000000000000000bb" as Address;
+const Y = "0x00000000000000000000000000000000000000cc" as Address;
+const call = "0123456789abcdef0123";
+const other = "fedcba9876543210fedc";
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+/** A Calls engine with peers attached over sealed in-memory channels (no media: no links). */
+async function engine(peers: Address[], limits = { audio: 8, video: 2 }) {
+  const calls = new Calls({ limits });
+  const remote = new Map<Address, { link: CallLink; got: CallMessage[]; end: ChannelEnd }>();
+  for (const peer of peers) {
+    const [ours, theirs] = channelPair();
+    const [keys, peerKeys] = await subKeyPair();
+    const attached = (p: Address, channel: ChannelEnd, k: typeof keys) => ({
+      peer: p,
+      channel: channel as unknown as RTCDataChannel,
+      early: [],
+      keys: k,
+      maxMessageSize: 65536,
+    });
+    calls.extension.attach(attached(peer, ours, keys));
+    const got: CallMessage[] = [];
+    const link = new CallLink(attached(SELF, theirs, peerKeys), {
+      message: (_, m) => got.push(m),
+      closed: () => {},
+    });
+    remote.set(peer, { link, got, end: theirs });
+  }
+  return { calls, remote };
+}
+
+Deno.test("Calls: a ring makes an incoming call from its sender", async () => {
+  const { calls, remote } = await engine([X]);
+  await remote.get(X)!.link.send({ type: "ring", call, video: true });
+  await settle();
+  const s = calls.state.value;
+  assert.equal(s.phase, "incoming");
+  assert.equal(s.from, X);
+  assert.equal(s.video, true);
+  calls.decline();
+  await settle();
+  assert.equal(calls.state.value.phase, "idle");
+  assert.deepEqual(remote.get(X)!.got, [{ type: "decline", call, reason: "declined" }]);
+});
+
+Deno.test("Calls: a ring for another call while one is on is answered busy", async () => {
+  const { calls, remote } = await engine([X, Y]);
+  await remote.get(X)!.link.send({ type: "ring", call, video: false });
+  await settle();
+  await remote.get(Y)!.link.send({ type: "ring", call: other, video: false });
+  await settle();
+  assert.equal(calls.state.value.call, call);
+  assert.deepEqual(remote.get(Y)!.got, [{ type: "decline", call: other, reason: "busy" }]);
+});
+
+Deno.test("Calls: error: accepting a full call is refused with a sentence; the caller is told", async () => {
+  const { calls, remote } = await engine([X, Y], { audio: 8, video: 2 });
+  await remote.get(X)!.link.send({ type: "ring", call, video: true });
+  await remote.get(Y)!.link.send({ type: "join", call, video: true });
+  await settle();
+  assert.equal(calls.state.value.peers.filter((p) => p.status === "joined").length, 2);
+  await calls.accept();
+  await settle();
+  const s = calls.state.value;
+  assert.equal(s.phase, "idle");
+  assert.match(s.problem!, /^Cannot join the call: it already has 2 people, the most a video call/);
+  assert.deepEqual(remote.get(X)!.got, [{ type: "decline", call, reason: "full" }]);
+});
+
+Deno.test("Calls: the caller hanging up ends an incoming call", async () => {
+  const { calls, remote } = await engine([X]);
+  await remote.get(X)!.link.send({ type: "ring", call, video: false });
+  await remote.get(X)!.link.send({ type: "leave", call });
+  await settle();
+  assert.equal(calls.state.value.phase, "idle");
+});
+
+Deno.test("Calls: error: a tampered call frame ends that peer's call with a reason", async () => {
+  const { calls, remote } = await engine([X]);
+  await remote.get(X)!.link.send({ type: "ring", call, video: false });
+  await settle();
+  remote.get(X)!.end.tap = (b) => {
+    b[b.length - 1] ^= 1;
+    return b;
+  };
+  await remote.get(X)!.link.send({ type: "state", call, mic: true, camera: false, screen: false });
+  await settle();
+  const s = calls.state.value;
+  assert.equal(s.phase, "idle");
+  assert.match(s.problem!, /^Call ended: Refused the peer's call message \(Cannot open file frame/);
+});
+
+Deno.test("Calls: starting a call with no one connected says so", async () => {
+  const calls = new Calls();
+  await calls.start({ video: false });
+  assert.equal(calls.state.value.phase, "idle");
+  assert.match(calls.state.value.problem!, /^Cannot start a call: no one is connected yet/);
+});

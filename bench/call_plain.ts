@@ -1,0 +1,174 @@
+/**
+ * The baseline of benchmark 8: a plain WebRTC call without any of Mesh3's checks, in pages of the
+ * same browser. Connections are made by the bench process passing SDP between pages (complete
+ * ICE gathering, no trickle); media is added later by renegotiating over the pair's own
+ * DataChannel, so "accept → first frame" covers the same steps as a Mesh3 call (open devices,
+ * tell the caller, renegotiate, first frame) minus the server and the chain checks.
+ * @module
+ */
+import type { Page } from "playwright-core";
+
+/** Runs in a page: installs `globalThis.plain` (connections by name). */
+export function plainHooks(): void {
+  type Pc = { pc: RTCPeerConnection; dc?: RTCDataChannel };
+  const pcs = new Map<string, Pc>();
+  const g = globalThis as unknown as Record<string, unknown>;
+  const done = (pc: RTCPeerConnection) =>
+    new Promise<void>((r) => {
+      if (pc.iceGatheringState === "complete") return r();
+      pc.addEventListener("icegatheringstatechange", () => {
+        if (pc.iceGatheringState === "complete") r();
+      });
+    });
+  const camera = () =>
+    navigator.mediaDevices.getUserMedia({
+      audio: true,
+      video: { width: 640, height: 360, frameRate: 30 },
+    });
+  let local: Promise<MediaStream> | null = null;
+  const firstFrame = (stream: MediaStream) =>
+    new Promise<number>((resolve) => {
+      const v = document.createElement("video");
+      v.muted = true;
+      v.autoplay = true;
+      v.srcObject = stream;
+
+      void v.play().catch(() => {});
+      const look = () =>
+        v.readyState >= 2 && v.videoWidth > 0 ? resolve(performance.now()) : setTimeout(look, 2);
+      look();
+    });
+  g.plainOpen = (name: string) => pcs.get(name)?.dc?.readyState === "open";
+  g.plain = {
+    async offer(name: string, config?: RTCConfiguration) {
+      const pc = new RTCPeerConnection(config);
+      const dc = pc.createDataChannel("plain");
+      pcs.set(name, { pc, dc });
+      await pc.setLocalDescription();
+      await done(pc);
+      return pc.localDescription!.sdp;
+    },
+    async answer(name: string, sdp: string, config?: RTCConfiguration) {
+      const pc = new RTCPeerConnection(config);
+      const entry: Pc = { pc };
+      pc.ondatachannel = (e) => entry.dc = e.channel;
+      pcs.set(name, entry);
+      await pc.setRemoteDescription({ type: "offer", sdp });
+      await pc.setLocalDescription();
+      await done(pc);
+      return pc.localDescription!.sdp;
+    },
+    async finish(name: string, sdp: string) {
+      await pcs.get(name)!.pc.setRemoteDescription({ type: "answer", sdp });
+    },
+    /** Both sides: media on every connection now (for the CPU mesh), renegotiated over the DC. */
+    async media(name: string, offering: boolean) {
+      const { pc, dc } = pcs.get(name)!;
+      const stream = await (local ??= camera());
+      for (const t of stream.getTracks()) pc.addTrack(t, stream);
+      // Decoded and played as the app does (each stream once).
+      pc.ontrack = (e) => {
+        if (e.track.kind === "video") return void firstFrame(new MediaStream([e.track]));
+        const sound = new Audio();
+        sound.srcObject = new MediaStream([e.track]);
+        void sound.play().catch(() => {});
+      };
+      await renegotiate(pc, dc!, offering);
+    },
+    /** Caller side: waits for the callee's "join", then adds media and renegotiates. */
+    async caller(name: string) {
+      const { pc, dc } = pcs.get(name)!;
+      const stream = await (local ??= camera());
+      dc!.addEventListener("message", async (e) => {
+        if (e.data !== "join") return;
+        for (const t of stream.getTracks()) pc.addTrack(t, stream);
+        await renegotiate(pc, dc!, true);
+      });
+    },
+    /** Callee side: "accept" → first decoded frame, ms. */
+    async accept(name: string) {
+      const { pc, dc } = pcs.get(name)!;
+      const t0 = performance.now();
+      const frame = new Promise<number>((r) =>
+        pc.ontrack = (e) => e.track.kind === "video" && r(firstFrame(new MediaStream([e.track])))
+      );
+      const stream = await (local ??= camera());
+      const answered = renegotiate(pc, dc!, false, stream);
+      dc!.send("join");
+      await answered;
+      return (await frame) - t0;
+    },
+  };
+  /** Offer/answer over the DataChannel (the offering side sends, the other answers). */
+  function renegotiate(
+    pc: RTCPeerConnection,
+    dc: RTCDataChannel,
+    offering: boolean,
+    add?: MediaStream,
+  ) {
+    return new Promise<void>((resolve) => {
+      dc.addEventListener("message", async (e) => {
+        if (typeof e.data !== "string" || e.data === "join") return;
+        const d = JSON.parse(e.data) as RTCSessionDescriptionInit;
+        await pc.setRemoteDescription(d);
+        if (d.type === "offer") {
+          if (add) {
+            for (const tr of pc.getTransceivers()) {
+              const track = add.getTracks().find((t) => t.kind === tr.receiver.track.kind);
+              if (track) {
+                tr.direction = "sendrecv";
+                await tr.sender.replaceTrack(track);
+              }
+            }
+          }
+          await pc.setLocalDescription();
+          dc.send(JSON.stringify(pc.localDescription));
+        }
+        resolve();
+      });
+      if (offering) {
+        void pc.setLocalDescription().then(() => dc.send(JSON.stringify(pc.localDescription)));
+      }
+    });
+  }
+}
+
+/**
+ * Connects two pages with a plain RTCPeerConnection and a DataChannel, named `name` in both.
+ *
+ * @example
+ * ```ts ignore
+ * await plainConnect(a, b, "ab");
+ * ```
+ */
+export async function plainConnect(
+  a: Page,
+  b: Page,
+  name: string,
+  config: RTCConfiguration = {},
+): Promise<void> {
+  type Plain = {
+    offer(n: string, c: RTCConfiguration): Promise<string>;
+    answer(n: string, s: string, c: RTCConfiguration): Promise<string>;
+    finish(n: string, s: string): Promise<void>;
+  };
+  const offer = await a.evaluate(
+    ([n, c]) => (globalThis as unknown as { plain: Plain }).plain.offer(n, c),
+    [name, config] as const,
+  );
+  const answer = await b.evaluate(
+    ([n, s, c]) => (globalThis as unknown as { plain: Plain }).plain.answer(n, s, c),
+    [name, offer, config] as const,
+  );
+  await a.evaluate(
+    ([n, s]) => (globalThis as unknown as { plain: Plain }).plain.finish(n, s),
+    [name, answer] as const,
+  );
+  // The DataChannel must be open on both sides before media is renegotiated over it.
+  for (const p of [a, b]) {
+    await p.waitForFunction((n) => {
+      const g = globalThis as unknown as { plainOpen(n: string): boolean };
+      return g.plainOpen(n);
+    }, name);
+  }
+}
