@@ -14,26 +14,11 @@
  * ```
  * @module
  */
+import { redisServerArgs } from "../testing/redis.ts";
 import { chainEnv, children, stopChildren } from "./start.ts";
 
 const APP_MAIN = new URL("../app/main.ts", import.meta.url).pathname;
 const HAPROXY_CONFIG = new URL("../deploy/haproxy/haproxy.cfg", import.meta.url).pathname;
-
-/**
- * The arguments of a loopback `redis-server` on `port` whose data (an append-only file, so a
- * restart keeps the sessions) is in `dir`.
- *
- * @example
- * ```ts
- * redisServerArgs(6390, "/tmp/r").slice(0, 4); // ["--bind", "127.0.0.1", "--port", "6390"]
- * ```
- */
-export function redisServerArgs(port: number, dir: string): string[] {
-  return [
-    ...["--bind", "127.0.0.1", "--port", String(port), "--dir", dir],
-    ...["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"],
-  ];
-}
 
 function spawn(command: string, args: string[], env: Record<string, string> = {}) {
   const child = new Deno.Command(command, { args, env, stdin: "null" }).spawn();

@@ -17,9 +17,23 @@ export interface TestRedis {
   dispose(): Promise<void>;
 }
 
-import { redisServerArgs } from "../scripts/cluster.ts";
-
 const REDIS_SERVER = "/usr/bin/redis-server";
+
+/**
+ * The arguments of a loopback `redis-server` on `port` whose data (an append-only file, so a
+ * restart keeps the sessions) is in `dir`.
+ *
+ * @example
+ * ```ts
+ * redisServerArgs(6390, "/tmp/r").slice(0, 4); // ["--bind", "127.0.0.1", "--port", "6390"]
+ * ```
+ */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return [
+    ...["--bind", "127.0.0.1", "--port", String(port), "--dir", dir],
+    ...["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"],
+  ];
+}
 
 /**
  * Starts redis-server on 127.0.0.1 and a free port.
