@@ -54,18 +54,7 @@ async function main(): Promise<void> {
   const port = Number(env.MESH3_CLUSTER_PORT ?? 8000);
   const redisPort = Number(env.MESH3_CLUSTER_REDIS_PORT ?? 6390);
   const dir = await Deno.makeTempDir({ prefix: "mesh3-cluster-redis-" });
-  spawn("redis-server", [
-    "--bind",
-    "127.0.0.1",
-    "--port",
-    String(redisPort),
-    "--dir",
-    dir,
-    "--save",
-    "",
-    "--appendonly",
-    "yes",
-  ]);
+  spawn("redis-server", redisServerArgs(redisPort, dir));
   await waitForPort(redisPort, "redis-server");
   const instancePorts = [1, 2, 3].map((i) => port + i);
   for (const p of instancePorts) {
