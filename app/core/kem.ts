@@ -103,31 +103,19 @@ export async function generateKemKeyPair(
     return {
       backend,
       publicKey,
-      async decapsulate(ciphertext) {
-        checkCiphertext(ciphertext);
-        try {
-          return new Uint8Array(
-            await subtle.decapsulateBits(ALGORITHM, pair.privateKey, ciphertext),
-          );
-        } catch {
-          throw new KeyAgreementError("Cannot decapsulate: the ciphertext was refused");
-        }
-      },
+      decapsulate: (ciphertext) =>
+        refusing(
+          ciphertext,
+          async (c) => new Uint8Array(await subtle.decapsulateBits(ALGORITHM, pair.privateKey, c)),
+        ),
     };
   }
   const { publicKey, secretKey } = ml_kem768.keygen(options.seed);
   return {
     backend,
     publicKey,
-    // deno-lint-ignore require-await
-    async decapsulate(ciphertext) {
-      checkCiphertext(ciphertext);
-      try {
-        return ml_kem768.decapsulate(ciphertext, secretKey);
-      } catch {
-        throw new KeyAgreementError("Cannot decapsulate: the ciphertext was refused");
-      }
-    },
+    decapsulate: (ciphertext) =>
+      refusing(ciphertext, (c) => Promise.resolve(ml_kem768.decapsulate(c, secretKey))),
   };
 }
 
@@ -175,5 +163,18 @@ export async function encapsulate(
     return { ciphertext: r.cipherText, sharedSecret: r.sharedSecret };
   } catch {
     throw new KeyAgreementError("Cannot encapsulate: the peer's ML-KEM-768 key is invalid");
+  }
+}
+
+/** Checks the ciphertext's length, then decapsulates it; any refusal is one KeyAgreementError. */
+async function refusing(
+  ciphertext: Uint8Array,
+  decapsulate: (c: Uint8Array) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  checkCiphertext(ciphertext);
+  try {
+    return await decapsulate(ciphertext);
+  } catch {
+    throw new KeyAgreementError("Cannot decapsulate: the ciphertext was refused");
   }
 }

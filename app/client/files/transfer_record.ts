@@ -4,28 +4,18 @@
  * @module
  */
 import type { Address } from "viem";
-import type { FileSink, SinkKind } from "./file_storage.ts";
+import type { FileSink } from "./file_storage.ts";
 import { RateMeter } from "./rate_meter.ts";
 import type { Sha256 } from "./sha256.ts";
 import type { FileItem, PeerTransfer, TransferState } from "./transfer_types.ts";
 
-/** A file sent or offered. */
-export interface Item {
-  id: string;
-  direction: "in" | "out";
-  name: string;
-  size: number;
-  mime: string;
-  at: number;
-  from: Address;
+/** A file sent or offered: what the UI shows of it ({@linkcode FileItem}) but the per-peer view,
+ * which the engine keeps as {@linkcode Copy}s, and the offer's hash and chunk size. */
+export interface Item extends Omit<FileItem, "peers"> {
   /** Hex SHA-256: ours once hashed, theirs as offered. */
   sha256: string | null;
   /** Theirs: the offered chunk size. */
   chunkSize: number;
-  hashed: number;
-  file: Blob | null;
-  preview: string | null;
-  sink: SinkKind | null;
   copies: Copy[];
 }
 
