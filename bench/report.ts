@@ -6,6 +6,7 @@
 import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
 import type { FileBenchReport } from "./file_bench.ts";
+import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
 import type { ProfileSummary } from "./cpu_profile.ts";
@@ -20,6 +21,7 @@ export interface Results {
   relay?: RelayReport;
   browser?: BrowserReport;
   files?: FileBenchReport;
+  firstLoad?: FirstLoadReport;
   core?: CoreRow[];
   relayPath?: CoreRow[];
   gas?: { floor: number; rows: GasFigure[] };
@@ -52,6 +54,38 @@ async function machine(): Promise<Record<string, string>> {
     node,
     chromium: "/usr/bin/chromium",
   };
+}
+
+function firstLoadSection(fl: FirstLoadReport, out: string[]): void {
+  const kib = (n: number) => f(n / 1024, 1);
+  out.push(
+    "## 8. First load (bench/first_load_bench.ts)",
+    "",
+    "Cold cache, headless Chromium, medians of the runs. Baseline: the one-file bundle served " +
+      "uncompressed, as before the split, built and served in the same run. Bytes are Resource " +
+      "Timing `transferSize` (headers and encoded body); time to interactive (TTI) is from " +
+      "navigation start until the island has hydrated and lists the wallet.",
+    "",
+    `JavaScript a cold \`/\` needs before it is interactive, gzip: ${kib(fl.homeJsGzip)} KiB ` +
+      `(target ≤ 60 KB: ${verdict(fl.homeJsGzip <= 60_000)}).`,
+    "",
+    "| profile | page | build | KiB to interactive | of which JS | KiB settled | TTI ms | TTI vs baseline |",
+    "|---|---|---|---:|---:|---:|---:|---:|",
+  );
+  for (const row of fl.rows) {
+    const base = fl.rows.find((b) =>
+      b.build === "baseline" && b.page === row.page && b.profile === row.profile
+    );
+    const vs = row.build === "today" && base ? ratio(row.ttiMs, base.ttiMs) : null;
+    out.push(
+      `| ${row.profile} | ${row.page} | ${row.build} | ${kib(row.bytesToInteractive)} | ${
+        kib(row.jsBytesToInteractive)
+      } | ${kib(row.bytesSettled)} | ${f(row.ttiMs)} | ${
+        vs === null ? "" : `${r(vs)} ${verdict(vs <= 0.5)}`
+      } |`,
+    );
+  }
+  out.push("");
 }
 
 function relaySection(rel: RelayReport, out: string[]): void {
@@ -322,6 +356,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
   }
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
+  if (results.firstLoad) firstLoadSection(results.firstLoad, out);
   if (results.core) {
     out.push(
       "## 5. Crypto micro-benchmarks (`deno bench bench/core_bench.ts`)",

@@ -5,15 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import type { Hex } from "viem";
-import {
-  createRoom,
-  type MemberList,
-  memberList,
-  memberListJson,
-  roomLink,
-  type TxState,
-  type WalletStore,
-} from "../client/mod.ts";
+import type { MemberList, TxState, WalletStore } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { cx } from "./format.ts";
@@ -40,7 +32,9 @@ export function CreateRoom(props: { wallet: WalletStore }) {
   const expiry = useSignal("0");
   const tx = useSignal<TxState>({ phase: "idle" });
   const error = useSignal<string | null>(null);
-  const created = useSignal<{ roomId: Hex; members: MemberList | null } | null>(null);
+  const created = useSignal<
+    { roomId: Hex; members: MemberList | null; link: string; membersJson: string | null } | null
+  >(null);
   const { ready } = useStore(wallet.state);
   const busy = tx.value.phase === "wallet" || tx.value.phase === "pending";
 
@@ -48,6 +42,12 @@ export function CreateRoom(props: { wallet: WalletStore }) {
     error.value = null;
     const conn = wallet.connection;
     if (!conn) return;
+    // Chain writes and the Merkle tree load when first used, not with the page.
+    const [{ createRoom }, { memberList, memberListJson }, { roomLink }] = await Promise.all([
+      import("../client/transactions.ts"),
+      import("../client/members.ts"),
+      import("../client/links.ts"),
+    ]);
     let members: MemberList | null = null;
     if (membersOnly.value) {
       try {
@@ -69,15 +69,19 @@ export function CreateRoom(props: { wallet: WalletStore }) {
         membersRoot: members?.root,
         expiresAt,
       }, (s) => tx.value = s);
-      created.value = { roomId, members };
+      created.value = {
+        roomId,
+        members,
+        link: roomLink(location.origin, roomId, members),
+        membersJson: members && memberListJson(members),
+      };
     } catch {
       // TxProgress shows the reason.
     }
   };
 
   if (created.value) {
-    const { roomId, members } = created.value;
-    const link = roomLink(location.origin, roomId, members);
+    const { members, link, membersJson } = created.value;
     return (
       <Card
         title="Your room is ready"
@@ -86,14 +90,14 @@ export function CreateRoom(props: { wallet: WalletStore }) {
       >
         <div class="mt-5 space-y-5">
           <ShareRoom link={link} />
-          {members && (
+          {members && membersJson && (
             <Notice tone="info" title="Members only">
               The link carries the member list ({members.members.length}{" "}
               addresses) so joiners can prove they are on it. You can also share the list as a file.
               <div class="mt-3">
                 <Button
                   tone="secondary"
-                  onClick={() => download(members)}
+                  onClick={() => download(members, membersJson)}
                   testid="download-members"
                 >
                   Download member list
@@ -215,8 +219,8 @@ export function CreateRoom(props: { wallet: WalletStore }) {
   );
 }
 
-function download(members: MemberList): void {
-  const blob = new Blob([memberListJson(members)], { type: "application/json" });
+function download(members: MemberList, json: string): void {
+  const blob = new Blob([json], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;

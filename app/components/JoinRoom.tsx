@@ -3,7 +3,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import { parseRoomInput } from "../client/mod.ts";
+import { parseRoomInput } from "../client/room_input.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 

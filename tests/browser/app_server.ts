@@ -9,7 +9,7 @@ import { loadConfig } from "../../fresh.config.ts";
 import { pages } from "../../app/pages.ts";
 import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { type Handlers, refuseUpgrade, serve, type Serving } from "../../app/server/serve.ts";
-import { buildAssets } from "../../app/server/web/mod.ts";
+import { type Assets, buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
 import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
@@ -39,6 +39,8 @@ export interface StartAppServerOptions {
   env?: Record<string, string>;
   /** Put a hostile relay in front of `/ws` that rewrites server→browser frames. */
   tamper?: Tamper;
+  /** Built assets to serve; default the app's (`buildAssets({ minify: true })`). */
+  assets?: Assets;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startAppServer(
   chain: TestChain,
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
-  const assets = await buildAssets({ minify: true });
+  const assets = opts.assets ?? await buildAssets({ minify: true });
   let handler: Handlers | null = null;
   const serveAt = (port: number) =>
     serve({ hostname: "127.0.0.1", port }, {

@@ -12,11 +12,18 @@ import { jsonForScript } from "./serialize_props.ts";
 export interface RenderPageOptions {
   /** URL of the islands module script (`Assets.script`). */
   islandsScript: string;
+  /**
+   * Island name → module URLs a page showing it needs (`Assets.preload`): sent as
+   * `<link rel="modulepreload">` so the browser fetches them alongside the entry, not one after
+   * another.
+   */
+  preload?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
  * Renders a full document. When islands were rendered, inserts before `</body>`: `<template>`s
- * for slots the islands did not render, the JSON payload, and the module script that boots them.
+ * for slots the islands did not render, the JSON payload, module preloads of the islands shown, and
+ * the module script that boots them.
  * Pages without islands ship no JavaScript. Throws `IslandPropError` for props that cannot be
  * sent to the browser.
  *
@@ -36,9 +43,13 @@ export function renderPage(page: VNode, opts: RenderPageOptions): string {
     // Rendered outside the page's state: islands inside an unrendered slot stay static.
     tail += `<template data-slot="${id}">${renderToString(<>{children}</>)}</template>`;
   }
-  tail += `<script type="application/json" id="${PAYLOAD_ID}">${
-    jsonForScript(state.encoder.payload())
-  }</script>`;
+  const payload = state.encoder.payload();
+  tail += `<script type="application/json" id="${PAYLOAD_ID}">${jsonForScript(payload)}</script>`;
+  const modules = new Set<string>();
+  for (const island of new Set(payload.islands.map((i) => i.name))) {
+    for (const url of opts.preload?.get(island) ?? []) modules.add(url);
+  }
+  for (const url of modules) tail += `<link rel="modulepreload" href="${escapeAttr(url)}"/>`;
   tail += `<script type="module" src="${escapeAttr(opts.islandsScript)}"></script>`;
   const at = html.lastIndexOf("</body>");
   return at === -1 ? html + tail : html.slice(0, at) + tail + html.slice(at);

@@ -53,6 +53,22 @@ Deno.test("renderPage: an island is wrapped, its props sent once, the boot scrip
   assert.equal(html.match(/<script/g)?.length, 2);
 });
 
+Deno.test("renderPage: module preloads only for the islands the page shows, each once", () => {
+  const preload = new Map([
+    ["Card", ["/static/build/Card-AAAA.js", "/static/build/chunk-S.js"]],
+    ["Hidden", ["/static/build/Hidden-BBBB.js", "/static/build/chunk-S.js"]],
+  ]);
+  const html = renderPage(doc(h(Card, { title: "a" }), h(Card, { title: "b" })), {
+    ...OPTS,
+    preload,
+  });
+  const links = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"\/>/g)].map((m) => m[1]);
+  assert.deepEqual(links, ["/static/build/Card-AAAA.js", "/static/build/chunk-S.js"]);
+  assert.ok(html.indexOf("modulepreload") < html.indexOf('<script type="module"'));
+  const none = renderPage(doc(h("p", null, "static")), { ...OPTS, preload });
+  assert.doesNotMatch(none, /modulepreload/);
+});
+
 Deno.test("renderPage: </script> and <!-- in props cannot break out of the payload", () => {
   const hostile = "</script><script>alert(1)</script><!--<script>";
   const html = renderPage(doc(h(Card, { title: "x", extra: { hostile, [hostile]: 1 } })), OPTS);

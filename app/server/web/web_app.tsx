@@ -61,7 +61,7 @@ function routeContext(c: Context, deps: WebDeps): RouteContext {
         <App title={opts.title} stylesheet={deps.assets.stylesheet} config={deps.publicConfig}>
           {page}
         </App>,
-        { islandsScript: deps.assets.script },
+        { islandsScript: deps.assets.script, preload: deps.assets.preload },
       );
       return c.html(html, (opts.status ?? 200) as 200, { "Cache-Control": "no-store" });
     },

@@ -187,6 +187,7 @@ Deno.test("webApp: built assets are served immutable, other static files briefly
   assert.equal(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
   assert.equal(js.headers.get("x-content-type-options"), "nosniff");
   assert.deepEqual(new Uint8Array(await js.arrayBuffer()), assets.files.get(assets.script)!.body);
+  assert.equal(js.headers.get("content-encoding"), null);
 
   const css = await app.request(assets.stylesheet);
   assert.equal(css.headers.get("content-type"), "text/css; charset=utf-8");
@@ -202,6 +203,39 @@ Deno.test("webApp: built assets are served immutable, other static files briefly
   const ico = await app.request("/favicon.ico");
   assert.equal(ico.status, 301);
   assert.equal(ico.headers.get("location"), "/static/favicon.svg");
+});
+
+Deno.test("webApp: built files go brotli or gzip as the request accepts, with Vary", async (t) => {
+  const file = assets.files.get(assets.script)!;
+  const cases: [string, string | null, Uint8Array][] = [
+    ["gzip, deflate, br, zstd", "br", file.br!],
+    ["gzip", "gzip", file.gzip!],
+    ["br;q=0, gzip;q=0.5", "gzip", file.gzip!],
+    ["identity", null, file.body],
+  ];
+  for (const [accept, coding, body] of cases) {
+    await t.step(accept, async () => {
+      const res = await app.request(assets.script, { headers: { "Accept-Encoding": accept } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-encoding"), coding);
+      assert.equal(res.headers.get("vary"), "Accept-Encoding");
+      assert.equal(res.headers.get("cache-control"), "public, max-age=31536000, immutable");
+      assert.deepEqual(new Uint8Array(await res.arrayBuffer()), body);
+    });
+  }
+});
+
+Deno.test("webApp: a page preloads its island's modules, all of them served", async () => {
+  const html = await (await app.request("/")).text();
+  const links = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"\/>/g)].map((m) => m[1]);
+  assert.deepEqual(links, assets.preload.get("Home"));
+  assert.ok(links.some((u) => /\/Home-\w+\.js$/.test(u)));
+  assert.ok(!links.some((u) => /\/Room-\w+\.js$/.test(u)), "the home page does not load Room");
+  for (const u of links) {
+    const res = await app.request(u);
+    assert.equal(res.status, 200, u);
+    await res.body?.cancel();
+  }
 });
 
 Deno.test("webApp: error: unknown, source and outside files are not served", async () => {
