@@ -176,13 +176,13 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             <label class="text-sm font-medium text-slate-200" for="members">
               Member addresses
             </label>
-            <p class="text-xs text-slate-500">
+            <p class="text-xs text-slate-400">
               One per line or separated by commas. You are added.
             </p>
             <textarea
               id="members"
               rows={3}
-              class="mt-2 w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-600"
+              class="mt-2 w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-500"
               placeholder="0x…"
               value={membersText.value}
               onInput={(e) => membersText.value = (e.target as HTMLTextAreaElement).value}
@@ -209,12 +209,15 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             {busy && <Spinner />}Create room
           </Button>
         </div>
-        {!ready && (
-          <p class="text-sm text-slate-500">Connect a wallet on the right network first.</p>
-        )}
         {error.value && <Notice tone="error" testid="create-error">{error.value}</Notice>}
         <TxProgress state={tx.value} action="create the room" testid="create-tx" />
       </form>
+      {
+        /* Outside the dimmed form, so it keeps its contrast. */
+        !ready && (
+          <p class="mt-4 text-sm text-slate-400">Connect a wallet on the right network first.</p>
+        )
+      }
     </Card>
   );
 }

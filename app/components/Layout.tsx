@@ -43,7 +43,7 @@ export function Layout(props: LayoutProps) {
       </header>
       <main class="mx-auto w-full max-w-3xl flex-1 px-5 py-10">{props.children}</main>
       <footer class="border-t border-slate-800/80">
-        <div class="mx-auto max-w-3xl px-5 py-6 text-sm leading-relaxed text-slate-500">
+        <div class="mx-auto max-w-3xl px-5 py-6 text-sm leading-relaxed text-slate-400">
           <p>
             <span class="font-medium text-slate-400">Nothing is stored.</span>{" "}
             Messages go browser to browser, end-to-end encrypted. The server only introduces peers,

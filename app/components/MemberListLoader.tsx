@@ -35,7 +35,7 @@ export function MemberListLoader(props: { root: string; onLoad(list: MemberList)
       </p>
       <textarea
         rows={3}
-        class="w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-100 placeholder:text-slate-600"
+        class="w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-100 placeholder:text-slate-500"
         placeholder="Paste addresses or the member list JSON"
         value={text.value}
         onInput={(e) => text.value = (e.target as HTMLTextAreaElement).value}

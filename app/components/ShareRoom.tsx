@@ -45,7 +45,7 @@ export function ShareRoom(props: { link: string; compact?: boolean }) {
         />
       )}
       <div class="min-w-0 flex-1 space-y-2">
-        <p class="text-xs font-medium uppercase tracking-wider text-slate-500">Room link</p>
+        <p class="text-xs font-medium uppercase tracking-wider text-slate-400">Room link</p>
         <p
           class="break-all rounded-lg border border-slate-800 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-300"
           data-testid="room-link"

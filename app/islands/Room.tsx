@@ -243,7 +243,7 @@ export default function Room(props: RoomProps) {
                     </p>
                   )
                   : (
-                    <p class="text-sm text-slate-500">
+                    <p class="text-sm text-slate-400">
                       Connect a wallet on the right network first.
                     </p>
                   )}

@@ -84,7 +84,7 @@ export interface RoomPageProps {
 export default function RoomPage(props: RoomPageProps) {
   return (
     <div class="flex flex-col gap-6">
-      <a href="/" class="text-sm text-slate-500 hover:text-slate-300">← Mesh3 home</a>
+      <a href="/" class="text-sm text-slate-400 hover:text-slate-300">← Mesh3 home</a>
       <RoomDetails room={props.room} now={props.now} chainName={props.config.chainName} />
       <Room config={props.config} roomId={props.room.roomId} room={props.room} />
     </div>
