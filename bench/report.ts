@@ -5,6 +5,7 @@
  */
 import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
+import type { BlockTimeReport } from "./block_time_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
 import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
@@ -22,6 +23,7 @@ export interface Results {
   browser?: BrowserReport;
   files?: FileBenchReport;
   firstLoad?: FirstLoadReport;
+  blockTimes?: BlockTimeReport;
   core?: CoreRow[];
   relayPath?: CoreRow[];
   gas?: { floor: number; rows: GasFigure[] };
@@ -86,6 +88,29 @@ function firstLoadSection(fl: FirstLoadReport, out: string[]): void {
     );
   }
   out.push("");
+}
+
+function blockTimeSection(bt: BlockTimeReport, out: string[]): void {
+  const base = bt.rows.find((row) => row.blockMs === 0);
+  const s = (ms: number) => f(ms / 1000, 1);
+  out.push(
+    "## 9. Block times (bench/block_time_bench.ts)",
+    "",
+    "Open room link → first message possible (a new person, cold context, test wallet, one " +
+      "commit transaction, peer verified), medians; seconds from navigation start. Baseline: the " +
+      "chain mining at once (0 s).",
+    "",
+    "| block time | commit sent | mined | ready | peer open | total | vs 0 s | runs |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...bt.rows.map((row) =>
+      `| ${row.blockMs / 1000} s | ${s(row.steps.sent)} | ${s(row.steps.mined)} | ${
+        s(row.steps.ready)
+      } | ${s(row.steps.open)} | ${s(row.totalMs)} | ${
+        base ? r(ratio(row.totalMs, base.totalMs)) : "-"
+      } | ${row.runs.map((x) => s(x)).join(", ")} |`
+    ),
+    "",
+  );
 }
 
 function relaySection(rel: RelayReport, out: string[]): void {
@@ -357,6 +382,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
   if (results.firstLoad) firstLoadSection(results.firstLoad, out);
+  if (results.blockTimes) blockTimeSection(results.blockTimes, out);
   if (results.core) {
     out.push(
       "## 5. Crypto micro-benchmarks (`deno bench bench/core_bench.ts`)",

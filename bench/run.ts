@@ -5,7 +5,8 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, core, gas, load).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, core, gas, load,
+ *   blocks).
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
  * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
@@ -16,6 +17,7 @@
 import { startTestChain } from "../testing/chain.ts";
 import { browserBench } from "./browser_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
+import { blockTimeBench } from "./block_time_bench.ts";
 import { fileBench } from "./file_bench.ts";
 import { firstLoadBench } from "./first_load_bench.ts";
 import { relayBench } from "./relay_bench.ts";
@@ -23,7 +25,9 @@ import { type Results, writeReport } from "./report.ts";
 
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
-const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,core,gas,load").split(",");
+const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,core,gas,load,blocks").split(
+  ",",
+);
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
 const log = (line: string) => console.log(`[bench] ${line}`);
 const started = new Date();
@@ -50,6 +54,10 @@ try {
   if (only.includes("load")) {
     log("first load: cold loads of / and a room page in Chromium, today vs the one-file bundle");
     results.firstLoad = await firstLoadBench(chain, log);
+  }
+  if (only.includes("blocks")) {
+    log("block times: open room link → first message possible at 0, 2 and 12 s blocks");
+    results.blockTimes = await blockTimeBench(chain, log);
   }
   if (only.includes("files")) {
     const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);

@@ -53,6 +53,21 @@ export function Chat(props: ChatProps) {
   useEffect(() => {
     if (props.canSend) input.current?.focus();
   }, [props.canSend]);
+  // An on-screen keyboard shrinks the viewport: keep the composer being typed in above it.
+  useEffect(() => {
+    const keepInView = () => {
+      if (document.activeElement === input.current) {
+        input.current?.scrollIntoView({ block: "nearest" });
+      }
+    };
+    const viewport = globalThis.visualViewport;
+    viewport?.addEventListener("resize", keepInView);
+    addEventListener("resize", keepInView);
+    return () => {
+      viewport?.removeEventListener("resize", keepInView);
+      removeEventListener("resize", keepInView);
+    };
+  }, []);
 
   const send = () => {
     const text = draft.value.trim();

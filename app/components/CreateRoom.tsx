@@ -196,7 +196,7 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             <label class="block text-sm font-medium text-slate-200" for="expiry">Expires</label>
             <select
               id="expiry"
-              class="mt-2 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
+              class="mt-2 min-h-11 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
               value={expiry.value}
               onChange={(e) => expiry.value = (e.target as HTMLSelectElement).value}
               disabled={!ready || busy}

@@ -26,7 +26,7 @@ export function JoinRoom() {
         }}
       >
         <input
-          class="min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-500"
+          class="min-h-11 min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-500"
           placeholder="https://…/room/0x… or 0x…"
           value={text.value}
           onInput={(e) => text.value = (e.target as HTMLInputElement).value}

@@ -28,7 +28,7 @@ export function Layout(props: LayoutProps) {
     <div class="flex min-h-screen flex-col">
       <header class="border-b border-slate-800/80">
         <div class="mx-auto flex max-w-3xl items-center justify-between gap-4 px-5 py-4">
-          <a href="/" class="flex items-center gap-2.5 text-slate-100 hover:text-white">
+          <a href="/" class="flex min-h-11 items-center gap-2.5 text-slate-100 hover:text-white">
             <Logo />
             <span class="text-lg font-semibold tracking-tight">Mesh3</span>
           </a>

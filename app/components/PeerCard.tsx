@@ -97,7 +97,7 @@ export function PeerCard(props: { link: PeerLink }) {
           <p class="mt-2 text-xs text-slate-400">
             Compare it with your peer in person or on a call. If it matches, nobody is in between.
           </p>
-          <label class="mt-3 inline-flex cursor-pointer items-center gap-2 text-sm text-slate-300">
+          <label class="mt-3 inline-flex min-h-11 cursor-pointer items-center gap-2 text-sm text-slate-300">
             <input
               type="checkbox"
               class="h-4 w-4 accent-emerald-500"

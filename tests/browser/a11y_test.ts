@@ -6,38 +6,30 @@
  * regions.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startTestChain } from "../../testing/chain.ts";
+import type { Page } from "playwright-core";
 import { seriousViolations, unreachableByKeyboard } from "./a11y.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
 import {
   connectWallet,
-  joinRoom,
   person,
   sendMessage,
   theirMessage,
   unexpected,
   waitForOpenPeer,
 } from "./app_flow.ts";
-import { launchChromium } from "./chromium.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 
 async function assertAccessible(page: Page, state: string): Promise<void> {
   assert.deepEqual(await seriousViolations(page), [], `axe, ${state}`);
 }
 
 Deno.test("a11y: every page and state passes axe with no serious or critical violation", async (t) => {
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain);
-    browser = await launchChromium();
+  await withChromiumApp(async ({ chain, app, browser }) => {
     const alice = await person(browser, chain, 1);
     const bob = await person(browser, chain, 2);
     let link = "";
 
     await t.step("home, signed out: axe, and every control reachable by keyboard", async () => {
-      await alice.page.goto(app!.url);
+      await alice.page.goto(app.url);
       await alice.page.getByTestId("wallet-option").first().waitFor();
       await assertAccessible(alice.page, "home signed out");
       assert.deepEqual(await unreachableByKeyboard(alice.page), []);
@@ -102,19 +94,19 @@ Deno.test("a11y: every page and state passes axe with no serious or critical vio
     await t.step("phone width: chat and home", async () => {
       await bob.page.setViewportSize({ width: 390, height: 844 });
       await assertAccessible(bob.page, "chatting, 390×844");
-      const context = await browser!.newContext({ viewport: { width: 390, height: 844 } });
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
       const home = await context.newPage();
-      await home.goto(app!.url);
+      await home.goto(app.url);
       await home.locator("mesh3-island[data-hydrated]").waitFor();
       await assertAccessible(home, "home, 390×844");
       await context.close();
     });
 
     await t.step("error pages: not found, malformed room id, unknown room", async () => {
-      const context = await browser!.newContext();
+      const context = await browser.newContext();
       const page = await context.newPage();
       for (const path of ["/nowhere", "/room/0x1234", `/room/0x${"ee".repeat(32)}`]) {
-        const res = await page.goto(app!.url + path);
+        const res = await page.goto(app.url + path);
         assert.ok(res && res.status() >= 400, path);
         await assertAccessible(page, `error page ${path}`);
       }
@@ -123,9 +115,5 @@ Deno.test("a11y: every page and state passes axe with no serious or critical vio
 
     assert.deepEqual(unexpected(alice.problems), []);
     assert.deepEqual(unexpected(bob.problems), []);
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  });
 });
