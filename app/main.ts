@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   const http = await serve({ hostname: config.host, port: config.port }, server);
   const shown = config.port === 0 ? `http://${config.host}:${http.addr.port}` : config.publicOrigin;
   console.log(`Mesh3 listening on ${shown} (chain ${config.chainId}, registry ${config.registry})`);
-  console.log(`Island bundle ${assets.script} (integrity ${assets.scriptIntegrity})`);
+  console.log(
+    `Island bundle ${assets.script} (integrity ${assets.scriptIntegrity}; ` +
+      `${assets.integrity.size} modules pinned by the import map ${assets.importMapCsp})`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -6,7 +6,9 @@
 import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
 import type { CallBenchReport } from "./call_bench.ts";
+import type { BlockTimeReport } from "./block_time_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
+import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
 import type { ProfileSummary } from "./cpu_profile.ts";
@@ -22,6 +24,8 @@ export interface Results {
   browser?: BrowserReport;
   files?: FileBenchReport;
   calls?: CallBenchReport;
+  firstLoad?: FirstLoadReport;
+  blockTimes?: BlockTimeReport;
   core?: CoreRow[];
   relayPath?: CoreRow[];
   gas?: { floor: number; rows: GasFigure[] };
@@ -54,6 +58,61 @@ async function machine(): Promise<Record<string, string>> {
     node,
     chromium: "/usr/bin/chromium",
   };
+}
+
+function firstLoadSection(fl: FirstLoadReport, out: string[]): void {
+  const kib = (n: number) => f(n / 1024, 1);
+  out.push(
+    "## 9. First load (bench/first_load_bench.ts)",
+    "",
+    "Cold cache, headless Chromium, medians of the runs. Baseline: the one-file bundle served " +
+      "uncompressed, as before the split, built and served in the same run. Bytes are Resource " +
+      "Timing `transferSize` (headers and encoded body); time to interactive (TTI) is from " +
+      "navigation start until the island has hydrated and lists the wallet.",
+    "",
+    `JavaScript a cold \`/\` needs before it is interactive, gzip: ${kib(fl.homeJsGzip)} KiB ` +
+      `(target ≤ 60 KB: ${verdict(fl.homeJsGzip <= 60_000)}).`,
+    "",
+    "| profile | page | build | KiB to interactive | of which JS | KiB settled | TTI ms | TTI vs baseline |",
+    "|---|---|---|---:|---:|---:|---:|---:|",
+  );
+  for (const row of fl.rows) {
+    const base = fl.rows.find((b) =>
+      b.build === "baseline" && b.page === row.page && b.profile === row.profile
+    );
+    const vs = row.build === "today" && base ? ratio(row.ttiMs, base.ttiMs) : null;
+    out.push(
+      `| ${row.profile} | ${row.page} | ${row.build} | ${kib(row.bytesToInteractive)} | ${
+        kib(row.jsBytesToInteractive)
+      } | ${kib(row.bytesSettled)} | ${f(row.ttiMs)} | ${
+        vs === null ? "" : `${r(vs)} ${verdict(vs <= 0.5)}`
+      } |`,
+    );
+  }
+  out.push("");
+}
+
+function blockTimeSection(bt: BlockTimeReport, out: string[]): void {
+  const base = bt.rows.find((row) => row.blockMs === 0);
+  const s = (ms: number) => f(ms / 1000, 1);
+  out.push(
+    "## 10. Block times (bench/block_time_bench.ts)",
+    "",
+    "Open room link → first message possible (a new person, cold context, test wallet, one " +
+      "commit transaction, peer verified), medians; seconds from navigation start. Baseline: the " +
+      "chain mining at once (0 s).",
+    "",
+    "| block time | commit sent | mined | ready | peer open | total | vs 0 s | runs |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...bt.rows.map((row) =>
+      `| ${row.blockMs / 1000} s | ${s(row.steps.sent)} | ${s(row.steps.mined)} | ${
+        s(row.steps.ready)
+      } | ${s(row.steps.open)} | ${s(row.totalMs)} | ${
+        base ? r(ratio(row.totalMs, base.totalMs)) : "-"
+      } | ${row.runs.map((x) => s(x)).join(", ")} |`
+    ),
+    "",
+  );
 }
 
 function relaySection(rel: RelayReport, out: string[]): void {
@@ -356,6 +415,8 @@ export async function writeReport(results: Results, started: Date): Promise<void
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
   if (results.calls) callsSection(results.calls, out);
+  if (results.firstLoad) firstLoadSection(results.firstLoad, out);
+  if (results.blockTimes) blockTimeSection(results.blockTimes, out);
   if (results.core) {
     out.push(
       "## 5. Crypto micro-benchmarks (`deno bench bench/core_bench.ts`)",

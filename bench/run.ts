@@ -5,7 +5,8 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, calls, core, gas).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, calls, core, gas,
+ *   load, blocks).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
@@ -18,13 +19,16 @@ import { startTestChain } from "../testing/chain.ts";
 import { browserBench } from "./browser_bench.ts";
 import { callBench } from "./call_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
+import { blockTimeBench } from "./block_time_bench.ts";
 import { fileBench } from "./file_bench.ts";
+import { firstLoadBench } from "./first_load_bench.ts";
 import { relayBench } from "./relay_bench.ts";
 import { type Results, writeReport } from "./report.ts";
 
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
-const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,calls,core,gas").split(",");
+const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,calls,core,gas,load,blocks")
+  .split(",");
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
 const log = (line: string) => console.log(`[bench] ${line}`);
 const started = new Date();
@@ -47,6 +51,14 @@ try {
       bytes: 64 * 1024 * 1024,
       rounds: 3,
     }, log);
+  }
+  if (only.includes("load")) {
+    log("first load: cold loads of / and a room page in Chromium, today vs the one-file bundle");
+    results.firstLoad = await firstLoadBench(chain, log);
+  }
+  if (only.includes("blocks")) {
+    log("block times: open room link → first message possible at 0, 2 and 12 s blocks");
+    results.blockTimes = await blockTimeBench(chain, log);
   }
   if (only.includes("files")) {
     const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);

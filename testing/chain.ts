@@ -77,6 +77,12 @@ export interface TestChain {
   goOffline(): Promise<void>;
   /** Reopens the HTTP listener on the same port. */
   goOnline(): Promise<void>;
+  /**
+   * Mines like a public chain: a block every `ms` milliseconds holding what arrived meanwhile
+   * (Hardhat's `evm_setAutomine false` + `evm_setIntervalMining`), e.g. 2,000 like an L2 or
+   * 12,000 like Ethereum. `0` goes back to one block per transaction, at once (the default).
+   */
+  setBlockTime(ms: number): Promise<void>;
   /** Closes the listener and the chain. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -139,6 +145,16 @@ export async function startTestChain(options: TestChainOptions = {}): Promise<Te
       goOnline: () => {
         if (stopped) return Promise.reject(new Error("Cannot go online: the chain was stopped"));
         return child.command("online");
+      },
+      setBlockTime: async (ms: number) => {
+        if (!Number.isInteger(ms) || ms < 0) {
+          throw new RangeError(`Cannot set the block time: ${ms} is not a whole number of ms ≥ 0`);
+        }
+        const rpc = publicClient.request as (
+          args: { method: string; params: unknown[] },
+        ) => Promise<unknown>;
+        await rpc({ method: "evm_setIntervalMining", params: [ms] });
+        await rpc({ method: "evm_setAutomine", params: [ms === 0] });
       },
       stop,
     };

@@ -132,3 +132,29 @@ Deno.test("startTestChain: several chains at once, each in its own process", asy
   }
   await assert.rejects(() => fetch(b.rpcUrl, { method: "POST", body: "{}" }));
 });
+
+Deno.test("startTestChain: setBlockTime mines on an interval like a public chain, and back", async () => {
+  const chain = await startTestChain();
+  try {
+    const send = () =>
+      chain.walletClient(3).sendTransaction({
+        to: chain.walletClient(4).account.address,
+        value: 1n,
+      });
+    await chain.setBlockTime(5000);
+    const hash = await send();
+    // Not mined at once: the receipt is not there right after sending (the next block is up to
+    // 5 s away; a block falling between these two calls, a few ms apart, would fail this).
+    const early = await chain.publicClient.getTransactionReceipt({ hash }).catch(() => null);
+    assert.equal(early, null);
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, timeout: 10_000 });
+    assert.equal(receipt.status, "success");
+    await chain.setBlockTime(0);
+    const again = await send();
+    assert.ok(await chain.publicClient.getTransactionReceipt({ hash: again }));
+    await assert.rejects(chain.setBlockTime(-1), RangeError);
+    await assert.rejects(chain.setBlockTime(1.5), /Cannot set the block time/);
+  } finally {
+    await chain.stop();
+  }
+});

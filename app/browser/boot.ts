@@ -1,32 +1,35 @@
 /**
  * Boots the islands of a page: the browser half of docs/ISLANDS.md, like Fresh 2's
- * `runtime/client/reviver.ts`. The generated bundle entry calls {@linkcode boot} with every island
- * component by name. Runs in browsers only.
+ * `runtime/client/reviver.ts`. The generated bundle entry calls {@linkcode boot} with a loader per
+ * island (`() => import(…)`), so a page fetches only the islands it shows. Runs in browsers only.
  * @module
  */
 import { type ComponentType, h, hydrate } from "preact";
 import { ISLAND_TAG, type IslandsPayload, PAYLOAD_ID, SLOT_TAG } from "../shared/islands_format.ts";
 import { reviveProps } from "./revive.ts";
 
+/** Loads one island's module (its default export is the component). */
+// deno-lint-ignore no-explicit-any
+export type IslandLoader = () => Promise<{ default: ComponentType<any> }>;
+
 /**
- * Hydrates every `<mesh3-island data-island="N">` of the document with its component and props.
- * An island that fails to hydrate is reported on the console and left as server-rendered HTML;
- * the others still boot. An island whose props `refuse` turns down is not hydrated: the reason
- * is shown in its place (the bundle's pinned chain, pinned_chain.ts).
+ * Hydrates every `<mesh3-island data-island="N">` of the document with its component and props,
+ * in document order, once the modules of the islands on the page have loaded (in parallel). An
+ * island that fails to load or hydrate is reported on the console and left as server-rendered
+ * HTML; the others still boot. An island whose props `refuse` turns down is not hydrated: the
+ * reason is shown in its place (the bundle's pinned chain, pinned_chain.ts).
  *
  * @example
  * ```ts ignore
  * import { boot } from "./boot.ts";
- * import Home from "../../../islands/Home.tsx";
- * boot({ Home });
+ * await boot({ Home: () => import("../islands/Home.tsx") });
  * ```
  */
-export function boot(
-  // deno-lint-ignore no-explicit-any
-  islands: Record<string, ComponentType<any>>,
+export async function boot(
+  islands: Record<string, IslandLoader>,
   doc: Document = document,
   refuse: (props: Record<string, unknown>) => string | null = () => null,
-): void {
+): Promise<void> {
   const data = doc.getElementById(PAYLOAD_ID);
   if (data === null) return;
   const payload = JSON.parse(data.textContent ?? "") as IslandsPayload;
@@ -37,12 +40,22 @@ export function boot(
     return doc.querySelector<HTMLTemplateElement>(`template${selector}`)?.innerHTML ?? null;
   };
   const all = reviveProps(payload, slotHtml);
+  const names = new Set(all.map((e) => e.name));
+  const loaded = new Map<string, Promise<ComponentType<unknown> | Error>>();
+  for (const name of names) {
+    const load = Object.hasOwn(islands, name) ? islands[name] : undefined;
+    loaded.set(
+      name,
+      load
+        ? load().then((m) => m.default, (e) => e instanceof Error ? e : new Error(String(e)))
+        : Promise.resolve(new Error(`no island named ${name}`)),
+    );
+  }
   for (const el of doc.querySelectorAll<HTMLElement>(`${ISLAND_TAG}[data-island]`)) {
     const entry = all[Number(el.dataset.island)];
-    const component = entry && islands[entry.name];
     try {
-      if (!component) throw new Error(`no island for index ${el.dataset.island}`);
-      const refusal = refuse(entry.props);
+      if (!entry) throw new Error(`no island for index ${el.dataset.island}`);
+      const refusal = refuse(entry.props as Record<string, unknown>);
       if (refusal !== null) {
         // Not hydrated: say why on screen, in place of the island.
         const p = doc.createElement("p");
@@ -52,7 +65,9 @@ export function boot(
         el.replaceChildren(p);
         continue;
       }
-      hydrate(h(component, entry.props), el);
+      const component = await loaded.get(entry.name)!;
+      if (component instanceof Error) throw component;
+      hydrate(h(component, entry.props as Record<string, unknown>), el);
       el.dataset.hydrated = "";
     } catch (err) {
       console.error(`Cannot hydrate island ${entry?.name ?? "?"}:`, err);

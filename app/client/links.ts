@@ -5,8 +5,7 @@
  */
 import type { Hex } from "viem";
 import { type MemberList, membersFragment } from "./members.ts";
-
-const ROOM_ID = /0x[0-9a-fA-F]{64}/;
+import { roomUrl } from "./room_input.ts";
 
 /**
  * The shareable link of a room.
@@ -23,24 +22,8 @@ const ROOM_ID = /0x[0-9a-fA-F]{64}/;
  * ```
  */
 export function roomLink(origin: string, roomId: Hex, members?: MemberList | null): string {
-  const base = `${origin}/room/${roomId.toLowerCase()}`;
-  return members ? `${base}#members=${membersFragment(members)}` : base;
+  return roomUrl(origin, roomId, members ? membersFragment(members) : undefined);
 }
 
-/**
- * Reads what someone pasted into "join a room": a bare room id or any link containing one.
- *
- * @param text The pasted text.
- * @returns The room id and the fragment to keep (e.g. `#members=...`), or null.
- */
-export function parseRoomInput(text: string): { roomId: Hex; hash: string } | null {
-  const trimmed = text.trim();
-  const m = ROOM_ID.exec(trimmed);
-  if (!m) return null;
-  const hashAt = trimmed.indexOf("#", m.index);
-  const hash = hashAt >= 0 ? trimmed.slice(hashAt) : "";
-  return {
-    roomId: m[0].toLowerCase() as Hex,
-    hash: /^#members=[0-9a-fA-F.]+$/.test(hash) ? hash : "",
-  };
-}
+// Kept in a file of their own so pages read and make plain links without the member list code.
+export { parseRoomInput, roomUrl } from "./room_input.ts";

@@ -7,23 +7,8 @@
  * signal). Browser-only.
  * @module
  */
-import {
-  type Account,
-  type Address,
-  type Chain,
-  createPublicClient,
-  createWalletClient,
-  custom,
-  getAddress,
-  http,
-  numberToHex,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from "viem";
 import type { PublicConfig } from "../shared/public_config.ts";
-import { chainOf } from "../chain/chain.ts";
 import { devAccountKeys } from "./dev_accounts.ts";
 import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
@@ -77,7 +62,6 @@ export class WalletStore {
     ready: false,
   });
 
-  #chain: Chain;
   #provider: Eip1193Provider | null = null;
   #option: WalletOption | null = null;
   #stopDiscovery: (() => void) | null = null;
@@ -93,9 +77,7 @@ export class WalletStore {
    * wallet.start();
    * ```
    */
-  constructor(readonly config: PublicConfig) {
-    this.#chain = chainOf(config);
-  }
+  constructor(readonly config: PublicConfig) {}
 
   /** The live connection, or null (shorthand for `state.value.connection`). */
   get connection(): WalletConnection | null {
@@ -142,24 +124,16 @@ export class WalletStore {
    * @throws {Error} On any chain that is not the local development chain.
    */
   async connectDev(index: number): Promise<void> {
-    await this.#run(() => {
+    await this.#run(async () => {
       const key = devAccountKeys(this.config)[index];
       if (!key) throw new Error("Cannot use a development account: this is not the local chain");
       this.#detach();
-      const account = privateKeyToAccount(key);
-      const transport = http(this.config.rpcUrl);
+      const { devConnection } = await loadClients();
       this.#set({
-        connection: {
-          kind: "dev",
-          label: `Development account #${index}`,
-          address: account.address,
-          walletClient: createWalletClient({ account, chain: this.#chain, transport }),
-          publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
-        },
+        connection: devConnection(key, this.config, index),
         chainId: this.config.chainId,
       });
       writePreference(PREFERENCE, `dev:${index}`);
-      return Promise.resolve();
     });
   }
 
@@ -168,7 +142,7 @@ export class WalletStore {
     const provider = this.#provider;
     if (!provider) return;
     await this.#run(async () => {
-      const chainId = numberToHex(this.config.chainId);
+      const chainId = `0x${this.config.chainId.toString(16)}`;
       try {
         await provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
       } catch (e) {
@@ -219,23 +193,20 @@ export class WalletStore {
     this.#option = option;
     this.#provider = option.provider;
     this.#set({ chainId: Number(await option.provider.request({ method: "eth_chainId" })) });
-    this.#setAccount(getAddress(accounts[0]));
+    await this.#setAccount(accounts[0]);
     this.#listen(option.provider);
     writePreference(PREFERENCE, option.id);
   }
 
-  #setAccount(address: Address): void {
-    const provider = this.#provider!;
-    const transport = custom(provider as Parameters<typeof custom>[0]);
-    this.#set({
-      connection: {
-        kind: "injected",
-        label: this.#option?.name ?? "Browser wallet",
-        address,
-        walletClient: createWalletClient({ account: address, chain: this.#chain, transport }),
-        publicClient: createPublicClient({ chain: this.#chain, transport }) as PublicClient,
-      },
-    });
+  /** Connects `account` (as the wallet gave it, checked and checksummed by viem). */
+  async #setAccount(account: string): Promise<void> {
+    const provider = this.#provider;
+    if (!provider) return;
+    const { injectedConnection } = await loadClients();
+    // The wallet may have been detached or replaced while the clients loaded.
+    if (this.#provider !== provider) return;
+    const label = this.#option?.name ?? "Browser wallet";
+    this.#set({ connection: injectedConnection(provider, this.config, account, label) });
   }
 
   #listen(provider: Eip1193Provider): void {
@@ -245,7 +216,9 @@ export class WalletStore {
         this.#set({ connection: null, status: "idle" });
         return;
       }
-      this.#setAccount(getAddress(list[0]));
+      void this.#setAccount(list[0]).catch((e) =>
+        this.#set({ status: "error", error: walletErrorMessage(e) })
+      );
     };
     const onChain = (value: unknown) => {
       this.#set({ chainId: Number(value) });
@@ -310,6 +283,11 @@ export function walletErrorMessage(e: unknown): string {
   }
   const message = e instanceof Error ? e.message : String(e);
   return message.split("\n")[0].slice(0, 200) || "The wallet failed.";
+}
+
+/** The viem clients, loaded on the first connection (they are most of a page's JavaScript). */
+function loadClients(): Promise<typeof import("./wallet_clients.ts")> {
+  return import("./wallet_clients.ts");
 }
 
 function errorCode(e: unknown): number | undefined {

@@ -36,7 +36,7 @@ export function Button(props: ButtonProps) {
       title={props.title}
       data-testid={props.testid}
       class={cx(
-        "inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed",
+        "inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed",
         TONES[props.tone ?? "primary"],
         props.class,
       )}

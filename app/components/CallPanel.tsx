@@ -54,7 +54,7 @@ export function CallPanel(props: CallPanelProps) {
             Video call
           </Button>
           {connected === 0 && (
-            <span class="text-sm text-slate-500">A call needs someone connected.</span>
+            <span class="text-sm text-slate-400">A call needs someone connected.</span>
           )}
         </div>
       )}

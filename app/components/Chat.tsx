@@ -53,6 +53,21 @@ export function Chat(props: ChatProps) {
   useEffect(() => {
     if (props.canSend) input.current?.focus();
   }, [props.canSend]);
+  // An on-screen keyboard shrinks the viewport: keep the composer being typed in above it.
+  useEffect(() => {
+    const keepInView = () => {
+      if (document.activeElement === input.current) {
+        input.current?.scrollIntoView({ block: "nearest" });
+      }
+    };
+    const viewport = globalThis.visualViewport;
+    viewport?.addEventListener("resize", keepInView);
+    addEventListener("resize", keepInView);
+    return () => {
+      viewport?.removeEventListener("resize", keepInView);
+      removeEventListener("resize", keepInView);
+    };
+  }, []);
 
   const send = () => {
     const text = draft.value.trim();
@@ -70,7 +85,7 @@ export function Chat(props: ChatProps) {
         data-testid="messages"
       >
         {count === 0 && (
-          <p class="flex h-full items-center justify-center text-center text-sm text-slate-500">
+          <p class="flex h-full items-center justify-center text-center text-sm text-slate-400">
             No messages yet. Messages are end-to-end encrypted and never stored.
           </p>
         )}
@@ -91,7 +106,7 @@ export function Chat(props: ChatProps) {
           ref={input}
           rows={1}
           maxLength={MAX_TEXT_LENGTH}
-          class="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-y rounded-xl border border-slate-700 bg-slate-950 px-4 py-2.5 text-sm text-slate-100 placeholder:text-slate-600 focus:border-emerald-500/60 focus:outline-none disabled:opacity-50"
+          class="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-y rounded-xl border border-slate-700 bg-slate-950 px-4 py-2.5 text-sm text-slate-100 placeholder:text-slate-500 focus:border-emerald-500/60 focus:outline-none disabled:opacity-50"
           placeholder={props.placeholder}
           disabled={!props.canSend}
           value={draft.value}
@@ -113,7 +128,7 @@ export function Chat(props: ChatProps) {
           Send
         </button>
       </form>
-      <p class="mt-2 hidden text-xs text-slate-600 sm:block">
+      <p class="mt-2 hidden text-xs text-slate-400 sm:block">
         Enter to send · Shift+Enter for a new line
       </p>
     </div>
@@ -131,7 +146,7 @@ function Message(props: { m: ChatEntry }) {
       data-status={m.status}
     >
       <div class="max-w-[85%] sm:max-w-[75%]">
-        <p class={cx("mb-1 text-xs text-slate-500", m.mine && "text-right")}>
+        <p class={cx("mb-1 text-xs text-slate-400", m.mine && "text-right")}>
           <span class="font-mono" title={m.from}>
             {m.mine ? "You" : shortAddress(m.from)}
           </span>{" "}
@@ -141,7 +156,7 @@ function Message(props: { m: ChatEntry }) {
           class={cx(
             "whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-sm leading-relaxed",
             m.mine
-              ? "rounded-br-md bg-emerald-600/90 text-white"
+              ? "rounded-br-md bg-emerald-700 text-white"
               : "rounded-bl-md bg-slate-800 text-slate-100",
           )}
           data-testid="message-text"
@@ -152,7 +167,7 @@ function Message(props: { m: ChatEntry }) {
           <p
             class={cx(
               "mt-1 text-right text-xs",
-              m.status === "failed" ? "text-rose-300" : "text-slate-500",
+              m.status === "failed" ? "text-rose-300" : "text-slate-400",
             )}
             title={STATUS[m.status][1]}
             data-testid="message-status"

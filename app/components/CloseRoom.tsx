@@ -4,7 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import type { Hex } from "viem";
-import { closeRoom, type TxState, type WalletConnection } from "../client/mod.ts";
+import type { TxState, WalletConnection } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { TxProgress } from "./TxProgress.tsx";
 
@@ -17,6 +17,7 @@ export function CloseRoom(
   const busy = tx.value.phase === "wallet" || tx.value.phase === "pending";
   const close = async () => {
     try {
+      const { closeRoom } = await import("../client/transactions.ts");
       await closeRoom(props.wallet, props.registry, props.roomId, (s) => tx.value = s);
       props.onClosed();
     } catch {

@@ -5,15 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import type { Hex } from "viem";
-import {
-  createRoom,
-  type MemberList,
-  memberList,
-  memberListJson,
-  roomLink,
-  type TxState,
-  type WalletStore,
-} from "../client/mod.ts";
+import type { MemberList, TxState, WalletStore } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { cx } from "./format.ts";
@@ -40,7 +32,9 @@ export function CreateRoom(props: { wallet: WalletStore }) {
   const expiry = useSignal("0");
   const tx = useSignal<TxState>({ phase: "idle" });
   const error = useSignal<string | null>(null);
-  const created = useSignal<{ roomId: Hex; members: MemberList | null } | null>(null);
+  const created = useSignal<
+    { roomId: Hex; members: MemberList | null; link: string; membersJson: string | null } | null
+  >(null);
   const { ready } = useStore(wallet.state);
   const busy = tx.value.phase === "wallet" || tx.value.phase === "pending";
 
@@ -48,6 +42,12 @@ export function CreateRoom(props: { wallet: WalletStore }) {
     error.value = null;
     const conn = wallet.connection;
     if (!conn) return;
+    // Chain writes and the Merkle tree load when first used, not with the page.
+    const [{ createRoom }, { memberList, memberListJson }, { roomLink }] = await Promise.all([
+      import("../client/transactions.ts"),
+      import("../client/members.ts"),
+      import("../client/links.ts"),
+    ]);
     let members: MemberList | null = null;
     if (membersOnly.value) {
       try {
@@ -69,15 +69,19 @@ export function CreateRoom(props: { wallet: WalletStore }) {
         membersRoot: members?.root,
         expiresAt,
       }, (s) => tx.value = s);
-      created.value = { roomId, members };
+      created.value = {
+        roomId,
+        members,
+        link: roomLink(location.origin, roomId, members),
+        membersJson: members && memberListJson(members),
+      };
     } catch {
       // TxProgress shows the reason.
     }
   };
 
   if (created.value) {
-    const { roomId, members } = created.value;
-    const link = roomLink(location.origin, roomId, members);
+    const { members, link, membersJson } = created.value;
     return (
       <Card
         title="Your room is ready"
@@ -86,14 +90,14 @@ export function CreateRoom(props: { wallet: WalletStore }) {
       >
         <div class="mt-5 space-y-5">
           <ShareRoom link={link} />
-          {members && (
+          {members && membersJson && (
             <Notice tone="info" title="Members only">
               The link carries the member list ({members.members.length}{" "}
               addresses) so joiners can prove they are on it. You can also share the list as a file.
               <div class="mt-3">
                 <Button
                   tone="secondary"
-                  onClick={() => download(members)}
+                  onClick={() => download(members, membersJson)}
                   testid="download-members"
                 >
                   Download member list
@@ -172,13 +176,13 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             <label class="text-sm font-medium text-slate-200" for="members">
               Member addresses
             </label>
-            <p class="text-xs text-slate-500">
+            <p class="text-xs text-slate-400">
               One per line or separated by commas. You are added.
             </p>
             <textarea
               id="members"
               rows={3}
-              class="mt-2 w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-600"
+              class="mt-2 w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-500"
               placeholder="0x…"
               value={membersText.value}
               onInput={(e) => membersText.value = (e.target as HTMLTextAreaElement).value}
@@ -192,7 +196,7 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             <label class="block text-sm font-medium text-slate-200" for="expiry">Expires</label>
             <select
               id="expiry"
-              class="mt-2 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
+              class="mt-2 min-h-11 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
               value={expiry.value}
               onChange={(e) => expiry.value = (e.target as HTMLSelectElement).value}
               disabled={!ready || busy}
@@ -205,18 +209,21 @@ export function CreateRoom(props: { wallet: WalletStore }) {
             {busy && <Spinner />}Create room
           </Button>
         </div>
-        {!ready && (
-          <p class="text-sm text-slate-500">Connect a wallet on the right network first.</p>
-        )}
         {error.value && <Notice tone="error" testid="create-error">{error.value}</Notice>}
         <TxProgress state={tx.value} action="create the room" testid="create-tx" />
       </form>
+      {
+        /* Outside the dimmed form, so it keeps its contrast. */
+        !ready && (
+          <p class="mt-4 text-sm text-slate-400">Connect a wallet on the right network first.</p>
+        )
+      }
     </Card>
   );
 }
 
-function download(members: MemberList): void {
-  const blob = new Blob([memberListJson(members)], { type: "application/json" });
+function download(members: MemberList, json: string): void {
+  const blob = new Blob([json], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;

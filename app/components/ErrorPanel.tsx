@@ -29,7 +29,7 @@ export function ErrorPanel(props: ErrorPanelProps) {
       class="rounded-2xl border border-slate-800 bg-slate-900/60 p-8"
       data-status={String(props.status)}
     >
-      <p class="font-mono text-sm text-slate-500">Error {props.status}</p>
+      <p class="font-mono text-sm text-slate-400">Error {props.status}</p>
       <h1 class="mt-2 text-2xl font-semibold tracking-tight text-slate-100">{props.title}</h1>
       <div class="mt-3 max-w-prose leading-relaxed text-slate-400">{props.children}</div>
       <a

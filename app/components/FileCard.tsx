@@ -106,7 +106,7 @@ export function FileCard(props: { item: FileItem; actions: FileActions; canSaveA
           <Button tone="secondary" onClick={() => download(item)} testid="file-save">
             Save
           </Button>
-          <span class="text-xs text-slate-500">
+          <span class="text-xs text-slate-400">
             {item.sink === "chosen-file"
               ? "Saved where you chose."
               : "Kept in this tab only until you leave: Save to keep it."}

@@ -3,7 +3,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import { parseRoomInput } from "../client/mod.ts";
+import { parseRoomInput } from "../client/room_input.ts";
 import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 
@@ -26,7 +26,7 @@ export function JoinRoom() {
         }}
       >
         <input
-          class="min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-600"
+          class="min-h-11 min-w-0 flex-1 rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-sm text-slate-100 placeholder:text-slate-500"
           placeholder="https://…/room/0x… or 0x…"
           value={text.value}
           onInput={(e) => text.value = (e.target as HTMLInputElement).value}

@@ -28,7 +28,7 @@ export function Layout(props: LayoutProps) {
     <div class="flex min-h-screen flex-col">
       <header class="border-b border-slate-800/80">
         <div class="mx-auto flex max-w-3xl items-center justify-between gap-4 px-5 py-4">
-          <a href="/" class="flex items-center gap-2.5 text-slate-100 hover:text-white">
+          <a href="/" class="flex min-h-11 items-center gap-2.5 text-slate-100 hover:text-white">
             <Logo />
             <span class="text-lg font-semibold tracking-tight">Mesh3</span>
           </a>
@@ -43,7 +43,7 @@ export function Layout(props: LayoutProps) {
       </header>
       <main class="mx-auto w-full max-w-3xl flex-1 px-5 py-10">{props.children}</main>
       <footer class="border-t border-slate-800/80">
-        <div class="mx-auto max-w-3xl px-5 py-6 text-sm leading-relaxed text-slate-500">
+        <div class="mx-auto max-w-3xl px-5 py-6 text-sm leading-relaxed text-slate-400">
           <p>
             <span class="font-medium text-slate-400">Nothing is stored.</span>{" "}
             Messages go browser to browser, end-to-end encrypted. The server only introduces peers,

@@ -4,7 +4,7 @@
  * @module
  */
 import { useSignal } from "@preact/signals";
-import { type MemberList, MemberListError, parseMemberList } from "../client/mod.ts";
+import type { MemberList } from "../client/mod.ts";
 import { Button } from "./Button.tsx";
 import { Notice } from "./Notice.tsx";
 
@@ -12,7 +12,9 @@ import { Notice } from "./Notice.tsx";
 export function MemberListLoader(props: { root: string; onLoad(list: MemberList): void }) {
   const text = useSignal("");
   const error = useSignal<string | null>(null);
-  const accept = (raw: string) => {
+  const accept = async (raw: string) => {
+    // The member list code (Merkle tree) loads when a list is given, not with the page.
+    const { MemberListError, parseMemberList } = await import("../client/members.ts");
     try {
       const list = parseMemberList(raw);
       if (list.root.toLowerCase() !== props.root.toLowerCase()) {
@@ -33,14 +35,18 @@ export function MemberListLoader(props: { root: string; onLoad(list: MemberList)
       </p>
       <textarea
         rows={3}
-        class="w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-100 placeholder:text-slate-600"
+        class="w-full rounded-lg border border-slate-700 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-100 placeholder:text-slate-500"
         placeholder="Paste addresses or the member list JSON"
         value={text.value}
         onInput={(e) => text.value = (e.target as HTMLTextAreaElement).value}
         data-testid="member-list-input"
       />
       <div class="flex flex-wrap items-center gap-3">
-        <Button tone="secondary" onClick={() => accept(text.value)} disabled={!text.value.trim()}>
+        <Button
+          tone="secondary"
+          onClick={() => void accept(text.value)}
+          disabled={!text.value.trim()}
+        >
           Use this list
         </Button>
         <label class="cursor-pointer text-sm text-emerald-300 hover:text-emerald-200">
@@ -51,7 +57,7 @@ export function MemberListLoader(props: { root: string; onLoad(list: MemberList)
             class="sr-only"
             onChange={async (e) => {
               const file = (e.target as HTMLInputElement).files?.[0];
-              if (file && file.size < 1_000_000) accept(await file.text());
+              if (file && file.size < 1_000_000) await accept(await file.text());
             }}
           />
         </label>

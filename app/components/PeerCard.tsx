@@ -78,24 +78,28 @@ export function PeerCard(props: { link: PeerLink }) {
           )}
         </div>
       </div>
-      <p class="mt-2 flex items-center gap-2 text-xs text-slate-400" data-testid="peer-state">
+      <p
+        class="mt-2 flex items-center gap-2 text-xs text-slate-400"
+        role="status"
+        data-testid="peer-state"
+      >
         {(busy || reconnecting) && <Spinner class="h-3 w-3" />}
         {state === "open" && reconnecting ? "Network path lost, reconnecting…" : STATE_TEXT[state]}
       </p>
       {safety && state === "open" && (
         <div class="mt-4">
-          <p class="text-xs font-medium uppercase tracking-wider text-slate-500">Safety number</p>
+          <p class="text-xs font-medium uppercase tracking-wider text-slate-400">Safety number</p>
           <p
             class="mt-2 grid grid-cols-4 gap-x-3 gap-y-1 font-mono text-sm tracking-wider text-slate-200 sm:grid-cols-6"
             data-testid="safety-number"
           >
             {safety.split(" ").map((g, i) => <span key={i}>{g}</span>)}
           </p>
-          <p class="mt-2 text-xs text-slate-500">
+          <p class="mt-2 text-xs text-slate-400">
             Compare it with your peer in person or on a call. If it matches, nobody is in between.
           </p>
           <RegistryLine chainId={link.session.chainId} registry={link.session.registry} />
-          <label class="mt-3 inline-flex cursor-pointer items-center gap-2 text-sm text-slate-300">
+          <label class="mt-3 inline-flex min-h-11 cursor-pointer items-center gap-2 text-sm text-slate-300">
             <input
               type="checkbox"
               class="h-4 w-4 accent-emerald-500"

@@ -28,7 +28,7 @@ const EXPLORERS: Readonly<Record<number, string>> = {
 export function RegistryLine(props: { chainId: number; registry: Address }) {
   const explorer = EXPLORERS[props.chainId];
   return (
-    <p class="mt-2 break-all text-xs text-slate-500" data-testid="registry-line">
+    <p class="mt-2 break-all text-xs text-slate-400" data-testid="registry-line">
       Keys checked against RoomRegistry {explorer
         ? (
           <a

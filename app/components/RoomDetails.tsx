@@ -55,17 +55,17 @@ export function RoomDetails({ room, now, chainName }: RoomDetailsProps) {
         {room.roomId}
       </p>
       <dl class="mt-6 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[8rem_1fr] sm:gap-y-4">
-        <dt class="text-slate-500">Creator</dt>
+        <dt class="text-slate-400">Creator</dt>
         <dd class="mb-3 break-all font-mono text-slate-200 sm:mb-0">{room.creator}</dd>
-        <dt class="text-slate-500">Access</dt>
+        <dt class="text-slate-400">Access</dt>
         <dd class="mb-3 text-slate-200 sm:mb-0">
           {room.membersOnly
             ? "Members only: wallets on the creator's list can join."
             : "Open: any wallet with the link can join."}
         </dd>
-        <dt class="text-slate-500">Expires</dt>
+        <dt class="text-slate-400">Expires</dt>
         <dd class="mb-3 text-slate-200 sm:mb-0">{expiry}</dd>
-        <dt class="text-slate-500">State</dt>
+        <dt class="text-slate-400">State</dt>
         <dd class="mb-3 text-slate-200 sm:mb-0">
           {room.closed
             ? "Closed by its creator. No one can join."
@@ -74,7 +74,7 @@ export function RoomDetails({ room, now, chainName }: RoomDetailsProps) {
             : "Open for members to join."}
         </dd>
       </dl>
-      <p class="mt-6 text-xs text-slate-500">Read from the RoomRegistry on {chainName}.</p>
+      <p class="mt-6 text-xs text-slate-400">Read from the RoomRegistry on {chainName}.</p>
     </section>
   );
 }

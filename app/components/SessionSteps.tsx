@@ -5,6 +5,7 @@
  */
 import type { RoomSession, SessionStep } from "../client/mod.ts";
 import { cx } from "./format.ts";
+import { Elapsed } from "./Elapsed.tsx";
 import { Spinner } from "./Spinner.tsx";
 import { useStore } from "./use_store.ts";
 import { TxProgress } from "./TxProgress.tsx";
@@ -26,54 +27,62 @@ export function SessionSteps(
 ) {
   const { step: current, fatal, commitTx } = useStore(props.session.state);
   const at = ORDER.indexOf(current);
+  const currentTitle = at >= 0 ? LABELS[current as Exclude<SessionStep, "idle">][0] : "Starting";
   return (
-    <ol class="space-y-3" data-testid="session-steps" data-step={current}>
-      {ORDER.map((step, i) => {
-        const done = i < at || (step === "ready" && props.peerConnected === true);
-        const active = i === at && !done;
-        const failed = active && fatal !== null;
-        const [title, detail] = LABELS[step as Exclude<SessionStep, "idle">];
-        return (
-          <li key={step} class="flex gap-3" data-testid={`step-${step}`} data-done={done}>
-            <span
-              class={cx(
-                "mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full border text-xs",
-                done && "border-emerald-500/50 bg-emerald-500/15 text-emerald-300",
-                active && !failed && "border-sky-400/60 text-sky-300",
-                failed && "border-rose-500/60 bg-rose-500/10 text-rose-300",
-                !done && !active && "border-slate-700 text-slate-600",
-              )}
-              aria-hidden="true"
-            >
-              {done ? "✓" : failed ? "!" : active ? <Spinner class="h-3 w-3" /> : i + 1}
-            </span>
-            <div class="min-w-0">
-              <p
+    <>
+      {/* Announces each step once; the ticking timers below are not announced. */}
+      <p class="sr-only" role="status" data-testid="session-status">
+        {fatal ? `Stopped at: ${currentTitle}` : `${currentTitle}…`}
+      </p>
+      <ol class="space-y-3" data-testid="session-steps" data-step={current}>
+        {ORDER.map((step, i) => {
+          const done = i < at || (step === "ready" && props.peerConnected === true);
+          const active = i === at && !done;
+          const failed = active && fatal !== null;
+          const [title, detail] = LABELS[step as Exclude<SessionStep, "idle">];
+          return (
+            <li key={step} class="flex gap-3" data-testid={`step-${step}`} data-done={done}>
+              <span
                 class={cx(
-                  "text-sm font-medium",
-                  done || active ? "text-slate-100" : "text-slate-500",
+                  "mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full border text-xs",
+                  done && "border-emerald-500/50 bg-emerald-500/15 text-emerald-300",
+                  active && !failed && "border-sky-400/60 text-sky-300",
+                  failed && "border-rose-500/60 bg-rose-500/10 text-rose-300",
+                  !done && !active && "border-slate-700 text-slate-400",
                 )}
+                aria-hidden="true"
               >
-                {title}
-              </p>
-              {active && !failed && (
-                <p class="text-xs text-slate-400">
-                  {step === "ready" && props.peerText ? props.peerText : detail}
+                {done ? "✓" : failed ? "!" : active ? <Spinner class="h-3 w-3" /> : i + 1}
+              </span>
+              <div class="min-w-0">
+                <p
+                  class={cx(
+                    "text-sm font-medium",
+                    done || active ? "text-slate-100" : "text-slate-400",
+                  )}
+                >
+                  {title}
                 </p>
-              )}
-              {step === "commit" && (active || done) && (
-                <div class="mt-1">
-                  <TxProgress
-                    state={commitTx}
-                    action="publish your key commitment"
-                    testid="commit-tx"
-                  />
-                </div>
-              )}
-            </div>
-          </li>
-        );
-      })}
-    </ol>
+                {active && !failed && (
+                  <p class="text-xs text-slate-400">
+                    {step === "ready" && props.peerText ? props.peerText : detail}{" "}
+                    <Elapsed since={step} testid="step-elapsed" />
+                  </p>
+                )}
+                {step === "commit" && (active || done) && (
+                  <div class="mt-1">
+                    <TxProgress
+                      state={commitTx}
+                      action="publish your key commitment"
+                      testid="commit-tx"
+                    />
+                  </div>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }

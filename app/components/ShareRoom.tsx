@@ -3,7 +3,6 @@
  * @module
  */
 import { useSignal, useSignalEffect } from "@preact/signals";
-import QRCode from "qrcode";
 import { Button } from "./Button.tsx";
 
 /** Link, copy button and QR code. */
@@ -14,12 +13,15 @@ export function ShareRoom(props: { link: string; compact?: boolean }) {
   link.value = props.link;
   useSignalEffect(() => {
     const text = link.value;
-    QRCode.toString(text, {
-      type: "svg",
-      margin: 1,
-      errorCorrectionLevel: "M",
-      color: { dark: "#0f172a", light: "#f8fafc" },
-    }).then((svg: string) => {
+    // The QR encoder loads when a link is first shown, not with the page.
+    import("qrcode").then(({ default: QRCode }) =>
+      QRCode.toString(text, {
+        type: "svg",
+        margin: 1,
+        errorCorrectionLevel: "M",
+        color: { dark: "#0f172a", light: "#f8fafc" },
+      })
+    ).then((svg: string) => {
       qr.value = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
     }, () => qr.value = null);
   });
@@ -43,7 +45,7 @@ export function ShareRoom(props: { link: string; compact?: boolean }) {
         />
       )}
       <div class="min-w-0 flex-1 space-y-2">
-        <p class="text-xs font-medium uppercase tracking-wider text-slate-500">Room link</p>
+        <p class="text-xs font-medium uppercase tracking-wider text-slate-400">Room link</p>
         <p
           class="break-all rounded-lg border border-slate-800 bg-slate-950 px-3 py-2 font-mono text-xs text-slate-300"
           data-testid="room-link"

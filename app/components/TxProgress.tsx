@@ -4,6 +4,7 @@
  */
 import type { TxState } from "../client/mod.ts";
 import { Notice } from "./Notice.tsx";
+import { Elapsed } from "./Elapsed.tsx";
 import { Spinner } from "./Spinner.tsx";
 
 /** Shows a {@linkcode TxState}; nothing while idle. */
@@ -16,30 +17,35 @@ export function TxProgress(props: { state: TxState; action: string; testid?: str
     case "wallet":
       return (
         <p
-          class="flex items-center gap-2 text-sm text-slate-300"
+          class="flex flex-wrap items-center gap-2 text-sm text-slate-300"
+          role="status"
           data-testid={id}
           data-phase="wallet"
         >
           <Spinner /> Confirm the transaction in your wallet to {props.action}…
+          <Elapsed since="wallet" class="text-xs" />
         </p>
       );
     case "pending":
       return (
         <p
-          class="flex items-center gap-2 text-sm text-slate-300"
+          class="flex flex-wrap items-center gap-2 text-sm text-slate-300"
+          role="status"
           data-testid={id}
           data-phase="pending"
         >
           <Spinner /> Transaction sent, waiting for it to be mined…
-          <span class="font-mono text-xs text-slate-500" title={s.hash}>
+          <span class="font-mono text-xs text-slate-400" title={s.hash} data-testid="tx-hash">
             {s.hash.slice(0, 10)}…
           </span>
+          <Elapsed since={s.hash} class="text-xs" />
         </p>
       );
     case "mined":
       return (
         <p
           class="flex items-center gap-2 text-sm text-emerald-300"
+          role="status"
           data-testid={id}
           data-phase="mined"
         >

@@ -39,7 +39,7 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
               >
                 {shortAddress(conn.address)}
               </p>
-              <p class="text-xs text-slate-500">
+              <p class="text-xs text-slate-400">
                 {conn.label} · {w.wrongNetwork
                   ? <span class="text-amber-300">wrong network</span>
                   : config.chainName}

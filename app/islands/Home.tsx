@@ -4,7 +4,7 @@
  * @module
  */
 import { useEffect, useMemo } from "preact/hooks";
-import { WalletStore } from "../client/mod.ts";
+import { WalletStore } from "../client/wallet.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { CreateRoom } from "../components/CreateRoom.tsx";
 import { JoinRoom } from "../components/JoinRoom.tsx";

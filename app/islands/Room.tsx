@@ -6,36 +6,45 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
-import { roomRefusal, roomRefusalSentence } from "../chain/room.ts";
-import {
-  browserFileStorage,
-  browserIO,
-  Calls,
-  ChatLog,
-  FileTransfers,
-  type MemberList,
-  memberListFromHash,
-  roomLink,
-  RoomSession,
-  WalletStore,
-} from "../client/mod.ts";
+import { roomRefusal, roomRefusalSentence } from "../chain/room_status.ts";
+import type { Calls, ChatLog, FileTransfers, MemberList, RoomSession } from "../client/mod.ts";
+import { roomUrl } from "../client/room_input.ts";
+import { WalletStore } from "../client/wallet.ts";
 import { useStore } from "../components/use_store.ts";
 import { roomFromProps } from "../shared/room_props.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import type { RoomInfoProps } from "../shared/room_props.ts";
 import { Button } from "../components/Button.tsx";
-import { CallPanel } from "../components/CallPanel.tsx";
 import { Card } from "../components/Card.tsx";
 import { CloseRoom } from "../components/CloseRoom.tsx";
 import { MemberListLoader } from "../components/MemberListLoader.tsx";
 import { shortAddress } from "../components/format.ts";
 import { Notice } from "../components/Notice.tsx";
 import { Invite } from "../components/Invite.tsx";
-import { LiveRoom } from "../components/LiveRoom.tsx";
 import { WalletPanel } from "../components/WalletPanel.tsx";
 
 /** Largest file when the server does not say (matches its default, 4 GiB). */
 const DEFAULT_FILE_MAX_BYTES = 4 * 1024 ** 3;
+
+/**
+ * The session engine and the live room's UI: most of the page's code, loaded after the page is
+ * interactive (started at once, awaited on "Join room"), not before (docs/CLIENT.md, "First load").
+ */
+function loadLive(): Promise<Live> {
+  return liveModules ??= Promise.all([
+    import("../client/mod.ts"),
+    import("../components/LiveRoom.tsx"),
+    import("../components/CallPanel.tsx"),
+  ]).then(([engine, room, call]) => [engine, { ...room, ...call }] as Live).catch((e) => {
+    liveModules = null; // Let a later "Join room" try again.
+    throw e;
+  });
+}
+type LiveUi =
+  & typeof import("../components/LiveRoom.tsx")
+  & typeof import("../components/CallPanel.tsx");
+type Live = [typeof import("../client/mod.ts"), LiveUi];
+let liveModules: Promise<Live> | null = null;
 
 /** Props of the Room island. */
 export interface RoomProps {
@@ -52,8 +61,10 @@ export default function Room(props: RoomProps) {
   const { config, roomId, room } = props;
   const wallet = useMemo(() => new WalletStore(config), [config]);
   const live = useSignal<
-    { session: RoomSession; chat: ChatLog; files: FileTransfers; calls: Calls } | null
+    { session: RoomSession; chat: ChatLog; files: FileTransfers; calls: Calls; ui: LiveUi } | null
   >(null);
+  const joining = useSignal(false);
+  const loadError = useSignal<string | null>(null);
   const session = live.value?.session ?? null;
   const w = useStore(wallet.state);
   const members = useSignal<MemberList | null>(null);
@@ -62,11 +73,19 @@ export default function Room(props: RoomProps) {
   const closedHere = useSignal(false);
   useEffect(() => {
     wallet.start();
-    const readHash = () => {
-      members.value = memberListFromHash(location.hash) ?? members.value;
-      link.value = roomLink(location.origin, roomId, members.value);
+    // Fetch the engine once the page is idle (a failure shows when "Join room" awaits it).
+    const idle = globalThis.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 300));
+    idle(() => loadLive().catch(() => {}));
+    const readHash = async () => {
+      if (!location.hash.startsWith("#members=") && !members.value) {
+        link.value = roomUrl(location.origin, roomId);
+        return;
+      }
+      const [engine] = await loadLive();
+      members.value = engine.memberListFromHash(location.hash) ?? members.value;
+      link.value = engine.roomLink(location.origin, roomId, members.value);
     };
-    readHash();
+    void readHash().catch(() => {});
     addEventListener("hashchange", readHash);
     // Leaving the page ends the session, so peers see "left" at once (a "bye" frame).
     const bye = () => {
@@ -123,9 +142,23 @@ export default function Room(props: RoomProps) {
     )
     : null;
 
-  const join = () => {
+  const join = async () => {
     const conn = wallet.connection;
-    if (!conn) return;
+    if (!conn || joining.value) return;
+    joining.value = true;
+    let engine: Live[0], ui: Live[1];
+    try {
+      [engine, ui] = await loadLive();
+      loadError.value = null;
+    } catch {
+      loadError.value =
+        "Cannot join: the app's code did not load. Check your connection and try again.";
+      return;
+    } finally {
+      joining.value = false;
+    }
+    if (wallet.connection !== conn || live.value) return;
+    const { browserFileStorage, browserIO, Calls, ChatLog, FileTransfers, RoomSession } = engine;
     accountChanged.value = false;
     const files = new FileTransfers({
       self: conn.address,
@@ -143,7 +176,7 @@ export default function Room(props: RoomProps) {
     });
     calls.bind(() => s.links);
     // The chat listens before the session starts: no message can arrive unseen.
-    live.value = { session: s, chat: new ChatLog(s), files, calls };
+    live.value = { session: s, chat: new ChatLog(s), files, calls, ui };
     void s.start();
   };
 
@@ -158,8 +191,8 @@ export default function Room(props: RoomProps) {
         : live.value
         ? (
           <>
-            <CallPanel calls={live.value.calls} session={live.value.session} />
-            <LiveRoom
+            <live.value.ui.CallPanel calls={live.value.calls} session={live.value.session} />
+            <live.value.ui.LiveRoom
               session={live.value.session}
               chat={live.value.chat}
               files={live.value.files}
@@ -197,12 +230,15 @@ export default function Room(props: RoomProps) {
                   </p>
                 )}
                 <Button
-                  onClick={join}
-                  disabled={!w.ready || (room.membersOnly && !members.value)}
+                  onClick={() => void join()}
+                  disabled={!w.ready || joining.value || (room.membersOnly && !members.value)}
                   testid="join-room"
                 >
                   Join room
                 </Button>
+                {loadError.value && (
+                  <Notice tone="error" testid="join-load-error">{loadError.value}</Notice>
+                )}
                 {w.ready && conn
                   ? (
                     <p class="text-sm text-slate-400">
@@ -218,7 +254,7 @@ export default function Room(props: RoomProps) {
                     </p>
                   )
                   : (
-                    <p class="text-sm text-slate-500">
+                    <p class="text-sm text-slate-400">
                       Connect a wallet on the right network first.
                     </p>
                   )}

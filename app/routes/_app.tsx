@@ -24,7 +24,10 @@ export default function App(props: AppProps) {
     <html lang="en" class="bg-slate-950">
       <head>
         <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, interactive-widget=resizes-content"
+        />
         <meta name="color-scheme" content="dark" />
         <meta
           name="description"

@@ -32,7 +32,7 @@ export default function HomePage(props: { config: PublicConfig }) {
       </section>
       <Home config={props.config} />
       <section>
-        <h2 class="text-sm font-medium uppercase tracking-wider text-slate-500">How it works</h2>
+        <h2 class="text-sm font-medium uppercase tracking-wider text-slate-400">How it works</h2>
         <ol class="mt-4 grid gap-4 sm:grid-cols-3">
           {STEPS.map(([title, text], i) => (
             <li class="rounded-xl border border-slate-800/80 p-4">

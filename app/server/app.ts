@@ -156,21 +156,21 @@ export async function createServer(
     );
   }
   if (opts.web) {
-    app.route(
-      "/",
-      webApp({
-        ...opts.web,
-        getRoom: (roomId: Hex, requester) => view.room(roomId.toLowerCase() as Hex, requester),
-        publicConfig: {
-          chainId: config.chainId,
-          chainName: config.chainName,
-          rpcUrl: config.rpcUrl,
-          registry: config.registry,
-          localDevChain: config.localDevChain,
-          fileMaxBytes: config.fileMaxBytes,
-        },
-      }),
-    );
+    const web = webApp({
+      ...opts.web,
+      getRoom: (roomId: Hex, requester) => view.room(roomId.toLowerCase() as Hex, requester),
+      publicConfig: {
+        chainId: config.chainId,
+        chainName: config.chainName,
+        rpcUrl: config.rpcUrl,
+        registry: config.registry,
+        localDevChain: config.localDevChain,
+        fileMaxBytes: config.fileMaxBytes,
+      },
+    });
+    app.route("/", web);
+    // A mounted app's notFound is not the parent's: unknown paths get the app's HTML 404 page.
+    app.notFound((c) => web.fetch(c.req.raw, c.env));
   } else {
     app.use("*", headers);
     app.all("*", (c) => c.text("Not found\n", 404));

@@ -147,3 +147,23 @@ export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
     await asTestPage(p).find("peer", { attrs: { "data-state": "open" } }).waitFor();
   }
 }
+
+/**
+ * The second person opens `link`, connects and joins; once both see a verified peer, each sends
+ * one message and waits until the other shows it.
+ */
+export async function joinAndTalk(
+  first: AnyPage,
+  second: AnyPage,
+  link: string,
+  texts: [fromSecond: string, fromFirst: string],
+): Promise<void> {
+  await joinRoom(second, link);
+  await waitForOpenPeer(first, second);
+  await sendMessage(second, texts[0]);
+  await asTestPage(first).find("message", { attrs: { "data-mine": "false" }, hasText: texts[0] })
+    .waitFor();
+  await sendMessage(first, texts[1]);
+  await asTestPage(second).find("message", { attrs: { "data-mine": "false" }, hasText: texts[1] })
+    .waitFor();
+}

@@ -9,7 +9,7 @@ import { loadConfig } from "../../fresh.config.ts";
 import { pages } from "../../app/pages.ts";
 import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { type Handlers, refuseUpgrade, serve, type Serving } from "../../app/server/serve.ts";
-import { buildAssets } from "../../app/server/web/mod.ts";
+import { type Assets, buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
 import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
@@ -39,6 +39,8 @@ export interface StartAppServerOptions {
   env?: Record<string, string>;
   /** Put a hostile relay in front of `/ws` that rewrites server→browser frames. */
   tamper?: Tamper;
+  /** Built assets to serve; default the app's, pinned to the configured chain and registry. */
+  assets?: Assets;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function startAppServer(
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
   // Built for the chain the server is configured with, as `deno task start` does.
-  const assets = await buildAssets({
+  const assets = opts.assets ?? await buildAssets({
     minify: true,
     pin: {
       chainId: Number(opts.env?.MESH3_CHAIN_ID ?? chain.chainId),

@@ -4,7 +4,10 @@
  * - Props naming another RoomRegistry: the page refuses to run and says why on screen (the
  *   registry is built into the bundle).
  * - A changed bundle: the browser refuses to run it (Subresource Integrity on the module script).
- * An honest proxy is the control: the same page hydrates.
+ * - A changed chunk (the bundle is split per island): refused too, whether the page preloads it
+ *   or imports it later with `import()` (the import map's `integrity` section and the
+ *   `modulepreload` links' `integrity`).
+ * An honest proxy is the control: the same page hydrates and imports the same chunk.
  */
 import assert from "node:assert/strict";
 import { startTestChain } from "../../testing/chain.ts";
@@ -12,12 +15,18 @@ import { startAppServer } from "./app_server.ts";
 import { launchTestBrowser } from "./test_browser.ts";
 import type { Engine, TestPage } from "./test_page.ts";
 
-type Rewrite = "none" | "props" | "bundle";
+type Rewrite = "none" | "props" | "bundle" | "chunk";
+
+/** What the proxy rewrites: `chunk` changes only the files whose path matches `chunk`. */
+interface Mode {
+  value: Rewrite;
+  chunk?: RegExp;
+}
 
 const FAKE_REGISTRY = "0x" + "66".repeat(20);
 
 /** A proxy in front of `upstream` that rewrites pages or the bundle, per `mode.value`. */
-function hostileProxy(upstream: string, registry: string, mode: { value: Rewrite }) {
+function hostileProxy(upstream: string, registry: string, mode: Mode) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const url = new URL(req.url);
     const res = await fetch(upstream + url.pathname + url.search, { headers: req.headers });
@@ -29,7 +38,10 @@ function hostileProxy(upstream: string, registry: string, mode: { value: Rewrite
       const html = (await res.text()).replace(new RegExp(registry, "gi"), FAKE_REGISTRY);
       return new Response(html, { status: res.status, headers });
     }
-    if (mode.value === "bundle" && url.pathname.startsWith("/static/build/islands-")) {
+    const tampered = mode.value === "bundle"
+      ? url.pathname.startsWith("/static/build/islands-")
+      : mode.value === "chunk" && mode.chunk!.test(url.pathname);
+    if (tampered) {
       const js = (await res.text()) + "\n;console.log('tampered');\n";
       return new Response(js, { status: res.status, headers });
     }
@@ -58,14 +70,17 @@ for (const engine of ["chromium", "firefox"] as Engine[]) {
   Deno.test(`pinned bundle (${engine}): other props refused on screen, a changed bundle not run`, async (t) => {
     const chain = await startTestChain();
     const app = await startAppServer(chain);
-    const mode = { value: "none" as Rewrite };
+    const mode: Mode = { value: "none" };
     const proxy = hostileProxy(app.url, chain.registry, mode);
     const browser = await launchTestBrowser(engine);
     try {
       await t.step("control: through an honest proxy the page hydrates", async () => {
         const page = await browser.newPage();
+        const problems = await page.watch();
         assert.equal(await hydrates(page, `${proxy.url}/`, 30_000), true);
         assert.equal(await page.find("pin-refusal").count(), 0);
+        // The inline import map is allowed by its hash in the CSP.
+        assert.ok(!problems.some((p) => /CSP violation/.test(p)), problems.join("\n"));
         await page.close();
       });
 
@@ -95,6 +110,53 @@ for (const engine of ["chromium", "firefox"] as Engine[]) {
         }
         await page.close();
       });
+
+      // The chunks of the home page and of the Room island (loaded by room pages only).
+      const html = await (await fetch(`${app.url}/`)).text();
+      const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) =>
+        m[1]
+      );
+      const map = JSON.parse(html.match(/<script type="importmap">(.*?)<\/script>/)![1]) as {
+        integrity: Record<string, string>;
+      };
+      const homeChunk = preloaded.find((u) => /\/Home-\w+\.js$/.test(u))!;
+      const roomChunk = Object.keys(map.integrity).find((u) => /\/Room-\w+\.js$/.test(u))!;
+      assert.ok(homeChunk && roomChunk && !preloaded.includes(roomChunk));
+      const importChunk = (page: TestPage, url: string) =>
+        page.evaluate(
+          (u: string) => import(u).then(() => "loaded", (e) => `refused: ${String(e)}`),
+          url,
+        );
+
+      await t.step("a changed chunk the page preloads: the island does not run", async () => {
+        mode.value = "chunk";
+        mode.chunk = new RegExp(`^${homeChunk}$`);
+        const page = await browser.newPage();
+        const problems = await page.watch();
+        assert.equal(await hydrates(page, `${proxy.url}/`, 5_000), false);
+        if (engine === "chromium") {
+          assert.ok(problems.some((p) => /integrity/i.test(p)), problems.join("\n"));
+        }
+        await page.close();
+      });
+
+      await t.step(
+        "a changed chunk loaded later with import(): refused; unchanged, loaded",
+        async () => {
+          mode.value = "chunk";
+          mode.chunk = new RegExp(`^${roomChunk}$`);
+          const page = await browser.newPage();
+          // The home page does not need Room's chunk: it hydrates.
+          assert.equal(await hydrates(page, `${proxy.url}/`, 30_000), true);
+          assert.match(await importChunk(page, roomChunk), /^refused: /);
+          mode.value = "none";
+          const honest = await browser.newPage();
+          assert.equal(await hydrates(honest, `${proxy.url}/`, 30_000), true);
+          assert.equal(await importChunk(honest, roomChunk), "loaded");
+          await honest.close();
+          await page.close();
+        },
+      );
     } finally {
       await browser.close();
       await proxy.stop();

@@ -84,8 +84,19 @@ export interface RoomPageProps {
 export default function RoomPage(props: RoomPageProps) {
   return (
     <div class="flex flex-col gap-6">
-      <a href="/" class="text-sm text-slate-500 hover:text-slate-300">← Mesh3 home</a>
-      <RoomDetails room={props.room} now={props.now} chainName={props.config.chainName} />
+      <a
+        href="/"
+        class="inline-flex min-h-11 items-center text-sm text-slate-400 hover:text-slate-300"
+      >
+        ← Mesh3 home
+      </a>
+      {
+        /* On phones the room's details follow the join card and the chat, so the conversation
+          is not a screen away; they hold no control, so focus order is unchanged. */
+      }
+      <div class="order-last sm:order-none">
+        <RoomDetails room={props.room} now={props.now} chainName={props.config.chainName} />
+      </div>
       <Room config={props.config} roomId={props.room.roomId} room={props.room} />
     </div>
   );

@@ -1,36 +1,58 @@
 /**
- * Builds the content-hashed browser assets at start: the islands bundle and the Tailwind
- * stylesheet, cached by a hash of their sources so repeated starts and tests do not rebuild.
+ * Builds the content-hashed browser assets at start: the island modules (a boot entry, one chunk
+ * per island, shared chunks) and the Tailwind stylesheet, precompressed with brotli and gzip,
+ * cached by a hash of their sources so repeated starts and tests do not rebuild.
  * @module
  */
-import { bytesToHex, encodeBase64 } from "../../core/bytes.ts";
-import { bundleIslands, PROJECT_ROOT } from "./bundle.ts";
+import { bytesToHex } from "../../core/bytes.ts";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+import { bundleIslands, PROJECT_ROOT, staticImports } from "./bundle.ts";
+import { moduleIntegrity } from "./module_integrity.ts";
 import { ISLANDS_DIR, listIslandFiles, loadIslands } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
 
 /** URL prefix of built assets. */
 export const BUILD_PREFIX = "/static/build/";
 
-/** One built file, held in memory. */
+/** One built file, held in memory, with its compressed forms when compressing pays. */
 export interface AssetFile {
   body: Uint8Array;
   contentType: string;
+  /** Brotli (quality 11) of `body`. */
+  br?: Uint8Array;
+  /** Gzip (level 9) of `body`. */
+  gzip?: Uint8Array;
 }
 
 /** The built assets of the app. */
 export interface Assets {
-  /** URL of the islands module script, e.g. `/static/build/islands-3f2a….js`. */
+  /** URL of the islands module script (the boot entry), e.g. `/static/build/islands-3f2a….js`. */
   script: string;
   /** Its Subresource Integrity value (`sha384-<base64>`), on the page's module script tag. */
   scriptIntegrity: string;
+  /**
+   * SRI value of every JS file by URL path (entry, island and shared chunks): the page lists them
+   * in its import map's `integrity` section and on each `modulepreload`, so a changed chunk is
+   * refused like a changed entry.
+   */
+  integrity: Map<string, string>;
+  /** Text of the page's import map whose `integrity` section lists every module's SRI value. */
+  importMap: string;
+  /** CSP source of that inline import map (`'sha256-…'`), added to the pages' `script-src`. */
+  importMapCsp: string;
   /** The chain id and registry built into the bundle (none for fixture builds). */
   pin?: { chainId: number; registry: string };
   /** URL of the stylesheet, e.g. `/static/build/styles-9c1e….css`. */
   stylesheet: string;
-  /** Built files by URL path; served with an immutable cache policy. */
+  /** Every built file by URL path (entry, island and shared chunks, stylesheet); immutable. */
   files: Map<string, AssetFile>;
   /** Names of the islands in the bundle (all registered for the server render). */
   islands: string[];
+  /**
+   * Island name → URLs of the modules a page showing it needs at once (the island's chunk and
+   * every chunk it or the entry imports statically), for `<link rel="modulepreload">`.
+   */
+  preload: Map<string, string[]>;
 }
 
 /** Options of {@linkcode buildAssets}. */
@@ -44,6 +66,23 @@ export interface BuildAssetsOptions {
   /** The chain id and registry to build into the bundle (the page refuses props naming
    * others); changing them changes the bundle. */
   pin?: { chainId: number; registry: string };
+  /**
+   * Split the bundle per island (default true). False builds the one-file bundle the app had
+   * before, as the first-load benchmark's baseline.
+   */
+  split?: boolean;
+}
+
+/** The build's outputs as the cache manifest lists them: the one place naming every output. */
+interface BuildManifest {
+  /** File names, all in `outDir`; each JS/CSS file may have `<name>.br` and `<name>.gz` beside. */
+  files: string[];
+  /** The entry among `files`. */
+  entry: string;
+  /** The stylesheet among `files`. */
+  stylesheet: string;
+  /** Island name → file name of its chunk (empty when not split). */
+  islandChunks: Record<string, string>;
 }
 
 const memo = new Map<string, Promise<Assets>>();
@@ -51,10 +90,13 @@ const memo = new Map<string, Promise<Assets>>();
 /** Built files older than this are removed from `outDir` after a build (they live in memory). */
 const STALE_MS = 24 * 3600 * 1000;
 
+/** Files smaller than this are served as they are: compressing them saves nothing worth a header. */
+const COMPRESS_MIN_BYTES = 512;
+
 /**
- * Builds (or loads from the cache) the islands bundle and the stylesheet, and registers the
- * islands for the server render (`loadIslands`). The cache key hashes every source file under
- * `app/`, the islands folder, deno.json and deno.lock, so any change rebuilds.
+ * Builds (or loads from the cache) the island modules and the stylesheet, precompressed, and
+ * registers the islands for the server render (`loadIslands`). The cache key hashes every source
+ * file under `app/`, the islands folder, deno.json and deno.lock, so any change rebuilds.
  *
  * @example
  * ```ts ignore
@@ -66,15 +108,16 @@ const STALE_MS = 24 * 3600 * 1000;
 export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
   const outDir = opts.outDir ?? `${PROJECT_ROOT}app/static/build`;
   const minify = opts.minify ?? true;
+  const split = opts.split ?? true;
   const islandsDir = opts.islandsDir ?? ISLANDS_DIR;
   const pin = opts.pin
     ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
     : undefined;
-  return sourceHash(minify, islandsDir, pin).then((key) => {
+  return sourceHash(minify, split, islandsDir, pin).then((key) => {
     const memoKey = `${outDir}\0${key}`;
     let built = memo.get(memoKey);
     if (!built) {
-      built = loadOrBuild(outDir, key, minify, islandsDir, pin);
+      built = loadOrBuild(outDir, key, { minify, split, islandsDir, pin });
       memo.set(memoKey, built);
       built.catch(() => memo.delete(memoKey));
     }
@@ -85,43 +128,69 @@ export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
 async function loadOrBuild(
   outDir: string,
   key: string,
-  minify: boolean,
-  islandsDir: string,
-  pin: Assets["pin"],
+  opts: { minify: boolean; split: boolean; islandsDir: string; pin: Assets["pin"] },
 ): Promise<Assets> {
-  const manifest = `${outDir}/manifest-${key}.json`;
-  const names = await loadIslands(islandsDir);
+  const manifestPath = `${outDir}/manifest-${key}.json`;
+  const names = await loadIslands(opts.islandsDir);
   try {
-    const cached = JSON.parse(await Deno.readTextFile(manifest)) as string[];
-    const files = await Promise.all(
-      cached.map(async (n) => [n, await Deno.readFile(`${outDir}/${n}`)] as const),
-    );
-    return await toAssets(files, names, pin);
+    const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as BuildManifest;
+    const files = new Map<string, AssetFile>();
+    for (const n of manifest.files) {
+      const file: AssetFile = {
+        body: await Deno.readFile(`${outDir}/${n}`),
+        contentType: contentTypeOf(n),
+      };
+      file.br = await Deno.readFile(`${outDir}/${n}.br`).catch(() => undefined);
+      file.gzip = await Deno.readFile(`${outDir}/${n}.gz`).catch(() => undefined);
+      files.set(n, file);
+    }
+    return await toAssets(manifest, files, names, opts.pin);
   } catch {
     // Not cached (or cache damaged): build.
   }
-  const islands = await listIslandFiles(islandsDir);
-  const [js, css] = await Promise.all([
-    bundleIslands({ minify, islands, pin }),
-    buildTailwind({ minify }),
+  const islands = await listIslandFiles(opts.islandsDir);
+  const [bundle, css] = await Promise.all([
+    bundleIslands({ minify: opts.minify, split: opts.split, islands, pin: opts.pin }),
+    buildTailwind({ minify: opts.minify }),
   ]);
-  const enc = new TextEncoder();
-  const files = await Promise.all([
-    hashedName("islands", ".js", enc.encode(js)),
-    hashedName("styles", ".css", enc.encode(css)),
-  ]);
+  // Chunks carry esbuild's content hash in their names; the entry, imported by no chunk, and the
+  // stylesheet get the first 16 hex digits of their SHA-256.
+  const entryBody = bundle.files.get(bundle.entry)!;
+  const entry = await hashedName("islands", ".js", entryBody);
+  const stylesheet = await hashedName("styles", ".css", new TextEncoder().encode(css));
+  const bodies = new Map(bundle.files);
+  bodies.delete(bundle.entry);
+  bodies.set(entry[0], entry[1]);
+  bodies.set(stylesheet[0], stylesheet[1]);
+  const files = new Map<string, AssetFile>();
   await Deno.mkdir(outDir, { recursive: true });
-  for (const [name, body] of files) await writeAtomic(`${outDir}/${name}`, body);
-  await writeAtomic(manifest, enc.encode(JSON.stringify(files.map(([n]) => n))));
+  for (const [name, body] of bodies) {
+    const file: AssetFile = { body, contentType: contentTypeOf(name) };
+    await writeAtomic(`${outDir}/${name}`, body);
+    if (body.length >= COMPRESS_MIN_BYTES) {
+      file.br = brotli(body);
+      file.gzip = gzipSync(body, { level: 9 });
+      await writeAtomic(`${outDir}/${name}.br`, file.br);
+      await writeAtomic(`${outDir}/${name}.gz`, file.gzip);
+    }
+    files.set(name, file);
+  }
+  const manifest: BuildManifest = {
+    files: [...bodies.keys()].sort(),
+    entry: entry[0],
+    stylesheet: stylesheet[0],
+    islandChunks: Object.fromEntries(bundle.islandChunks),
+  };
+  await writeAtomic(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)));
   await pruneStale(outDir);
-  return await toAssets(files, names, pin);
+  return await toAssets(manifest, files, names, opts.pin);
 }
 
 /** Removes build outputs not touched for a day: servers hold theirs in memory. */
 async function pruneStale(outDir: string): Promise<void> {
   const cutoff = Date.now() - STALE_MS;
   for await (const e of Deno.readDir(outDir)) {
-    if (!e.isFile || !/^(islands-|styles-|manifest-)/.test(e.name)) continue;
+    if (!e.isFile) continue;
     const path = `${outDir}/${e.name}`;
     const info = await Deno.stat(path).catch(() => null);
     if (info?.mtime && info.mtime.getTime() < cutoff) await Deno.remove(path).catch(() => {});
@@ -129,29 +198,58 @@ async function pruneStale(outDir: string): Promise<void> {
 }
 
 async function toAssets(
-  files: readonly (readonly [string, Uint8Array])[],
+  manifest: BuildManifest,
+  byName: Map<string, AssetFile>,
   islands: string[],
   pin: Assets["pin"],
 ): Promise<Assets> {
-  const map = new Map<string, AssetFile>();
-  let script = "", stylesheet = "";
-  for (const [name, body] of files) {
-    const url = BUILD_PREFIX + name;
-    const js = name.endsWith(".js");
-    map.set(url, {
-      body,
-      contentType: js ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
-    });
-    if (js) script = url;
-    else stylesheet = url;
-  }
-  if (!script || !stylesheet) {
+  if (!byName.has(manifest.entry) || !byName.has(manifest.stylesheet)) {
     throw new Error("Cannot load assets: the build manifest is incomplete");
   }
-  const js = map.get(script)!.body;
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", js as BufferSource));
-  const scriptIntegrity = `sha384-${encodeBase64(digest)}`;
-  return { script, scriptIntegrity, stylesheet, files: map, islands, ...(pin ? { pin } : {}) };
+  const files = new Map<string, AssetFile>();
+  for (const [name, file] of byName) files.set(BUILD_PREFIX + name, file);
+  const closure = (start: string[]): string[] => {
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name) || !byName.has(name)) return;
+      seen.add(name);
+      for (const dep of staticImports(new TextDecoder().decode(byName.get(name)!.body))) {
+        visit(dep);
+      }
+    };
+    start.forEach(visit);
+    return [...seen];
+  };
+  const preload = new Map<string, string[]>();
+  for (const [island, chunk] of Object.entries(manifest.islandChunks)) {
+    const needed = closure([manifest.entry, chunk]).filter((n) => n !== manifest.entry);
+    preload.set(island, needed.map((n) => BUILD_PREFIX + n));
+  }
+  const modules = await moduleIntegrity(new Map([...files].map(([url, f]) => [url, f.body])));
+  const script = BUILD_PREFIX + manifest.entry;
+  return {
+    script,
+    scriptIntegrity: modules.integrity.get(script)!,
+    ...modules,
+    ...(pin ? { pin } : {}),
+    stylesheet: BUILD_PREFIX + manifest.stylesheet,
+    files,
+    islands,
+    preload,
+  };
+}
+
+function contentTypeOf(name: string): string {
+  return name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+}
+
+function brotli(body: Uint8Array): Uint8Array {
+  return brotliCompressSync(body, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  });
 }
 
 async function hashedName(
@@ -179,6 +277,7 @@ async function writeAtomic(path: string, body: Uint8Array): Promise<void> {
  */
 async function sourceHash(
   minify: boolean,
+  split: boolean,
   islandsDir: string,
   pin: Assets["pin"],
 ): Promise<string> {
@@ -199,7 +298,7 @@ async function sourceHash(
   const enc = new TextEncoder();
   const pinned = pin ? `${pin.chainId}:${pin.registry}` : "none";
   const parts: Uint8Array[] = [
-    enc.encode(`v2 minify=${minify} islands=${dir} pin=${pinned}\n`),
+    enc.encode(`v3 minify=${minify} split=${split} islands=${dir} pin=${pinned}\n`),
   ];
   for (const p of paths) {
     parts.push(enc.encode(`${p}\n`));

@@ -64,6 +64,41 @@ Deno.test("renderPage: the module script carries its Subresource Integrity value
   );
 });
 
+Deno.test("renderPage: module preloads only for the islands the page shows, each once", () => {
+  const preload = new Map([
+    ["Card", ["/static/build/Card-AAAA.js", "/static/build/chunk-S.js"]],
+    ["Hidden", ["/static/build/Hidden-BBBB.js", "/static/build/chunk-S.js"]],
+  ]);
+  const html = renderPage(doc(h(Card, { title: "a" }), h(Card, { title: "b" })), {
+    ...OPTS,
+    preload,
+  });
+  const links = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"\/>/g)].map((m) => m[1]);
+  assert.deepEqual(links, ["/static/build/Card-AAAA.js", "/static/build/chunk-S.js"]);
+  assert.ok(html.indexOf("modulepreload") < html.indexOf('<script type="module"'));
+  const none = renderPage(doc(h("p", null, "static")), { ...OPTS, preload });
+  assert.doesNotMatch(none, /modulepreload/);
+});
+
+Deno.test("renderPage: the import map of module integrity comes before any module; each preload carries its chunk's value", () => {
+  const importMap = '{"integrity":{"/static/build/Card-AAAA.js":"sha384-x"}}';
+  const html = renderPage(doc(h(Card, { title: "a" })), {
+    ...OPTS,
+    preload: new Map([["Card", ["/static/build/Card-AAAA.js"]]]),
+    moduleIntegrity: new Map([["/static/build/Card-AAAA.js", "sha384-x"]]),
+    importMap,
+  });
+  const at = html.indexOf(`<script type="importmap">${importMap}</script>`);
+  assert.ok(at > 0);
+  assert.ok(at < html.indexOf("modulepreload") && at < html.indexOf('<script type="module"'));
+  assert.match(
+    html,
+    /<link rel="modulepreload" href="\/static\/build\/Card-AAAA\.js" integrity="sha384-x"\/>/,
+  );
+  const none = renderPage(doc(h("p", null, "static")), { ...OPTS, importMap });
+  assert.doesNotMatch(none, /importmap/);
+});
+
 Deno.test("renderPage: </script> and <!-- in props cannot break out of the payload", () => {
   const hostile = "</script><script>alert(1)</script><!--<script>";
   const html = renderPage(doc(h(Card, { title: "x", extra: { hostile, [hostile]: 1 } })), OPTS);

@@ -11,13 +11,17 @@ export interface SecurityHeadersOptions {
   rpcUrl?: string;
   /** More origins the browser may connect to (e.g. a credentials API). */
   connectSrc?: string[];
+  /** CSP sources (`'sha256-…'`) of inline scripts the pages carry: the import map of module
+   * integrity (module_integrity.ts). */
+  scriptHashes?: string[];
   /** Send `Strict-Transport-Security` (only when the site is served over https). Default false. */
   hsts?: boolean;
 }
 
 /**
  * Sets a strict Content-Security-Policy and related headers. Scripts only from the site itself
- * (the islands payload is `application/json`, which CSP does not treat as script), styles only
+ * (the islands payload is `application/json`, which CSP does not treat as script) and inline
+ * ones by hash (`scriptHashes`: the import map), styles only
  * from the site (so no `style="…"` attributes: use Tailwind classes), `connect-src` the site, its
  * WebSocket origin and the chain RPC, images also from `data:` (QR codes) and `blob:` (previews
  * of received PNG/JPEG/WebP/GIF files, made by the page itself). WebRTC is not governed
@@ -42,7 +46,7 @@ export function securityHeaders(opts: SecurityHeadersOptions = {}): MiddlewareHa
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
+      scriptSrc: ["'self'", ...(opts.scriptHashes ?? [])],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", "data:", "blob:"],
       connectSrc: ["'self'", wsOrigin, ...extra],

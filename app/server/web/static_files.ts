@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import { serveStatic } from "hono/serve-static";
 import { join } from "node:path";
-import { type Assets, BUILD_PREFIX } from "./assets.ts";
+import { type AssetFile, type Assets, BUILD_PREFIX } from "./assets.ts";
 import { PROJECT_ROOT } from "./bundle.ts";
 
 /** Cache policy of content-hashed files: they never change under their name. */
@@ -20,8 +20,9 @@ export const STATIC_DIR: string = `${PROJECT_ROOT}app/static`;
 const NOT_SERVED = new Set(["/styles.css"]);
 
 /**
- * Middleware for `/static/*`. Unknown built files fall through (404); paths with `..`, `//` or
- * encoded separators are refused by Hono's serve-static.
+ * Middleware for `/static/*`. Built files come from memory, brotli or gzip when the request
+ * accepts it (precompressed at build, `Vary: Accept-Encoding`). Unknown built files fall through
+ * (404); paths with `..`, `//` or encoded separators are refused by Hono's serve-static.
  *
  * @example
  * ```ts ignore
@@ -51,11 +52,44 @@ export function staticFiles(assets: Assets, dir: string = STATIC_DIR): Middlewar
     if (c.req.path.startsWith(BUILD_PREFIX)) {
       const file = assets.files.get(c.req.path);
       if (!file || (c.req.method !== "GET" && c.req.method !== "HEAD")) return await next();
-      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+      const coding = pickEncoding(c.req.header("Accept-Encoding"), file);
+      const headers: Record<string, string> = {
         "Content-Type": file.contentType,
         "Cache-Control": IMMUTABLE,
-      });
+      };
+      if (file.br || file.gzip) headers["Vary"] = "Accept-Encoding";
+      if (coding) headers["Content-Encoding"] = coding;
+      const body = coding === "br" ? file.br! : coding === "gzip" ? file.gzip! : file.body;
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
     }
     return await fromDisk(c, next);
   };
+}
+
+/**
+ * The content coding to send a built file in: brotli over gzip over none, as the request's
+ * `Accept-Encoding` allows (a coding with `q=0` is refused) and the file has.
+ *
+ * @example
+ * ```ts
+ * import { pickEncoding } from "./static_files.ts";
+ * const file = { body: new Uint8Array(), contentType: "text/javascript", br: new Uint8Array() };
+ * pickEncoding("gzip, deflate, br", file); // "br"
+ * pickEncoding("br;q=0, gzip", file); // null: brotli refused, no gzip form
+ * ```
+ */
+export function pickEncoding(
+  accept: string | undefined,
+  file: AssetFile,
+): "br" | "gzip" | null {
+  const accepted = new Set<string>();
+  for (const part of (accept ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (q && !(Number(q.slice(2)) > 0)) continue;
+    accepted.add(name.trim());
+  }
+  if (file.br && accepted.has("br")) return "br";
+  if (file.gzip && (accepted.has("gzip") || accepted.has("*"))) return "gzip";
+  return null;
 }

@@ -35,7 +35,12 @@ export function webApp(deps: WebDeps): Hono {
     );
   }
   const app = new Hono();
-  app.use(securityHeaders({ rpcUrl: deps.publicConfig.rpcUrl }));
+  app.use(
+    securityHeaders({
+      rpcUrl: deps.publicConfig.rpcUrl,
+      scriptHashes: [deps.assets.importMapCsp],
+    }),
+  );
   app.use("/static/*", staticFiles(deps.assets));
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   for (const [path, handler] of deps.pages.routes) {
@@ -61,7 +66,13 @@ function routeContext(c: Context, deps: WebDeps): RouteContext {
         <App title={opts.title} stylesheet={deps.assets.stylesheet} config={deps.publicConfig}>
           {page}
         </App>,
-        { islandsScript: deps.assets.script, integrity: deps.assets.scriptIntegrity },
+        {
+          islandsScript: deps.assets.script,
+          integrity: deps.assets.scriptIntegrity,
+          moduleIntegrity: deps.assets.integrity,
+          importMap: deps.assets.importMap,
+          preload: deps.assets.preload,
+        },
       );
       return c.html(html, (opts.status ?? 200) as 200, { "Cache-Control": "no-store" });
     },

@@ -77,8 +77,11 @@ Deno.test("webApp: / renders the Home island with the public config", async () =
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "text/html; charset=UTF-8");
   assert.equal(res.headers.get("cache-control"), "no-store");
-  assert.match(res.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  const csp = res.headers.get("content-security-policy") ?? "";
+  // Scripts from the site, and the one inline script: the import map, by its hash.
+  assert.ok(csp.includes(`script-src 'self' ${assets.importMapCsp};`), csp);
   const html = await res.text();
+  assert.ok(html.includes(`<script type="importmap">${assets.importMap}</script>`));
   assert.ok(html.startsWith('<!DOCTYPE html><html lang="en"'));
   assert.match(html, /<title>Mesh3 · private peer-to-peer chat<\/title>/);
   assert.ok(html.includes(`<link rel="stylesheet" href="${assets.stylesheet}"/>`));
@@ -192,6 +195,7 @@ Deno.test("webApp: built assets are served immutable, other static files briefly
   assert.equal(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
   assert.equal(js.headers.get("x-content-type-options"), "nosniff");
   assert.deepEqual(new Uint8Array(await js.arrayBuffer()), assets.files.get(assets.script)!.body);
+  assert.equal(js.headers.get("content-encoding"), null);
 
   const css = await app.request(assets.stylesheet);
   assert.equal(css.headers.get("content-type"), "text/css; charset=utf-8");
@@ -207,6 +211,51 @@ Deno.test("webApp: built assets are served immutable, other static files briefly
   const ico = await app.request("/favicon.ico");
   assert.equal(ico.status, 301);
   assert.equal(ico.headers.get("location"), "/static/favicon.svg");
+});
+
+Deno.test("webApp: built files go brotli or gzip as the request accepts, with Vary", async (t) => {
+  const file = assets.files.get(assets.script)!;
+  const cases: [string, string | null, Uint8Array][] = [
+    ["gzip, deflate, br, zstd", "br", file.br!],
+    ["gzip", "gzip", file.gzip!],
+    ["br;q=0, gzip;q=0.5", "gzip", file.gzip!],
+    ["identity", null, file.body],
+  ];
+  for (const [accept, coding, body] of cases) {
+    await t.step(accept, async () => {
+      const res = await app.request(assets.script, { headers: { "Accept-Encoding": accept } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-encoding"), coding);
+      assert.equal(res.headers.get("vary"), "Accept-Encoding");
+      assert.equal(res.headers.get("cache-control"), "public, max-age=31536000, immutable");
+      assert.deepEqual(new Uint8Array(await res.arrayBuffer()), body);
+    });
+  }
+});
+
+Deno.test("webApp: a page preloads its island's modules, all of them served with the integrity the page names", async () => {
+  const html = await (await app.request("/")).text();
+  const found = [
+    ...html.matchAll(/<link rel="modulepreload" href="([^"]+)" integrity="([^"]+)"\/>/g),
+  ];
+  const links = found.map((m) => m[1]);
+  assert.deepEqual(links, assets.preload.get("Home"));
+  assert.ok(links.some((u) => /\/Home-\w+\.js$/.test(u)));
+  assert.ok(!links.some((u) => /\/Room-\w+\.js$/.test(u)), "the home page does not load Room");
+  const map = JSON.parse(html.match(/<script type="importmap">(.*?)<\/script>/)![1]) as {
+    integrity: Record<string, string>;
+  };
+  for (const [, u, integrity] of found) {
+    const res = await app.request(u, { headers: { "accept-encoding": "identity" } });
+    assert.equal(res.status, 200, u);
+    const body = new Uint8Array(await res.arrayBuffer());
+    const d = new Uint8Array(await crypto.subtle.digest("SHA-384", body));
+    assert.equal(integrity, `sha384-${btoa(String.fromCharCode(...d))}`, u);
+    assert.equal(map.integrity[u], integrity, u);
+  }
+  // Modules the page may import later (Room's, the engine's) are in the import map too.
+  const chunks = [...assets.files.keys()].filter((u) => u.endsWith(".js"));
+  assert.deepEqual(Object.keys(map.integrity).sort(), chunks.sort());
 });
 
 Deno.test("webApp: error: unknown, source and outside files are not served", async () => {
@@ -234,7 +283,8 @@ Deno.test("webApp: text from the config is escaped in HTML and in the payload", 
     getRoom: () => Promise.resolve(null),
   });
   const html = await (await hostile.request("/")).text();
-  assert.equal(html.match(/<script/g)?.length, 2);
+  // The payload, the import map and the module script: nothing injected.
+  assert.equal(html.match(/<script/g)?.length, 3);
   assert.equal(
     payload(html).islands[0].props.config.chainName,
     "</script><script>alert(1)</script>",
