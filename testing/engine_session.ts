@@ -34,6 +34,8 @@ export interface SessionOptions {
   io?: (io: EngineIO) => EngineIO;
   /** Changes the wallet (count its prompts, say). */
   wallet?: (w: WalletConnection) => WalletConnection;
+  /** How long a text others got may take to reach this session before it is flagged missing. */
+  missingGraceMs?: number;
 }
 
 /** A chain, a server and the sessions a test started. */
@@ -90,6 +92,7 @@ export async function startEngineBed(env?: Record<string, string>): Promise<Engi
       wallet: o.wallet ? o.wallet(wallet) : wallet,
       members: o.members ?? null,
       io: o.io ? o.io(io) : io,
+      missingGraceMs: o.missingGraceMs,
     });
     const notices: Notice[] = [];
     s.events.on("notice", (n) => notices.push(n));

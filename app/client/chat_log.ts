@@ -3,8 +3,10 @@
  * the peers' texts as they arrive. A model with no UI: the Room island shows
  * {@linkcode ChatLog.entries}; tests read it. Bounded to the last {@linkcode MAX_ENTRIES}.
  *
- * A receipt counts only when it names one of our messages and comes from a peer that message was
- * sent to: another peer cannot mark it delivered.
+ * A receipt counts only when it names one of our messages, echoes the hash we sent and comes
+ * from a peer that message was sent to: another peer cannot mark it delivered. Group flags
+ * (room_group.ts: another member list, another text under the same id) are shown on the entry
+ * they concern.
  * @module
  */
 import type { Address } from "viem";
@@ -27,6 +29,8 @@ export interface ChatEntry {
   /** Our texts: the peers it was sent to, and those that acknowledged it (lower case). */
   to: readonly Address[];
   deliveredBy: readonly Address[];
+  /** Why this text may not be what the others saw (group checks), one sentence each. */
+  warnings: readonly string[];
 }
 
 /**
@@ -51,6 +55,7 @@ export class ChatLog {
     this.#off = [
       session.events.on("text", (m) => this.#received(m)),
       session.events.on("delivered", (d) => this.#delivered(d.id, d.from)),
+      session.events.on("group", (f) => this.#warn(f.author, f.id, f.message)),
     ];
   }
 
@@ -70,6 +75,7 @@ export class ChatLog {
       status: "sending",
       to: [],
       deliveredBy: [],
+      warnings: [],
     });
     const { to } = await this.#session.send(text, id);
     this.#patch(id, (e) => {
@@ -95,7 +101,19 @@ export class ChatLog {
       status: "received",
       to: [],
       deliveredBy: [],
+      warnings: [],
     });
+  }
+
+  #warn(author: Address, id: string, message: string): void {
+    const from = author.toLowerCase();
+    this.entries.set(
+      this.entries.value.map((e) =>
+        e.id === id && e.from.toLowerCase() === from && !e.warnings.includes(message)
+          ? { ...e, warnings: [...e.warnings, message] }
+          : e
+      ),
+    );
   }
 
   #delivered(id: string, from: Address): void {

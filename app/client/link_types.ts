@@ -5,6 +5,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { CommitmentReader } from "../chain/offer_check.ts";
+import type { ReceiptMessage } from "../core/message.ts";
 import type { IceConfig } from "./ice.ts";
 import type { RtcIO } from "./io.ts";
 import type { LinkExtension } from "./link_extension.ts";
@@ -51,14 +52,16 @@ export interface IncomingText {
   id: string;
   text: string;
   sentAt: number;
+  /** The roster hash the sender named (core group.ts). */
+  roster: Hex;
 }
 
 /** What a link reports once. */
 export type PeerLinkEvents = {
   /** A chat text arrived (authenticated and decrypted). */
   text: IncomingText;
-  /** The peer acknowledged our message `id`. */
-  delivered: { id: string; from: Address };
+  /** The peer sent a receipt: for one of our texts, or an echo of another member's. */
+  receipt: { from: Address; receipt: ReceiptMessage };
 };
 
 /** What every link of one room session shares. */

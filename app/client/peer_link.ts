@@ -11,9 +11,10 @@
  * a description like the first, checked the same way.
  * @module
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { Description, VerifiedKeys } from "../chain/offer_check.ts";
 import { encodeBase64Url } from "../core/bytes.ts";
+import type { ReceiptMessage, TextMessage } from "../core/message.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import { certificateInUse } from "./certificate_in_use.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./data_channel_transport.ts";
@@ -127,6 +128,11 @@ export class PeerLink {
     return this.#verified?.blockNumber ?? null;
   }
 
+  /** The peer's full commitment this link verified (null before verification). */
+  get verifiedCommitment(): Hex | null {
+    return this.#verified?.commitment ?? null;
+  }
+
   /** Media on this link's verified connection (calls): link_media.ts. */
   get media(): LinkMedia {
     return this.#media;
@@ -206,15 +212,26 @@ export class PeerLink {
   }
 
   /**
-   * Encrypts and sends a chat message.
+   * Encrypts and sends a chat text (the room session picks its id, time and roster hash).
    *
-   * @param id Message id (the peer acknowledges it).
-   * @param text The text.
+   * @param text Id, text, time and the sender's roster hash.
    * @returns false when the channel is not open.
    */
-  async send(id: string, text: string): Promise<boolean> {
+  async send(text: Omit<TextMessage, "type">): Promise<boolean> {
     if (!this.#channel || this.state !== "open") return false;
-    await this.#channel.sendText(id, text);
+    await this.#channel.sendText(text);
+    return true;
+  }
+
+  /**
+   * Encrypts and sends a receipt (to a text's author, or echoed to another member).
+   *
+   * @param receipt The author, id, roster and message hash of the text.
+   * @returns false when the channel is not open.
+   */
+  async sendReceipt(receipt: Omit<ReceiptMessage, "type">): Promise<boolean> {
+    if (!this.#channel || this.state !== "open") return false;
+    await this.#channel.sendReceipt(receipt);
     return true;
   }
 
@@ -345,9 +362,9 @@ export class PeerLink {
           fingerprint: used,
           kemKey: verified.kemKey,
         },
-        onText: (id, text, sentAt) =>
-          this.events.emit("text", { from: this.peer, id, text, sentAt }),
-        onDelivered: (id) => this.events.emit("delivered", { id, from: this.peer }),
+        onText: ({ id, text, sentAt, roster }) =>
+          this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
+        onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
         onBye: () => this.close("peer-left", "The peer left the room"),
         onError: (message) => this.#refuse("key-confirmation", message),
         subChannels: this.#extensions.labels,

@@ -17,6 +17,7 @@ import type { PublicConfig } from "../shared/public_config.ts";
 import { type Notice, serverNotice } from "./notices.ts";
 import { watchChain } from "./chain_watch.ts";
 import { Emitter } from "./emitter.ts";
+import { RoomGroup, type RoomGroupEvents, type SendResult } from "./room_group.ts";
 import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
 import type { LinkExtension } from "./link_extension.ts";
@@ -49,7 +50,7 @@ export interface SessionState {
 }
 
 /** What a session reports once. */
-export type SessionEvents = PeerLinkEvents & {
+export type SessionEvents = PeerLinkEvents & RoomGroupEvents & {
   /** Something to tell the person. */
   notice: Notice;
   /** Notices of this kind no longer hold (e.g. "chain-unavailable" once the server took us in). */
@@ -68,14 +69,11 @@ export interface RoomSessionOptions {
   io: EngineIO;
   /** Features riding on every verified link (file transfer: `FileTransfers.extension`). */
   extensions?: readonly LinkExtension[];
+  /** How long a text others got may take to reach us before it is flagged missing (tests). */
+  missingGraceMs?: number;
 }
 
-/** What {@linkcode RoomSession.send} did with a text. */
-export interface SendResult {
-  id: string;
-  /** The peers whose open channel took it (lower-case addresses). */
-  to: Address[];
-}
+export type { SendResult };
 
 const NO_ICE: IceConfig = { iceServers: [] };
 
@@ -136,6 +134,9 @@ export class RoomSession {
   #iceAsked = false;
   /** Wallet prompts made to sign in again; past the cap, none are made. */
   #signInPrompts = 0;
+  #keys: SessionKeys | null = null;
+  /** Group texts, receipts and their consistency checks (room_group.ts). */
+  #group: RoomGroup;
 
   constructor(o: RoomSessionOptions) {
     this.config = o.config;
@@ -145,6 +146,14 @@ export class RoomSession {
     this.#members = o.members ?? null;
     this.#extensions = o.extensions ?? [];
     this.#reader = registryReader(o.wallet.publicClient, o.config.registry);
+    this.#group = new RoomGroup({
+      roomId: o.roomId,
+      self: o.wallet.address,
+      commitment: () => this.#keys?.commitment ?? null,
+      links: () => this.links,
+      events: this.events,
+      missingGraceMs: o.missingGraceMs,
+    });
   }
 
   /** The links of the session (shorthand for `state.value.links`). */
@@ -167,16 +176,19 @@ export class RoomSession {
   }
 
   /**
-   * Sends a chat text to every open link.
+   * Sends a chat text to every open link, naming the roster hash we see (room_group.ts).
    *
    * @param text The text (trimmed by the caller).
    * @param id The message's id (default: a fresh random one); receipts name it.
    * @returns The message id and the peers that took it (none: it was not sent).
    */
-  async send(text: string, id: string = newMessageId()): Promise<SendResult> {
-    const open = this.links.filter((l) => l.state === "open");
-    const took = await Promise.all(open.map((l) => l.send(id, text).catch(() => false)));
-    return { id, to: open.filter((_, i) => took[i]).map((l) => lower(l.peer)) };
+  send(text: string, id: string = newMessageId()): Promise<SendResult> {
+    return this.#group.send(text, id);
+  }
+
+  /** The roster hash of the room as this session sees it now (room_group.ts). */
+  roster(): Promise<Hex> {
+    return this.#group.roster();
   }
 
   /** Drops the signaling socket as a network failure would (for tests and diagnostics). */
@@ -188,6 +200,7 @@ export class RoomSession {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#rejoinTimer);
+    this.#group.stop();
     this.#unwatchChain?.();
     this.#signaling?.close();
     for (const link of this.links) link.close();
@@ -206,15 +219,16 @@ export class RoomSession {
   }
 
   /** Step 2: fresh ECDH key pair and DTLS certificate, and their commitment. */
-  #makeKeys(): Promise<SessionKeys> {
+  async #makeKeys(): Promise<SessionKeys> {
     this.#set({ step: "keys" });
     const { chainId, registry } = this.config;
-    return makeSessionKeys(this.#io.rtc, {
+    this.#keys = await makeSessionKeys(this.#io.rtc, {
       chainId,
       registry,
       roomId: this.roomId,
       member: this.wallet.address,
     });
+    return this.#keys;
   }
 
   /** Step 3: the commitment on chain, in one transaction. */
@@ -330,6 +344,7 @@ export class RoomSession {
     });
     this.#signaling.connect();
     this.#signaling.join(this.roomId);
+    this.#group.start();
   }
 
   async #onSignal(m: ServerMessage): Promise<void> {
@@ -413,7 +428,7 @@ export class RoomSession {
       if (!this.timing.firstMessageAt) this.timing.firstMessageAt = Date.now();
       this.events.emit("text", m);
     });
-    link.events.on("delivered", (d) => this.events.emit("delivered", d));
+    this.#group.watch(link);
     let told = false;
     link.status.subscribe(({ problem }) => {
       // The session's snapshot changes with every link's: one store to watch for the whole room.

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Address, Hex } from "viem";
+import type { ReceiptMessage, TextMessage } from "../core/message.ts";
 import {
   type Channel,
   type ChatMessage,
@@ -24,8 +25,10 @@ import type { DataChannelTransport } from "./data_channel_transport.ts";
 
 /** An open encrypted channel. */
 export interface SecureChannel {
-  /** Seals and sends a chat text. */
-  sendText(id: string, text: string): Promise<void>;
+  /** Seals and sends a chat text naming the sender's roster hash (core group.ts). */
+  sendText(text: Omit<TextMessage, "type">): Promise<void>;
+  /** Seals and sends a receipt (to the author, or echoed to another member). */
+  sendReceipt(receipt: Omit<ReceiptMessage, "type">): Promise<void>;
   /** Stops reading and closes the transport. */
   close(): void;
 }
@@ -41,8 +44,10 @@ export interface SecureChannelParameters {
   self: { address: Address; fingerprint: Uint8Array };
   /** The peer's keys as verified against the chain and the DTLS handshake. */
   peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array; kemKey: Uint8Array };
-  onText(id: string, text: string, sentAt: number): void;
-  onDelivered(id: string): void;
+  /** A text arrived (the session checks it and sends the receipts). */
+  onText(text: TextMessage): void;
+  /** A receipt arrived: for one of our texts, or echoed for another member's. */
+  onReceipt(receipt: ReceiptMessage): void;
   /** Called when the peer says goodbye. */
   onBye(): void;
   /** Called once if the channel must stop (a refused frame). */
@@ -61,8 +66,8 @@ export interface SecureChannelParameters {
  * @example
  * ```ts ignore
  * // Needs an open, verified DataChannel.
- * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, kemKeyPair, self, peer, onText, onDelivered, onBye, onError });
- * await channel.sendText("m1", "hello");
+ * const { channel, safetyNumber } = await openSecureChannel({ transport, roomId, keyPair, kemKeyPair, self, peer, onText, onReceipt, onBye, onError });
+ * await channel.sendText({ id: "m1", text: "hello", sentAt: Date.now(), roster });
  * ```
  */
 export async function openSecureChannel(
@@ -124,15 +129,14 @@ export async function openSecureChannel(
         continue; // Authentic but not understood (a newer peer?): ignore it.
       }
       if (message.type === "receipt") {
-        p.onDelivered(message.id);
+        p.onReceipt(message);
       } else if (message.type === "bye") {
         stopped = true;
         transport.close();
         p.onBye();
         return;
       } else {
-        p.onText(message.id, message.text, message.sentAt);
-        await send(encodeChatMessage({ type: "receipt", id: message.id })).catch(() => {});
+        p.onText(message);
       }
     }
   })();
@@ -140,8 +144,8 @@ export async function openSecureChannel(
     safetyNumber,
     subKeys,
     channel: {
-      sendText: (id, text) =>
-        send(encodeChatMessage({ type: "text", id, text, sentAt: Date.now() })),
+      sendText: (text) => send(encodeChatMessage({ type: "text", ...text })),
+      sendReceipt: (receipt) => send(encodeChatMessage({ type: "receipt", ...receipt })),
       close() {
         if (stopped) return;
         // Best effort goodbye, so the peer shows "left" at once.

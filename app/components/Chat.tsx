@@ -144,6 +144,7 @@ function Message(props: { m: ChatEntry }) {
       data-testid="message"
       data-mine={m.mine ? "true" : "false"}
       data-status={m.status}
+      data-warned={m.warnings.length > 0 ? "true" : "false"}
     >
       <div class="max-w-[85%] sm:max-w-[75%]">
         <p class={cx("mb-1 text-xs text-slate-400", m.mine && "text-right")}>
@@ -175,6 +176,16 @@ function Message(props: { m: ChatEntry }) {
             {STATUS[m.status][0]} {STATUS[m.status][1]}
           </p>
         )}
+        {m.warnings.map((w) => (
+          <p
+            key={w}
+            class={cx("mt-1 text-xs text-amber-300", m.mine && "text-right")}
+            role="alert"
+            data-testid="message-warning"
+          >
+            ⚠ {w}
+          </p>
+        ))}
       </div>
     </div>
   );

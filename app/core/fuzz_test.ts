@@ -381,9 +381,10 @@ Deno.test(
 
 Deno.test("fuzz: 20000 mutated message plaintexts parse or throw MessageError only", FAST, () => {
   const rng = prng(SEED ^ 0x1b873593);
+  const [roster, hash] = [`0x${"cd".repeat(32)}`, `0x${"ef".repeat(32)}`] as const;
   const seeds = [
-    encodeChatMessage({ type: "text", id: "m1", text: "hello 👋", sentAt: 1764000000000 }),
-    encodeChatMessage({ type: "receipt", id: "m1" }),
+    encodeChatMessage({ type: "text", id: "m1", text: "hello 👋", sentAt: 1764000000000, roster }),
+    encodeChatMessage({ type: "receipt", author: `0x${"a1".repeat(20)}`, id: "m1", roster, hash }),
     encodeChatMessage({ type: "bye" }),
   ];
   let parsed = 0;

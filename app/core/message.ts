@@ -4,12 +4,13 @@
  * Not the signaling wire format (that is `wire.ts`, between browser and server).
  * @module
  */
+import type { Address, Hex } from "viem";
 import { MessageError } from "./errors.ts";
 
 /** Longest text message, in UTF-16 code units (its frame stays far below 64 KiB). */
 export const MAX_TEXT_LENGTH = 4000;
 
-/** A chat text. `id` lets the peer acknowledge it. */
+/** A chat text. `id` lets the peer acknowledge it; `roster` says whom the sender sent it to. */
 export interface TextMessage {
   type: "text";
   /** Sender-chosen id: 1–64 characters of [A-Za-z0-9_-]. */
@@ -18,12 +19,23 @@ export interface TextMessage {
   text: string;
   /** Sender's clock, milliseconds since the epoch. */
   sentAt: number;
+  /** The sender's roster hash (group.ts): lower-case 0x hex of 32 bytes. */
+  roster: Hex;
 }
 
-/** "I got your message `id`" (drives the delivery state). */
+/**
+ * "I got `author`'s message `id`, and it hashed to `hash`" (group.ts). Sent to the author (it
+ * drives the delivery state) and echoed to every other peer, who compare it with their own copy.
+ */
 export interface ReceiptMessage {
   type: "receipt";
+  /** The message's sender, lower case. */
+  author: Address;
   id: string;
+  /** The roster hash the message named. */
+  roster: Hex;
+  /** Its message hash as the receipt's sender computed it. */
+  hash: Hex;
 }
 
 /** "I am leaving" (the peer closes its side). */
@@ -35,6 +47,8 @@ export interface ByeMessage {
 export type ChatMessage = TextMessage | ReceiptMessage | ByeMessage;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const HASH = /^0x[0-9a-f]{64}$/;
+const ADDRESS = /^0x[0-9a-f]{40}$/;
 const MAX_TIME = 8.64e15;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -55,7 +69,7 @@ function check(value: unknown): ChatMessage {
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case "text": {
-      exactKeys(m, ["type", "id", "text", "sentAt"]);
+      exactKeys(m, ["type", "id", "text", "sentAt", "roster"]);
       if (typeof m.id !== "string" || !ID.test(m.id)) fail("bad id");
       if (typeof m.text !== "string" || m.text.length === 0 || m.text.length > MAX_TEXT_LENGTH) {
         fail(`text must be 1 to ${MAX_TEXT_LENGTH} characters`);
@@ -67,12 +81,28 @@ function check(value: unknown): ChatMessage {
       ) {
         fail("bad sentAt");
       }
-      return { type: "text", id: m.id, text: m.text, sentAt: m.sentAt as number };
+      if (typeof m.roster !== "string" || !HASH.test(m.roster)) fail("bad roster hash");
+      return {
+        type: "text",
+        id: m.id,
+        text: m.text,
+        sentAt: m.sentAt as number,
+        roster: m.roster as Hex,
+      };
     }
     case "receipt":
-      exactKeys(m, ["type", "id"]);
+      exactKeys(m, ["type", "author", "id", "roster", "hash"]);
+      if (typeof m.author !== "string" || !ADDRESS.test(m.author)) fail("bad author");
       if (typeof m.id !== "string" || !ID.test(m.id)) fail("bad id");
-      return { type: "receipt", id: m.id };
+      if (typeof m.roster !== "string" || !HASH.test(m.roster)) fail("bad roster hash");
+      if (typeof m.hash !== "string" || !HASH.test(m.hash)) fail("bad message hash");
+      return {
+        type: "receipt",
+        author: m.author as Address,
+        id: m.id,
+        roster: m.roster as Hex,
+        hash: m.hash as Hex,
+      };
     case "bye":
       exactKeys(m, ["type"]);
       return { type: "bye" };
@@ -88,7 +118,8 @@ function check(value: unknown): ChatMessage {
  *
  * @example
  * ```ts
- * const bytes = encodeChatMessage({ type: "text", id: "m1", text: "hello", sentAt: Date.now() });
+ * const roster = `0x${"cd".repeat(32)}` as const; // group.ts rosterHash
+ * const bytes = encodeChatMessage({ type: "text", id: "m1", text: "hello", sentAt: 1, roster });
  * ```
  */
 export function encodeChatMessage(message: ChatMessage): Uint8Array {

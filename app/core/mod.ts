@@ -29,8 +29,12 @@
  *   handshake({ keys: sa, transport: ta }),
  *   handshake({ keys: sb, transport: tb }),
  * ]);
- * const frame = await a.seal(encodeChatMessage({ type: "text", id: "m1", text: "hi", sentAt: 1 }));
- * parseChatMessage(await b.open(frame)); // { type: "text", id: "m1", text: "hi", sentAt: 1 }
+ * const roster = await rosterHash(roomId, [ // the members each side sees (docs/CRYPTO.md 7c)
+ *   { address: alice.address, commitment: `0x${"11".repeat(32)}` },
+ *   { address: bob.address, commitment: `0x${"22".repeat(32)}` },
+ * ]);
+ * const frame = await a.seal(encodeChatMessage({ type: "text", id: "m1", text: "hi", sentAt: 1, roster }));
+ * parseChatMessage(await b.open(frame)); // { type: "text", id: "m1", text: "hi", sentAt: 1, roster }
  * await computeSafetyNumber(me, peer) === await computeSafetyNumber(peer, me); // true
  * ```
  * @module
@@ -114,6 +118,15 @@ export {
   type TextMessage,
 } from "./message.ts";
 export { computeSafetyNumber, SAFETY_NUMBER_ITERATIONS } from "./safety_number.ts";
+export {
+  groupMessageHash,
+  type GroupMessageInput,
+  LABEL_GROUP_MESSAGE,
+  LABEL_ROSTER,
+  MAX_ROSTER_MEMBERS,
+  rosterHash,
+  type RosterMember,
+} from "./group.ts";
 export {
   deriveSubChannelKeys,
   LABEL_SUB_CHANNEL,

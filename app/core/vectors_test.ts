@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   commitmentOutputs,
   frameOutputs,
+  groupOutputs,
   kemKeyOfSeed,
   keyScheduleOutputs,
   safetyNumberOutputs,
@@ -12,8 +13,11 @@ import { intermediates } from "../../testing/vectors/generate.ts";
 import {
   commitment,
   fromHex,
+  groupMessage,
+  roster,
   safetyNumber,
   seal,
+  toHex,
   transcript,
 } from "../../testing/vectors/reference.ts";
 
@@ -134,6 +138,32 @@ Deno.test("vectors: safety_number.json", async (t) => {
         kemKey: kemKeyOfSeed(p.kemSeed),
       });
       assert.equal(await safetyNumber(party(c.input.b), party(c.input.a)), c.output.safetyNumber);
+    });
+  }
+});
+
+Deno.test("vectors: group.json", async (t) => {
+  const { cases } = await load("group");
+  assert.ok(cases.length >= 2);
+  for (const c of cases) {
+    await t.step(`behavior: ${c.name} (core and reference agree)`, async () => {
+      assert.deepEqual(await groupOutputs(c.input), c.output);
+      const i = c.input;
+      const r = await roster(
+        fromHex(i.roomId),
+        i.members.map((m: Json) => ({
+          address: fromHex(m.address),
+          commitment: fromHex(m.commitment),
+        })),
+      );
+      assert.equal(`0x${toHex(r)}`, c.output.roster);
+      const h = await groupMessage({
+        ...i,
+        roomId: fromHex(i.roomId),
+        author: fromHex(i.author),
+        roster: r,
+      });
+      assert.equal(`0x${toHex(h)}`, c.output.messageHash);
     });
   }
 });

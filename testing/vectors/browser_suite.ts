@@ -73,6 +73,7 @@ export async function recomputeCoreInBrowser(t: Deno.TestContext, call: CoreCall
       ["frame", "frameOutputs"],
       ["key_schedule", "keyScheduleOutputs"],
       ["safety_number", "safetyNumberOutputs"],
+      ["group", "groupOutputs"],
     ]
   ) {
     await t.step(`behavior: ${file}.json recomputes identically`, async () => {

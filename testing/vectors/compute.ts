@@ -15,6 +15,7 @@ import { deriveConnectionKeys, deriveSessionKeys } from "../../app/core/key_sche
 import { makeHello, parseHello } from "../../app/core/handshake.ts";
 import { generateKemKeyPair } from "../../app/core/kem.ts";
 import { computeSafetyNumber } from "../../app/core/safety_number.ts";
+import { groupMessageHash, rosterHash } from "../../app/core/group.ts";
 import { fromHex, toHex } from "./reference.ts";
 
 const enc = new TextEncoder();
@@ -212,4 +213,21 @@ export async function safetyNumberOutputs(c: SafetyNumberCase) {
     kemKey: kemKeyOfSeed(p.kemSeed),
   });
   return { safetyNumber: await computeSafetyNumber(party(c.a), party(c.b)) };
+}
+
+/** Inputs of a group vector (inputs.ts). */
+export interface GroupCaseInput {
+  roomId: Hex;
+  members: { address: Hex; commitment: Hex }[];
+  author: Hex;
+  id: string;
+  sentAt: number;
+  text: string;
+}
+
+/** The roster hash of the members and the message hash of the text sent under it. */
+export async function groupOutputs(c: GroupCaseInput) {
+  const roster = await rosterHash(c.roomId, c.members);
+  const messageHash = await groupMessageHash({ ...c, roster });
+  return { roster, messageHash };
 }

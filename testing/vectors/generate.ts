@@ -10,12 +10,19 @@ import type { EcdhCurve } from "../../app/core/ecdh.ts";
 import {
   commitmentOutputs,
   frameOutputs,
+  groupOutputs,
   keyPairFromPkcs8,
   keyScheduleOutputs,
   safetyNumberOutputs,
   vectorParty,
 } from "./compute.ts";
-import { commitmentCases, frameCases, keyScheduleCases, safetyNumberCases } from "./inputs.ts";
+import {
+  commitmentCases,
+  frameCases,
+  groupCases,
+  keyScheduleCases,
+  safetyNumberCases,
+} from "./inputs.ts";
 import { fromHex, keySchedule, toHex, transcript } from "./reference.ts";
 
 /** Raw ECDH bits between a fixed private key and a raw public key (vectors only). */
@@ -126,5 +133,10 @@ if (import.meta.main) {
     await Promise.all(
       safetyNumberCases.map(async (c) => ({ ...c, output: await safetyNumberOutputs(c.input) })),
     ),
+  );
+  await write(
+    "group",
+    'Group consistency (v2): roster = SHA-256("mesh3/v2/roster" || 0x00 || roomId || u16 n || for each member sorted by address bytes: address (20) || commitment (32)); messageHash = SHA-256("mesh3/v2/group-message" || 0x00 || roomId || author (20) || u8 len(id) || id || roster || u64 sentAt || UTF-8 text), the text sent by `author` under that roster.',
+    await Promise.all(groupCases.map(async (c) => ({ ...c, output: await groupOutputs(c.input) }))),
   );
 }

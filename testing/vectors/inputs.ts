@@ -2,11 +2,19 @@
  * The fixed inputs of every published test vector (docs/CRYPTO.md, "Test vectors").
  * @module
  */
-import type { CommitmentCase, FrameCase, KeyScheduleCase, SafetyNumberCase } from "./compute.ts";
+import type { Hex } from "viem";
+import type {
+  CommitmentCase,
+  FrameCase,
+  GroupCaseInput,
+  KeyScheduleCase,
+  SafetyNumberCase,
+} from "./compute.ts";
 
 /** Hardhat's first two development accounts (public, well known). */
 const ACCOUNT_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const ACCOUNT_1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const ACCOUNT_2 = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const ROOM = "0xdf0d91741366a3f6a6cde616aac6197b401c0053e124d8fcae7fec767b22c77a";
 const FP_A = "be9df91c14e58e2be3f244c335e8339589e77327626fe385b4a37bc2c32d7582";
 const NONCE_A = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -214,6 +222,38 @@ export const safetyNumberCases: { name: string; input: SafetyNumberCase }[] = [
         fingerprint: FP_B,
         kemSeed: KEM_SEED_A,
       },
+    },
+  },
+];
+
+export const groupCases: { name: string; input: GroupCaseInput }[] = [
+  {
+    name: "three members listed out of order, checksummed addresses; a text from the second",
+    input: {
+      roomId: `0x${"ab".repeat(32)}`,
+      members: [
+        { address: ACCOUNT_2, commitment: `0x${"33".repeat(32)}` },
+        { address: ACCOUNT_0, commitment: `0x${"11".repeat(32)}` },
+        { address: ACCOUNT_1, commitment: `0x${"22".repeat(32)}` },
+      ],
+      author: ACCOUNT_1.toLowerCase() as Hex,
+      id: "0123456789abcdef0123",
+      sentAt: 1764000000000,
+      text: "the meeting is at 9",
+    },
+  },
+  {
+    name: "a pair, a one-character id and non-ASCII text",
+    input: {
+      roomId: `0x${"cd".repeat(32)}`,
+      members: [
+        { address: ACCOUNT_0, commitment: `0x${"11".repeat(32)}` },
+        { address: ACCOUNT_1, commitment: `0x${"22".repeat(32)}` },
+      ],
+      author: ACCOUNT_0.toLowerCase() as Hex,
+      id: "m",
+      sentAt: 0,
+      text: "héllo 👋",
     },
   },
 ];

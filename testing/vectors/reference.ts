@@ -211,3 +211,49 @@ export async function safetyNumber(a: RefParty, b: RefParty): Promise<string> {
   const halves = [await half(a), await half(b)].sort();
   return halves.join("").replace(/(\d{5})(?=\d)/g, "$1 ");
 }
+
+/** The roster hash of CRYPTO.md section 7c: members sorted by address bytes. */
+export async function roster(
+  roomId: Uint8Array,
+  members: { address: Uint8Array; commitment: Uint8Array }[],
+): Promise<Uint8Array> {
+  const sorted = [...members].sort((a, b) => toHex(a.address) < toHex(b.address) ? -1 : 1);
+  return new Uint8Array(
+    await subtle.digest(
+      "SHA-256",
+      cat(
+        enc.encode("mesh3/v2/roster\0"),
+        roomId,
+        be(sorted.length, 2),
+        ...sorted.flatMap((m) => [m.address, m.commitment]),
+      ),
+    ),
+  );
+}
+
+/** The group message hash of CRYPTO.md section 7c. */
+export async function groupMessage(m: {
+  roomId: Uint8Array;
+  author: Uint8Array;
+  id: string;
+  roster: Uint8Array;
+  sentAt: number;
+  text: string;
+}): Promise<Uint8Array> {
+  const id = enc.encode(m.id);
+  return new Uint8Array(
+    await subtle.digest(
+      "SHA-256",
+      cat(
+        enc.encode("mesh3/v2/group-message\0"),
+        m.roomId,
+        m.author,
+        Uint8Array.of(id.length),
+        id,
+        m.roster,
+        be(m.sentAt, 8),
+        enc.encode(m.text),
+      ),
+    ),
+  );
+}

@@ -6,6 +6,7 @@
  */
 import type { Address, Hex } from "viem";
 import { registryReader } from "../../../app/chain/registry.ts";
+import { groupMessageHash } from "../../../app/core/group.ts";
 import type { IceCandidate } from "../../../app/core/wire.ts";
 import { browserIO } from "../../../app/client/io.ts";
 import { type IncomingText, type LinkSession, PeerLink } from "../../../app/client/peer_link.ts";
@@ -25,6 +26,8 @@ let prepared: LinkSession | null = null;
 const io = browserIO();
 const received: IncomingText[] = [];
 const delivered: string[] = [];
+/** The link alone has no room session: a fixed roster hash stands for the pair. */
+const ROSTER: Hex = `0x${"00".repeat(32)}`;
 
 const harness = {
   async connect(config: PublicConfig): Promise<Address> {
@@ -70,8 +73,15 @@ const harness = {
   },
   async startLink(peer: Address): Promise<void> {
     link = new PeerLink(prepared!, peer);
-    link.events.on("text", (m) => received.push(m));
-    link.events.on("delivered", (d) => delivered.push(d.id));
+    const l = link;
+    // What the room session does (room_group.ts): acknowledge each text with its hash.
+    l.events.on("text", async (m) => {
+      received.push(m);
+      const author = m.from.toLowerCase() as Address;
+      const hash = await groupMessageHash({ ...m, author, roomId: prepared!.roomId });
+      await l.sendReceipt({ author, id: m.id, roster: m.roster, hash });
+    });
+    l.events.on("receipt", ({ receipt }) => delivered.push(receipt.id));
     await link.start();
   },
   async deliver(
@@ -95,7 +105,7 @@ const harness = {
     }
   },
   async send(id: string, text: string): Promise<boolean> {
-    return await link!.send(id, text);
+    return await link!.send({ id, text, sentAt: Date.now(), roster: ROSTER });
   },
   status() {
     const s = link?.status.value;
