@@ -20,6 +20,8 @@ export interface Connected {
 export interface SignalingBed {
   readonly chain: TestChain;
   readonly srv: RunningServer;
+  /** Every instance (`srv` first): one unless the bed runs a cluster. */
+  readonly servers: RunningServer[];
   /** The sockets opened through the bed (a test may take out one it replaced). */
   readonly clients: Client[];
   /** Connects a socket with a session cookie (and extra request headers, e.g. the
@@ -35,7 +37,8 @@ export interface SignalingBed {
 /**
  * Starts the server (and a chain unless one is given) for a signaling test.
  *
- * @param o `MESH3_*` variables for the server, and a chain to reuse.
+ * @param o `MESH3_*` variables for the server, a chain to reuse, and how many instances (on one
+ *   Redis; default `MESH3_TEST_INSTANCES`, else 1).
  * @returns The bed; call `close()` in a `finally`.
  *
  * @example
@@ -50,14 +53,13 @@ export interface SignalingBed {
  * ```
  */
 export async function startSignalingBed(
-  o: { env?: Record<string, string>; chain?: TestChain } = {},
+  o: { env?: Record<string, string>; chain?: TestChain; instances?: number } = {},
 ): Promise<SignalingBed> {
   const chain = o.chain ?? await startTestChain();
   // MESH3_TEST_INSTANCES=N (N > 1): the same test against N instances on one real redis-server,
-  // its sockets spread over them in turn (sign-ins and `srv` stay on the first). Open (issue 15):
-  // `MESH3_TEST_INSTANCES=3 deno test -A app/server/signaling/fuzz_test.ts` loses an honest
-  // offer ("no offer within 20000 ms") on this machine under load; not yet explained.
-  const n = Number(Deno.env.get("MESH3_TEST_INSTANCES") ?? "1");
+  // its sockets spread over them in turn (sign-ins and `srv` stay on the first).
+  // `instances` chooses it for one test.
+  const n = o.instances ?? Number(Deno.env.get("MESH3_TEST_INSTANCES") ?? "1");
   let redis: TestRedis | undefined;
   const servers: RunningServer[] = [];
   try {
@@ -82,6 +84,7 @@ export async function startSignalingBed(
   return {
     chain,
     srv,
+    servers,
     clients,
     open,
     async connect(index, headers = {}) {

@@ -27,10 +27,14 @@ import {
   UNLIMITED_READS,
 } from "../../../testing/server.ts";
 import { startSignalingBed } from "../../../testing/signaling_bed.ts";
+import type { HubStats } from "./hub.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
 
 const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
+/** The same run over three instances on one Redis (issue 15), shorter: `deno task fuzz:ws`
+ * sets `MESH3_FUZZ_WS_CLUSTER_FRAMES` too. */
+const CLUSTER_FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_CLUSTER_FRAMES") ?? "600");
 const SEED = Number(Deno.env.get("MESH3_FUZZ_WS_SEED") ?? "20261125");
 const WORKERS = 4;
 const MIN_HONEST_ROUNDS = 20;
@@ -38,7 +42,7 @@ const MIN_HONEST_ROUNDS = 20;
  * (compiled code, caches filling) plus 256 bytes per frame; looser without (garbage not yet
  * collected counts then). The code before issue 10 kept about 700 bytes per frame. */
 const gc = (globalThis as { gc?: () => void }).gc;
-const HEAP_BOUND = gc ? 2 * 1024 * 1024 + 256 * FRAMES : 64 * 1024 * 1024;
+const heapBound = (frames: number) => gc ? 2 * 1024 * 1024 + 256 * frames : 64 * 1024 * 1024;
 const CANDIDATE = (r: number, i: number) => `candidate:${r} ${i} udp 1 127.0.0.1 5000 typ host`;
 
 type Tally = Map<string, Map<string, number>>;
@@ -72,8 +76,22 @@ const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
   ],
 ];
 
-Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`, async (t) => {
+Deno.test(
+  `fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`,
+  (t) => fuzz(t, FRAMES),
+);
+
+Deno.test(
+  `fuzz over 3 instances on Redis: ${CLUSTER_FRAMES} hostile /ws frames, seed ${SEED}; ` +
+    "the honest pair, on two instances, loses nothing",
+  (t) => fuzz(t, CLUSTER_FRAMES, 3),
+);
+
+/** One fuzz run of `FRAMES` frames over `instances` instances (default: the signaling bed's). */
+async function fuzz(t: Deno.TestContext, FRAMES: number, instances?: number): Promise<void> {
+  const HEAP_BOUND = heapBound(FRAMES);
   const bed = await startSignalingBed({
+    instances,
     env: {
       MESH3_RATE_PER_SECOND: "100000",
       MESH3_RATE_BURST: "1000",
@@ -150,10 +168,10 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
     });
 
     // Only h1, h2 and the target stay (the workers' sockets are gone once their close ends).
-    const idle = await waitUntil(
-      () => srv.server.hub.stats(),
-      (s) => s.sockets === 3 && s.ending === 0,
-    );
+    // Each instance's hub (one, or each of the cluster's, its mirrors holding the others).
+    const hubs = () => bed.servers.map((s) => s.server.hub.stats());
+    const sockets = (xs: HubStats[]) => xs.reduce((n, s) => n + s.sockets, 0);
+    const idle = await waitUntil(hubs, (xs) => sockets(xs) === 3 && xs.every((s) => !s.ending));
     gc?.();
     const heapBefore = Deno.memoryUsage().heapUsed;
 
@@ -183,12 +201,24 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         sent.ice++;
       }
     };
+    /** A wait for the honest pair that, on timeout, says what the sender was told instead. */
+    const relayed = async <T>(sender: Client, wait: Promise<T>): Promise<T> => {
+      try {
+        return await wait;
+      } catch (e) {
+        const told = sender.messages.map((m) => m.type === "error" ? `error:${m.code}` : m.type);
+        throw new Error(`${(e as Error).message}; the sender was told ${told.join(", ")}`);
+      }
+    };
     const expectIce = async (c: Client, from: Address, r: number) => {
       for (let i = 0; i < 2; i++) {
-        await c.next(
-          "ice",
-          (m) => m.from === from && m.candidate?.candidate === CANDIDATE(r, i),
-          20_000,
+        await relayed(
+          c === h1 ? h2 : h1,
+          c.next(
+            "ice",
+            (m) => m.from === from && m.candidate?.candidate === CANDIDATE(r, i),
+            20_000,
+          ),
         );
         got.ice++;
       }
@@ -199,13 +229,19 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
         h1.send(desc("offer", a2, kH1, r));
         sent.offer++;
         ice(h1, a2, r);
-        await h2.next("offer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000);
+        await relayed(
+          h1,
+          h2.next("offer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000),
+        );
         got.offer++;
         h2.send(desc("answer", a1, kH2, r));
         sent.answer++;
         ice(h2, a1, r);
         await expectIce(h2, a1, r);
-        await h1.next("answer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000);
+        await relayed(
+          h2,
+          h1.next("answer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000),
+        );
         got.answer++;
         await expectIce(h1, a2, r);
       }
@@ -373,11 +409,14 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
     await t.step("behavior: the hub's maps return to idle and the heap stays bounded", async () => {
       // Only h1, h2 and the target remain, as before the run; h1 and h2 described to each other.
       const after = await waitUntil(
-        () => srv.server.hub.stats(),
-        (s) => s.sockets === idle.sockets && s.ending === 0 && s.pending === 0,
+        hubs,
+        (xs) => sockets(xs) === sockets(idle) && xs.every((s) => !s.ending && !s.pending),
       );
-      assert.deepEqual(after, { ...idle, pairs: after.pairs });
-      assert.ok(after.pairs <= 2 + WORKERS, `pairs: ${after.pairs}`);
+      assert.deepEqual(
+        after.map((s) => ({ ...s, pairs: 0 })),
+        idle.map((s) => ({ ...s, pairs: 0 })),
+      );
+      for (const s of after) assert.ok(s.pairs <= 2 + WORKERS, `pairs: ${s.pairs}`);
       target.messages.length = 0;
       tally.clear();
       gc?.();
@@ -393,4 +432,4 @@ Deno.test(`fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair los
   } finally {
     await bed.close();
   }
-});
+}

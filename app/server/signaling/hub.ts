@@ -77,8 +77,8 @@ export class SignalingHub {
     const memo = new CommitmentMemo({ chainId, registry });
     this.#relay = new Relay(this.#rooms, { view, chainId, registry, memo }, limits);
     view.onRoomClosed((roomId) => this.#roomClosed(roomId));
-    this.#rooms.onDeparted?.((roomId, address, tell) => {
-      for (const o of tell) o.send({ v: 1, type: "presence", roomId, address, state: "left" });
+    this.#rooms.onRemotePresence?.((roomId, address, state, tell) => {
+      for (const o of tell) o.send({ v: 1, type: "presence", roomId, address, state });
     });
   }
 

@@ -61,9 +61,12 @@ export interface RoomState<M extends RoomMember> {
   /** Makes the room's members on other instances readable before a join reads the room
    * (several instances only; throws a StateUnavailableError when they cannot be reached). */
   prepare?(roomId: Hex): Promise<void>;
-  /** Calls `f` with the members to tell when members on another instance are gone without
-   * leaving (their instance died; several instances only). */
-  onDeparted?(f: (roomId: Hex, address: Address, tell: M[]) => void): void;
+  /** Calls `f` with the members to tell when a member on another instance is gone without
+   * leaving (its instance died), or back after its instance was taken for dead (several
+   * instances only). */
+  onRemotePresence?(
+    f: (roomId: Hex, address: Address, state: "joined" | "left", tell: M[]) => void,
+  ): void;
 }
 
 class Room<M extends RoomMember> implements RoomView<M> {

@@ -6,7 +6,10 @@
  * read when an instance's first socket joins the room; membership changes (join, leave, relayed
  * description) go on the room's channel, which only instances with a member there follow; frames
  * for a member on another instance go on that instance's own channel. No frame is broadcast to
- * every instance. A member whose instance stopped its heartbeat is dropped from every mirror.
+ * every instance. A member whose instance stopped its heartbeat is dropped from every mirror:
+ * once its heartbeat is found missing at two sweeps in a row, neither of them late (a stall that
+ * froze every instance, as on one starved machine, lets every heartbeat lapse at once; the first
+ * sweep after it must not take the others for dead before their own timers have run).
  * @module
  */
 import type { Address, Hex } from "viem";
@@ -18,17 +21,28 @@ import { StateUnavailableError } from "./shared_state.ts";
 
 /** How often each instance looks for members of dead instances in its mirrors. */
 const SWEEP_MS = 1000;
+/** A sweep that starts this much later than planned ran after a stall of its own process (or
+ * machine): the others may have stalled too and not yet renewed their heartbeats, so it judges
+ * no one. */
+const LATE_MS = 2 * SWEEP_MS;
 /** A frame for one member, on an instance channel: `m` + room id (66) + key (42) + the text. */
 const ROOM_ID_END = 67, KEY_END = 109;
 
 /** A membership change on a room's channel. */
 type RoomEvent =
-  | { t: "join"; by: string; inst: string; key: string; address: Address }
+  // `again`: announced anew (after a reconnect, or after the others took its instance for dead).
+  | { t: "join"; by: string; inst: string; key: string; address: Address; again?: true }
   | { t: "leave"; by: string; inst: string; key: string }
   | { t: "describe"; by: string; from: string; to: string };
 
-/** Who to tell that members on another instance left without saying so (their instance died). */
-export type DepartedListener = (roomId: Hex, address: Address, tell: Peer[]) => void;
+/** Who to tell that a member on another instance left without saying so (its instance died), or
+ * is back after being taken for dead. */
+export type RemotePresenceListener = (
+  roomId: Hex,
+  address: Address,
+  state: "joined" | "left",
+  tell: Peer[],
+) => void;
 
 /**
  * {@linkcode RoomState} shared by every instance on one Redis.
@@ -48,8 +62,11 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
   #loading = new Map<Hex, Promise<void>>();
   /** Rooms followed with no local member at the last sweep (a join refused after `prepare`). */
   #idle = new Set<Hex>();
-  #departed = new Set<DepartedListener>();
+  #presence = new Set<RemotePresenceListener>();
   #sweeper: ReturnType<typeof setInterval>;
+  #lastSweep = performance.now();
+  /** Instances whose heartbeat the last sweep found missing. */
+  #missing = new Set<string>();
   /** Frames for members no longer here when they arrived (they left meanwhile). */
   undelivered = 0;
 
@@ -142,9 +159,9 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
     return this.#mirror.stats();
   }
 
-  /** Calls `f` when members on another instance are gone without leaving. */
-  onDeparted(f: DepartedListener): void {
-    this.#departed.add(f);
+  /** Calls `f` when a member on another instance is gone without leaving, or back. */
+  onRemotePresence(f: RemotePresenceListener): void {
+    this.#presence.add(f);
   }
 
   /** Sends a frame to a member on `instance` (throws when Redis cannot be reached). */
@@ -183,7 +200,13 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
         const old = current?.member(e.key);
         if (old instanceof RemotePeer && old.instance === e.inst) return;
         if (old instanceof RemotePeer) this.#mirror.remove(roomId, old);
-        this.#mirror.add(roomId, new RemotePeer(this, e.inst, roomId, e.address));
+        const { others, fresh } = this.#mirror.add(
+          roomId,
+          new RemotePeer(this, e.inst, roomId, e.address),
+        );
+        // A first join tells the others itself (through their instances); a member announced
+        // again after this instance dropped it was told "left" here: it is back.
+        if (e.again && fresh) this.#tell(roomId, e.address, "joined", others);
         return;
       }
       case "leave": {
@@ -229,16 +252,21 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
         byInstance.set(m.instance, list);
       }
     }
-    if (byInstance.size === 0) return;
+    const now = performance.now();
+    const late = now - this.#lastSweep > LATE_MS;
+    this.#lastSweep = now;
+    if (byInstance.size === 0 || late) return void this.#missing.clear();
     const alive = await this.#alive([...byInstance.keys()]);
+    const missing = new Set([...byInstance.keys()].filter((inst) => !alive.has(inst)));
+    const before = this.#missing;
+    this.#missing = missing;
     for (const [inst, gone] of byInstance) {
-      if (alive.has(inst)) continue;
+      if (!missing.has(inst) || !before.has(inst)) continue;
       for (const { roomId, member } of gone) {
         const left = this.#mirror.remove(roomId, member);
         if (left === undefined) continue;
         this.#send((r) => r.eval(HDEL_IF, 1, membersKey(roomId), member.key, inst));
-        const tell = left.filter((p) => !(p instanceof RemotePeer));
-        for (const f of this.#departed) f(roomId, member.address, tell);
+        this.#tell(roomId, member.address, "left", left);
       }
     }
   }
@@ -259,9 +287,22 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
       for (const m of this.#mirror.room(roomId)?.members() ?? []) {
         if (m instanceof RemotePeer) continue;
         await this.#c.redis.hset(membersKey(roomId), m.key, `${me}|${m.address}`);
-        this.#publish(roomId, { t: "join", by: me, inst: me, key: m.key, address: m.address });
+        this.#publish(roomId, {
+          t: "join",
+          by: me,
+          inst: me,
+          key: m.key,
+          address: m.address,
+          again: true,
+        });
       }
     }
+  }
+
+  /** Tells this instance's members among `members` of a remote member's presence. */
+  #tell(roomId: Hex, address: Address, state: "joined" | "left", members: Peer[]): void {
+    const tell = members.filter((p) => !(p instanceof RemotePeer));
+    for (const f of this.#presence) f(roomId, address, state, tell);
   }
 
   #publish(roomId: Hex, e: RoomEvent): void {

@@ -13,6 +13,9 @@ import {
   verify,
 } from "../../../testing/server.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
+import { HEARTBEAT_TTL_MS, instanceKey } from "./redis_connection.ts";
+import type { RedisState } from "./redis_state.ts";
+import { Redis } from "ioredis";
 import { privateKeyToAccount } from "viem/accounts";
 
 /** A relayed frame of `type` for `to` in `roomId`. */
@@ -126,6 +129,65 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
       assert.equal(e.ref, "c1");
       assert.equal(e.code, "no-offer");
     });
+
+    await t.step(
+      "behavior: a stall of both instances past a heartbeat's life drops no member",
+      async () => {
+        // Both instances run in this process: a stall here (as on one starved machine) lets
+        // every heartbeat lapse at once. The first sweep after it must not take B for dead
+        // before B's own timer has renewed its heartbeat (it did: Alice was told "left" and her
+        // next offer refused peer-not-found, the fuzz test's lost honest offer).
+        const bobKey = bob.account.address.toLowerCase();
+        // Carol's arrival, told before: not what this step looks for.
+        for (const c of [ca, cb]) await c.next("presence", (m) => m.state === "joined");
+        assert.deepEqual([...ca.messages, ...cb.messages], []);
+        const until = Date.now() + HEARTBEAT_TTL_MS + 1500;
+        while (Date.now() < until) {
+          // a busy wait: nothing else runs
+        }
+        ca.send({ ...describe("offer", bobKey, roomId, kA), ref: "after-stall" });
+        const offer = await cb.next("offer", () => true, 15_000);
+        assert.equal(offer.from, alice.account.address);
+        // Two sweeps later, still nobody was told anyone left.
+        await new Promise((r) => setTimeout(r, 2500));
+        for (const c of [ca, cb]) {
+          assert.deepEqual(
+            c.messages.filter((m) => m.type === "presence" || m.type === "error"),
+            [],
+          );
+        }
+      },
+    );
+
+    await t.step(
+      "behavior: B taken for dead is presence left on A, and joined once B announces itself",
+      async () => {
+        // B's heartbeat key deleted over and over (as if B missed every renewal) until A has
+        // dropped Bob; then B's next renewal finds its heartbeat gone and announces Bob again.
+        const state = b.server.state as RedisState;
+        const beat = instanceKey(state.conn.id);
+        const admin = new Redis(cluster.redis.url);
+        try {
+          const bobAddress = bob.account.address;
+          const left = (async () => {
+            for (let i = 0; i < 200 && !ca.messages.some((m) => m.type === "presence"); i++) {
+              await admin.del(beat);
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          })();
+          const gone = await ca.next("presence", (m) => m.address === bobAddress, 15_000);
+          await left;
+          assert.equal(gone.state, "left");
+          const back = await ca.next("presence", (m) => m.address === bobAddress, 15_000);
+          assert.equal(back.state, "joined");
+          const bobKey = bob.account.address.toLowerCase();
+          ca.send(describe("offer", bobKey, roomId, kA));
+          assert.equal((await cb.next("offer", () => true, 15_000)).from, alice.account.address);
+        } finally {
+          admin.disconnect();
+        }
+      },
+    );
 
     await t.step("behavior: leaving on B is presence on A", async () => {
       cb.send({ v: 1, type: "leave", roomId });
