@@ -19,12 +19,17 @@ const LABELS: Record<Exclude<SessionStep, "idle">, [string, string]> = {
   socket: ["Reach the room", "Connecting to the signaling server"],
   ready: ["Find your peer", "Waiting for someone else to join"],
 };
+/** The labels that change when the session took back keys kept on this device. */
+const REUSED: Partial<typeof LABELS> = {
+  keys: ["Take back your kept keys", "Kept on this device, checked against your commitment"],
+  commit: ["Key commitment already on chain", "No transaction: it matches the kept keys"],
+};
 
 /** The checklist for a session. */
 export function SessionSteps(
   props: { session: RoomSession; peerText?: string; peerConnected?: boolean },
 ) {
-  const { step: current, fatal, commitTx } = useStore(props.session.state);
+  const { step: current, fatal, commitTx, reusedKeys } = useStore(props.session.state);
   const at = ORDER.indexOf(current);
   return (
     <ol class="space-y-3" data-testid="session-steps" data-step={current}>
@@ -32,7 +37,8 @@ export function SessionSteps(
         const done = i < at || (step === "ready" && props.peerConnected === true);
         const active = i === at && !done;
         const failed = active && fatal !== null;
-        const [title, detail] = LABELS[step as Exclude<SessionStep, "idle">];
+        const key = step as Exclude<SessionStep, "idle">;
+        const [title, detail] = (reusedKeys && REUSED[key]) || LABELS[key];
         return (
           <li key={step} class="flex gap-3" data-testid={`step-${step}`} data-done={done}>
             <span
@@ -61,7 +67,7 @@ export function SessionSteps(
                   {step === "ready" && props.peerText ? props.peerText : detail}
                 </p>
               )}
-              {step === "commit" && (active || done) && (
+              {step === "commit" && (active || done) && !reusedKeys && (
                 <div class="mt-1">
                   <TxProgress
                     state={commitTx}
