@@ -9,7 +9,7 @@ import { ChatLog } from "../app/client/chat_log.ts";
 import type { EngineIO } from "../app/client/io.ts";
 import type { MemberList } from "../app/client/members.ts";
 import type { Notice } from "../app/client/notices.ts";
-import { RoomSession } from "../app/client/room_session.ts";
+import { RoomSession, type RoomSessionOptions } from "../app/client/room_session.ts";
 import type { WalletConnection } from "../app/client/wallet.ts";
 import type { PublicConfig } from "../app/shared/public_config.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
@@ -36,6 +36,8 @@ export interface SessionOptions {
   wallet?: (w: WalletConnection) => WalletConnection;
   /** How long a text others got may take to reach this session before it is flagged missing. */
   missingGraceMs?: number;
+  /** Keeps the session's keys (testing/memory_keeper.ts stands in for IndexedDB). */
+  keep?: RoomSessionOptions["keep"];
 }
 
 /** A chain, a server and the sessions a test started. */
@@ -93,6 +95,7 @@ export async function startEngineBed(env?: Record<string, string>): Promise<Engi
       members: o.members ?? null,
       io: o.io ? o.io(io) : io,
       missingGraceMs: o.missingGraceMs,
+      keep: o.keep,
     });
     const notices: Notice[] = [];
     s.events.on("notice", (n) => notices.push(n));

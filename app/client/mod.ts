@@ -13,6 +13,7 @@
  * const session = new RoomSession({ config, roomId, wallet: wallet.connection!, io: browserIO() });
  * const chat = new ChatLog(session);
  * await session.start();                            // room → keys → commit → sign in → socket
+ * // (with `keep`, a return takes back the keys kept on this device: no commit)
  * await chat.send("hello");
  * ```
  * @module
@@ -25,6 +26,22 @@ export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
 export { type AttachedLink, type LinkExtension } from "./link_extension.ts";
 export { type LinkMedia } from "./link_media.ts";
+export { indexedDbKeeper } from "./indexed_db_keeper.ts";
+export {
+  DEFAULT_KEEP_HOURS,
+  KEEP_HOURS,
+  keepHours,
+  keptKeysNotice,
+  setKeepHours,
+} from "./keep_choice.ts";
+export {
+  keepKeys,
+  type KeptKeys,
+  keptKeysId,
+  type KeyKeeper,
+  type NotRestored,
+  restoreKeys,
+} from "./key_keeper.ts";
 export { parseRoomInput, roomLink } from "./links.ts";
 export {
   type MemberList,

@@ -19,11 +19,13 @@ import { watchChain } from "./chain_watch.ts";
 import { Emitter } from "./emitter.ts";
 import { RoomGroup, type RoomGroupEvents, type SendResult } from "./room_group.ts";
 import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
+import { keptKeysNotice } from "./keep_choice.ts";
+import { keepKeys, keptKeysId, type KeyKeeper, restoreKeys } from "./key_keeper.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
 import type { LinkExtension } from "./link_extension.ts";
 import type { MemberList } from "./members.ts";
 import { type LinkSession, PeerLink, type PeerLinkEvents } from "./peer_link.ts";
-import { checkRoom } from "./room_check.ts";
+import { checkRoom, RoomCheckError } from "./room_check.ts";
 import { makeSessionKeys, type SessionKeys } from "./session_keys.ts";
 import { SignalingClient, type SignalingState } from "./signaling.ts";
 import { signIn } from "./siwe.ts";
@@ -47,6 +49,10 @@ export interface SessionState {
   /** One link per peer met in this session (the latest for each peer); a new array whenever a
    * link's status changes, so watching the session's state is enough to follow every link. */
   links: readonly PeerLink[];
+  /** True when the session took back keys this device kept (no transaction was needed). */
+  reusedKeys: boolean;
+  /** Wall-clock ms until which this device keeps the session's keys; null when it keeps none. */
+  keptUntil: number | null;
 }
 
 /** What a session reports once. */
@@ -71,6 +77,11 @@ export interface RoomSessionOptions {
   extensions?: readonly LinkExtension[];
   /** How long a text others got may take to reach us before it is flagged missing (tests). */
   missingGraceMs?: number;
+  /**
+   * Keeping the session's keys on this device so that a reload or a return costs no new
+   * transaction (key_keeper.ts): where, and for how long after a commitment (0: not kept).
+   */
+  keep?: { keeper: KeyKeeper; forMs: number };
 }
 
 export type { SendResult };
@@ -109,6 +120,8 @@ export class RoomSession {
     socket: "closed",
     chainReachable: true,
     links: [],
+    reusedKeys: false,
+    keptUntil: null,
   });
   readonly events = new Emitter<SessionEvents>();
   /** Wall-clock ms when our commitment was mined, and when the first message was decrypted. */
@@ -120,6 +133,7 @@ export class RoomSession {
   #io: EngineIO;
   #members: MemberList | null;
   #extensions: readonly LinkExtension[];
+  #keep: RoomSessionOptions["keep"];
   #reader: CommitmentReader;
   #signaling: SignalingClient | null = null;
   #linkSession: LinkSession | null = null;
@@ -145,6 +159,7 @@ export class RoomSession {
     this.#io = o.io;
     this.#members = o.members ?? null;
     this.#extensions = o.extensions ?? [];
+    this.#keep = o.keep;
     this.#reader = registryReader(o.wallet.publicClient, o.config.registry);
     this.#group = new RoomGroup({
       roomId: o.roomId,
@@ -165,12 +180,20 @@ export class RoomSession {
   async start(): Promise<void> {
     try {
       const proof = await this.#checkRoom();
-      const keys = await this.#makeKeys();
-      await this.#publish(keys, proof);
+      let keys = await this.#keptKeys();
+      if (!keys) {
+        keys = await this.#makeKeys();
+        await this.#publish(keys, proof);
+        await this.#keepKeys(keys);
+      }
+      this.#keys = keys;
       await this.#signIn();
       this.#connect(keys);
     } catch (e) {
       if (this.#stopped) return;
+      const over = e instanceof RoomCheckError && e.reason !== "room-not-found" &&
+        e.reason.startsWith("room-");
+      if (over) void this.#forgetKeys();
       this.#set({ fatal: joinFailure(e) });
     }
   }
@@ -196,7 +219,16 @@ export class RoomSession {
     this.#signaling?.drop();
   }
 
-  /** Ends the session: closes links and the socket. */
+  /**
+   * Leaves the room for good: ends the session and erases the keys this device kept for it (the
+   * next visit commits new ones). A reload or a closed tab ends the session without leaving.
+   */
+  async leave(): Promise<void> {
+    if (!this.#stopped) this.stop();
+    await this.#forgetKeys();
+  }
+
+  /** Ends the session: closes links and the socket (kept keys stay until they expire). */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#rejoinTimer);
@@ -218,16 +250,46 @@ export class RoomSession {
     return proof;
   }
 
+  /**
+   * Step 2, returning: the keys this device kept for this room, if the chain still holds their
+   * commitment (else they are erased, the person told why, and fresh keys are made).
+   */
+  async #keptKeys(): Promise<SessionKeys | null> {
+    if (!this.#keep) return null;
+    this.#set({ step: "keys" });
+    const r = await restoreKeys(this.#keep.keeper, this.#reader, this.#where());
+    if ("refused" in r) {
+      const notice = keptKeysNotice(r.refused);
+      if (notice) this.events.emit("notice", notice);
+      return null;
+    }
+    this.timing.commitMinedAt = Date.now();
+    this.#set({ reusedKeys: true, keptUntil: r.expiresAt });
+    return r.keys;
+  }
+
+  /** After step 3: the committed keys kept on this device, if the person chose so. */
+  async #keepKeys(keys: SessionKeys): Promise<void> {
+    if (!this.#keep) return;
+    const { keeper, forMs } = this.#keep;
+    const keptUntil = await keepKeys(keeper, keys, this.#where(), forMs).catch(() => null);
+    this.#set({ keptUntil });
+  }
+
+  async #forgetKeys(): Promise<void> {
+    await this.#keep?.keeper.delete(keptKeysId(this.#where())).catch(() => {});
+    this.#set({ keptUntil: null });
+  }
+
+  #where() {
+    const { chainId, registry } = this.config;
+    return { chainId, registry, roomId: this.roomId, member: this.wallet.address };
+  }
+
   /** Step 2: fresh ECDH key pair and DTLS certificate, and their commitment. */
   async #makeKeys(): Promise<SessionKeys> {
     this.#set({ step: "keys" });
-    const { chainId, registry } = this.config;
-    this.#keys = await makeSessionKeys(this.#io.rtc, {
-      chainId,
-      registry,
-      roomId: this.roomId,
-      member: this.wallet.address,
-    });
+    this.#keys = await makeSessionKeys(this.#io.rtc, this.#where());
     return this.#keys;
   }
 
@@ -387,6 +449,8 @@ export class RoomSession {
   #roomOver(refusal: RoomRefusal): void {
     if (this.state.value.fatal) return;
     this.stop();
+    // No key can be used in a closed or expired room again: erase what was kept for it.
+    void this.#forgetKeys();
     this.#set({ fatal: roomRefusalSentence(refusal) });
   }
 

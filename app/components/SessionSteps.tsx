@@ -20,14 +20,20 @@ const LABELS: Record<Exclude<SessionStep, "idle">, [string, string]> = {
   socket: ["Reach the room", "Connecting to the signaling server"],
   ready: ["Find your peer", "Waiting for someone else to join"],
 };
+/** The labels that change when the session took back keys kept on this device. */
+const REUSED: Partial<typeof LABELS> = {
+  keys: ["Take back your kept keys", "Kept on this device, checked against your commitment"],
+  commit: ["Key commitment already on chain", "No transaction: it matches the kept keys"],
+};
 
 /** The checklist for a session. */
 export function SessionSteps(
   props: { session: RoomSession; peerText?: string; peerConnected?: boolean },
 ) {
-  const { step: current, fatal, commitTx } = useStore(props.session.state);
+  const { step: current, fatal, commitTx, reusedKeys } = useStore(props.session.state);
   const at = ORDER.indexOf(current);
-  const currentTitle = at >= 0 ? LABELS[current as Exclude<SessionStep, "idle">][0] : "Starting";
+  const labels = (key: Exclude<SessionStep, "idle">) => (reusedKeys && REUSED[key]) || LABELS[key];
+  const currentTitle = at >= 0 ? labels(current as Exclude<SessionStep, "idle">)[0] : "Starting";
   return (
     <>
       {/* Announces each step once; the ticking timers below are not announced. */}
@@ -39,7 +45,8 @@ export function SessionSteps(
           const done = i < at || (step === "ready" && props.peerConnected === true);
           const active = i === at && !done;
           const failed = active && fatal !== null;
-          const [title, detail] = LABELS[step as Exclude<SessionStep, "idle">];
+          const key = step as Exclude<SessionStep, "idle">;
+          const [title, detail] = labels(key);
           return (
             <li key={step} class="flex gap-3" data-testid={`step-${step}`} data-done={done}>
               <span
@@ -69,7 +76,7 @@ export function SessionSteps(
                     <Elapsed since={step} testid="step-elapsed" />
                   </p>
                 )}
-                {step === "commit" && (active || done) && (
+                {step === "commit" && (active || done) && !reusedKeys && (
                   <div class="mt-1">
                     <TxProgress
                       state={commitTx}

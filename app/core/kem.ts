@@ -30,6 +30,11 @@ export interface KemKeyPair {
   backend: "webcrypto" | "noble";
   /** The encapsulation key, 1184 bytes (its keccak256 is in the v2 commitment). */
   publicKey: Uint8Array;
+  /**
+   * The non-extractable decapsulation key (webcrypto backend only): a browser can keep it in
+   * IndexedDB without its bytes ever reaching script (app/client/key_keeper.ts).
+   */
+  privateKey?: CryptoKey;
   /** Decapsulates a ciphertext made for `publicKey`; throws {@link KeyAgreementError}. */
   decapsulate(ciphertext: Uint8Array): Promise<Uint8Array>;
 }
@@ -100,15 +105,7 @@ export async function generateKemKeyPair(
       "decapsulateBits",
     ]);
     const publicKey = new Uint8Array(await subtle.exportKey("raw-public", pair.publicKey));
-    return {
-      backend,
-      publicKey,
-      decapsulate: (ciphertext) =>
-        refusing(
-          ciphertext,
-          async (c) => new Uint8Array(await subtle.decapsulateBits(ALGORITHM, pair.privateKey, c)),
-        ),
-    };
+    return webCryptoKemKeyPair(publicKey, pair.privateKey);
   }
   const { publicKey, secretKey } = ml_kem768.keygen(options.seed);
   return {
@@ -116,6 +113,45 @@ export async function generateKemKeyPair(
     publicKey,
     decapsulate: (ciphertext) =>
       refusing(ciphertext, (c) => Promise.resolve(ml_kem768.decapsulate(c, secretKey))),
+  };
+}
+
+/**
+ * A WebCrypto ML-KEM-768 key pair from its parts, e.g. a decapsulation key read back from
+ * IndexedDB. The public key is not recomputed from the private one (WebCrypto cannot): the caller
+ * recomputes the commitment from `publicKey` and checks it against the chain, and a mismatched
+ * pair only makes every handshake fail (key confirmation), it never weakens one.
+ *
+ * @param publicKey The 1184-byte encapsulation key.
+ * @param privateKey A non-extractable ML-KEM-768 decapsulation key.
+ * @returns The key pair (backend "webcrypto").
+ * @throws {KeyAgreementError} If the public key's length or the private key's algorithm is wrong.
+ *
+ * @example
+ * ```ts
+ * const made = await generateKemKeyPair({ backend: "webcrypto" });
+ * const again = webCryptoKemKeyPair(made.publicKey, made.privateKey!);
+ * again.backend; // "webcrypto"
+ * ```
+ */
+export function webCryptoKemKeyPair(publicKey: Uint8Array, privateKey: CryptoKey): KemKeyPair {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== KEM_PUBLIC_KEY_LENGTH) {
+    throw new KeyAgreementError(
+      `Cannot use the ML-KEM key: an ML-KEM-768 key is ${KEM_PUBLIC_KEY_LENGTH} bytes`,
+    );
+  }
+  if (privateKey?.algorithm?.name !== ALGORITHM.name || privateKey.type !== "private") {
+    throw new KeyAgreementError("Cannot use the ML-KEM key: it is not an ML-KEM-768 private key");
+  }
+  return {
+    backend: "webcrypto",
+    publicKey,
+    privateKey,
+    decapsulate: (ciphertext) =>
+      refusing(
+        ciphertext,
+        async (c) => new Uint8Array(await subtle.decapsulateBits(ALGORITHM, privateKey, c)),
+      ),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   KEM_CIPHERTEXT_LENGTH,
   KEM_PUBLIC_KEY_LENGTH,
   supportsWebCryptoKem,
+  webCryptoKemKeyPair,
 } from "./kem.ts";
 
 Deno.test("ML-KEM-768", async (t) => {
@@ -54,5 +55,28 @@ Deno.test("ML-KEM-768", async (t) => {
     const bad = new Uint8Array(KEM_PUBLIC_KEY_LENGTH).fill(0xff);
     await assert.rejects(encapsulate(bad), KeyAgreementError);
     await assert.rejects(encapsulate(bad, { random: new Uint8Array(32) }), KeyAgreementError);
+  });
+  await t.step("behavior: a WebCrypto pair rebuilt from its kept parts decapsulates", async () => {
+    const made = await generateKemKeyPair({ backend: "webcrypto" });
+    assert.equal(made.privateKey?.extractable, false);
+    assert.equal((await generateKemKeyPair({ backend: "noble" })).privateKey, undefined);
+    const again = webCryptoKemKeyPair(made.publicKey, made.privateKey!);
+    const { ciphertext, sharedSecret } = await encapsulate(made.publicKey);
+    assert.deepEqual(await again.decapsulate(ciphertext), sharedSecret);
+  });
+  await t.step("error: kept parts of the wrong kind are refused", async () => {
+    const made = await generateKemKeyPair({ backend: "webcrypto" });
+    const ecdh = await crypto.subtle.generateKey({ name: "X25519" }, false, ["deriveBits"]);
+    const cases: [Uint8Array, CryptoKey, RegExp][] = [
+      [made.publicKey.slice(1), made.privateKey!, /1184 bytes/],
+      [made.publicKey, (ecdh as CryptoKeyPair).privateKey, /not an ML-KEM-768 private key/],
+      [made.publicKey, null as unknown as CryptoKey, /not an ML-KEM-768 private key/],
+    ];
+    for (const [pub, priv, why] of cases) {
+      assert.throws(
+        () => webCryptoKemKeyPair(pub, priv),
+        (e) => e instanceof KeyAgreementError && why.test(e.message),
+      );
+    }
   });
 });

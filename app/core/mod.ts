@@ -158,6 +158,7 @@ export {
   KEM_PUBLIC_KEY_LENGTH,
   type KemKeyPair,
   supportsWebCryptoKem,
+  webCryptoKemKeyPair,
 } from "./kem.ts";
 export {
   encodeStep,

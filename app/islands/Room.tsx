@@ -10,6 +10,8 @@ import { roomRefusal, roomRefusalSentence } from "../chain/room_status.ts";
 import type { Calls, ChatLog, FileTransfers, MemberList, RoomSession } from "../client/mod.ts";
 import { roomUrl } from "../client/room_input.ts";
 import { WalletStore } from "../client/wallet.ts";
+import { indexedDbKeeper } from "../client/indexed_db_keeper.ts";
+import { keepHours } from "../client/keep_choice.ts";
 import { useStore } from "../components/use_store.ts";
 import { roomFromProps } from "../shared/room_props.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
@@ -21,6 +23,7 @@ import { MemberListLoader } from "../components/MemberListLoader.tsx";
 import { shortAddress } from "../components/format.ts";
 import { Notice } from "../components/Notice.tsx";
 import { Invite } from "../components/Invite.tsx";
+import { KeepKeys } from "../components/KeepKeys.tsx";
 import { WalletPanel } from "../components/WalletPanel.tsx";
 
 /** Largest file when the server does not say (matches its default, 4 GiB). */
@@ -60,6 +63,8 @@ export interface RoomProps {
 export default function Room(props: RoomProps) {
   const { config, roomId, room } = props;
   const wallet = useMemo(() => new WalletStore(config), [config]);
+  // Keys kept on this device between visits (none where IndexedDB is missing, e.g. server render).
+  const keeper = useMemo(() => globalThis.indexedDB ? indexedDbKeeper() : null, []);
   const live = useSignal<
     { session: RoomSession; chat: ChatLog; files: FileTransfers; calls: Calls; ui: LiveUi } | null
   >(null);
@@ -67,6 +72,7 @@ export default function Room(props: RoomProps) {
   const loadError = useSignal<string | null>(null);
   const session = live.value?.session ?? null;
   const w = useStore(wallet.state);
+  const forgetDevice = () => keeper?.clear() ?? Promise.resolve();
   const members = useSignal<MemberList | null>(null);
   const link = useSignal<string | null>(null);
   const accountChanged = useSignal(false);
@@ -117,6 +123,13 @@ export default function Room(props: RoomProps) {
     live.value?.files.dispose();
     live.value = null;
   };
+  // An explicit Leave (or closing the room) erases the kept keys; a reload or a closed tab
+  // does not (docs/CRYPTO.md, "Kept keys"). A session that failed keeps them for a retry.
+  const leave = () => {
+    const s = live.value?.session;
+    end();
+    if (s && !s.state.value.fatal) void s.leave();
+  };
   const refusal = roomRefusal(roomFromProps(room), Date.now() / 1000);
   const unavailable = closedHere.value
     ? "You closed this room. No one can join it any more."
@@ -135,7 +148,7 @@ export default function Room(props: RoomProps) {
         registry={config.registry}
         roomId={roomId}
         onClosed={() => {
-          end();
+          leave();
           closedHere.value = true;
         }}
       />
@@ -173,6 +186,7 @@ export default function Room(props: RoomProps) {
       members: members.value,
       io: browserIO(),
       extensions: [files.extension, calls.extension],
+      keep: keeper ? { keeper, forMs: keepHours() * 3_600_000 } : undefined,
     });
     calls.bind(() => s.links);
     // The chat listens before the session starts: no message can arrive unseen.
@@ -199,8 +213,9 @@ export default function Room(props: RoomProps) {
               link={link.value}
               membersOnly={room.membersOnly}
               creatorTools={creatorTools}
-              onLeave={end}
+              onLeave={leave}
             />
+            {keeper && <KeptKeysLine session={live.value.session} onForget={forgetDevice} />}
           </>
         )
         : (
@@ -229,6 +244,7 @@ export default function Room(props: RoomProps) {
                     Member list loaded: {members.value.members.length} addresses.
                   </p>
                 )}
+                {keeper && <KeepKeys onForget={forgetDevice} />}
                 <Button
                   onClick={() => void join()}
                   disabled={!w.ready || joining.value || (room.membersOnly && !members.value)}
@@ -267,4 +283,11 @@ export default function Room(props: RoomProps) {
       )}
     </div>
   );
+}
+
+/** What this device keeps of the live session's keys. */
+function KeptKeysLine(props: { session: RoomSession; onForget(): Promise<void> }) {
+  const { keptUntil, reusedKeys, step } = useStore(props.session.state);
+  if (step !== "ready" && step !== "socket") return null;
+  return <KeepKeys keptUntil={keptUntil} reused={reusedKeys} onForget={props.onForget} />;
 }
