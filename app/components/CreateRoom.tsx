@@ -6,7 +6,9 @@
 import { useSignal } from "@preact/signals";
 import type { Hex } from "viem";
 import {
+  addressOf,
   createRoom,
+  ensSource,
   type MemberList,
   memberList,
   memberListJson,
@@ -51,10 +53,14 @@ export function CreateRoom(props: { wallet: WalletStore }) {
     let members: MemberList | null = null;
     if (membersOnly.value) {
       try {
+        // ENS names become their forward address now: the tree holds addresses only.
+        const ens = ensSource(wallet.config, conn.publicClient);
+        const entries = membersText.value.split(/[\s,;]+/).filter(Boolean);
+        const addresses = await Promise.all(entries.map((e) => addressOf(ens, e)));
         // The creator is always on the list: otherwise they could not join their own room.
-        members = memberList([conn.address, ...membersText.value.split(/[\s,;]+/).filter(Boolean)]);
+        members = memberList([conn.address, ...addresses]);
       } catch (e) {
-        error.value = (e as Error).message.replace(/^Cannot use member list: /, "Member list: ");
+        error.value = (e as Error).message.replace(/^Cannot use (member list: )?/, "Member list: ");
         return;
       }
       if (members.members.length < 2) {
@@ -173,7 +179,8 @@ export function CreateRoom(props: { wallet: WalletStore }) {
               Member addresses
             </label>
             <p class="text-xs text-slate-500">
-              One per line or separated by commas. You are added.
+              Addresses{wallet.config.ensUniversalResolver ? " or ENS names" : ""}, one per line or
+              separated by commas. You are added.
             </p>
             <textarea
               id="members"

@@ -168,6 +168,9 @@ export async function createServer(
           registry: config.registry,
           localDevChain: config.localDevChain,
           fileMaxBytes: config.fileMaxBytes,
+          ...(config.ensUniversalResolver
+            ? { ensUniversalResolver: config.ensUniversalResolver }
+            : {}),
         },
       }),
     );
