@@ -20,6 +20,7 @@ Deno.test("loadConfig: local defaults", () => {
   assert.deepEqual(c.ice, { kind: "static", servers: [], policy: "all" });
   assert.deepEqual(c.limits, DEFAULT_LIMITS);
   assert.equal(c.fileMaxBytes, DEFAULT_FILE_MAX_BYTES);
+  assert.equal(c.ensUniversalResolver, undefined, "no ENS known on the local chain");
 });
 
 Deno.test("loadConfig: reads every kind of value", async (t) => {
@@ -48,6 +49,18 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
     assert.equal(c.trustProxy, true);
     assert.equal(c.fileMaxBytes, 10485760);
     assert.equal(c.redisUrl, "redis://10.0.0.5:6379/0");
+    assert.match(c.ensUniversalResolver ?? "", /^0x[0-9a-fA-F]{40}$/, "Sepolia's, from viem");
+  });
+  await t.step("ENS UniversalResolver: set, or none", () => {
+    const at = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
+    const c = loadConfig({ MESH3_ENS_UNIVERSAL_RESOLVER: at.toLowerCase() }, deps);
+    assert.equal(c.ensUniversalResolver, at);
+    const none = loadConfig({
+      MESH3_CHAIN_ID: "1",
+      MESH3_REGISTRY: REGISTRY,
+      MESH3_ENS_UNIVERSAL_RESOLVER: "none",
+    }, deps);
+    assert.equal(none.ensUniversalResolver, undefined);
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -125,6 +138,7 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_REDIS_URL: "http://127.0.0.1:6379" }, "MESH3_REDIS_URL"],
     [{ MESH3_REDIS_URL: "redis://" }, "MESH3_REDIS_URL"],
     [{ MESH3_REDIS_URL: "127.0.0.1:6379" }, "MESH3_REDIS_URL"],
+    [{ MESH3_ENS_UNIVERSAL_RESOLVER: "alice.eth" }, "MESH3_ENS_UNIVERSAL_RESOLVER"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

@@ -22,6 +22,15 @@ export { type ChatEntry, ChatLog, MAX_ENTRIES } from "./chat_log.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 export { Emitter } from "./emitter.ts";
+export {
+  addressOf,
+  cachedEnsProfile,
+  EnsNameError,
+  type EnsProfile,
+  ensProfile,
+  type EnsSource,
+  ensSource,
+} from "./ens_names.ts";
 export { fetchIceConfig, type IceConfig, iceExpiry, iceSource } from "./ice.ts";
 export { browserIO, type EngineIO, type RtcIO, signalingUrl } from "./io.ts";
 export { type AttachedLink, type LinkExtension } from "./link_extension.ts";

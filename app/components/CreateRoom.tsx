@@ -43,18 +43,24 @@ export function CreateRoom(props: { wallet: WalletStore }) {
     const conn = wallet.connection;
     if (!conn) return;
     // Chain writes and the Merkle tree load when first used, not with the page.
-    const [{ createRoom }, { memberList, memberListJson }, { roomLink }] = await Promise.all([
-      import("../client/transactions.ts"),
-      import("../client/members.ts"),
-      import("../client/links.ts"),
-    ]);
+    const [{ createRoom }, { memberList, memberListJson }, { roomLink }, { addressOf, ensSource }] =
+      await Promise.all([
+        import("../client/transactions.ts"),
+        import("../client/members.ts"),
+        import("../client/links.ts"),
+        import("../client/ens_names.ts"),
+      ]);
     let members: MemberList | null = null;
     if (membersOnly.value) {
       try {
+        // ENS names become their forward address now: the tree holds addresses only.
+        const ens = ensSource(wallet.config, conn.publicClient);
+        const entries = membersText.value.split(/[\s,;]+/).filter(Boolean);
+        const addresses = await Promise.all(entries.map((e) => addressOf(ens, e)));
         // The creator is always on the list: otherwise they could not join their own room.
-        members = memberList([conn.address, ...membersText.value.split(/[\s,;]+/).filter(Boolean)]);
+        members = memberList([conn.address, ...addresses]);
       } catch (e) {
-        error.value = (e as Error).message.replace(/^Cannot use member list: /, "Member list: ");
+        error.value = (e as Error).message.replace(/^Cannot use (member list: )?/, "Member list: ");
         return;
       }
       if (members.members.length < 2) {
@@ -177,7 +183,8 @@ export function CreateRoom(props: { wallet: WalletStore }) {
               Member addresses
             </label>
             <p class="text-xs text-slate-400">
-              One per line or separated by commas. You are added.
+              Addresses{wallet.config.ensUniversalResolver ? " or ENS names" : ""}, one per line or
+              separated by commas. You are added.
             </p>
             <textarea
               id="members"

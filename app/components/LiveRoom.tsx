@@ -5,7 +5,13 @@
 import type { ComponentChildren } from "preact";
 import { useSignal } from "@preact/signals";
 import type { Address } from "viem";
-import type { ChatLog, FileItem, FileTransfers, RoomSession } from "../client/mod.ts";
+import {
+  type ChatLog,
+  ensSource,
+  type FileItem,
+  type FileTransfers,
+  type RoomSession,
+} from "../client/mod.ts";
 import { AttachFiles, FileRecipients } from "./AttachFiles.tsx";
 import { type FileActions, FileCard } from "./FileCard.tsx";
 import { FileDropZone } from "./FileDropZone.tsx";
@@ -123,7 +129,13 @@ export function LiveRoom(
       )}
       {links.length > 0 && (
         <div class="grid gap-3 sm:grid-cols-2" data-testid="peers">
-          {links.map((l) => <PeerCard key={l.peer} link={l} />)}
+          {links.map((l) => (
+            <PeerCard
+              key={l.peer}
+              link={l}
+              ens={ensSource(session.config, session.wallet.publicClient)}
+            />
+          ))}
         </div>
       )}
       {open.length === 0 && !fatal && props.link && (

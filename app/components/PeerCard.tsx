@@ -1,10 +1,11 @@
 /**
- * One peer: address, link state, direct/relay badge, the safety number and a "verified" toggle.
+ * One peer: address (with its checked ENS name), link state, direct/relay badge, the safety number and a "verified" toggle.
  * @module
  */
 import { useSignal } from "@preact/signals";
-import type { LinkState, PeerLink } from "../client/mod.ts";
-import { cx, shortAddress } from "./format.ts";
+import type { EnsSource, LinkState, PeerLink } from "../client/mod.ts";
+import { EnsName } from "./EnsName.tsx";
+import { cx } from "./format.ts";
 import { RegistryLine } from "./RegistryLine.tsx";
 import { Spinner } from "./Spinner.tsx";
 import { useStore } from "./use_store.ts";
@@ -20,7 +21,7 @@ const STATE_TEXT: Record<LinkState, string> = {
 };
 
 /** A peer's card. */
-export function PeerCard(props: { link: PeerLink }) {
+export function PeerCard(props: { link: PeerLink; ens?: EnsSource | null }) {
   const { link } = props;
   const verified = useSignal(false);
   const { state, path, safetyNumber: safety, reconnecting } = useStore(link.status);
@@ -46,9 +47,7 @@ export function PeerCard(props: { link: PeerLink }) {
             )}
             aria-hidden="true"
           />
-          <span class="truncate font-mono text-sm text-slate-100" title={link.peer}>
-            {shortAddress(link.peer)}
-          </span>
+          <EnsName address={link.peer} ens={props.ens ?? null} />
         </div>
         <div class="flex items-center gap-2">
           {path && state === "open" && (

@@ -166,6 +166,9 @@ export async function createServer(
         registry: config.registry,
         localDevChain: config.localDevChain,
         fileMaxBytes: config.fileMaxBytes,
+        ...(config.ensUniversalResolver
+          ? { ensUniversalResolver: config.ensUniversalResolver }
+          : {}),
       },
     });
     app.route("/", web);

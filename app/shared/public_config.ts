@@ -29,4 +29,7 @@ export interface PublicConfig extends ChainSettings {
   localDevChain: boolean;
   /** Largest file sent or accepted in a room (`MESH3_FILE_MAX_BYTES`); default 4 GiB. */
   fileMaxBytes?: number;
+  /** ENS's UniversalResolver on this chain (`MESH3_ENS_UNIVERSAL_RESOLVER`): primary names and
+   * avatars, checked forward (app/client/ens_names.ts). Absent: addresses only. */
+  ensUniversalResolver?: Hex;
 }

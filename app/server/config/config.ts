@@ -32,6 +32,9 @@ export interface Config {
   limits: Limits;
   /** Largest file a browser sends or accepts in a room (`MESH3_FILE_MAX_BYTES`; told to pages). */
   fileMaxBytes: number;
+  /** ENS's UniversalResolver on this chain (`MESH3_ENS_UNIVERSAL_RESOLVER`, else viem's for the
+   * chain id; told to pages): names and avatars instead of hex. Undefined (or "none"): no ENS. */
+  ensUniversalResolver?: Hex;
 }
 
 /** Default largest file: 4 GiB. */
