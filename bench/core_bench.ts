@@ -54,6 +54,27 @@ for (const [name, plaintext] of [["1 KiB", kib], ["64 KiB", max]] as const) {
   });
 }
 
+// Issue 11's throughput target, CPU only (no DataChannel, so no network noise): 1 MiB in 16 KiB
+// frames sealed and opened, without epoch changes (baseline) and with one epoch change, a DH
+// ratchet step, per MiB (target: at least 0.95x the baseline's rate).
+const frame16 = new Uint8Array(16 * 1024).fill(3);
+const perMiB = 64;
+for (const ratcheted of [false, true]) {
+  const [pa, pb] = await sessionPair();
+  const s = createChannel({ keys: pa.keys });
+  const r = createChannel({ keys: pb.keys });
+  Deno.bench(
+    ratcheted
+      ? "1 MiB sealed + opened, an epoch step (DH ratchet) per MiB"
+      : "1 MiB sealed + opened",
+    { group: "epoch step every 1 MiB", baseline: !ratcheted },
+    async () => {
+      if (ratcheted) s.rekey();
+      for (let i = 0; i < perMiB; i++) await r.open(await s.seal(frame16));
+    },
+  );
+}
+
 const pair = await generateEcdhKeyPair();
 const peer = await generateEcdhKeyPair();
 

@@ -32,7 +32,12 @@ import type {
 } from "./link_types.ts";
 import { checkDescription, checkPeerCommitted, type CheckProblem } from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
-import { openSecureChannel, type SecureChannel } from "./secure_channel.ts";
+import {
+  openSecureChannel,
+  type PreparedChannel,
+  prepareSecureChannel,
+  type SecureChannel,
+} from "./secure_channel.ts";
 import { Store } from "./store.ts";
 
 export type * from "./link_types.ts";
@@ -75,6 +80,8 @@ export class PeerLink {
   #channel: SecureChannel | null = null;
   #transport: DataChannelTransport | null = null;
   #verified: VerifiedKeys | null = null;
+  /** Session keys, hello and safety number, made while ICE and DTLS run. */
+  #prepared: Promise<PreparedChannel> | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
   #restarts = 0;
@@ -181,6 +188,8 @@ export class PeerLink {
     const verified = await this.#verify(d);
     if (!verified) return;
     this.#verified = verified;
+    // Keys and hello need only the verified keys: make them while ICE and DTLS run.
+    if (first) this.#prepared = this.#prepare(verified);
     await this.#pc.setRemoteDescription({ type, sdp: d.sdp });
     if (!first && !sameTransport(this.#pc)) {
       return this.#refuse(
@@ -338,37 +347,55 @@ export class PeerLink {
     };
   }
 
+  /** The keys of the channel from the verified description (secure_channel.ts). */
+  #keysFor(verified: VerifiedKeys) {
+    const { keys, roomId, self } = this.session;
+    return {
+      roomId,
+      keyPair: keys.keyPair,
+      kemKeyPair: keys.kemKeyPair,
+      self: { address: self, fingerprint: keys.fingerprint },
+      peer: {
+        address: this.peer,
+        publicKey: verified.publicKey,
+        fingerprint: verified.fingerprint,
+        kemKey: verified.kemKey,
+      },
+    };
+  }
+
+  #prepare(verified: VerifiedKeys): Promise<PreparedChannel> {
+    const prepared = prepareSecureChannel(this.#keysFor(verified));
+    prepared.catch(() => {}); // Reported when the channel opens with it.
+    return prepared;
+  }
+
+  /**
+   * The DataChannel is open: key confirmation runs beside the check that the DTLS certificate in
+   * use is the committed one (the transcript already binds the committed fingerprints, and no
+   * frame of the peer's is read until the check passes); the link opens when both succeed.
+   */
   async #onOpen(): Promise<void> {
     this.#set({ state: "confirming" });
     const verified = this.#verified;
-    const used = verified && await certificateInUse(this.#pc, verified.fingerprint);
-    if (!verified || !used) {
-      return this.#refuse(
-        "certificate-mismatch",
-        "Refused the connection: the peer's DTLS certificate is not the one it committed to",
-      );
-    }
-    const { keys, roomId, self } = this.session;
+    if (!verified) return this.#refuseCertificate();
+    const certificate = certificateInUse(this.#pc, verified.fingerprint).then((used) => !!used);
+    const opening = openSecureChannel({
+      ...this.#keysFor(verified),
+      transport: this.#transport!,
+      prepared: this.#prepared ?? undefined,
+      readAfter: certificate,
+      onText: ({ id, text, sentAt, roster }) =>
+        this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
+      onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
+      onBye: () => this.close("peer-left", "The peer left the room"),
+      onError: (message) => this.#refuse("key-confirmation", message),
+      subChannels: this.#extensions.labels,
+    });
+    opening.catch(() => {}); // Reported below, unless the certificate check refuses first.
+    if (!(await certificate)) return this.#refuseCertificate();
     try {
-      const { channel, safetyNumber, subKeys } = await openSecureChannel({
-        transport: this.#transport!,
-        roomId,
-        keyPair: keys.keyPair,
-        kemKeyPair: keys.kemKeyPair,
-        self: { address: self, fingerprint: keys.fingerprint },
-        peer: {
-          address: this.peer,
-          publicKey: verified.publicKey,
-          fingerprint: used,
-          kemKey: verified.kemKey,
-        },
-        onText: ({ id, text, sentAt, roster }) =>
-          this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
-        onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
-        onBye: () => this.close("peer-left", "The peer left the room"),
-        onError: (message) => this.#refuse("key-confirmation", message),
-        subChannels: this.#extensions.labels,
-      });
+      const { channel, safetyNumber, subKeys } = await opening;
       this.#channel = channel;
       this.#set({ safetyNumber });
       this.#extensions.attach(this.peer, subKeys, this.#pc.sctp?.maxMessageSize);
@@ -420,6 +447,13 @@ export class PeerLink {
     this.#restarts++;
     this.#pc.restartIce();
     void this.#sendDescription("offer", true).catch(() => {});
+  }
+
+  #refuseCertificate(): void {
+    this.#refuse(
+      "certificate-mismatch",
+      "Refused the connection: the peer's DTLS certificate is not the one it committed to",
+    );
   }
 
   #refuse(kind: LinkProblem, message: string): void {

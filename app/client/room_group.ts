@@ -91,9 +91,9 @@ export class RoomGroup {
    *
    * @param open The links to count (default: the open ones now).
    * @returns The roster hash.
-   * @throws {Error} Before the session has keys.
+   * @throws {Error} Before the session has keys (as a rejection).
    */
-  roster(open: readonly PeerLink[] = this.#open()): Promise<Hex> {
+  async roster(open: readonly PeerLink[] = this.#open()): Promise<Hex> {
     const own = this.#o.commitment();
     if (!own) throw new Error("Cannot compute the roster: the session has no keys yet");
     const members = [{ address: this.#o.self, commitment: own }];
@@ -101,7 +101,7 @@ export class RoomGroup {
       const commitment = l.verifiedCommitment;
       if (commitment) members.push({ address: l.peer, commitment });
     }
-    return rosterHash(this.#o.roomId, members);
+    return await rosterHash(this.#o.roomId, members);
   }
 
   /**
@@ -134,7 +134,10 @@ export class RoomGroup {
   /** Checks the texts and receipts that come over a link. */
   watch(link: PeerLink): void {
     link.events.on("text", (m) => void this.#checkText(m).catch(() => {}));
-    link.events.on("receipt", ({ from, receipt }) => void this.#checkReceipt(from, receipt));
+    link.events.on(
+      "receipt",
+      ({ from, receipt }) => void this.#checkReceipt(from, receipt).catch(() => {}),
+    );
   }
 
   async #checkText(m: IncomingText): Promise<void> {

@@ -17,8 +17,11 @@ import {
   type EcdhKeyPair,
   encodeChatMessage,
   handshake,
+  type HelloSecrets,
   type KemKeyPair,
+  makeHello,
   parseChatMessage,
+  type SessionKeys,
   type SubChannelKeys,
 } from "../core/mod.ts";
 import type { DataChannelTransport } from "./data_channel_transport.ts";
@@ -33,17 +36,33 @@ export interface SecureChannel {
   close(): void;
 }
 
-/** Inputs of {@linkcode openSecureChannel}. */
-export interface SecureChannelParameters {
-  /** The DataChannel as a frame transport (listening since the channel was created). */
-  transport: DataChannelTransport;
+/** What the keys of a connection are made from: ours and the peer's verified ones. */
+export interface SecureChannelKeys {
   roomId: Hex;
   keyPair: EcdhKeyPair;
   /** Our session's ML-KEM-768 key pair (protocol v2 hybrid). */
   kemKeyPair: KemKeyPair;
   self: { address: Address; fingerprint: Uint8Array };
-  /** The peer's keys as verified against the chain and the DTLS handshake. */
+  /** The peer's keys as verified against the chain (and, once connected, the DTLS handshake). */
   peer: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array; kemKey: Uint8Array };
+}
+
+/** The work done before the DataChannel opens ({@linkcode prepareSecureChannel}). */
+export interface PreparedChannel {
+  keys: SessionKeys;
+  /** Our hello (fresh ephemeral share, ML-KEM encapsulation to the peer's committed key). */
+  hello: HelloSecrets & { hello: Uint8Array };
+  safetyNumber: string;
+}
+
+/** Inputs of {@linkcode openSecureChannel}. */
+export interface SecureChannelParameters extends SecureChannelKeys {
+  /** The DataChannel as a frame transport (listening since the channel was created). */
+  transport: DataChannelTransport;
+  /** The session keys, hello and safety number made ahead from the same keys, if any. */
+  prepared?: Promise<PreparedChannel>;
+  /** Incoming frames are read only once this resolves true (the certificate check passed). */
+  readAfter?: Promise<boolean>;
   /** A text arrived (the session checks it and sends the receipts). */
   onText(text: TextMessage): void;
   /** A receipt arrived: for one of our texts, or echoed for another member's. */
@@ -57,7 +76,39 @@ export interface SecureChannelParameters {
 }
 
 /**
- * Derives the session keys, runs key confirmation and starts reading chat frames.
+ * Everything of a connection's keys that needs no DataChannel: the session keys, our hello and
+ * the safety number. A link starts it as soon as the peer's description is verified, so it runs
+ * while ICE and DTLS do (issue 11: setup time).
+ *
+ * @param p Our keys and the peer's verified ones.
+ * @returns The session keys, our hello and the safety number.
+ * @throws {KeyAgreementError} When a peer key is unusable.
+ *
+ * @example
+ * ```ts ignore
+ * const prepared = prepareSecureChannel({ roomId, keyPair, kemKeyPair, self, peer });
+ * // ... ICE and DTLS ...
+ * await openSecureChannel({ ...params, prepared });
+ * ```
+ */
+export async function prepareSecureChannel(p: SecureChannelKeys): Promise<PreparedChannel> {
+  const keys = await deriveSessionKeys(p);
+  // The safety number needs only public values: its PBKDF2 runs beside the hello.
+  const [hello, safetyNumber] = await Promise.all([
+    makeHello(keys),
+    computeSafetyNumber({
+      address: p.self.address,
+      publicKey: p.keyPair.publicKey,
+      fingerprint: p.self.fingerprint,
+      kemKey: p.kemKeyPair.publicKey,
+    }, p.peer),
+  ]);
+  return { keys, hello, safetyNumber };
+}
+
+/**
+ * Runs key confirmation (with the keys and hello made ahead, or made now) and starts reading
+ * chat frames.
  *
  * @param p DataChannel, our keys and the verified peer.
  * @returns The channel, the safety number both people compare, and the sub-channels' keys.
@@ -75,13 +126,7 @@ export async function openSecureChannel(
 ): Promise<
   { channel: SecureChannel; safetyNumber: string; subKeys: Map<string, SubChannelKeys> }
 > {
-  const keys = await deriveSessionKeys({
-    roomId: p.roomId,
-    keyPair: p.keyPair,
-    kemKeyPair: p.kemKeyPair,
-    self: p.self,
-    peer: p.peer,
-  });
+  const { keys, hello, safetyNumber } = await (p.prepared ?? prepareSecureChannel(p));
   const { transport } = p;
   const subKeys = new Map<string, SubChannelKeys>();
   const onConnectionKeys = async (connection: ConnectionKeys) => {
@@ -89,23 +134,15 @@ export async function openSecureChannel(
       subKeys.set(label, await deriveSubChannelKeys(connection, label));
     }
   };
-  // The safety number needs only public values: compute it (PBKDF2, the slow part) while the
-  // hello and confirmation frames travel, not after.
-  const [channel, safetyNumber]: [Channel, string] = await Promise.all([
-    handshake({ keys, transport, onConnectionKeys }),
-    computeSafetyNumber({
-      address: p.self.address,
-      publicKey: p.keyPair.publicKey,
-      fingerprint: p.self.fingerprint,
-      kemKey: p.kemKeyPair.publicKey,
-    }, p.peer),
-  ]);
+  const channel: Channel = await handshake({ keys, transport, onConnectionKeys, hello });
   let stopped = false;
   const send = async (bytes: Uint8Array) => {
     if (stopped) throw new Error("Cannot send: the secure channel is closed");
     await transport.send(await channel.seal(bytes));
   };
   void (async () => {
+    // Nothing the peer sends counts before its certificate is checked.
+    if (p.readAfter && !(await p.readAfter.catch(() => false))) return;
     while (!stopped) {
       let frame: Uint8Array;
       try {

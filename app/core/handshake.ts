@@ -81,6 +81,11 @@ export interface HandshakeOptions extends Omit<ChannelOptions, "keys"> {
    * before the channel is returned: where sub-channel keys are derived (sub_keys.ts).
    */
   onConnectionKeys?(connection: ConnectionKeys): Promise<void> | void;
+  /**
+   * Our hello, made ahead with {@link makeHello} from the same `keys` (a browser makes it while
+   * ICE and DTLS run, so the handshake starts by sending it). Each hello serves one handshake.
+   */
+  hello?: HelloSecrets & { hello: Uint8Array };
 }
 
 /** A hello's parts. */
@@ -172,6 +177,9 @@ export async function makeHello(
   return { hello, nonce, ephemeral, ciphertext: kem.ciphertext, kemSecret: kem.sharedSecret };
 }
 
+/** Hellos that started a handshake: their ephemeral and KEM secrets are never used twice. */
+const usedHellos = new WeakSet<object>();
+
 function receiveBy(
   transport: FrameTransport,
   deadline: number,
@@ -229,7 +237,11 @@ function receiveBy(
 export async function handshake(options: HandshakeOptions): Promise<Channel> {
   const { keys, transport, signal } = options;
   const deadline = Date.now() + (options.timeoutMs ?? CONFIRMATION_TIMEOUT_MS);
-  const mine = await makeHello(keys);
+  if (options.hello && usedHellos.has(options.hello)) {
+    throw new TypeError("Cannot run handshake: this hello already served one");
+  }
+  const mine = options.hello ?? await makeHello(keys);
+  usedHellos.add(mine);
   await transport.send(mine.hello);
   const peerBytes = await receiveBy(transport, deadline, signal);
   const peer = parseHello(peerBytes, keys.keyPair.curve);

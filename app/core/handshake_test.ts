@@ -207,3 +207,30 @@ Deno.test("handshake", async (t) => {
     },
   );
 });
+
+Deno.test("handshake with a hello made ahead", async (t) => {
+  await t.step("behavior: the hello made ahead is the one sent, and the keys confirm", async () => {
+    const [a, b] = await sessionPair();
+    const [ta, tb] = memoryTransportPair();
+    const ahead = await makeHello(a.session);
+    const sent: Uint8Array[] = [];
+    const spy = { send: (f: Uint8Array) => (sent.push(f), ta.send(f)), receive: ta.receive };
+    const [ca, cb] = await Promise.all([
+      handshake({ keys: a.session, transport: spy, hello: ahead }),
+      handshake({ keys: b.session, transport: tb }),
+    ]);
+    assert.deepEqual(sent[0], ahead.hello);
+    assert.equal(text(await cb.open(await ca.seal(bytes("made ahead")))), "made ahead");
+  });
+  await t.step("error: a hello that served one handshake is refused for another", async () => {
+    const [a] = await sessionPair();
+    const ahead = await makeHello(a.session);
+    const [ta] = memoryTransportPair();
+    const first = handshake({ keys: a.session, transport: ta, hello: ahead, timeoutMs: 10 });
+    await assert.rejects(first, ConfirmationError); // nobody answers
+    await assert.rejects(
+      handshake({ keys: a.session, transport: memoryTransportPair()[0], hello: ahead }),
+      { name: "TypeError", message: "Cannot run handshake: this hello already served one" },
+    );
+  });
+});
