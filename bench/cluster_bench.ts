@@ -1,7 +1,8 @@
 /**
- * `deno task bench:cluster` (issue 15): the relay over several instances on one Redis, against the
- * same server on its in-memory state, in one run. Three set-ups, each with `MESH3_BENCH_ROOMS`
- * rooms (default 50) of two members that trickle ICE at each other:
+ * The relay over several instances on one Redis (issue 15), against the same server on its
+ * in-memory state, in one run: part `cluster` of `deno task bench` (bench/run.ts, section 7 of
+ * bench/RESULTS.md), or alone with `deno task bench:cluster` (prints the section). Set-ups, each
+ * with `rooms` rooms of two members that trickle ICE at each other:
  *
  * - memory: one instance, no Redis (the baseline);
  * - redis, same instance: both members of a room on one instance of a Redis cluster;
@@ -11,8 +12,7 @@
  * time after the burst; and the median within the burst), and server CPU per relayed
  * message summed over the instances (and Redis, for the cluster). Then aggregate msg/s with 1, 2
  * and 3 instances (each room's members spread over the instances), with each instance's CPU.
- * Loopback only; every phase bounded. Prints a table; the model for 10 and 100 instances is in
- * bench/README.md.
+ * Loopback only; every phase bounded. The model for 10 and 100 instances is in bench/README.md.
  * @module
  */
 import type { PrivateKeyAccount } from "viem";
@@ -24,11 +24,13 @@ import { readCpuSeconds, type ServerProcess, spawnServer } from "./process.ts";
 import { benchServerEnv, commitPairKeys } from "./relay_bench.ts";
 import { summarize } from "./stats.ts";
 
-const ROOMS = Number(Deno.env.get("MESH3_BENCH_ROOMS") ?? "50");
 const ICE_EACH = 200;
+/** Target of issue 15: CPU per relayed message with Redis at most this many times in-memory's. */
+const REDIS_CPU_TARGET = 2;
 const SERVER = new URL("./servers/mesh3_server.ts", import.meta.url).pathname;
 
-interface Row {
+/** One set-up's figures. */
+export interface ClusterRow {
   name: string;
   msgPerSecond: number;
   p50Ms: number;
@@ -49,7 +51,7 @@ async function measure(
   accounts: PrivateKeyAccount[],
   rooms: `0x${string}`[],
   keys: TestKeys[],
-): Promise<Row> {
+): Promise<ClusterRow> {
   const clients = await Promise.all(accounts.map(async (a, i) => {
     const base = `http://127.0.0.1:${servers[place(i)].port}`;
     const r = await verify(base, await signedMessage(base, a, chain.chainId));
@@ -142,7 +144,7 @@ async function measure(
 }
 
 function pick(k: TestKeys) {
-  return { publicKey: k.publicKey, sdp: k.sdp };
+  return { publicKey: k.publicKey, kemKey: k.kemKey, sdp: k.sdp };
 }
 
 /** The pid of the redis-server listening on `port` (for its CPU). */
@@ -152,56 +154,129 @@ async function redisPid(port: number): Promise<number> {
   return Number(new TextDecoder().decode(out.stdout).trim().split("\n")[0]);
 }
 
-const chain = await startTestChain();
-const redis = await startRedis();
-const servers: ServerProcess[] = [];
-try {
-  const accounts = await fundedAccounts(chain, 2 * ROOMS + 1);
-  const creator = accounts.pop()!;
-  const rooms = await createRooms(chain, creator, ROOMS);
-  const keys = await commitPairKeys(chain, accounts, rooms);
-  const env = benchServerEnv(chain);
-  const spawn = (name: string, extra: Record<string, string>) =>
-    spawnServer(name, Deno.execPath(), ["run", "-A", SERVER], { ...env, ...extra });
-  const memory = await spawn("memory", {});
-  servers.push(memory);
-  const cluster: ServerProcess[] = [];
-  for (let i = 0; i < 3; i++) {
-    const s = await spawn(`redis-${i}`, { MESH3_REDIS_URL: redis.url });
-    servers.push(s);
-    cluster.push(s);
-  }
-  const rp = await redisPid(redis.port);
-  const rows: Row[] = [];
-  const run = (name: string, on: ServerProcess[], extra: number[], place: (i: number) => number) =>
-    measure(name, chain, on, extra, place, accounts, rooms, keys).then((r) => void rows.push(r));
-  await run("memory, 1 instance", [memory], [], () => 0);
-  await run("redis, same instance", [cluster[0]], [rp], () => 0);
-  await run("redis, cross instance", cluster.slice(0, 2), [rp], (i) => i & 1);
-  await run("redis, 2 instances (rooms spread)", cluster.slice(0, 2), [rp], (i) => (i >> 1) % 2);
-  await run("redis, 3 instances (rooms spread)", cluster, [rp], (i) => (i >> 1) % 3);
-  const base = rows[0];
-  console.log(
-    `cluster bench: ${ROOMS} rooms, ${ICE_EACH} ICE each way per room, one machine (2 cores)`,
-  );
-  console.log(
-    "| set-up | msg/s | × memory | p50 ms | p99 ms | p50 ms in the burst | CPU µs/msg (servers + Redis) | × memory | CPU per instance (cores) |",
-  );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-  for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${r.msgPerSecond.toFixed(0)} | ${
-        (r.msgPerSecond / base.msgPerSecond).toFixed(2)
-      } | ` +
-        `${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.loadedP50Ms.toFixed(0)} | ` +
-        `${r.cpuUsPerMessage.toFixed(1)} | ` +
-        `${(r.cpuUsPerMessage / base.cpuUsPerMessage).toFixed(2)} | ` +
-        `${r.perInstanceCpu.map((c) => c.toFixed(2)).join(" / ")} |`,
-    );
-  }
-} finally {
-  for (const s of servers) await s.stop();
-  await redis.dispose();
-  await chain.stop();
+/** What the cluster part measured. */
+export interface ClusterReport {
+  rooms: number;
+  iceEach: number;
+  rows: ClusterRow[];
 }
-Deno.exit(0);
+
+/**
+ * Runs the cluster benchmark on `chain` (a Redis and four server processes of its own).
+ *
+ * @param o `rooms`: rooms of two members in every set-up.
+ * @returns Each set-up's row, the in-memory one first.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await clusterBench(chain, console.log, { rooms: 50 });
+ * console.log(clusterSection(report).join("\n"));
+ * ```
+ */
+export async function clusterBench(
+  chain: TestChain,
+  log: (line: string) => void,
+  o: { rooms: number },
+): Promise<ClusterReport> {
+  const redis = await startRedis();
+  const servers: ServerProcess[] = [];
+  try {
+    log(`cluster: ${o.rooms} rooms, ${2 * o.rooms} accounts, commitments`);
+    const accounts = await fundedAccounts(chain, 2 * o.rooms + 1);
+    const creator = accounts.pop()!;
+    const rooms = await createRooms(chain, creator, o.rooms);
+    const keys = await commitPairKeys(chain, accounts, rooms);
+    const env = benchServerEnv(chain);
+    const spawn = (name: string, extra: Record<string, string>) =>
+      spawnServer(name, Deno.execPath(), ["run", "-A", SERVER], { ...env, ...extra });
+    const memory = await spawn("memory", {});
+    servers.push(memory);
+    const cluster: ServerProcess[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await spawn(`redis-${i}`, { MESH3_REDIS_URL: redis.url });
+      servers.push(s);
+      cluster.push(s);
+    }
+    const rp = await redisPid(redis.port);
+    const rows: ClusterRow[] = [];
+    const run = async (
+      name: string,
+      on: ServerProcess[],
+      extra: number[],
+      place: (i: number) => number,
+    ) => {
+      const row = await measure(name, chain, on, extra, place, accounts, rooms, keys);
+      rows.push(row);
+      log(
+        `cluster ${name}: ${row.msgPerSecond.toFixed(0)} msg/s, p50 ${row.p50Ms.toFixed(2)} ms, ` +
+          `p99 ${row.p99Ms.toFixed(2)} ms, ${row.cpuUsPerMessage.toFixed(1)} µs CPU/msg`,
+      );
+    };
+    await run("memory, 1 instance", [memory], [], () => 0);
+    await run("redis, same instance", [cluster[0]], [rp], () => 0);
+    await run("redis, cross instance", cluster.slice(0, 2), [rp], (i) => i & 1);
+    await run("redis, 2 instances (rooms spread)", cluster.slice(0, 2), [rp], (i) => (i >> 1) % 2);
+    await run("redis, 3 instances (rooms spread)", cluster, [rp], (i) => (i >> 1) % 3);
+    return { rooms: o.rooms, iceEach: ICE_EACH, rows };
+  } finally {
+    for (const s of servers) await s.stop();
+    await redis.dispose();
+  }
+}
+
+/**
+ * The cluster section of bench/RESULTS.md: the table, then the issue's figures against their
+ * targets (cross-instance against same-instance; Redis CPU against in-memory).
+ *
+ * @example
+ * ```ts ignore
+ * out.push(...clusterSection(results.cluster));
+ * ```
+ */
+export function clusterSection(c: ClusterReport): string[] {
+  const [memory, same, cross] = c.rows;
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const out = [
+    "## 7. Several instances on Redis (`bench/cluster_bench.ts`)",
+    "",
+    `${c.rooms} rooms, ${c.iceEach} ICE each way per room, one machine; CPU summed over the ` +
+    "instances and Redis.",
+    "",
+    "| set-up | msg/s | × memory | p50 ms | p99 ms | p50 ms in the burst | CPU µs/msg | × memory | CPU per instance (cores) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...c.rows.map((r) =>
+      `| ${r.name} | ${r.msgPerSecond.toFixed(0)} | ${x(r.msgPerSecond, memory.msgPerSecond)} | ` +
+      `${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.loadedP50Ms.toFixed(0)} | ` +
+      `${r.cpuUsPerMessage.toFixed(1)} | ${x(r.cpuUsPerMessage, memory.cpuUsPerMessage)} | ` +
+      `${r.perInstanceCpu.map((v) => v.toFixed(2)).join(" / ")} |`
+    ),
+    "",
+  ];
+  if (!same || !cross) return out;
+  const cpuRatio = (r: ClusterRow) => r.cpuUsPerMessage / memory.cpuUsPerMessage;
+  const met = (r: ClusterRow) => cpuRatio(r) <= REDIS_CPU_TARGET ? "met" : "**missed**";
+  out.push(
+    `- Cross-instance relay: ${cross.msgPerSecond.toFixed(0)} msg/s, ` +
+      `${x(cross.msgPerSecond, same.msgPerSecond)} same-instance; added latency ` +
+      `p50 ${(cross.p50Ms - same.p50Ms).toFixed(2)} ms, p99 ${
+        (cross.p99Ms - same.p99Ms).toFixed(2)
+      } ms.`,
+    `- CPU per relayed message, Redis against in-memory (target ≤ ${REDIS_CPU_TARGET}×): ` +
+      `same instance ${x(same.cpuUsPerMessage, memory.cpuUsPerMessage)} ${met(same)}, ` +
+      `cross instance ${x(cross.cpuUsPerMessage, memory.cpuUsPerMessage)} ${met(cross)}.`,
+    "",
+  );
+  return out;
+}
+
+if (import.meta.main) {
+  const chain = await startTestChain();
+  try {
+    const rooms = Number(Deno.env.get("MESH3_BENCH_ROOMS") ?? "50");
+    const report = await clusterBench(chain, (l) => console.log(`[bench] ${l}`), { rooms });
+    console.log(clusterSection(report).join("\n"));
+  } finally {
+    await chain.stop();
+  }
+  Deno.exit(0);
+}

@@ -263,6 +263,7 @@ export async function relayBench(
             cookie: cookies[i],
             roomId: rooms[((i >> 1) + copy) % rooms.length],
             publicKey: keys[i].publicKey,
+            kemKey: keys[i].kemKey,
             sdp: keys[i].sdp,
           }
           : { id: `p${copy}x${i}`, sdp: keys[i].sdp }

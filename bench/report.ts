@@ -7,6 +7,7 @@ import type { BrowserReport } from "./browser_bench.ts";
 import type { CoreRow, GasFigure } from "./core_and_gas.ts";
 import type { CallBenchReport } from "./call_bench.ts";
 import type { BlockTimeReport } from "./block_time_bench.ts";
+import { type ClusterReport, clusterSection } from "./cluster_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
 import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
@@ -21,6 +22,7 @@ export interface Results {
   scale: number;
   seconds: number;
   relay?: RelayReport;
+  cluster?: ClusterReport;
   browser?: BrowserReport;
   files?: FileBenchReport;
   calls?: CallBenchReport;
@@ -161,6 +163,9 @@ function relaySection(rel: RelayReport, out: string[]): void {
       "lower bound. Server CPU per message is the cost that does not depend on who the bottleneck " +
       "was.",
     "",
+    `Server CPU per relayed message, Mesh3 in memory against the bare Deno relay (target ≤ ` +
+      `1.25×): ${cpuVsBare(rel)}.`,
+    "",
     `Sign-in (SIWE, real signatures verified by the server through the chain): ${
       f(rel.signIn.perSecond)
     }/s over ${f(rel.signIn.accounts)} accounts, 16 in parallel.`,
@@ -238,6 +243,17 @@ function relaySection(rel: RelayReport, out: string[]): void {
     } msg/s while profiled`,
     rel.profile.relay,
   );
+}
+
+/** Mesh3's server CPU per message over the bare relay's at each N, with the verdict. */
+function cpuVsBare(rel: RelayReport): string {
+  return rel.levels.map((level) => {
+    const [mesh, bare] = [level.results.mesh3, level.results.bare];
+    const us = (v: typeof mesh) => v && "ice" in v ? v.ice.serverCpuUsPerMessage : null;
+    const [m, b] = [us(mesh), us(bare)];
+    if (!m || !b) return `N = ${f(level.n)} -`;
+    return `N = ${f(level.n)} ${r(m / b)} ${verdict(m / b <= 1.25)}`;
+  }).join(", ");
 }
 
 function browserSection(b: BrowserReport, out: string[]): void {
@@ -412,6 +428,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
       "",
     );
   }
+  if (results.cluster) out.push(...clusterSection(results.cluster));
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
   if (results.calls) callsSection(results.calls, out);

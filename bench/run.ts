@@ -5,8 +5,9 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, calls, core, gas,
- *   load, blocks).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, cluster, browser, files, calls, core,
+ *   gas, load, blocks).
+ * - `MESH3_BENCH_ROOMS` (default 50): rooms of the cluster part (several instances on Redis).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
  *
@@ -18,6 +19,7 @@
 import { startTestChain } from "../testing/chain.ts";
 import { browserBench } from "./browser_bench.ts";
 import { callBench } from "./call_bench.ts";
+import { clusterBench } from "./cluster_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
 import { blockTimeBench } from "./block_time_bench.ts";
 import { fileBench } from "./file_bench.ts";
@@ -27,7 +29,9 @@ import { type Results, writeReport } from "./report.ts";
 
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
-const only = (Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,browser,files,calls,core,gas,load,blocks")
+const only = (
+  Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,cluster,browser,files,calls,core,gas,load,blocks"
+)
   .split(",");
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -76,6 +80,10 @@ try {
       memorySockets: even(5000),
       ladder: [2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500].map(even),
     }, log);
+  }
+  if (only.includes("cluster")) {
+    const rooms = Number(Deno.env.get("MESH3_BENCH_ROOMS") ?? "50");
+    results.cluster = await clusterBench(chain, log, { rooms });
   }
 } finally {
   await chain.stop();

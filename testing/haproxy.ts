@@ -16,7 +16,8 @@ export interface TestBalancer {
 
 /**
  * Starts HAProxy over up to three instances (`host:port`; fewer are repeated to fill the
- * config's three server lines).
+ * config's three server lines), on `o.port` (e.g. one {@linkcode freeLoopbackPort} gave before
+ * the instances were configured with the balancer's origin) or a free one.
  *
  * @example
  * ```ts ignore
@@ -24,10 +25,11 @@ export interface TestBalancer {
  * await lb.stop();
  * ```
  */
-export async function startBalancer(instances: string[]): Promise<TestBalancer> {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+export async function startBalancer(
+  instances: string[],
+  o: { port?: number } = {},
+): Promise<TestBalancer> {
+  const port = o.port ?? freeLoopbackPort();
   const servers = [0, 1, 2].map((i) => instances[i % instances.length]);
   const child = new Deno.Command(HAPROXY, {
     args: ["-db", "-f", CONFIG],
@@ -66,4 +68,12 @@ export async function startBalancer(instances: string[]): Promise<TestBalancer> 
     throw new Error("Cannot start haproxy: no healthy instance behind it");
   }
   return { base, wsUrl: `ws://127.0.0.1:${port}/ws`, stop };
+}
+
+/** A loopback port free now (for a balancer whose address must be known before it starts). */
+export function freeLoopbackPort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
 }

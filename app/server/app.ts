@@ -114,7 +114,7 @@ export async function createServer(
   sessions.onEnd((id) => hub.endSession(id));
   const ice = iceProvider(config.ice, opts.fetch);
   const mayHaveIce = iceAccess({
-    inRoom: (roomId, address) => hub.room(roomId)?.member(address) !== undefined,
+    inRoom: (roomId, address) => hub.inRoom(roomId, address),
     reader: (requester) => view.reader(requester),
     perMinute: l.icePerMinutePerAddress,
   });

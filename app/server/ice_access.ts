@@ -1,7 +1,7 @@
 /**
  * Who may have ICE servers (`GET /api/ice?room=<roomId>`): TURN credentials let their holder
  * relay traffic through the operator's TURN server, so they go only to an address that has a
- * socket in the room on this server (a join needs a key commitment, join_check.ts) while the room
+ * socket in the room on this server, on any of its instances (a join needs a key commitment, join_check.ts) while the room
  * is live and the commitment is still there on chain, at most `perMinute` times a minute per
  * address (issue 10, item 9).
  * @module
@@ -22,8 +22,10 @@ export interface IceRefusal {
 
 /** What {@linkcode iceAccess} needs. */
 export interface IceAccessDeps {
-  /** Whether `address` (lower case) has a socket in the room on this server. */
-  inRoom(roomId: Hex, address: string): boolean;
+  /** Whether `address` (lower case) has a socket in the room on this server (on any instance of
+   * a cluster: a promise then, as the balancer may send this request to another instance than
+   * the socket's). */
+  inRoom(roomId: Hex, address: string): boolean | Promise<boolean>;
   /** The chain, read on the address's and the IP's budgets. */
   reader(requester: Requester): CommitmentReader;
   /** Requests per minute per address (also the burst). */
@@ -66,7 +68,7 @@ export function iceAccess(
     if (!perAddress.take(key)) {
       return refusal(429, "rate-limited", "Cannot give ICE servers: too many requests; wait");
     }
-    if (!deps.inRoom(roomId as Hex, key)) {
+    if (!(await deps.inRoom(roomId as Hex, key))) {
       return refusal(
         403,
         "not-in-room",

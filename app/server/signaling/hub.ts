@@ -136,6 +136,20 @@ export class SignalingHub {
     return this.#rooms.room(roomId);
   }
 
+  /**
+   * Whether `key` (an address in lower case) has a socket in the room: on this instance, or on
+   * another one of the cluster (asked of the shared state then: a promise).
+   *
+   * @example
+   * ```ts ignore
+   * if (await hub.inRoom(roomId, address.toLowerCase())) giveIceServers();
+   * ```
+   */
+  inRoom(roomId: Hex, key: string): boolean | Promise<boolean> {
+    if (this.#rooms.room(roomId)?.member(key) !== undefined) return true;
+    return this.#rooms.hasMember?.(roomId, key) ?? false;
+  }
+
   /** Sends `welcome` (address and limits); call once the socket is open. */
   greet(peer: Peer): void {
     const l = this.#d.limits;

@@ -58,6 +58,10 @@ export interface RoomState<M extends RoomMember> {
   close(roomId: Hex): M[];
   /** Sizes, for tests and load checks. */
   stats(): RoomStats;
+  /** Whether `key` is a member of the room on any instance, asked of the shared state (several
+   * instances only: {@linkcode RoomState.room} holds only the rooms this instance's sockets are
+   * in; throws a StateUnavailableError when it cannot be reached). */
+  hasMember?(roomId: Hex, key: string): Promise<boolean>;
   /** Makes the room's members on other instances readable before a join reads the room
    * (several instances only; throws a StateUnavailableError when they cannot be reached). */
   prepare?(roomId: Hex): Promise<void>;

@@ -114,6 +114,13 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
     }
   }
 
+  async hasMember(roomId: Hex, key: string): Promise<boolean> {
+    const value = await this.#c.run("check the room", (r) => r.hget(membersKey(roomId), key));
+    if (value === null) return false;
+    const inst = value.split("|")[0];
+    return inst === this.#c.id || (await this.#alive([inst], "check the room")).has(inst);
+  }
+
   add(roomId: Hex, member: Peer): { others: Peer[]; fresh: boolean } {
     const result = this.#mirror.add(roomId, member);
     this.#local.set(roomId, (this.#local.get(roomId) ?? 0) + 1);
@@ -272,10 +279,10 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
   }
 
   /** Which of `instances` have a live heartbeat. */
-  async #alive(instances: string[]): Promise<Set<string>> {
+  async #alive(instances: string[], action = "join"): Promise<Set<string>> {
     const ids = [...new Set(instances)];
     if (ids.length === 0) return new Set();
-    const beats = await this.#c.run("join", (r) => r.mget(ids.map(instanceKey)));
+    const beats = await this.#c.run(action, (r) => r.mget(ids.map(instanceKey)));
     return new Set(ids.filter((_, i) => beats[i] !== null));
   }
 
