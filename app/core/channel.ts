@@ -119,14 +119,6 @@ export function createChannel(options: ChannelOptions): Channel {
 
   const curve = keys.ratchet.self.curve;
   const makeShare = options.ratchetShare ?? (() => generateEcdhKeyPair({ curve }));
-  // The next step's share is made ahead, while frames of the current epoch are sealed, so a step
-  // costs only its DH and HKDF on the sending path. Used once, then the next is made.
-  let nextShare: Promise<EcdhKeyPair> | null = null;
-  const prepareShare = () => {
-    if (nextShare) return;
-    nextShare = makeShare();
-    nextShare.catch(() => {}); // A failure shows when the step takes it.
-  };
 
   let send: EpochKeys = keys.send;
   let sendContext: FrameContext = { key: send.key, roomId, direction: send.direction };
@@ -152,10 +144,7 @@ export function createChannel(options: ChannelOptions): Channel {
 
   async function stepSend(): Promise<void> {
     const answer = answerDue;
-    prepareShare();
-    const pending = nextShare!;
-    nextShare = null;
-    const share = await pending;
+    const share = await makeShare();
     const step = encodeStep({ answer, peerEpoch: peerShare.epoch, share: share.publicKey });
     const dh = await ratchetDh(share, peerShare.share);
     send = await ratchetEpochKeys(send, dh, step);
@@ -192,9 +181,7 @@ export function createChannel(options: ChannelOptions): Channel {
     }
     const sequence = counter.take();
     framesInEpoch++;
-    const frame = await sealFrame(sendContext, send.epoch, sequence, plaintext, sendStep);
-    if (framesInEpoch === 1) prepareShare();
-    return frame;
+    return sealFrame(sendContext, send.epoch, sequence, plaintext, sendStep);
   }
 
   /** The keys of the frame's epoch: the current ones, or the next after its DH step. */
