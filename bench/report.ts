@@ -284,7 +284,7 @@ function meshLimits(calls: CallBenchReport): string[] {
       video ?? "n/a"
     }, audio ${
       audio ?? "n/a"
-    } people. \`CALL_LIMITS\` in app/client/calls/call_types.ts is set from this.`,
+    } people. \`CALL_LIMITS\` in app/client/calls/call_types.ts should follow this (docs/CLIENT.md, "Calls").`,
     "",
   ];
 }
