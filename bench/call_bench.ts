@@ -11,26 +11,40 @@
  *   (coturn), `runs` each, alternating.
  * - **CPU per peer.** 2 and 4 people in a video call (a mesh: each sends to and receives from
  *   every other), once media flows everywhere: CPU seconds of the whole Chromium process tree over
- *   `window` seconds, divided by window and peers; the same number of plain pages in a plain mesh.
+ *   `window` seconds, divided by window and peers; the same call again with every video element
+ *   hidden (what painting costs); then an audio call between the same people; and the same number
+ *   of plain pages in a plain video mesh, each remote video shown. The mesh limits
+ *   (`CALL_LIMITS`) come from the two sizes (`meshFit` in stats.ts).
  * @module
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import type { TestChain } from "../testing/chain.ts";
 import { createRoom, joinRoom, person, waitForOpenPeer } from "../tests/browser/app_flow.ts";
 import { startAppServer, type TestAppServer } from "../tests/browser/app_server.ts";
-import { call, waitForMedia } from "../tests/browser/call_flow.ts";
+import { call, type Peer, waitForMedia } from "../tests/browser/call_flow.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../tests/browser/chromium.ts";
 import { type Coturn, startCoturn } from "../tests/browser/coturn.ts";
 import { playwrightPage } from "../tests/browser/playwright_page.ts";
 import { chromiumMediaArgs } from "../tests/browser/test_browser.ts";
-import { plainConnect, plainHooks } from "./call_plain.ts";
+import { plainConnect, plainHooks, plainMeshMedia } from "./call_plain.ts";
 import { readCpuSeconds, sleep } from "./process.ts";
 import { median } from "./stats.ts";
 
 /** What benchmark 8 reports. */
 export interface CallBenchReport {
   firstFrame: { path: "direct" | "relay"; mesh3: number[]; plain: number[] }[];
-  cpu: { peers: number; seconds: number; mesh3PerPeer: number; plainPerPeer: number }[];
+  cpu: {
+    peers: number;
+    seconds: number;
+    /** Video call. */
+    mesh3PerPeer: number;
+    /** The same video call with every video element hidden (what painting costs). */
+    mesh3UnpaintedPerPeer: number;
+    /** An audio call between the same people. */
+    mesh3AudioPerPeer: number;
+    /** A plain video mesh, each remote video shown. */
+    plainPerPeer: number;
+  }[];
 }
 
 type Log = (line: string) => void;
@@ -50,12 +64,14 @@ export async function callBench(
 ): Promise<CallBenchReport> {
   const report: CallBenchReport = { firstFrame: [], cpu: [] };
   let turn: Coturn | undefined;
+  let blank: { url: string; stop(): Promise<void> } | undefined;
   const apps: TestAppServer[] = [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, ...chromiumMediaArgs("fake")],
   });
   try {
+    blank = blankPage();
     turn = await startCoturn();
     const relayIce: RTCConfiguration = {
       iceServers: [{ urls: turn.url, username: turn.username, credential: turn.credential }],
@@ -91,26 +107,48 @@ export async function callBench(
       report.firstFrame.push(row);
     }
     for (const n of o.meshes) {
-      const mesh3 = await mesh3Mesh(browser, chain, direct, n, account);
-      account += n;
-      await sleep(3_000);
-      const m = await cpuPerPeer(n, o.window);
-      for (const p of mesh3) await p.context().close();
-      const plain = await plainMesh(browser, direct.url, n);
+      log(`calls: ${n}-peer mesh: plain pages`);
+      const plain = await plainMesh(browser, blank.url, n);
       await sleep(3_000);
       const b = await cpuPerPeer(n, o.window);
       for (const p of plain) await p.context().close();
-      report.cpu.push({ peers: n, seconds: o.window, mesh3PerPeer: m, plainPerPeer: b });
+      log(`calls: ${n}-peer mesh: ${n} people meet in a room`);
+      const people = await mesh3Room(browser, chain, direct, n, account, log);
+      account += n;
+      log(`calls: ${n}-peer mesh: video call`);
+      await mesh3Call(people, true);
+      await sleep(3_000);
+      const m = await cpuPerPeer(n, o.window);
+      // Where it goes: the same call with no video painted (tiles and self-view hidden).
+      await Promise.all(people.map((p) => p.page.evaluate(hideVideos)));
+      await sleep(1_000);
+      const unpainted = await cpuPerPeer(n, o.window);
+      log(`calls: ${n}-peer mesh: audio call`);
+      await mesh3HangUp(people);
+      await mesh3Call(people, false);
+      await sleep(3_000);
+      const audio = await cpuPerPeer(n, o.window);
+      for (const p of people) await p.page.context().close();
+      report.cpu.push({
+        peers: n,
+        seconds: o.window,
+        mesh3PerPeer: m,
+        mesh3UnpaintedPerPeer: unpainted,
+        mesh3AudioPerPeer: audio,
+        plainPerPeer: b,
+      });
+      const pc = (x: number) => `${(x * 100).toFixed(1)} %`;
       log(
-        `calls: ${n}-peer video mesh, CPU per peer: mesh3 ${(m * 100).toFixed(1)} %, plain ${
-          (b * 100).toFixed(1)
-        } %`,
+        `calls: ${n}-peer mesh, CPU per peer: video mesh3 ${pc(m)} (no video painted ${
+          pc(unpainted)
+        }), plain ${pc(b)}; audio mesh3 ${pc(audio)}`,
       );
     }
   } finally {
     await browser.close().catch(() => {});
     for (const app of apps) await app.stop();
     await turn?.stop();
+    await blank?.stop();
   }
   return report;
 }
@@ -174,13 +212,16 @@ async function plainFirstFrame(a: Page, b: Page, name: string, ice: RTCConfigura
   return await b.evaluate(`(${api})().accept(${JSON.stringify(name)})`) as number;
 }
 
-async function mesh3Mesh(
+type RoomPeer = { page: Page; peer: Peer };
+
+async function mesh3Room(
   browser: Browser,
   chain: TestChain,
   app: TestAppServer,
   n: number,
   first: number,
-): Promise<Page[]> {
+  log: Log,
+): Promise<RoomPeer[]> {
   const people = await Promise.all(
     Array.from({ length: n }, (_, i) => person(browser, chain, first + i)),
   );
@@ -188,6 +229,7 @@ async function mesh3Mesh(
   await people[0].page.goto(link);
   await people[0].page.getByTestId("join-room").click();
   for (const p of people.slice(1)) await joinRoom(p.page, link);
+  log(`calls: ${n}-peer mesh: everyone joined; waiting for every link to open`);
   for (const p of people) {
     await p.page.waitForFunction(
       (k) => document.querySelectorAll('[data-testid="peer"][data-state="open"]').length >= k,
@@ -195,27 +237,56 @@ async function mesh3Mesh(
       { timeout: 60_000 },
     );
   }
-  const peers = people.map((p) => ({ page: playwrightPage(p.page), address: p.address }));
-  await call(peers[0], peers.slice(1), true);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) await waitForMedia(peers[i], peers[j]);
+  return people.map((p) => ({
+    page: p.page,
+    peer: { page: playwrightPage(p.page), address: p.address },
+  }));
+}
+
+/** The first person calls everyone; returns once media flows between every two. */
+async function mesh3Call(people: RoomPeer[], video: boolean): Promise<void> {
+  const peers = people.map((p) => p.peer);
+  await call(peers[0], peers.slice(1), video);
+  for (let i = 0; i < peers.length; i++) {
+    for (let j = i + 1; j < peers.length; j++) await waitForMedia(peers[i], peers[j], video);
   }
-  return people.map((p) => p.page);
+}
+
+async function mesh3HangUp(people: RoomPeer[]): Promise<void> {
+  for (const p of people) {
+    const button = p.page.getByTestId("call-hang-up");
+    // The last one in a call is left alone and its call ends by itself: its button goes.
+    if (await button.count()) await button.click({ timeout: 5_000 }).catch(() => {});
+  }
+  for (const p of people) {
+    await p.page.locator('[data-testid="call-panel"][data-phase="idle"]').waitFor();
+  }
+}
+
+/** Runs in a page: no video element is painted any more (decoding goes on). */
+function hideVideos(): void {
+  for (const v of document.querySelectorAll("video")) v.style.visibility = "hidden";
 }
 
 async function plainMesh(browser: Browser, url: string, n: number): Promise<Page[]> {
   const pages = await plainPages(browser, url, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const name = `m${i}-${j}`;
-      await plainConnect(pages[i], pages[j], name);
-      await Promise.all([
-        pages[i].evaluate(`(${api})().media(${JSON.stringify(name)}, true)`),
-        pages[j].evaluate(`(${api})().media(${JSON.stringify(name)}, false)`),
-      ]);
-    }
-  }
+  await plainMeshMedia(pages);
   return pages;
+}
+
+/**
+ * An empty page on loopback for the plain mesh: a plain call's page is only the call (on the app's
+ * origin the app's own page would load and run too, and its fourth page never got media).
+ */
+function blankPage(): { url: string; stop(): Promise<void> } {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response("<!doctype html><title>plain</title>", {
+        headers: { "content-type": "text/html" },
+      }),
+  );
+  return { url: `http://127.0.0.1:${server.addr.port}/`, stop: () => server.shutdown() };
 }
 
 /** CPU of the whole Chromium tree over `seconds`, per second and per peer (1.0 = one core). */

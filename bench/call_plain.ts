@@ -32,7 +32,10 @@ export function plainHooks(): void {
       v.muted = true;
       v.autoplay = true;
       v.srcObject = stream;
-
+      // Shown at about the size of the app's tile, as a call shows it (decoding alone is not all
+      // of a call's cost: the frames are painted too).
+      v.style.cssText = "width: 480px; height: 270px; object-fit: cover";
+      document.body.append(v);
       void v.play().catch(() => {});
       const look = () =>
         v.readyState >= 2 && v.videoWidth > 0 ? resolve(performance.now()) : setTimeout(look, 2);
@@ -64,8 +67,6 @@ export function plainHooks(): void {
     /** Both sides: media on every connection now (for the CPU mesh), renegotiated over the DC. */
     async media(name: string, offering: boolean) {
       const { pc, dc } = pcs.get(name)!;
-      const stream = await (local ??= camera());
-      for (const t of stream.getTracks()) pc.addTrack(t, stream);
       // Decoded and played as the app does (each stream once).
       pc.ontrack = (e) => {
         if (e.track.kind === "video") return void firstFrame(new MediaStream([e.track]));
@@ -73,7 +74,12 @@ export function plainHooks(): void {
         sound.srcObject = new MediaStream([e.track]);
         void sound.play().catch(() => {});
       };
-      await renegotiate(pc, dc!, offering);
+      // The answering side listens before its camera opens: a page whose camera is open already
+      // (a mesh's second pair) offers at once, and an offer nobody listens for is lost.
+      if (!offering) return await renegotiate(pc, dc!, false, local ??= camera());
+      const stream = await (local ??= camera());
+      for (const t of stream.getTracks()) pc.addTrack(t, stream);
+      await renegotiate(pc, dc!, true);
     },
     /** Caller side: waits for the callee's "join", then adds media and renegotiates. */
     async caller(name: string) {
@@ -92,8 +98,7 @@ export function plainHooks(): void {
       const frame = new Promise<number>((r) =>
         pc.ontrack = (e) => e.track.kind === "video" && r(firstFrame(new MediaStream([e.track])))
       );
-      const stream = await (local ??= camera());
-      const answered = renegotiate(pc, dc!, false, stream);
+      const answered = renegotiate(pc, dc!, false, local ??= camera());
       dc!.send("join");
       await answered;
       return (await frame) - t0;
@@ -104,7 +109,7 @@ export function plainHooks(): void {
     pc: RTCPeerConnection,
     dc: RTCDataChannel,
     offering: boolean,
-    add?: MediaStream,
+    add?: Promise<MediaStream>,
   ) {
     return new Promise<void>((resolve) => {
       dc.addEventListener("message", async (e) => {
@@ -113,8 +118,9 @@ export function plainHooks(): void {
         await pc.setRemoteDescription(d);
         if (d.type === "offer") {
           if (add) {
+            const stream = await add;
             for (const tr of pc.getTransceivers()) {
-              const track = add.getTracks().find((t) => t.kind === tr.receiver.track.kind);
+              const track = stream.getTracks().find((t) => t.kind === tr.receiver.track.kind);
               if (track) {
                 tr.direction = "sendrecv";
                 await tr.sender.replaceTrack(track);
@@ -170,5 +176,30 @@ export async function plainConnect(
       const g = globalThis as unknown as { plainOpen(n: string): boolean };
       return g.plainOpen(n);
     }, name);
+  }
+}
+
+/**
+ * Makes a plain video mesh of pages that run {@linkcode plainHooks}: every two connect and both
+ * send camera and microphone over their connection (renegotiated over its DataChannel).
+ *
+ * @example
+ * ```ts ignore
+ * await plainMeshMedia([a, b, c, d]); // 6 connections, each page decodes 3 videos
+ * ```
+ */
+export async function plainMeshMedia(pages: Page[]): Promise<void> {
+  type Plain = { media(n: string, offering: boolean): Promise<void> };
+  const media = (page: Page, name: string, offering: boolean) =>
+    page.evaluate(
+      ([n, o]) => (globalThis as unknown as { plain: Plain }).plain.media(n, o),
+      [name, offering] as const,
+    );
+  for (let i = 0; i < pages.length; i++) {
+    for (let j = i + 1; j < pages.length; j++) {
+      const name = `m${i}-${j}`;
+      await plainConnect(pages[i], pages[j], name);
+      await Promise.all([media(pages[i], name, true), media(pages[j], name, false)]);
+    }
   }
 }

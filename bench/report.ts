@@ -13,7 +13,7 @@ import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
 import type { ProfileSummary } from "./cpu_profile.ts";
-import { median, ratio } from "./stats.ts";
+import { median, meshFit, ratio } from "./stats.ts";
 
 const BENCH = new URL("./", import.meta.url).pathname;
 
@@ -329,18 +329,39 @@ function callsSection(calls: CallBenchReport, out: string[]): void {
       } | ${verdict(d <= 100)} |`;
     }),
     "",
-    "CPU of the whole Chromium tree per peer in a video mesh (1.0 = one core); target: Mesh3 within 10 % of plain.",
+    'CPU of the whole Chromium tree per person in a mesh call (1.0 = one core; every person in one browser). Plain: a plain WebRTC video mesh with each remote video shown. "no video painted": the same Mesh3 call with every video element hidden (what painting costs). Target: Mesh3 video within 10 % of plain.',
     "",
-    "| peers | window s | Mesh3 per peer | plain per peer | ratio | target |",
-    "| ----: | -------: | -------------: | -------------: | ----: | ------ |",
+    "| peers | window s | Mesh3 video | no video painted | plain video | ratio | target | Mesh3 audio |",
+    "| ----: | -------: | ----------: | ---------------: | ----------: | ----: | ------ | ----------: |",
     ...calls.cpu.map((x) => {
       const q = ratio(x.mesh3PerPeer, x.plainPerPeer);
-      return `| ${x.peers} | ${x.seconds} | ${f(x.mesh3PerPeer, 2)} | ${f(x.plainPerPeer, 2)} | ${
-        r(q)
-      } | ${verdict(q === null ? null : q <= 1.1)} |`;
+      return `| ${x.peers} | ${x.seconds} | ${f(x.mesh3PerPeer, 2)} | ${
+        f(x.mesh3UnpaintedPerPeer, 2)
+      } | ${f(x.plainPerPeer, 2)} | ${r(q)} | ${verdict(q === null ? null : q <= 1.1)} | ${
+        f(x.mesh3AudioPerPeer, 2)
+      } |`;
     }),
     "",
+    ...meshLimits(calls),
   );
+}
+
+/** What fits: the largest mesh whose per-person CPU stays within half of this machine. */
+function meshLimits(calls: CallBenchReport): string[] {
+  const budget = navigator.hardwareConcurrency / 2;
+  const fit = (k: "mesh3PerPeer" | "mesh3AudioPerPeer") =>
+    meshFit(calls.cpu.map((x) => ({ peers: x.peers, perPeer: x[k] })), budget);
+  const video = fit("mesh3PerPeer");
+  const audio = fit("mesh3AudioPerPeer");
+  if (video === null && audio === null) return [];
+  return [
+    `Fits (per-person CPU linear in peers through the two sizes, within ${budget} core(s), half of this machine): video ${
+      video ?? "n/a"
+    }, audio ${
+      audio ?? "n/a"
+    } people. \`CALL_LIMITS\` in app/client/calls/call_types.ts should follow this (docs/CLIENT.md, "Calls").`,
+    "",
+  ];
 }
 
 function filesSection(files: FileBenchReport, out: string[]): void {

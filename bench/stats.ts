@@ -76,3 +76,26 @@ export function ratio(x: number, baseline: number): number | null {
   if (!baseline || !Number.isFinite(x / baseline)) return null;
   return Math.round((x / baseline) * 100) / 100;
 }
+
+/**
+ * The most people in a mesh call whose per-person CPU stays within `budget` cores, from the
+ * per-person CPU measured at two sizes: each person encodes one copy per peer and decodes one
+ * stream per peer, so the cost is close to linear in peers (a + b·(n − 1)).
+ *
+ * @returns The largest n (at least the smaller measured size when that fits), or null without two
+ *   sizes.
+ *
+ * @example
+ * ```ts
+ * import { meshFit } from "./stats.ts";
+ * meshFit([{ peers: 2, perPeer: 0.2 }, { peers: 4, perPeer: 0.4 }], 1); // 8
+ * ```
+ */
+export function meshFit(points: { peers: number; perPeer: number }[], budget: number) {
+  const [p, q] = [...points].sort((x, y) => x.peers - y.peers);
+  if (!p || !q || p.peers === q.peers) return null;
+  const slope = (q.perPeer - p.perPeer) / (q.peers - p.peers);
+  const base = p.perPeer - slope * (p.peers - 1);
+  if (slope <= 0) return null;
+  return Math.max(1, Math.floor(1 + (budget - base) / slope + 1e-9));
+}

@@ -9,6 +9,7 @@ import { ChainUnavailableError } from "../chain/errors.ts";
 import {
   checkMember,
   checkOffer,
+  describeKeys,
   type Description,
   OfferRefusedError,
   type VerifiedKeys,
@@ -103,6 +104,67 @@ export async function checkDescription(
   }
 }
 
+/** A renegotiation's check: the local verdict now, the chain's when it comes. */
+export type RenegotiationCheck =
+  | { ok: true; verified: VerifiedKeys; chain: Promise<CheckProblem | null> }
+  | CheckProblem;
+
+/**
+ * Checks a later description of a verified link (a call's renegotiation, an ICE restart) in two
+ * parts, so media does not wait on a chain round trip (issue 13, accept → first frame):
+ *
+ * 1. at once, before anything is applied: the description must carry exactly the keys verified
+ *    for the first one (public key, ML-KEM key, DTLS fingerprint), so the commitment they hash to
+ *    is the one read from the chain then; a swapped fingerprint or key is refused here;
+ * 2. in parallel with applying and answering it: the same chain check as the first description
+ *    ({@linkcode checkDescription}: room open, commitment still the one on chain). Its problem,
+ *    if any, comes in `chain`; the link then refuses (or fails) as for a first description.
+ *
+ * Nothing new is trusted in between: the DTLS transport is the one already verified and in use,
+ * and the chat on the same connection goes on meanwhile too (docs/DECISIONS.md, "Calls").
+ *
+ * @param session The room session's shared link settings.
+ * @param peer The peer's address.
+ * @param before The keys verified for the link's first description.
+ * @param description The peer's new description.
+ * @returns The local verdict and, when it passed, the chain check under way.
+ *
+ * @example
+ * ```ts ignore
+ * const check = checkRenegotiation(session, peer, verified, { publicKey, kemKey, sdp });
+ * if (!check.ok) return report(check);
+ * check.chain.then((problem) => problem && report(problem));
+ * await pc.setRemoteDescription({ type, sdp });
+ * ```
+ */
+export function checkRenegotiation(
+  session: LinkSession,
+  peer: Address,
+  before: VerifiedKeys,
+  description: Description,
+): RenegotiationCheck {
+  const { chainId, registry, roomId } = session;
+  let now: VerifiedKeys;
+  try {
+    const described = describeKeys({ chainId, registry, roomId, member: peer }, description);
+    // Other keys hash to another commitment than the one the chain held for the first check.
+    if (described.commitment !== before.commitment) {
+      throw new OfferRefusedError("commitment-mismatch");
+    }
+    now = { ...described, blockNumber: before.blockNumber };
+  } catch (e) {
+    if (e instanceof OfferRefusedError) {
+      return refuse(`Refused the peer's connection: ${e.detail}`);
+    }
+    throw e;
+  }
+  const chain = checkDescription(session, peer, before, description).then(
+    (check) => check.ok ? null : check,
+    () => unreachable(),
+  );
+  return { ok: true, verified: now, chain };
+}
+
 function unreachable(): CheckProblem {
   return {
     ok: false,
@@ -112,7 +174,7 @@ function unreachable(): CheckProblem {
   };
 }
 
-function refuse(message: string): DescriptionCheck {
+function refuse(message: string): CheckProblem {
   return { ok: false, refuse: true, kind: "commitment-mismatch", message };
 }
 

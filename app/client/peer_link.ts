@@ -30,7 +30,12 @@ import type {
   PeerLinkEvents,
   PeerStatus,
 } from "./link_types.ts";
-import { checkDescription, checkPeerCommitted, type CheckProblem } from "./link_verify.ts";
+import {
+  checkDescription,
+  checkPeerCommitted,
+  type CheckProblem,
+  checkRenegotiation,
+} from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
 import {
   openSecureChannel,
@@ -185,7 +190,7 @@ export class PeerLink {
     if (first) this.#set({ state: "verifying" });
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
-    const verified = await this.#verify(d);
+    const verified = first ? await this.#verify(d) : this.#verifyAgain(d);
     if (!verified) return;
     this.#verified = verified;
     // Keys and hello need only the verified keys: make them while ICE and DTLS run.
@@ -284,6 +289,22 @@ export class PeerLink {
     if (check.ok) return check.verified;
     this.#report(check);
     return null;
+  }
+
+  /** A later description: the same keys at once, the chain check alongside (link_verify.ts). */
+  #verifyAgain(d: Description): VerifiedKeys | null {
+    const { publicKey, kemKey, sdp } = d;
+    const check = checkRenegotiation(this.session, this.peer, this.#verified!, {
+      publicKey,
+      kemKey,
+      sdp,
+    });
+    if (!check.ok) {
+      this.#report(check);
+      return null;
+    }
+    void check.chain.then((problem) => problem && !this.ended && this.#report(problem));
+    return check.verified;
   }
 
   #report(problem: CheckProblem): void {

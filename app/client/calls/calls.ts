@@ -84,7 +84,10 @@ export class Calls {
       ...this.#callFields(call, o.video),
       peers: ringing.map((c) => newPeer(c.peer, "ringing")),
     });
-    for (const c of ringing) void c.send({ type: "ring", call, video: o.video });
+    for (const c of ringing) {
+      void c.send({ type: "ring", call, video: o.video });
+      void this.#media.get(lower(c.peer))?.prepare().catch(() => {});
+    }
     this.#watchStats();
   }
 
@@ -102,16 +105,29 @@ export class Calls {
       });
       return this.#end(fullSentence(s.video, limit));
     }
-    await this.#openMedia(s.video);
-    if (this.state.value.call !== s.call) return this.#stopLocal();
-    this.#set({ ...this.#callFields(s.call, s.video), peers: this.state.value.peers });
-    for (const c of this.#channels.values()) {
-      void c.send({ type: "join", call: s.call, video: s.video });
-    }
+    // Join at once and open the devices meanwhile: the peers' media needs none of ours, and ours
+    // follows on the negotiated transceivers (replaceTrack, no renegotiation) once they are open.
+    const call = s.call;
+    const opening = this.#openMedia(s.video);
+    this.#set({ ...this.#callFields(call, s.video), peers: this.state.value.peers });
+    for (const c of this.#channels.values()) void c.send({ type: "join", call, video: s.video });
     for (const p of this.state.value.peers) {
       if (p.status === "joined") void this.#activate(p.address);
     }
     this.#watchStats();
+    try {
+      await opening;
+    } catch (e) {
+      // Joined without a device: leave again, and say why (the sentence is the state's problem).
+      if (this.state.value.call === call) {
+        for (const c of this.#channels.values()) void c.send({ type: "leave", call });
+        this.#end(this.state.value.problem);
+      }
+      throw e;
+    }
+    if (this.state.value.call !== call) return this.#stopLocal();
+    this.#set({ mic: !!this.#audio, camera: !!this.#camera });
+    await this.#sendTracks();
   }
 
   /** Declines the incoming call. */

@@ -3,7 +3,9 @@ import type { Address } from "viem";
 import { type ChannelEnd, channelPair, subKeyPair } from "../../../testing/call_channels.ts";
 import { CallLink } from "./call_link.ts";
 import type { CallMessage } from "./call_message.ts";
+import { CALL_LIMITS } from "./call_types.ts";
 import { Calls } from "./calls.ts";
+import { MediaAccessError, type MediaDevicesIO } from "./local_media.ts";
 
 const SELF = "0x00000000000000000000000000000000000000aa" as Address;
 const X = "0x00000000000000000000000000000000000000bb" as Address;
@@ -13,8 +15,12 @@ const other = "fedcba9876543210fedc";
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
 /** A Calls engine with peers attached over sealed in-memory channels (no media: no links). */
-async function engine(peers: Address[], limits = { audio: 8, video: 2 }) {
-  const calls = new Calls({ limits });
+async function engine(
+  peers: Address[],
+  limits = { audio: 8, video: 2 },
+  devices?: MediaDevicesIO,
+) {
+  const calls = new Calls({ limits, devices });
   const remote = new Map<Address, { link: CallLink; got: CallMessage[]; end: ChannelEnd }>();
   for (const peer of peers) {
     const [ours, theirs] = channelPair();
@@ -103,4 +109,54 @@ Deno.test("Calls: starting a call with no one connected says so", async () => {
   await calls.start({ video: false });
   assert.equal(calls.state.value.phase, "idle");
   assert.match(calls.state.value.problem!, /^Cannot start a call: no one is connected yet/);
+});
+
+Deno.test("Calls: accepting joins at once; a device refused meanwhile leaves with the sentence", async () => {
+  let refuse: (e: unknown) => void = () => {};
+  const devices: MediaDevicesIO = {
+    getUserMedia: () => new Promise((_, reject) => refuse = reject),
+    enumerateDevices: () => Promise.resolve([]),
+  };
+  const { calls, remote } = await engine([X], undefined, devices);
+  await remote.get(X)!.link.send({ type: "ring", call, video: true });
+  await settle();
+  const accepted = calls.accept();
+  await settle();
+  // The devices are still opening: the caller already knows we joined.
+  assert.equal(calls.state.value.phase, "in-call");
+  assert.deepEqual(remote.get(X)!.got, [{ type: "join", call, video: true }]);
+  refuse(new DOMException("denied", "NotAllowedError"));
+  await assert.rejects(accepted, MediaAccessError);
+  await settle();
+  const s = calls.state.value;
+  assert.equal(s.phase, "idle");
+  assert.match(s.problem!, /^Cannot use the microphone and camera: permission was denied/);
+  assert.deepEqual(remote.get(X)!.got.at(-1), { type: "leave", call });
+});
+
+Deno.test("Calls: error: with the measured limits, one more than a full video or audio call is refused", async () => {
+  for (const video of [true, false]) {
+    const limit = video ? CALL_LIMITS.video : CALL_LIMITS.audio;
+    // The caller and limit − 1 others already in it: this browser would be one too many.
+    const peers = Array.from(
+      { length: limit },
+      (_, i) => `0x${(0x100 + i).toString(16).padStart(40, "0")}` as Address,
+    );
+    const { calls, remote } = await engine(peers, CALL_LIMITS);
+    await remote.get(peers[0])!.link.send({ type: "ring", call, video });
+    for (const p of peers.slice(1)) await remote.get(p)!.link.send({ type: "join", call, video });
+    await settle();
+    await calls.accept();
+    await settle();
+    const s = calls.state.value;
+    assert.equal(s.phase, "idle");
+    assert.equal(
+      s.problem,
+      `Cannot join the call: it already has ${limit} people, the most a ${
+        video ? "video" : "audio"
+      } call between browsers carries well here. Ask someone to leave, or turn video off in a new call.`,
+    );
+    assert.deepEqual(remote.get(peers[0])!.got, [{ type: "decline", call, reason: "full" }]);
+    calls.dispose();
+  }
 });

@@ -57,7 +57,12 @@ export function explainMediaError(e: unknown, what: string): MediaAccessError {
       );
     case "NotFoundError":
     case "OverconstrainedError":
-      return new MediaAccessError("missing", `Cannot use the ${what}: no such device was found.`);
+      return new MediaAccessError(
+        "missing",
+        what === "screen"
+          ? "Cannot share the screen: there is no screen or window to share."
+          : `Cannot use the ${what}: no such device was found.`,
+      );
     case "NotReadableError":
     case "AbortError":
       return new MediaAccessError(

@@ -6,6 +6,7 @@ Deno.test("explainMediaError: each refusal says what happened and what to do", (
     ["NotAllowedError", "camera", "denied", /permission was denied\. Allow it for this site/],
     ["NotAllowedError", "screen", "denied", /sharing was cancelled or not allowed/],
     ["NotFoundError", "microphone", "missing", /no such device was found/],
+    ["NotFoundError", "screen", "missing", /there is no screen or window to share/],
     ["NotReadableError", "camera", "busy", /in use by another application/],
     ["SecurityError", "microphone", "policy", /not allowed to/],
     ["TypeError", "camera", "other", /the browser refused/],

@@ -66,6 +66,19 @@ export class PeerMedia {
     return this.#stream;
   }
 
+  /**
+   * Offerer, while the peer's phone rings: the transceivers are made and this browser's tracks put
+   * on them ahead, still `inactive` and not negotiated (nothing is sent), so that the peer's join
+   * costs one renegotiation and nothing else.
+   */
+  async prepare(): Promise<void> {
+    if (!this.#offerer) return;
+    const { audio, video } = this.#pair();
+    if (!audio) this.#media.addTransceiver("audio", { direction: "inactive" });
+    if (!video) this.#media.addTransceiver("video", { direction: "inactive" });
+    await this.send(this.#tracks());
+  }
+
   /** Media with the peer starts (offerer: transceivers on, then a verified renegotiation). */
   async activate(): Promise<void> {
     if (!this.#offerer) return void await this.send(this.#tracks());
@@ -93,8 +106,8 @@ export class PeerMedia {
   /** Sends these tracks (mute: null audio; camera off: null video; screen: the screen track). */
   async send(tracks: SentTracks): Promise<void> {
     const { audio, video } = this.#pair();
-    if (audio) await audio.sender.replaceTrack(tracks.audio).catch(() => {});
-    if (video) await video.sender.replaceTrack(tracks.video).catch(() => {});
+    await swap(audio?.sender, tracks.audio);
+    await swap(video?.sender, tracks.video);
   }
 
   /**
@@ -145,6 +158,14 @@ export class PeerMedia {
       video: live.find((t) => t.receiver.track.kind === "video"),
     };
   }
+}
+
+/**
+ * Sends `track` on `sender` unless it is sent already: every replaceTrack waits its turn on the
+ * connection's operations chain, so one that changes nothing would hold up the next offer.
+ */
+async function swap(sender: RTCRtpSender | undefined, track: MediaStreamTrack | null) {
+  if (sender && sender.track !== track) await sender.replaceTrack(track).catch(() => {});
 }
 
 /** Sets the first encoding's parameters where the browser takes them (best effort). */
