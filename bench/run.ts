@@ -50,7 +50,13 @@ try {
   }
   if (only.includes("files")) {
     const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);
-    results.files = await fileBench(chain, log, sizes.map((m) => m * 1024 * 1024));
+    const paths = (Deno.env.get("MESH3_BENCH_FILE_PATHS") ?? "direct,relay").split(",");
+    results.files = await fileBench(chain, log, {
+      sizes: sizes.map((m) => m * 1024 * 1024),
+      paths: paths.filter((p) => p === "direct" || p === "relay"),
+      rounds: Number(Deno.env.get("MESH3_BENCH_FILE_ROUNDS") ?? "3"),
+      profile: Deno.env.get("MESH3_BENCH_FILE_PROFILE") === "1",
+    });
   }
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");
