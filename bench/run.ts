@@ -7,7 +7,8 @@
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
  * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, browser, files, calls, core, gas).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
- * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
+ * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64; `64,1024`
+ *   adds the 1 GiB runs, about ten minutes per path on 2 cores).
  *
  * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
  * Chromium at /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into
@@ -49,7 +50,7 @@ try {
     }, log);
   }
   if (only.includes("files")) {
-    const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);
+    const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64").split(",").map(Number);
     const paths = (Deno.env.get("MESH3_BENCH_FILE_PATHS") ?? "direct,relay").split(",");
     results.files = await fileBench(chain, log, {
       sizes: sizes.map((m) => m * 1024 * 1024),
