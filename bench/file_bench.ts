@@ -18,7 +18,7 @@
  *   the composer; the receiver's page notes when each appears: send → shown, p50/p99/max.
  * @module
  */
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { chromium } from "playwright-core";
 import type { TestChain } from "../testing/chain.ts";
 import { connectWallet, createRoom, joinRoom, waitForOpenPeer } from "../tests/browser/app_flow.ts";
 import { startAppServer, type TestAppServer } from "../tests/browser/app_server.ts";
@@ -35,19 +35,36 @@ import {
 } from "../tests/browser/file_flow.ts";
 import { playwrightPage } from "../tests/browser/playwright_page.ts";
 import type { TestPage } from "../tests/browser/test_page.ts";
-import { readRss, sleep } from "./process.ts";
 import { chunkSizeFor, HIGH_WATER, LOW_WATER } from "../app/client/files/file_link.ts";
-import { percentile } from "./stats.ts";
+import {
+  browserPid,
+  profilePages,
+  treeCpu,
+  watch,
+  type Watched,
+  type WatchedSide,
+} from "./file_watch.ts";
+import { median } from "./stats.ts";
 
 const MiB = 1024 * 1024;
 
-/** One throughput measurement. */
+/** One path and size: median of alternating encrypted and raw rounds. */
 export interface FileRun {
   path: "direct" | "relay";
   bytes: number;
   encryptedMBps: number;
   rawMBps: number;
-  /** Seconds the sender spent hashing the file before offering it. */
+  /** Every round, in order (encrypted and raw alternate, raw first). */
+  encryptedRounds: number[];
+  rawRounds: number[];
+  /** Browser CPU seconds per MiB (whole process tree), median over rounds. */
+  cpu: {
+    encryptedSender: number;
+    encryptedReceiver: number;
+    rawSender: number;
+    rawReceiver: number;
+  };
+  /** Seconds the sender spent hashing the file before offering it (first round). */
   hashSeconds: number;
 }
 
@@ -55,26 +72,13 @@ export interface FileRun {
 export interface FileBenchReport {
   chunk: number;
   runs: FileRun[];
-  memory: {
-    bytes: number;
-    samples: number;
-    /** Peak growth over the value before the transfer, MiB. */
-    senderHeapMiB: number;
-    receiverHeapMiB: number;
-    senderRendererRssMiB: number;
-    receiverRendererRssMiB: number;
-    senderTreeRssMiB: number;
-    receiverTreeRssMiB: number;
-  };
-  latency: { samples: number; sent: number; p50: number; p99: number; max: number };
+  memory: Watched["memory"] & { bytes: number };
+  latency: Watched["latency"];
 }
 
-interface Side {
-  context: BrowserContext;
-  page: Page;
+interface Side extends WatchedSide {
   test: TestPage;
   dir: string;
-  pid: number;
 }
 
 type Log = (line: string) => void;
@@ -96,40 +100,6 @@ async function openSide(chain: TestChain, account: number): Promise<Side> {
   const page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(120_000);
   return { context, page, test: playwrightPage(page), dir, pid: await browserPid(dir) };
-}
-
-/** The browser process started with this profile (its cmdline names the folder). */
-async function browserPid(dir: string): Promise<number> {
-  for await (const e of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
-    if (cmd.includes(`--user-data-dir=${dir}`) && !cmd.includes("--type=")) return Number(e.name);
-  }
-  throw new Error(`Cannot find the browser process of ${dir}`);
-}
-
-/** RSS of a process tree and of its largest renderer, bytes. */
-async function treeRss(root: number): Promise<{ tree: number; renderer: number }> {
-  const parent = new Map<number, number>();
-  for await (const e of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    const stat = await Deno.readTextFile(`/proc/${e.name}/stat`).catch(() => "");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid) parent.set(Number(e.name), ppid);
-  }
-  const inTree = (pid: number) => {
-    for (let p = pid, i = 0; p && i < 20; p = parent.get(p) ?? 0, i++) if (p === root) return true;
-    return false;
-  };
-  let tree = 0;
-  let renderer = 0;
-  for (const pid of [root, ...parent.keys()].filter(inTree)) {
-    const rss = await readRss(pid).catch(() => 0);
-    tree += rss;
-    const cmd = await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "");
-    if (cmd.includes("--type=renderer")) renderer = Math.max(renderer, rss);
-  }
-  return { tree, renderer };
 }
 
 /** Runs in the pages: a raw DataChannel on the engine's connection, and a text-arrival log. */
@@ -163,6 +133,44 @@ async function openRaw(side: Side): Promise<void> {
       g.__rawLast = performance.timeOrigin + performance.now();
     };
   });
+}
+
+/** Result of one timed transfer. */
+interface Timed {
+  mbps: number;
+  /** Browser CPU seconds per MiB over the transfer. */
+  senderCpu: number;
+  receiverCpu: number;
+  /** CPU s/MiB by process type, for the log. */
+  detail: string;
+}
+
+/**
+ * Runs `f` (which returns the MiB/s) and charges each browser's CPU time to it, from when `f`
+ * calls `start` (or from the beginning).
+ */
+async function timed(
+  from: Side,
+  to: Side,
+  bytes: number,
+  f: (start: () => Promise<void>) => Promise<number>,
+): Promise<Timed> {
+  let before = [await treeCpu(from.pid), await treeCpu(to.pid)];
+  const mbps = await f(async () => {
+    before = [await treeCpu(from.pid), await treeCpu(to.pid)];
+  });
+  const after = [await treeCpu(from.pid), await treeCpu(to.pid)];
+  const mib = bytes / MiB;
+  const types = (i: number) =>
+    Object.entries(after[i].byType).map(([k, v]) =>
+      `${k} ${((v - (before[i].byType[k] ?? 0)) / mib).toFixed(3)}`
+    ).join(", ");
+  return {
+    mbps,
+    senderCpu: (after[0].total - before[0].total) / mib,
+    receiverCpu: (after[1].total - before[1].total) / mib,
+    detail: `sender ${types(0)}; receiver ${types(1)}`,
+  };
 }
 
 /** The raw baseline: the sender reads and sends the file in chunks; returns MB/s. */
@@ -211,16 +219,19 @@ async function encryptedRun(
   file: TestFile,
   during: () => Promise<void>,
   finished: () => void,
+  start: () => Promise<void>,
 ): Promise<{ mbps: number; hashSeconds: number }> {
   const picked = performance.now();
   await pickFiles(from.test, file);
   await fileCard(to.test, file.name, "in", "offered").waitFor({ timeout: 300_000 });
   const hashSeconds = (performance.now() - picked) / 1000;
+  await start();
   const t0 = await to.page.evaluate(() => performance.timeOrigin + performance.now());
-  await accept(to.test, file.name);
+  const id = await accept(to.test, file.name);
   const work = during();
   try {
-    await fileCard(to.test, file.name, "in", "done").waitFor({ timeout: 900_000 });
+    await to.test.find("file-card", { attrs: { "data-id": id, "data-state": "done" } })
+      .waitFor({ timeout: 900_000 });
   } finally {
     finished();
   }
@@ -229,116 +240,58 @@ async function encryptedRun(
   return { mbps: file.size / MiB / ((t1 - t0) / 1000), hashSeconds };
 }
 
-/** Memory and text latency while `transferring()` is unfinished. */
-async function watch(from: Side, to: Side, transferring: () => boolean) {
-  const heap = async (s: Side) => {
-    const cdp = await s.context.newCDPSession(s.page);
-    try {
-      return (await cdp.send("Runtime.getHeapUsage")).usedSize;
-    } finally {
-      await cdp.detach();
-    }
-  };
-  const sample = async () => ({
-    sh: await heap(from),
-    rh: await heap(to),
-    s: await treeRss(from.pid),
-    r: await treeRss(to.pid),
-  });
-  const base = await sample();
-  const peak = { ...base, s: { ...base.s }, r: { ...base.r } };
-  let samples = 0;
-  let sent = 0;
-  const sender = (async () => {
-    while (transferring()) {
-      await from.page.evaluate(() => {
-        const box = document.querySelector('[data-testid="composer"]') as HTMLTextAreaElement;
-        const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!;
-        set.call(box, `latency ${performance.timeOrigin + performance.now()}`);
-        box.dispatchEvent(new Event("input", { bubbles: true }));
-        (document.querySelector('[data-testid="send"]') as HTMLButtonElement).click();
-      });
-      sent++;
-      await sleep(250);
-    }
-  })();
-  while (transferring()) {
-    const v = await sample();
-    samples++;
-    peak.sh = Math.max(peak.sh, v.sh);
-    peak.rh = Math.max(peak.rh, v.rh);
-    for (const k of ["s", "r"] as const) {
-      peak[k].tree = Math.max(peak[k].tree, v[k].tree);
-      peak[k].renderer = Math.max(peak[k].renderer, v[k].renderer);
-    }
-    await sleep(500);
-  }
-  await sender;
-  await sleep(500);
-  const arrivals = await to.page.evaluate(() =>
-    (globalThis as unknown as { __arrivals: number[] }).__arrivals
-  );
-  const m = (x: number) => x / MiB;
-  return {
-    memory: {
-      samples,
-      senderHeapMiB: m(peak.sh - base.sh),
-      receiverHeapMiB: m(peak.rh - base.rh),
-      senderRendererRssMiB: m(peak.s.renderer - base.s.renderer),
-      receiverRendererRssMiB: m(peak.r.renderer - base.r.renderer),
-      senderTreeRssMiB: m(peak.s.tree - base.s.tree),
-      receiverTreeRssMiB: m(peak.r.tree - base.r.tree),
-    },
-    latency: {
-      samples: arrivals.length,
-      sent,
-      p50: percentile(arrivals, 0.5),
-      p99: percentile(arrivals, 0.99),
-      max: Math.max(...arrivals),
-    },
-  };
+/** Options of {@linkcode fileBench}. */
+export interface FileBenchOptions {
+  /** File sizes in bytes (default 64 MiB and 1 GiB). */
+  sizes?: number[];
+  /** Paths (default both). */
+  paths?: ("direct" | "relay")[];
+  /** Rounds of each (raw, encrypted) per file up to 256 MiB (larger files: one). Default 3. */
+  rounds?: number;
+  /** Log a CPU profile of both pages during the first encrypted round. */
+  profile?: boolean;
 }
 
 /**
  * Runs benchmark 7.
  *
  * @param chain The bench's test chain.
- * @param sizes File sizes (default 64 MiB and 1 GiB).
+ * @param log Progress lines.
+ * @param o Sizes, paths, rounds.
  */
 export async function fileBench(
   chain: TestChain,
   log: Log,
-  sizes = [64 * MiB, 1024 * MiB],
+  o: FileBenchOptions = {},
 ): Promise<FileBenchReport> {
+  const sizes = o.sizes ?? [64 * MiB, 1024 * MiB];
+  const paths = o.paths ?? ["direct", "relay"];
   const dir = await Deno.makeTempDir({ prefix: "mesh3-bench-files-" });
   let turn: Coturn | undefined;
   const apps: TestAppServer[] = [];
   const sides: Side[] = [];
   const runs: FileRun[] = [];
-  let watched: Awaited<ReturnType<typeof watch>> | undefined;
+  let watched: Watched | undefined;
   try {
     turn = await startCoturn();
-    apps.push(await startAppServer(chain));
-    apps.push(
-      await startAppServer(chain, {
-        env: {
-          MESH3_TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`,
-          MESH3_TURN_USERNAME: turn.username,
-          MESH3_TURN_CREDENTIAL: turn.credential,
-          MESH3_ICE_POLICY: "relay",
-        },
-      }),
-    );
+    const relayEnv = {
+      MESH3_TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`,
+      MESH3_TURN_USERNAME: turn.username,
+      MESH3_TURN_CREDENTIAL: turn.credential,
+      MESH3_ICE_POLICY: "relay",
+    };
     const files = [];
     for (const [i, size] of sizes.entries()) {
       files.push(await writeRandomFile(dir, `bench-${size / MiB}MiB.bin`, size, 100 + i));
     }
-    for (const [p, path] of (["direct", "relay"] as const).entries()) {
+    for (const [p, path] of paths.entries()) {
       log(`files: ${path}: two Chromium profiles on disk, room, commitments, link`);
+      const app = await startAppServer(chain, path === "relay" ? { env: relayEnv } : {});
+      apps.push(app);
       const [a, b] = await Promise.all([openSide(chain, 14 + 2 * p), openSide(chain, 15 + 2 * p)]);
       sides.push(a, b);
       for (const s of [a, b]) await s.page.addInitScript(pageTools);
-      const link = await createRoom(a.test, apps[p].url);
+      const link = await createRoom(a.test, app.url);
       await a.test.goto(link);
       await a.test.find("join-room").click();
       await joinRoom(b.test, link);
@@ -352,32 +305,64 @@ export async function fileBench(
         ),
       );
       for (const file of files) {
-        const raw = await rawRun(a, b, file, chunk);
-        let done = false;
-        // The memory and latency watch runs during the 1 GiB direct transfer.
-        const memoryRun = path === "direct" && file.size === Math.max(...sizes);
-        const during = memoryRun
-          ? async () => void (watched = await watch(a, b, () => !done))
-          : undefined;
-        const enc = await encryptedRun(
-          a,
-          b,
-          file,
-          () => during?.() ?? Promise.resolve(),
-          () => done = true,
-        );
-        const run = {
+        const rounds = file.size <= 256 * MiB ? (o.rounds ?? 3) : 1;
+        const raw: Timed[] = [];
+        const enc: Timed[] = [];
+        let hashSeconds = 0;
+        for (let round = 0; round < rounds; round++) {
+          raw.push(await timed(a, b, file.size, () => rawRun(a, b, file, chunk)));
+          let done = false;
+          // The memory and latency watch runs during the largest direct transfer (first round).
+          const memoryRun = path === "direct" && file.size === Math.max(...sizes) && round === 0;
+          const during = memoryRun
+            ? async () => void (watched = await watch(a, b, () => !done))
+            : () => Promise.resolve();
+          const run = (start: () => Promise<void>) => () =>
+            encryptedRun(a, b, file, during, () => done = true, start);
+          const profiled = o.profile && round === 0;
+          enc.push(
+            await timed(a, b, file.size, async (start) => {
+              const r = profiled ? await profileBoth(a, b, run(start), log) : await run(start)();
+              if (round === 0) hashSeconds = r.hashSeconds;
+              return r.mbps;
+            }),
+          );
+          log(
+            `files: ${path} ${file.size / MiB} MiB round ${round + 1}: encrypted ${
+              enc[round].mbps.toFixed(1)
+            } MiB/s (CPU s/MiB sender ${enc[round].senderCpu.toFixed(3)}, receiver ${
+              enc[round].receiverCpu.toFixed(3)
+            }), raw ${raw[round].mbps.toFixed(1)} MiB/s (${raw[round].senderCpu.toFixed(3)}, ${
+              raw[round].receiverCpu.toFixed(3)
+            })`,
+          );
+          log(`files:   CPU s/MiB encrypted: ${enc[round].detail}`);
+          log(`files:   CPU s/MiB raw: ${raw[round].detail}`);
+        }
+        const med = (xs: Timed[], k: "mbps" | "senderCpu" | "receiverCpu") =>
+          median(xs.map((x) => x[k]));
+        const result: FileRun = {
           path,
           bytes: file.size,
-          encryptedMBps: enc.mbps,
-          rawMBps: raw,
-          hashSeconds: enc.hashSeconds,
+          encryptedMBps: med(enc, "mbps"),
+          rawMBps: med(raw, "mbps"),
+          encryptedRounds: enc.map((x) => x.mbps),
+          rawRounds: raw.map((x) => x.mbps),
+          cpu: {
+            encryptedSender: med(enc, "senderCpu"),
+            encryptedReceiver: med(enc, "receiverCpu"),
+            rawSender: med(raw, "senderCpu"),
+            rawReceiver: med(raw, "receiverCpu"),
+          },
+          hashSeconds,
         };
-        runs.push(run);
+        runs.push(result);
         log(
-          `files: ${path} ${file.size / MiB} MiB: encrypted ${enc.mbps.toFixed(1)} MiB/s, ` +
-            `raw ${raw.toFixed(1)} MiB/s (${(enc.mbps / raw).toFixed(2)}×), ` +
-            `hashing before the offer ${enc.hashSeconds.toFixed(1)} s`,
+          `files: ${path} ${file.size / MiB} MiB: encrypted ${
+            result.encryptedMBps.toFixed(1)
+          } MiB/s, raw ${result.rawMBps.toFixed(1)} MiB/s (${
+            (result.encryptedMBps / result.rawMBps).toFixed(2)
+          }×), hashing before the offer ${hashSeconds.toFixed(1)} s`,
         );
       }
       for (const s of sides.splice(0)) {
@@ -385,12 +370,11 @@ export async function fileBench(
         await Deno.remove(s.dir, { recursive: true }).catch(() => {});
       }
     }
-    if (!watched) throw new Error("Cannot report memory: the 1 GiB direct run did not happen");
     return {
       chunk: chunkSizeFor(256 * 1024),
       runs,
-      memory: { bytes: Math.max(...sizes), ...watched.memory },
-      latency: watched.latency,
+      memory: { bytes: watched ? Math.max(...sizes) : 0, ...(watched?.memory ?? noMemory) },
+      latency: watched?.latency ?? { samples: 0, sent: 0, p50: 0, p99: 0, max: 0 },
     };
   } finally {
     for (const s of sides) {
@@ -401,4 +385,23 @@ export async function fileBench(
     await turn?.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+const noMemory: Watched["memory"] = {
+  samples: 0,
+  senderHeapMiB: 0,
+  receiverHeapMiB: 0,
+  senderRendererRssMiB: 0,
+  receiverRendererRssMiB: 0,
+  senderTreeRssMiB: 0,
+  receiverTreeRssMiB: 0,
+};
+
+async function profileBoth<T>(a: Side, b: Side, f: () => Promise<T>, log: Log): Promise<T> {
+  const { result, profiles } = await profilePages([a, b], f);
+  for (const [i, p] of profiles.entries()) {
+    log(`files: profile of the ${i ? "receiver" : "sender"} page (${p.samples} busy samples):`);
+    for (const row of p.topFunctions.slice(0, 12)) log(`  ${row.share}% ${row.name}`);
+  }
+  return result;
 }

@@ -375,13 +375,20 @@ function filesSection(files: FileBenchReport, out: string[]): void {
       f(files.chunk)
     }-byte chunks (from \`sctp.maxMessageSize\`), 4 MiB high / 1 MiB low water. Encrypted: the engine (sealed chunks, written to the origin's private file system, SHA-256 checked), timed from Accept to "Received and checked". Raw: the same file read in the same chunks and sent in the clear on a raw DataChannel of the same connection, received and counted. The sender hashes the file before offering it (not in the time; shown apart).`,
     "",
-    "| path | file | encrypted MiB/s | raw MiB/s | encrypted vs raw | target ≥ 0.90× | hashing before the offer |",
-    "|---|---:|---:|---:|---:|---|---:|",
+    "| path | file | encrypted MiB/s (median) | rounds | raw MiB/s (median) | rounds | encrypted vs raw | target ≥ 0.90× | browser CPU s/MiB, encrypted (sender / receiver) | raw (sender / receiver) | hashing before the offer |",
+    "|---|---:|---:|---|---:|---|---:|---|---|---|---:|",
     ...files.runs.map((x) => {
       const q = ratio(x.encryptedMBps, x.rawMBps);
-      return `| ${x.path} | ${mib(x.bytes)} | ${f(x.encryptedMBps, 1)} | ${f(x.rawMBps, 1)} | ${
-        r(q)
-      } | ${verdict(q === null ? null : q >= 0.9)} | ${f(x.hashSeconds, 1)} s |`;
+      const rounds = (xs: number[] | undefined) => (xs ?? []).map((v) => f(v, 1)).join(", ");
+      const cpu = (a?: number, b?: number) =>
+        a === undefined || b === undefined ? "" : `${f(a, 3)} / ${f(b, 3)}`;
+      return `| ${x.path} | ${mib(x.bytes)} | ${f(x.encryptedMBps, 1)} | ${
+        rounds(x.encryptedRounds)
+      } | ${f(x.rawMBps, 1)} | ${rounds(x.rawRounds)} | ${r(q)} | ${
+        verdict(q === null ? null : q >= 0.9)
+      } | ${cpu(x.cpu?.encryptedSender, x.cpu?.encryptedReceiver)} | ${
+        cpu(x.cpu?.rawSender, x.cpu?.rawReceiver)
+      } | ${f(x.hashSeconds, 1)} s |`;
     }),
     "",
     `Memory during the ${

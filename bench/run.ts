@@ -9,7 +9,8 @@
  *   gas, load, blocks).
  * - `MESH3_BENCH_ROOMS` (default 50): rooms of the cluster part (several instances on Redis).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
- * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64,1024).
+ * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64; `64,1024`
+ *   adds the 1 GiB runs, about ten minutes per path on 2 cores).
  *
  * The task runs `deno task build:contracts` first (the test chain deploys the artifact). Needs
  * Chromium at /usr/bin/chromium, Node.js and npm (the PeerJS baseline is installed into
@@ -65,8 +66,14 @@ try {
     results.blockTimes = await blockTimeBench(chain, log);
   }
   if (only.includes("files")) {
-    const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64,1024").split(",").map(Number);
-    results.files = await fileBench(chain, log, sizes.map((m) => m * 1024 * 1024));
+    const sizes = (Deno.env.get("MESH3_BENCH_FILE_MIB") ?? "64").split(",").map(Number);
+    const paths = (Deno.env.get("MESH3_BENCH_FILE_PATHS") ?? "direct,relay").split(",");
+    results.files = await fileBench(chain, log, {
+      sizes: sizes.map((m) => m * 1024 * 1024),
+      paths: paths.filter((p) => p === "direct" || p === "relay"),
+      rounds: Number(Deno.env.get("MESH3_BENCH_FILE_ROUNDS") ?? "3"),
+      profile: Deno.env.get("MESH3_BENCH_FILE_PROFILE") === "1",
+    });
   }
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");

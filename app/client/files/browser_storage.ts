@@ -20,6 +20,7 @@ import {
   memoryFileStorage,
   type SinkKind,
 } from "./file_storage.ts";
+import { batchWrites } from "./write_batch.ts";
 
 /** The OPFS folder all tabs' incoming files live under. */
 export const INCOMING_FOLDER = "mesh3-incoming";
@@ -108,25 +109,30 @@ function diskSink(
   w: Writable,
   remove: () => Promise<void> | undefined,
 ): FileSink {
+  // Chunks reach the stream 1 MiB at a time (write_batch.ts); the batch is part of this sink,
+  // which lives as long as the tab, so a resumed transfer continues after it.
+  const batched = batchWrites(async (bytes) => {
+    try {
+      await w.write(bytes);
+    } catch (e) {
+      const full = e instanceof DOMException && e.name === "QuotaExceededError";
+      throw new Error(
+        full
+          ? "Cannot save the file: there is not enough storage space for it"
+          : "Cannot save the file: writing to disk failed",
+      );
+    }
+  });
   return {
     kind,
-    async write(bytes) {
-      try {
-        await w.write(bytes);
-      } catch (e) {
-        const full = e instanceof DOMException && e.name === "QuotaExceededError";
-        throw new Error(
-          full
-            ? "Cannot save the file: there is not enough storage space for it"
-            : "Cannot save the file: writing to disk failed",
-        );
-      }
-    },
+    write: (bytes) => batched.write(bytes),
     async finish() {
+      await batched.flush();
       await w.close();
       return await handle.getFile();
     },
     async discard() {
+      batched.drop();
       await w.abort().catch(() => {});
       await Promise.resolve(remove()).catch(() => {});
     },

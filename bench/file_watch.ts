@@ -1,0 +1,221 @@
+/**
+ * What benchmark 7 watches around a transfer: each browser's process tree (RSS and CPU time from
+ * /proc), each page's JS heap (CDP `Runtime.getHeapUsage`), chat text latency while a file
+ * streams, and an optional CPU profile of both pages (CDP `Profiler`).
+ * @module
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import { type ProfileSummary, summarizeProfile } from "./cpu_profile.ts";
+import { readRss, sleep } from "./process.ts";
+import { percentile } from "./stats.ts";
+
+const MiB = 1024 * 1024;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** One browser in the benchmark: its context, page and process. */
+export interface WatchedSide {
+  context: BrowserContext;
+  page: Page;
+  /** The browser process (the root of its tree). */
+  pid: number;
+}
+
+/**
+ * The browser process started with this profile (its cmdline names the folder).
+ *
+ * @param dir The `--user-data-dir`.
+ */
+export async function browserPid(dir: string): Promise<number> {
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
+    if (cmd.includes(`--user-data-dir=${dir}`) && !cmd.includes("--type=")) return Number(e.name);
+  }
+  throw new Error(`Cannot find the browser process of ${dir}`);
+}
+
+interface ProcEntry {
+  pid: number;
+  ppid: number;
+  /** utime + stime, seconds. */
+  cpu: number;
+}
+
+async function processes(): Promise<ProcEntry[]> {
+  const out: ProcEntry[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${e.name}/stat`).catch(() => "");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (f.length < 13) continue;
+    // After the name: state ppid … utime (14th field of stat, 12th here) stime (13th).
+    out.push({ pid: Number(e.name), ppid: Number(f[1]), cpu: (+f[11] + +f[12]) / TICKS });
+  }
+  return out;
+}
+
+function tree(all: ProcEntry[], root: number): ProcEntry[] {
+  const parent = new Map(all.map((p) => [p.pid, p.ppid]));
+  const inTree = (pid: number) => {
+    for (let p = pid, i = 0; p && i < 20; p = parent.get(p) ?? 0, i++) if (p === root) return true;
+    return false;
+  };
+  return all.filter((p) => inTree(p.pid));
+}
+
+/** CPU seconds of a process tree, in all and by Chromium process type. */
+export interface TreeCpu {
+  total: number;
+  byType: Record<string, number>;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process tree, by process type (`browser`,
+ * `renderer`, `utility`, `gpu-process`, `zygote`…).
+ *
+ * @param root The browser process.
+ */
+export async function treeCpu(root: number): Promise<TreeCpu> {
+  const out: TreeCpu = { total: 0, byType: {} };
+  for (const p of tree(await processes(), root)) {
+    const cmd = await Deno.readTextFile(`/proc/${p.pid}/cmdline`).catch(() => "");
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? "browser";
+    out.total += p.cpu;
+    out.byType[type] = (out.byType[type] ?? 0) + p.cpu;
+  }
+  return out;
+}
+
+/** RSS of a process tree and of its largest renderer, bytes. */
+async function treeRss(root: number): Promise<{ tree: number; renderer: number }> {
+  let total = 0;
+  let renderer = 0;
+  for (const { pid } of tree(await processes(), root)) {
+    const rss = await readRss(pid).catch(() => 0);
+    total += rss;
+    const cmd = await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "");
+    if (cmd.includes("--type=renderer")) renderer = Math.max(renderer, rss);
+  }
+  return { tree: total, renderer };
+}
+
+/**
+ * Profiles both pages' JavaScript while `f` runs (CDP `Profiler`, 1 ms sampling).
+ *
+ * @returns Each page's summary (self time by function).
+ */
+export async function profilePages<T>(
+  sides: WatchedSide[],
+  f: () => Promise<T>,
+): Promise<{ result: T; profiles: ProfileSummary[] }> {
+  const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
+  try {
+    for (const cdp of sessions) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
+      await cdp.send("Profiler.start");
+    }
+    const result = await f();
+    const profiles = [];
+    for (const cdp of sessions) {
+      const { profile } = await cdp.send("Profiler.stop");
+      profiles.push(summarizeProfile(profile as Parameters<typeof summarizeProfile>[0]));
+    }
+    return { result, profiles };
+  } finally {
+    for (const cdp of sessions) await cdp.detach().catch(() => {});
+  }
+}
+
+/** Memory growth and text latency measured by {@linkcode watch}. */
+export interface Watched {
+  memory: {
+    samples: number;
+    /** Peak growth over the value before the transfer, MiB. */
+    senderHeapMiB: number;
+    receiverHeapMiB: number;
+    senderRendererRssMiB: number;
+    receiverRendererRssMiB: number;
+    senderTreeRssMiB: number;
+    receiverTreeRssMiB: number;
+  };
+  latency: { samples: number; sent: number; p50: number; p99: number; max: number };
+}
+
+/**
+ * Samples memory every 500 ms and sends a chat text every 250 ms (through the composer) while
+ * `transferring()`; the receiver's page logs arrivals (`__arrivals`, file_bench.ts `pageTools`).
+ */
+export async function watch(
+  from: WatchedSide,
+  to: WatchedSide,
+  transferring: () => boolean,
+): Promise<Watched> {
+  const heap = async (s: WatchedSide) => {
+    const cdp = await s.context.newCDPSession(s.page);
+    try {
+      return (await cdp.send("Runtime.getHeapUsage")).usedSize;
+    } finally {
+      await cdp.detach();
+    }
+  };
+  const sample = async () => ({
+    sh: await heap(from),
+    rh: await heap(to),
+    s: await treeRss(from.pid),
+    r: await treeRss(to.pid),
+  });
+  const base = await sample();
+  const peak = { ...base, s: { ...base.s }, r: { ...base.r } };
+  let samples = 0;
+  let sent = 0;
+  const sender = (async () => {
+    while (transferring()) {
+      await from.page.evaluate(() => {
+        const box = document.querySelector('[data-testid="composer"]') as HTMLTextAreaElement;
+        const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!;
+        set.call(box, `latency ${performance.timeOrigin + performance.now()}`);
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        (document.querySelector('[data-testid="send"]') as HTMLButtonElement).click();
+      });
+      sent++;
+      await sleep(250);
+    }
+  })();
+  while (transferring()) {
+    const v = await sample();
+    samples++;
+    peak.sh = Math.max(peak.sh, v.sh);
+    peak.rh = Math.max(peak.rh, v.rh);
+    for (const k of ["s", "r"] as const) {
+      peak[k].tree = Math.max(peak[k].tree, v[k].tree);
+      peak[k].renderer = Math.max(peak[k].renderer, v[k].renderer);
+    }
+    await sleep(500);
+  }
+  await sender;
+  await sleep(500);
+  const arrivals = await to.page.evaluate(() =>
+    (globalThis as unknown as { __arrivals: number[] }).__arrivals
+  );
+  const m = (x: number) => x / MiB;
+  return {
+    memory: {
+      samples,
+      senderHeapMiB: m(peak.sh - base.sh),
+      receiverHeapMiB: m(peak.rh - base.rh),
+      senderRendererRssMiB: m(peak.s.renderer - base.s.renderer),
+      receiverRendererRssMiB: m(peak.r.renderer - base.r.renderer),
+      senderTreeRssMiB: m(peak.s.tree - base.s.tree),
+      receiverTreeRssMiB: m(peak.r.tree - base.r.tree),
+    },
+    latency: {
+      samples: arrivals.length,
+      sent,
+      p50: percentile(arrivals, 0.5),
+      p99: percentile(arrivals, 0.99),
+      max: Math.max(...arrivals),
+    },
+  };
+}
