@@ -171,6 +171,7 @@ export async function createServer(
           ...(config.ensUniversalResolver
             ? { ensUniversalResolver: config.ensUniversalResolver }
             : {}),
+          ...(config.ensRpcUrl ? { ensRpcUrl: config.ensRpcUrl } : {}),
         },
       }),
     );

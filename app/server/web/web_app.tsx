@@ -35,7 +35,10 @@ export function webApp(deps: WebDeps): Hono {
     );
   }
   const app = new Hono();
-  app.use(securityHeaders({ rpcUrl: deps.publicConfig.rpcUrl }));
+  // The ENS RPC, when names are read on a chain of their own (app/client/ens_names.ts).
+  const ensRpcUrl = deps.publicConfig.ensRpcUrl;
+  const connectSrc = ensRpcUrl ? [new URL(ensRpcUrl).origin] : [];
+  app.use(securityHeaders({ rpcUrl: deps.publicConfig.rpcUrl, connectSrc }));
   app.use("/static/*", staticFiles(deps.assets));
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   for (const [path, handler] of deps.pages.routes) {
