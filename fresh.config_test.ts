@@ -61,6 +61,15 @@ Deno.test("loadConfig: reads every kind of value", async (t) => {
       MESH3_ENS_UNIVERSAL_RESOLVER: "none",
     }, deps);
     assert.equal(none.ensUniversalResolver, undefined);
+    // ENS on a chain of its own: Ethereum's resolver by default, or the one named.
+    const own = loadConfig({ MESH3_ENS_RPC_URL: "https://eth.example/rpc" }, deps);
+    assert.equal(own.ensRpcUrl, "https://eth.example/rpc");
+    assert.match(own.ensUniversalResolver ?? "", /^0x[0-9a-fA-F]{40}$/);
+    const named = loadConfig({
+      MESH3_ENS_RPC_URL: "http://127.0.0.1:9545",
+      MESH3_ENS_UNIVERSAL_RESOLVER: at,
+    }, deps);
+    assert.deepEqual([named.ensRpcUrl, named.ensUniversalResolver], ["http://127.0.0.1:9545", at]);
   });
   await t.step("static STUN and TURN", () => {
     const c = loadConfig({
@@ -139,6 +148,8 @@ Deno.test("loadConfig: bad values stop start-up naming the variable", async (t) 
     [{ MESH3_REDIS_URL: "redis://" }, "MESH3_REDIS_URL"],
     [{ MESH3_REDIS_URL: "127.0.0.1:6379" }, "MESH3_REDIS_URL"],
     [{ MESH3_ENS_UNIVERSAL_RESOLVER: "alice.eth" }, "MESH3_ENS_UNIVERSAL_RESOLVER"],
+    [{ MESH3_ENS_RPC_URL: "eth.example" }, "MESH3_ENS_RPC_URL"],
+    [{ MESH3_ENS_RPC_URL: "ws://eth.example" }, "MESH3_ENS_RPC_URL"],
   ];
   for (const [env, variable] of cases) {
     await t.step(`${JSON.stringify(env)} → ${variable}`, () => {

@@ -15,7 +15,14 @@
  * so viem's `getEnsAvatar`, which fetches such URLs, is not used.
  * @module
  */
-import { type Address, getAddress, isAddress, type PublicClient } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  getAddress,
+  http,
+  isAddress,
+  type PublicClient,
+} from "viem";
 import { getEnsAddress, getEnsName, getEnsText } from "viem/actions";
 import { normalize } from "viem/ens";
 
@@ -70,10 +77,11 @@ export async function ensProfile(ens: EnsSource, address: Address): Promise<EnsP
 }
 
 /**
- * The ENS source of a page: the wallet's client on the app's chain and the configured
- * UniversalResolver, or null when the chain has none.
+ * The ENS source of a page: the configured UniversalResolver, read through the wallet's client
+ * on the app's chain, or through a client of its own on `ensRpcUrl` when ENS lives on another
+ * chain; null when there is no ENS.
  *
- * @param config The public config (`ensUniversalResolver`).
+ * @param config The public config (`ensUniversalResolver`, `ensRpcUrl`).
  * @param client A public client on the app's chain.
  * @returns The source or null.
  *
@@ -83,13 +91,23 @@ export async function ensProfile(ens: EnsSource, address: Address): Promise<EnsP
  * ```
  */
 export function ensSource(
-  config: { ensUniversalResolver?: Address },
+  config: { ensUniversalResolver?: Address; ensRpcUrl?: string },
   client: PublicClient,
 ): EnsSource | null {
-  return config.ensUniversalResolver
-    ? { client, universalResolver: config.ensUniversalResolver }
-    : null;
+  const universalResolver = config.ensUniversalResolver;
+  if (!universalResolver) return null;
+  const url = config.ensRpcUrl;
+  if (!url) return { client, universalResolver };
+  let own = ensClients.get(url);
+  if (!own) {
+    own = createPublicClient({ transport: http(url, { retryCount: 1 }) }) as PublicClient;
+    ensClients.set(url, own);
+  }
+  return { client: own, universalResolver };
 }
+
+/** One client per ENS RPC URL for the page's life. */
+const ensClients = new Map<string, PublicClient>();
 
 const MAX_CACHED = 512;
 const cache = new Map<string, Promise<EnsProfile | null>>();

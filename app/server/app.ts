@@ -169,6 +169,7 @@ export async function createServer(
         ...(config.ensUniversalResolver
           ? { ensUniversalResolver: config.ensUniversalResolver }
           : {}),
+        ...(config.ensRpcUrl ? { ensRpcUrl: config.ensRpcUrl } : {}),
       },
     });
     app.route("/", web);

@@ -32,4 +32,6 @@ export interface PublicConfig extends ChainSettings {
   /** ENS's UniversalResolver on this chain (`MESH3_ENS_UNIVERSAL_RESOLVER`): primary names and
    * avatars, checked forward (app/client/ens_names.ts). Absent: addresses only. */
   ensUniversalResolver?: Hex;
+  /** JSON-RPC URL of the chain with ENS when it is not this chain (`MESH3_ENS_RPC_URL`). */
+  ensRpcUrl?: string;
 }

@@ -4,11 +4,12 @@
  * @module
  */
 import type { Hex } from "viem";
+import type { EnsConfig } from "./ens_config.ts";
 import type { IceConfig } from "./ice_config.ts";
 import type { Limits } from "./limits.ts";
 
 /** The whole configuration. */
-export interface Config {
+export interface Config extends EnsConfig {
   host: string;
   port: number;
   /** Origin users open, e.g. `http://localhost:8000`; SIWE domain and URI are checked against it. */
@@ -32,9 +33,6 @@ export interface Config {
   limits: Limits;
   /** Largest file a browser sends or accepts in a room (`MESH3_FILE_MAX_BYTES`; told to pages). */
   fileMaxBytes: number;
-  /** ENS's UniversalResolver on this chain (`MESH3_ENS_UNIVERSAL_RESOLVER`, else viem's for the
-   * chain id; told to pages): names and avatars instead of hex. Undefined (or "none"): no ENS. */
-  ensUniversalResolver?: Hex;
 }
 
 /** Default largest file: 4 GiB. */

@@ -6,10 +6,10 @@
  * @module
  */
 import { getAddress, type Hex, isAddress } from "viem";
-import { holesky, mainnet, sepolia } from "viem/chains";
 import { deployedRegistry } from "../../chain/deployment.ts";
 import { type Config, type ConfigDeps, DEFAULT_FILE_MAX_BYTES } from "./config.ts";
 import { ConfigError } from "./config_error.ts";
+import { ensConfig } from "./ens_config.ts";
 import { envReader } from "./env.ts";
 import { iceConfig } from "./ice_config.ts";
 import { readLimits } from "./limits.ts";
@@ -91,18 +91,6 @@ export function loadConfig(
 
   const limits = readLimits(int);
 
-  const ensRaw = get("MESH3_ENS_UNIVERSAL_RESOLVER");
-  if (ensRaw !== undefined && ensRaw !== "none" && !isAddress(ensRaw, { strict: false })) {
-    throw new ConfigError(
-      `MESH3_ENS_UNIVERSAL_RESOLVER must be a 20-byte hex address or "none", got "${ensRaw}".`,
-    );
-  }
-  const ensUniversalResolver = ensRaw === undefined
-    ? knownUniversalResolver(chainId)
-    : ensRaw === "none"
-    ? undefined
-    : getAddress(ensRaw);
-
   return {
     host,
     port,
@@ -119,14 +107,8 @@ export function loadConfig(
     ice: iceConfig(get, list),
     limits,
     fileMaxBytes: int("MESH3_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
-    ...(ensUniversalResolver ? { ensUniversalResolver } : {}),
+    ...ensConfig(get, chainId),
   };
-}
-
-/** ENS's UniversalResolver where viem's chain definitions name one (Ethereum, Sepolia, Holesky). */
-function knownUniversalResolver(chainId: number): Hex | undefined {
-  const chain = [mainnet, sepolia, holesky].find((c) => c.id === chainId);
-  return chain?.contracts.ensUniversalResolver.address;
 }
 
 function origin(name: string, value: string): string {

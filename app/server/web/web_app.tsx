@@ -35,9 +35,13 @@ export function webApp(deps: WebDeps): Hono {
     );
   }
   const app = new Hono();
+  // The ENS RPC, when names are read on a chain of their own (app/client/ens_names.ts).
+  const ensRpcUrl = deps.publicConfig.ensRpcUrl;
+  const connectSrc = ensRpcUrl ? [new URL(ensRpcUrl).origin] : [];
   app.use(
     securityHeaders({
       rpcUrl: deps.publicConfig.rpcUrl,
+      connectSrc,
       scriptHashes: [deps.assets.importMapCsp],
     }),
   );
