@@ -18,6 +18,14 @@
  * ```
  * @module
  */
+export {
+  Attention,
+  type AttentionEnv,
+  type AttentionPrefs,
+  browserAttentionEnv,
+  NOTIFICATION_BODY_PRIVATE,
+  NOTIFICATION_TITLE,
+} from "./attention.ts";
 export { type ChatEntry, ChatLog, MAX_ENTRIES } from "./chat_log.ts";
 export { devAccountKeys } from "./dev_accounts.ts";
 export { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";

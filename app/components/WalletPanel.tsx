@@ -9,6 +9,7 @@ import { Button } from "./Button.tsx";
 import { Card } from "./Card.tsx";
 import { shortAddress } from "./format.ts";
 import { Notice } from "./Notice.tsx";
+import { OpenInWallet } from "./OpenInWallet.tsx";
 import { Spinner } from "./Spinner.tsx";
 import { useStore } from "./use_store.ts";
 
@@ -111,10 +112,13 @@ export function WalletPanel(props: { wallet: WalletStore; compact?: boolean }) {
                 </ul>
               )
               : (
-                <p class="text-sm text-slate-400" data-testid="no-wallet">
-                  No browser wallet found. Install MetaMask or another Ethereum wallet, then reload
-                  this page.
-                </p>
+                <>
+                  <p class="text-sm text-slate-400" data-testid="no-wallet">
+                    No browser wallet found. Install MetaMask or another Ethereum wallet, then
+                    reload this page.
+                  </p>
+                  <OpenInWallet />
+                </>
               )}
             {devCount > 0 && (
               <div class="rounded-xl border border-dashed border-slate-700 p-4">

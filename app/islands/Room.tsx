@@ -7,7 +7,14 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { Hex } from "viem";
 import { roomRefusal, roomRefusalSentence } from "../chain/room_status.ts";
-import type { Calls, ChatLog, FileTransfers, MemberList, RoomSession } from "../client/mod.ts";
+import type {
+  Attention,
+  Calls,
+  ChatLog,
+  FileTransfers,
+  MemberList,
+  RoomSession,
+} from "../client/mod.ts";
 import { roomUrl } from "../client/room_input.ts";
 import { WalletStore } from "../client/wallet.ts";
 import { indexedDbKeeper } from "../client/indexed_db_keeper.ts";
@@ -38,14 +45,19 @@ function loadLive(): Promise<Live> {
     import("../client/mod.ts"),
     import("../components/LiveRoom.tsx"),
     import("../components/CallPanel.tsx"),
-  ]).then(([engine, room, call]) => [engine, { ...room, ...call }] as Live).catch((e) => {
-    liveModules = null; // Let a later "Join room" try again.
-    throw e;
-  });
+    import("../components/NotifySettings.tsx"),
+  ]).then(([engine, room, call, notify]) => [engine, { ...room, ...call, ...notify }] as Live)
+    .catch(
+      (e) => {
+        liveModules = null; // Let a later "Join room" try again.
+        throw e;
+      },
+    );
 }
 type LiveUi =
   & typeof import("../components/LiveRoom.tsx")
-  & typeof import("../components/CallPanel.tsx");
+  & typeof import("../components/CallPanel.tsx")
+  & typeof import("../components/NotifySettings.tsx");
 type Live = [typeof import("../client/mod.ts"), LiveUi];
 let liveModules: Promise<Live> | null = null;
 
@@ -66,7 +78,14 @@ export default function Room(props: RoomProps) {
   // Keys kept on this device between visits (none where IndexedDB is missing, e.g. server render).
   const keeper = useMemo(() => globalThis.indexedDB ? indexedDbKeeper() : null, []);
   const live = useSignal<
-    { session: RoomSession; chat: ChatLog; files: FileTransfers; calls: Calls; ui: LiveUi } | null
+    {
+      session: RoomSession;
+      chat: ChatLog;
+      files: FileTransfers;
+      calls: Calls;
+      attention: Attention;
+      ui: LiveUi;
+    } | null
   >(null);
   const joining = useSignal(false);
   const loadError = useSignal<string | null>(null);
@@ -118,6 +137,7 @@ export default function Room(props: RoomProps) {
 
   const end = () => {
     live.value?.calls.dispose();
+    live.value?.attention.dispose();
     live.value?.session.stop();
     live.value?.chat.dispose();
     live.value?.files.dispose();
@@ -171,7 +191,9 @@ export default function Room(props: RoomProps) {
       joining.value = false;
     }
     if (wallet.connection !== conn || live.value) return;
-    const { browserFileStorage, browserIO, Calls, ChatLog, FileTransfers, RoomSession } = engine;
+    const { Attention, browserAttentionEnv, browserFileStorage, browserIO, Calls, ChatLog } =
+      engine;
+    const { FileTransfers, RoomSession } = engine;
     accountChanged.value = false;
     const files = new FileTransfers({
       self: conn.address,
@@ -190,7 +212,8 @@ export default function Room(props: RoomProps) {
     });
     calls.bind(() => s.links);
     // The chat listens before the session starts: no message can arrive unseen.
-    live.value = { session: s, chat: new ChatLog(s), files, calls, ui };
+    const attention = new Attention(s, browserAttentionEnv());
+    live.value = { session: s, chat: new ChatLog(s), files, calls, attention, ui };
     void s.start();
   };
 
@@ -206,6 +229,7 @@ export default function Room(props: RoomProps) {
         ? (
           <>
             <live.value.ui.CallPanel calls={live.value.calls} session={live.value.session} />
+            <live.value.ui.NotifySettings attention={live.value.attention} />
             <live.value.ui.LiveRoom
               session={live.value.session}
               chat={live.value.chat}

@@ -34,7 +34,10 @@ export default function App(props: AppProps) {
           content="Peer-to-peer chat, end-to-end encrypted, with keys verified on-chain."
         />
         <title>{title}</title>
+        <meta name="theme-color" content="#020617" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="apple-touch-icon" href="/static/icon-192.png" />
         <link rel="stylesheet" href={props.stylesheet} />
       </head>
       <body class="bg-slate-950 text-slate-200 antialiased">

@@ -44,6 +44,8 @@ export interface Assets {
   pin?: { chainId: number; registry: string };
   /** URL of the stylesheet, e.g. `/static/build/styles-9c1e….css`. */
   stylesheet: string;
+  /** URL of the service worker's code among `files` (pwa.ts serves it as `/sw.js`). */
+  serviceWorker: string;
   /** Every built file by URL path (entry, island and shared chunks, stylesheet); immutable. */
   files: Map<string, AssetFile>;
   /** Names of the islands in the bundle (all registered for the server render). */
@@ -81,6 +83,8 @@ interface BuildManifest {
   entry: string;
   /** The stylesheet among `files`. */
   stylesheet: string;
+  /** The service worker's code among `files` (served with its configuration as `/sw.js`). */
+  serviceWorker: string;
   /** Island name → file name of its chunk (empty when not split). */
   islandChunks: Record<string, string>;
 }
@@ -158,10 +162,12 @@ async function loadOrBuild(
   const entryBody = bundle.files.get(bundle.entry)!;
   const entry = await hashedName("islands", ".js", entryBody);
   const stylesheet = await hashedName("styles", ".css", new TextEncoder().encode(css));
+  const sw = await hashedName("sw", ".js", bundle.serviceWorker);
   const bodies = new Map(bundle.files);
   bodies.delete(bundle.entry);
   bodies.set(entry[0], entry[1]);
   bodies.set(stylesheet[0], stylesheet[1]);
+  bodies.set(sw[0], sw[1]);
   const files = new Map<string, AssetFile>();
   await Deno.mkdir(outDir, { recursive: true });
   for (const [name, body] of bodies) {
@@ -179,6 +185,7 @@ async function loadOrBuild(
     files: [...bodies.keys()].sort(),
     entry: entry[0],
     stylesheet: stylesheet[0],
+    serviceWorker: sw[0],
     islandChunks: Object.fromEntries(bundle.islandChunks),
   };
   await writeAtomic(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -203,7 +210,8 @@ async function toAssets(
   islands: string[],
   pin: Assets["pin"],
 ): Promise<Assets> {
-  if (!byName.has(manifest.entry) || !byName.has(manifest.stylesheet)) {
+  const needed = [manifest.entry, manifest.stylesheet, manifest.serviceWorker];
+  if (!needed.every((n) => n !== undefined && byName.has(n))) {
     throw new Error("Cannot load assets: the build manifest is incomplete");
   }
   const files = new Map<string, AssetFile>();
@@ -225,7 +233,11 @@ async function toAssets(
     const needed = closure([manifest.entry, chunk]).filter((n) => n !== manifest.entry);
     preload.set(island, needed.map((n) => BUILD_PREFIX + n));
   }
-  const modules = await moduleIntegrity(new Map([...files].map(([url, f]) => [url, f.body])));
+  // The page's modules: not the service worker, which the browser fetches as `/sw.js`.
+  const serviceWorker = BUILD_PREFIX + manifest.serviceWorker;
+  const modules = await moduleIntegrity(
+    new Map([...files].filter(([url]) => url !== serviceWorker).map(([url, f]) => [url, f.body])),
+  );
   const script = BUILD_PREFIX + manifest.entry;
   return {
     script,
@@ -233,6 +245,7 @@ async function toAssets(
     ...modules,
     ...(pin ? { pin } : {}),
     stylesheet: BUILD_PREFIX + manifest.stylesheet,
+    serviceWorker,
     files,
     islands,
     preload,
@@ -298,7 +311,7 @@ async function sourceHash(
   const enc = new TextEncoder();
   const pinned = pin ? `${pin.chainId}:${pin.registry}` : "none";
   const parts: Uint8Array[] = [
-    enc.encode(`v3 minify=${minify} split=${split} islands=${dir} pin=${pinned}\n`),
+    enc.encode(`v4 minify=${minify} split=${split} islands=${dir} pin=${pinned}\n`),
   ];
   for (const p of paths) {
     parts.push(enc.encode(`${p}\n`));

@@ -33,6 +33,8 @@ export interface IslandBundle {
   files: Map<string, Uint8Array>;
   /** Island name → file name of its chunk (absent when not split: the entry holds it). */
   islandChunks: Map<string, string>;
+  /** The service worker (app/browser/service_worker.ts), one classic script. */
+  serviceWorker: Uint8Array;
 }
 
 /** Name of the generated entry file before it is given its hashed name. */
@@ -55,6 +57,7 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
   const split = opts.split ?? true;
   const boot = new URL("../../browser/boot.ts", import.meta.url).href;
   const pinned = new URL("../../browser/pinned_chain.ts", import.meta.url).href;
+  const register = new URL("../../browser/register_sw.ts", import.meta.url).href;
   const pin = opts.pin
     ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
     : undefined;
@@ -64,9 +67,11 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
   const entry = [
     `import { boot } from ${JSON.stringify(boot)};`,
     ...(pin ? [`import { pinnedChainCheck } from ${JSON.stringify(pinned)};`] : []),
+    `import { registerServiceWorker } from ${JSON.stringify(register)};`,
     `void boot({ ${loaders.join(", ")} }, document${
       pin ? `, pinnedChainCheck(${JSON.stringify(pin)})` : ""
     });`,
+    `registerServiceWorker();`,
   ].join("\n");
   const dir = await Deno.makeTempDir({ prefix: "mesh3-bundle-" });
   try {
@@ -76,16 +81,19 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
     if (split) args.push("--code-splitting", "--outdir", `${dir}/out`);
     else args.push("-o", `${dir}/out/${ENTRY}`);
     args.push(`${dir}/islands.ts`);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: PROJECT_ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const detail = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-15).join("\n");
-      throw new Error(`Cannot bundle the islands: deno bundle failed:\n${detail}`);
-    }
+    await runDeno(args, "Cannot bundle the islands: deno bundle failed");
+    const sw = `${dir}/sw/service_worker.js`;
+    await runDeno([
+      "bundle",
+      "--config",
+      `${PROJECT_ROOT}deno.json`,
+      "--platform=browser",
+      ...(opts.minify ?? true ? ["--minify"] : []),
+      "-o",
+      sw,
+      new URL("../../browser/service_worker.ts", import.meta.url).pathname,
+    ], "Cannot bundle the service worker: deno bundle failed");
+    const serviceWorker = await Deno.readFile(sw);
     const files = new Map<string, Uint8Array>();
     for await (const e of Deno.readDir(`${dir}/out`)) {
       if (e.isFile && e.name.endsWith(".js")) {
@@ -103,9 +111,31 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
         islandChunks.set(name, found[0]);
       }
     }
-    return { entry: ENTRY, files, islandChunks };
+    return { entry: ENTRY, files, islandChunks, serviceWorker };
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Runs this Deno with `args` in the project root; when it fails, throws `failure` followed by the
+ * end of its error output.
+ *
+ * @example
+ * ```ts ignore
+ * await runDeno(["bundle", "-o", "out.js", "in.ts"], "Cannot bundle in.ts: deno bundle failed");
+ * ```
+ */
+export async function runDeno(args: string[], failure: string): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: PROJECT_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const detail = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-15).join("\n");
+    throw new Error(`${failure}:\n${detail}`);
   }
 }
 

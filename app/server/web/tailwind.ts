@@ -2,7 +2,7 @@
  * Builds the stylesheet with the Tailwind CSS v4 CLI (npm:@tailwindcss/cli, run by Deno).
  * @module
  */
-import { PROJECT_ROOT } from "./bundle.ts";
+import { PROJECT_ROOT, runDeno } from "./bundle.ts";
 
 /** The Tailwind input stylesheet (its `@source` lines are relative to it). */
 export const TAILWIND_INPUT: string = `${PROJECT_ROOT}app/static/styles.css`;
@@ -30,16 +30,7 @@ export async function buildTailwind(opts: BuildTailwindOptions = {}): Promise<st
   try {
     const args = ["run", "-A", CLI, "-i", opts.input ?? TAILWIND_INPUT, "-o", `${dir}/out.css`];
     if (opts.minify ?? true) args.push("--minify");
-    const out = await new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: PROJECT_ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const detail = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-15).join("\n");
-      throw new Error(`Cannot build the stylesheet: the Tailwind CLI failed:\n${detail}`);
-    }
+    await runDeno(args, "Cannot build the stylesheet: the Tailwind CLI failed");
     return await Deno.readTextFile(`${dir}/out.css`);
   } finally {
     await Deno.remove(dir, { recursive: true });

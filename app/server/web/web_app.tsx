@@ -6,13 +6,15 @@ import { type Context, Hono } from "hono";
 import type { VNode } from "preact";
 import { envIp } from "../client_ip.ts";
 import { islandNames } from "./island_registry.ts";
+import { pwaFiles } from "./pwa.ts";
 import { renderPage } from "./render.tsx";
 import type { RenderOptions, RouteContext, WebDeps } from "./route.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { staticFiles } from "./static_files.ts";
 
 /**
- * Builds the web app: security headers on every response, `/static/*`, the page routes of
+ * Builds the web app: security headers on every response, `/static/*`, the web app manifest and
+ * the service worker (pwa.ts), the page routes of
  * `deps.pages`, and its HTML 404/500 pages. The islands of `deps.assets` must be registered for the server render,
  * which {@linkcode buildAssets} does; otherwise this throws.
  *
@@ -46,6 +48,7 @@ export function webApp(deps: WebDeps): Hono {
     }),
   );
   app.use("/static/*", staticFiles(deps.assets));
+  app.use(pwaFiles(deps.assets));
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
   for (const [path, handler] of deps.pages.routes) {
     app.get(path, (c) => handler(routeContext(c, deps)));
