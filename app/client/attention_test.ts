@@ -33,7 +33,13 @@ function bed(permission: NotificationPermission = "default", answer = permission
   const events = new Emitter<SessionEvents>();
   const attention = new Attention({ events }, env);
   const text = (t: string) =>
-    events.emit("text", { id: crypto.randomUUID(), from: BOB, text: t, sentAt: Date.now() });
+    events.emit("text", {
+      id: crypto.randomUUID(),
+      from: BOB,
+      text: t,
+      sentAt: Date.now(),
+      roster: `0x${"ab".repeat(32)}`,
+    });
   const setHidden = (hidden: boolean) => {
     doc.hidden = hidden;
     doc.dispatchEvent(new Event("visibilitychange"));
