@@ -77,7 +77,7 @@ try {
   }
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");
-    results.calls = await callBench(chain, log, { runs, window: 15, meshes: [2, 4] });
+    results.calls = await callBench(chain, log, { runs, window: 15, meshes: [2] });
   }
   if (only.includes("relay")) {
     log("relay path: deno bench bench/relay_path_bench.ts");

@@ -3,6 +3,8 @@
  * in a call a grid of tiles with speaking indicators, the controls (mute, camera, screen, devices,
  * hang up) and, for every peer, the verified badge and the path. Problems (a denied
  * permission, a full call, a refused renegotiation) are said in a sentence, never a dead button.
+ * The self-view is a thumbnail and no video is clipped to rounded corners: every painted frame
+ * costs CPU, a clip mask more (bench/README.md, benchmark 8).
  * @module
  */
 import { useSignal } from "@preact/signals";
@@ -82,14 +84,16 @@ export function CallPanel(props: CallPanelProps) {
       )}
       {s.phase === "in-call" && (
         <>
-          <div class="grid grid-cols-1 gap-2 sm:grid-cols-2" data-testid="call-grid">
-            <figure class="relative aspect-video overflow-hidden rounded-xl border border-slate-800">
+          <div class="relative">
+            <div class="grid grid-cols-1 gap-2 sm:grid-cols-2" data-testid="call-grid">
+              {s.peers.map((p) => <CallTile key={p.address} peer={p} sinkId={speaker.value} />)}
+            </div>
+            <figure class="absolute right-2 top-2 aspect-video w-32 border border-slate-700">
               <StreamVideo stream={s.local} testid="call-local-video" />
-              <figcaption class="absolute bottom-2 left-2 rounded bg-slate-950/80 px-1.5 text-xs">
+              <figcaption class="absolute bottom-1 left-1 rounded bg-slate-950/80 px-1 text-xs">
                 You{s.mic ? "" : " (muted)"}
               </figcaption>
             </figure>
-            {s.peers.map((p) => <CallTile key={p.address} peer={p} sinkId={speaker.value} />)}
           </div>
           <div class="flex flex-wrap items-center gap-2" data-testid="call-controls">
             <Button

@@ -37,7 +37,7 @@ export function StreamVideo(props: { stream: MediaStream | null; testid?: string
       autoplay
       playsInline
       muted
-      class="h-full w-full rounded-lg bg-slate-950 object-cover"
+      class="h-full w-full bg-slate-950 object-cover"
       data-testid={props.testid}
     />
   );
@@ -65,7 +65,7 @@ export function CallTile(props: { peer: CallPeer; sinkId?: string }) {
   const p = props.peer;
   return (
     <figure
-      class={`relative aspect-video overflow-hidden rounded-xl border bg-slate-900 ${
+      class={`relative aspect-video border bg-slate-900 ${
         p.speaking ? "border-emerald-400 ring-2 ring-emerald-400/60" : "border-slate-800"
       }`}
       data-testid="call-tile"
