@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import type { Hex } from "viem";
 import { pages } from "../../app/pages.ts";
 import { buildAssets, renderPage, securityHeaders, webApp } from "../../app/server/web/mod.ts";
+import { pwaFiles } from "../../app/server/web/pwa.ts";
 import { staticFiles } from "../../app/server/web/static_files.ts";
 import type { RoomInfo } from "../../app/chain/room.ts";
 import Counter from "../../app/server/web/testdata/islands/Counter.tsx";
@@ -43,6 +44,7 @@ async function fixtureApp(): Promise<Hono> {
   const app = new Hono();
   app.use(securityHeaders({ rpcUrl: publicConfig.rpcUrl }));
   app.use("/static/*", staticFiles(assets));
+  app.use(pwaFiles(assets)); // The bundle entry registers the service worker, /sw.js.
   app.get("/", (c) => {
     const count = signal(0);
     const page = h(
