@@ -16,6 +16,7 @@ import {
 } from "../chain/offer_check.ts";
 import { equalBytes } from "../core/bytes.ts";
 import type { LinkProblem, LinkSession } from "./link_types.ts";
+import type { SecureChannelKeys } from "./secure_channel.ts";
 
 /** A check's problem to report: refused (will not connect) or failed (could not check). */
 export type CheckProblem = { ok: false; refuse: boolean; kind: LinkProblem; message: string };
@@ -181,4 +182,38 @@ function refuse(message: string): CheckProblem {
 function sameKeys(a: VerifiedKeys, b: VerifiedKeys): boolean {
   return equalBytes(a.publicKey, b.publicKey) && equalBytes(a.fingerprint, b.fingerprint) &&
     equalBytes(a.kemKey, b.kemKey);
+}
+
+/**
+ * The keys a link's encrypted channel is made from (secure_channel.ts): ours, and the peer's as
+ * its description was verified.
+ *
+ * @param session The room session's shared link settings (our keys).
+ * @param peer The peer's address.
+ * @param verified The peer's keys from {@linkcode checkDescription}.
+ * @returns The channel's keys.
+ *
+ * @example
+ * ```ts ignore
+ * const prepared = prepareSecureChannel(channelKeys(session, peer, verified));
+ * ```
+ */
+export function channelKeys(
+  session: LinkSession,
+  peer: Address,
+  verified: VerifiedKeys,
+): SecureChannelKeys {
+  const { keys, roomId, self } = session;
+  return {
+    roomId,
+    keyPair: keys.keyPair,
+    kemKeyPair: keys.kemKeyPair,
+    self: { address: self, fingerprint: keys.fingerprint },
+    peer: {
+      address: peer,
+      publicKey: verified.publicKey,
+      fingerprint: verified.fingerprint,
+      kemKey: verified.kemKey,
+    },
+  };
 }

@@ -5,24 +5,24 @@
  * Each side checks the other's description against the chain before `setRemoteDescription`
  * (the one offer check, app/chain/offer_check.ts), checks after connecting that the DTLS
  * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
- * encrypted chat over the data channel (secure_channel.ts). When the ICE path fails, the offerer
- * restarts ICE. State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
+ * encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
+ * through link_signals.ts; when the ICE path fails, the offerer restarts ICE (ice_recovery.ts).
+ * State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
  * media on the same connection ({@linkcode PeerLink.media}, link_media.ts): each renegotiation is
  * a description like the first, checked the same way.
  * @module
  */
 import type { Address, Hex } from "viem";
 import type { Description, VerifiedKeys } from "../chain/offer_check.ts";
-import { encodeBase64Url } from "../core/bytes.ts";
 import type { ReceiptMessage, TextMessage } from "../core/message.ts";
 import type { IceCandidate } from "../core/wire.ts";
 import { certificateInUse } from "./certificate_in_use.ts";
 import { type DataChannelTransport, dataChannelTransport } from "./data_channel_transport.ts";
 import { Emitter } from "./emitter.ts";
-import type { IceConfig } from "./ice.ts";
-import { applyIceConfig, watchSelectedPath, wireCandidate } from "./ice_path.ts";
+import { IceRecovery } from "./ice_recovery.ts";
 import { LinkChannels } from "./link_extension.ts";
 import { type LinkMedia, MediaControl, sameTransport } from "./link_media.ts";
+import { LinkSignals } from "./link_signals.ts";
 import type {
   LinkProblem,
   LinkSession,
@@ -31,6 +31,7 @@ import type {
   PeerStatus,
 } from "./link_types.ts";
 import {
+  channelKeys,
   checkDescription,
   checkPeerCommitted,
   type CheckProblem,
@@ -48,13 +49,6 @@ import { Store } from "./store.ts";
 export type * from "./link_types.ts";
 
 const CONNECT_TIMEOUT_MS = 30_000;
-/** How long a "disconnected" path may heal by itself before the offerer restarts ICE. */
-const ICE_GRACE_MS = 3_000;
-const MAX_ICE_RESTARTS = 5;
-/** An unanswered offer is sent again, unchanged, after this long: the server may have dropped
- * it (restarting, or failing closed while it cannot read the chain). */
-const OFFER_RESEND_MS = 4_000;
-const MAX_OFFER_RESENDS = 10;
 /** Candidates kept while their description is being verified. */
 const MAX_PENDING_ICE = 64;
 
@@ -89,13 +83,11 @@ export class PeerLink {
   #prepared: Promise<PreparedChannel> | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
-  #restarts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #iceTimer: ReturnType<typeof setTimeout> | undefined;
-  #resendTimer: ReturnType<typeof setTimeout> | undefined;
-  #resends = 0;
-  #ice: IceConfig;
-  #watchingPair = false;
+  /** Our offers, answers and candidates (link_signals.ts). */
+  #signals: LinkSignals;
+  /** The ICE path followed, and restarted when lost (ice_recovery.ts). */
+  #recovery: IceRecovery;
   /** Channels of the session's extensions (files), handed over once the link is open. */
   #extensions: LinkChannels;
   #media: MediaControl;
@@ -103,7 +95,6 @@ export class PeerLink {
   /** @param session What the room session's links share. @param peer The peer's address. */
   constructor(readonly session: LinkSession, readonly peer: Address) {
     this.offerer = session.self.toLowerCase() < peer.toLowerCase();
-    this.#ice = session.ice;
     this.#extensions = new LinkChannels(session.extensions ?? []);
     this.#pc = session.rtc.createPeerConnection({
       iceServers: session.ice.iceServers,
@@ -112,14 +103,22 @@ export class PeerLink {
       // Media (calls) shares the one verified DTLS transport: no section gets one of its own.
       bundlePolicy: "max-bundle",
     });
+    this.#signals = new LinkSignals(this.#pc, session, peer, () => this.ended);
+    this.#recovery = new IceRecovery(this.#pc, {
+      offerer: this.offerer,
+      isOpen: () => this.state === "open",
+      remoteSet: () => this.#remoteSet,
+      set: (patch) => this.#set(patch),
+      restartOffer: () => this.#signals.describe("offer", true),
+    });
     this.#media = new MediaControl(this.#pc, {
       offerer: this.offerer,
       open: () => this.state === "open",
-      offer: () => this.#sendDescription("offer"),
+      offer: () => this.#signals.describe("offer"),
     });
     this.#pc.ontrack = (e) => this.#media.track(e);
-    this.#pc.onicecandidate = (e) => this.#onLocalCandidate(e.candidate);
-    this.#pc.oniceconnectionstatechange = () => this.#onIceState();
+    this.#pc.onicecandidate = (e) => this.#signals.candidate(e.candidate);
+    this.#pc.oniceconnectionstatechange = () => this.#recovery.onIceState();
     this.#pc.onconnectionstatechange = () => this.#onConnectionState();
     this.#pc.ondatachannel = (e) =>
       this.#extensions.adopt(e.channel) || this.#useDataChannel(e.channel);
@@ -152,7 +151,7 @@ export class PeerLink {
 
   /** ICE restarts done so far. */
   get iceRestarts(): number {
-    return this.#restarts;
+    return this.#recovery.restarts;
   }
 
   /** Starts the link: the offerer sends its offer, the answerer waits. */
@@ -172,7 +171,7 @@ export class PeerLink {
     if (!(await this.#peerCommitted())) return;
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     this.#extensions.open(this.#pc);
-    await this.#sendDescription("offer");
+    await this.#signals.describe("offer");
   }
 
   /**
@@ -203,15 +202,12 @@ export class PeerLink {
       );
     }
     this.#remoteSet = true;
-    // The browser may switch to a better pair later without any ICE state change.
-    this.#watchingPair ||= watchSelectedPath(this.#pc, (path) => {
-      if (this.state === "open") this.#set({ path });
-    });
+    this.#recovery.followPairs();
     for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
     if (first) this.#set({ state: "connecting" });
     if (type === "answer") return this.#media.answerApplied();
     await this.#media.remoteOfferApplied();
-    if (!this.ended) await this.#sendDescription("answer");
+    if (!this.ended) await this.#signals.describe("answer");
   }
 
   /** Handles the peer's trickled candidate (null at the end), queued until its description is
@@ -257,8 +253,8 @@ export class PeerLink {
   /** Closes the link; `kind` and `message` say why when the close is a problem. */
   close(kind?: LinkProblem, message?: string): void {
     clearTimeout(this.#timer);
-    clearTimeout(this.#iceTimer);
-    clearTimeout(this.#resendTimer);
+    this.#recovery.stop();
+    this.#signals.stop();
     this.#channel?.close();
     this.#extensions.close();
     this.#media.close();
@@ -312,50 +308,6 @@ export class PeerLink {
     else this.#fail(problem.kind, problem.message);
   }
 
-  #onLocalCandidate(c: RTCIceCandidate | null): void {
-    const candidate = c && wireCandidate(c);
-    this.session.signal({ type: "ice", to: this.peer, roomId: this.session.roomId, candidate });
-  }
-
-  async #sendDescription(type: "offer" | "answer", iceRestart = false): Promise<void> {
-    // Gathering starts at setLocalDescription: current TURN credentials first.
-    const fresh = await this.session.freshIce().catch(() => null);
-    if (fresh) {
-      this.#ice = applyIceConfig(this.#pc, this.#ice, fresh, this.session.keys.certificate);
-    }
-    const description = type === "offer"
-      ? await this.#pc.createOffer({ iceRestart })
-      : await this.#pc.createAnswer();
-    await this.#pc.setLocalDescription(description);
-    this.#signalDescription(type);
-    if (type === "offer") {
-      this.#resends = 0;
-      this.#resendUnanswered();
-    }
-  }
-
-  #signalDescription(type: "offer" | "answer"): void {
-    this.session.signal({
-      type,
-      to: this.peer,
-      roomId: this.session.roomId,
-      publicKey: encodeBase64Url(this.session.keys.keyPair.publicKey),
-      kemKey: encodeBase64Url(this.session.keys.kemKeyPair.publicKey),
-      sdp: this.#pc.localDescription!.sdp,
-    });
-  }
-
-  /** Sends the same offer again while no answer came (bounded). */
-  #resendUnanswered(): void {
-    clearTimeout(this.#resendTimer);
-    this.#resendTimer = setTimeout(() => {
-      if (this.ended || this.#pc.signalingState !== "have-local-offer") return;
-      if (this.#resends++ >= MAX_OFFER_RESENDS) return;
-      this.#signalDescription("offer");
-      this.#resendUnanswered();
-    }, OFFER_RESEND_MS);
-  }
-
   #useDataChannel(dc: RTCDataChannel): void {
     dc.binaryType = "arraybuffer";
     // Listen at once: the peer's confirmation frame may arrive before our checks finish.
@@ -368,25 +320,8 @@ export class PeerLink {
     };
   }
 
-  /** The keys of the channel from the verified description (secure_channel.ts). */
-  #keysFor(verified: VerifiedKeys) {
-    const { keys, roomId, self } = this.session;
-    return {
-      roomId,
-      keyPair: keys.keyPair,
-      kemKeyPair: keys.kemKeyPair,
-      self: { address: self, fingerprint: keys.fingerprint },
-      peer: {
-        address: this.peer,
-        publicKey: verified.publicKey,
-        fingerprint: verified.fingerprint,
-        kemKey: verified.kemKey,
-      },
-    };
-  }
-
   #prepare(verified: VerifiedKeys): Promise<PreparedChannel> {
-    const prepared = prepareSecureChannel(this.#keysFor(verified));
+    const prepared = prepareSecureChannel(channelKeys(this.session, this.peer, verified));
     prepared.catch(() => {}); // Reported when the channel opens with it.
     return prepared;
   }
@@ -402,7 +337,7 @@ export class PeerLink {
     if (!verified) return this.#refuseCertificate();
     const certificate = certificateInUse(this.#pc, verified.fingerprint).then((used) => !!used);
     const opening = openSecureChannel({
-      ...this.#keysFor(verified),
+      ...channelKeys(this.session, this.peer, verified),
       transport: this.#transport!,
       prepared: this.#prepared ?? undefined,
       readAfter: certificate,
@@ -429,22 +364,6 @@ export class PeerLink {
     this.#set({ path: await selectedPath(this.#pc).catch(() => null) });
   }
 
-  #onIceState(): void {
-    const s = this.#pc.iceConnectionState;
-    clearTimeout(this.#iceTimer);
-    if (s === "connected" || s === "completed") {
-      this.#set({ reconnecting: false });
-      void selectedPath(this.#pc).then((p) => p && this.#set({ path: p }), () => {});
-    } else if (s === "disconnected" && this.state === "open") {
-      // Often a blip that heals by itself; if it does not, restart ICE before "failed" (~30 s).
-      this.#set({ reconnecting: true });
-      this.#iceTimer = setTimeout(() => this.#restartIce(), ICE_GRACE_MS);
-    } else if (s === "failed") {
-      this.#set({ reconnecting: true });
-      this.#restartIce();
-    }
-  }
-
   /**
    * A DTLS transport that fails after ICE found a path: the certificate presented on that path
    * is not the one in the verified description (RFC 8122 check by the browser), so someone
@@ -458,16 +377,6 @@ export class PeerLink {
       "Refused the connection: the DTLS certificate on the network path is not the one the " +
         "peer committed to (someone may be trying to stand in between)",
     );
-  }
-
-  /** The offerer restarts ICE with a new offer (the peer verifies it like the first). */
-  #restartIce(): void {
-    const s = this.#pc.iceConnectionState;
-    if (s !== "disconnected" && s !== "failed") return;
-    if (!this.offerer || !this.#remoteSet || this.#restarts >= MAX_ICE_RESTARTS) return;
-    this.#restarts++;
-    this.#pc.restartIce();
-    void this.#sendDescription("offer", true).catch(() => {});
   }
 
   #refuseCertificate(): void {
