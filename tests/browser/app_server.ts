@@ -11,6 +11,7 @@ import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { type Handlers, refuseUpgrade, serve, type Serving } from "../../app/server/serve.ts";
 import { type Assets, buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
+import type { ResponseHold } from "./held_response.ts";
 import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 
@@ -41,6 +42,8 @@ export interface StartAppServerOptions {
   tamper?: Tamper;
   /** Built assets to serve; default the app's, pinned to the configured chain and registry. */
   assets?: Assets;
+  /** Holds a response mid-body (`holdFirst`), to navigate while a file loads. */
+  hold?: ResponseHold;
 }
 
 /**
@@ -65,8 +68,11 @@ export async function startAppServer(
   let handler: Handlers | null = null;
   const serveAt = (port: number) =>
     serve({ hostname: "127.0.0.1", port }, {
-      fetch: (req, remote) =>
-        handler ? handler.fetch(req, remote) : new Response("starting", { status: 503 }),
+      fetch: async (req, remote) => {
+        if (!handler) return new Response("starting", { status: 503 });
+        const res = await handler.fetch(req, remote);
+        return opts.hold ? await opts.hold.apply(req, res) : res;
+      },
       upgrade: (req, socket, head) =>
         handler ? handler.upgrade(req, socket, head) : refuseUpgrade(socket, 503, "starting"),
     });
@@ -120,6 +126,7 @@ export async function startAppServer(
       server = await compose();
     },
     async stop() {
+      opts.hold?.release();
       proxy?.close();
       if (http) await halt();
     },
