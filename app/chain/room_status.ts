@@ -4,7 +4,13 @@
  * viem code, so a page can judge a room without shipping it.
  * @module
  */
-import type { RoomInfo } from "./room.ts";
+/** The part of a room its status depends on (`RoomInfo` in room.ts has both fields). */
+export interface RoomLifetime {
+  /** Whether the creator closed the room. */
+  closed: boolean;
+  /** Unix time (seconds) from which the room takes no commitments; 0n for never. */
+  expiresAt: bigint;
+}
 
 /** A room's state at a given time. */
 export type RoomStatus = "open" | "closed" | "expired";
@@ -26,7 +32,7 @@ export type RoomStatus = "open" | "closed" | "expired";
  * ```
  */
 export function roomStatus(
-  room: Pick<RoomInfo, "closed" | "expiresAt">,
+  room: RoomLifetime,
   nowSeconds: number,
 ): RoomStatus {
   if (room.closed) return "closed";
@@ -77,7 +83,7 @@ export function roomRefusalSentence(refusal: RoomRefusal): string {
  * ```
  */
 export function roomRefusal(
-  room: Pick<RoomInfo, "closed" | "expiresAt"> | null,
+  room: RoomLifetime | null,
   nowSeconds: number,
 ): RoomRefusal | null {
   if (!room) return "room-not-found";

@@ -7,26 +7,14 @@
  * signal). Browser-only.
  * @module
  */
-import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from "viem";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { devAccountKeys } from "./dev_accounts.ts";
 import { discoverWallets, type Eip1193Provider, type WalletOption } from "./eip6963.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
 import { Store } from "./store.ts";
+import type { WalletConnection } from "./wallet_connection.ts";
 
-/** A connected wallet, ready for reads and transactions on the configured chain. */
-export interface WalletConnection {
-  /** "injected" for a browser wallet, "dev" for a local development account. */
-  kind: "injected" | "dev";
-  /** Name to show ("MetaMask", "Development account #1"). */
-  label: string;
-  /** The account. */
-  address: Address;
-  /** Signs and sends (through the wallet, or locally for the dev account). */
-  walletClient: WalletClient<Transport, Chain, Account>;
-  /** Reads the chain through the wallet's own provider (the browser trusts the chain). */
-  publicClient: PublicClient;
-}
+export type { WalletConnection };
 
 /** Connection status. */
 export type WalletStatus = "idle" | "connecting" | "connected" | "error";

@@ -17,7 +17,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { chainOf } from "../chain/chain.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import type { Eip1193Provider } from "./eip6963.ts";
-import type { WalletConnection } from "./wallet.ts";
+import type { WalletConnection } from "./wallet_connection.ts";
 
 /**
  * How often reads poll while waiting (a transaction's receipt, new blocks): viem's default of
