@@ -17,13 +17,9 @@ export type SwRoute =
   /** A file of this build's shell: from the cache, else the network. */
   | "shell";
 
-/** What the server tells the service worker about the build it belongs to (`/sw.js`). */
-export interface SwConfig {
-  /** Changes with every build (a hash of every module and the stylesheet). */
-  version: string;
-  /** Files cached at install: same-origin paths, with SRI values for modules. */
-  shell: { url: string; integrity?: string }[];
-}
+import type { SwConfig } from "../shared/sw_config.ts";
+
+export type { SwConfig };
 
 /** Paths the service worker never intercepts (and everything under them). */
 const NEVER = ["/ws", "/api", "/healthz", "/sw.js"];

@@ -7,7 +7,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import type { SwConfig } from "../../browser/sw_route.ts";
+import type { SwConfig } from "../../shared/sw_config.ts";
 import type { Assets } from "./assets.ts";
 import { SHORT_CACHE } from "./static_files.ts";
 

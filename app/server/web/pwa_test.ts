@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { SwConfig } from "../../browser/sw_route.ts";
+import type { SwConfig } from "../../shared/sw_config.ts";
 import { pages } from "../../pages.ts";
 import type { PublicConfig } from "../../shared/public_config.ts";
 import { buildAssets, webApp } from "./mod.ts";
