@@ -84,7 +84,8 @@ export function CallTile(props: { peer: CallPeer; sinkId?: string }) {
           <StreamAudio stream={p.stream} sinkId={props.sinkId} />
         </>
       )}
-      <figcaption class="absolute inset-x-2 bottom-2 flex flex-wrap items-center gap-1.5 text-xs">
+      {/* Badges sit on moving video: each on an opaque backdrop so it stays readable. */}
+      <figcaption class="absolute inset-x-2 bottom-2 flex flex-wrap items-center gap-1.5 text-xs *:rounded-full *:bg-slate-950/85">
         <span class="rounded bg-slate-950/80 px-1.5 py-0.5 font-mono text-slate-100">
           {shortAddress(p.address)}
         </span>

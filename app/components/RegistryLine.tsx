@@ -28,11 +28,11 @@ const EXPLORERS: Readonly<Record<number, string>> = {
 export function RegistryLine(props: { chainId: number; registry: Address }) {
   const explorer = EXPLORERS[props.chainId];
   return (
-    <p class="mt-2 break-all text-xs text-slate-400" data-testid="registry-line">
+    <p class="mt-2 text-xs text-slate-400" data-testid="registry-line">
       Keys checked against RoomRegistry {explorer
         ? (
           <a
-            class="font-mono text-slate-300 underline"
+            class="break-all font-mono text-slate-300 underline"
             href={`${explorer}/address/${props.registry}`}
             target="_blank"
             rel="noopener noreferrer"
@@ -41,7 +41,8 @@ export function RegistryLine(props: { chainId: number; registry: Address }) {
             {props.registry}
           </a>
         )
-        : <span class="font-mono text-slate-300">{props.registry}</span>} on chain {props.chainId}
+        : <span class="break-all font-mono text-slate-300">{props.registry}</span>} on chain{" "}
+      {props.chainId}
       {explorer ? "" : " (a local chain: no public explorer)"}. It must be the address the room's
       creator shared.
     </p>
