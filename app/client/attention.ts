@@ -12,6 +12,7 @@ import type { IncomingText } from "./peer_link.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
 import type { RoomSession } from "./room_session.ts";
 import { Store } from "./store.ts";
+import { shortAddress } from "../shared/short_address.ts";
 
 /** What {@linkcode Attention} needs from the browser; `browserAttentionEnv()` gives the real one. */
 export interface AttentionEnv {
@@ -142,10 +143,6 @@ function readPrefs(): AttentionPrefs {
     notify: readPreference("notify") === "on",
     showText: readPreference("notify-text") === "on",
   };
-}
-
-function shortAddress(a: Address): string {
-  return `${a.slice(0, 6)}…${a.slice(-4)}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { CALL_LIMITS, type CallPeer, type CallState, idleCall } from "./call_typ
 import { type MediaDevicesIO, openLocalMedia, openScreen, openTrack } from "./local_media.ts";
 import { PeerMedia, type SentTracks } from "./peer_media.ts";
 import { readCallStats } from "./call_stats.ts";
+import { shortAddress } from "../../shared/short_address.ts";
 
 /** How often tiles' statistics (speaking, frames) are read. */
 const STATS_MS = 1_000;
@@ -329,7 +330,7 @@ export class Calls {
     this.#end(
       problem ??
         (note && s.peers.length === 1
-          ? `Call ended: ${shortName(s.peers[0].address)} ${note}.`
+          ? `Call ended: ${shortAddress(s.peers[0].address)} ${note}.`
           : "Call ended: no one else is in it."),
     );
   }
@@ -471,10 +472,6 @@ function fullSentence(video: boolean, limit: number): string {
   return `Cannot join the call: it already has ${limit} people, the most a ${
     video ? "video" : "audio"
   } call between browsers carries well here. Ask someone to leave, or turn video off in a new call.`;
-}
-
-function shortName(a: Address): string {
-  return `${a.slice(0, 6)}…${a.slice(-4)}`;
 }
 
 function lower(a: Address): string {
