@@ -7,7 +7,6 @@
  * (preferences.ts). A model with no UI: the NotifySettings component drives it.
  * @module
  */
-import type { Address } from "viem";
 import type { IncomingText } from "./peer_link.ts";
 import { clearPreference, readPreference, writePreference } from "./preferences.ts";
 import type { RoomSession } from "./room_session.ts";
