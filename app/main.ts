@@ -26,9 +26,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  // The chain and registry go into the bundle: changing them changes its hash (docs/CLIENT.md).
-  const pin = { chainId: config.chainId, registry: config.registry };
-  const assets = await buildAssets({ minify: true, pin });
+  // The chain, registry and ENS settings go into the bundle: changing them changes its hash
+  // (docs/CLIENT.md).
+  const assets = await buildAssets({ minify: true, pin: config });
   let server;
   try {
     server = await createServer(config, { web: { pages, assets } });

@@ -17,7 +17,7 @@ import { buildAssets } from "../app/server/web/mod.ts";
 const config = loadConfig(Deno.env.toObject());
 const assets = await buildAssets({
   minify: true,
-  pin: { chainId: config.chainId, registry: config.registry },
+  pin: config,
 });
 const server = await createServer(config, { web: { pages, assets } });
 const http = await serve({

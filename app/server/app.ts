@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Chain, Hex, PublicClient, Transport } from "viem";
 import type { Config } from "./config/mod.ts";
+import { pinOf } from "../shared/public_config.ts";
 import { authRoutes, SESSION_COOKIE } from "./auth/routes.ts";
 import { ChainView, createChainClient } from "./chain_view.ts";
 import { type ClientEnv, clientIp, envIp } from "./client_ip.ts";
@@ -77,6 +78,15 @@ export async function createServer(
   config: Config,
   opts: CreateServerOptions = {},
 ): Promise<Mesh3Server> {
+  // Refused before anything starts: pages would refuse such a bundle's props anyway.
+  const pin = opts.web?.assets.pin;
+  const configured = JSON.stringify(pinOf(config));
+  if (pin && JSON.stringify(pinOf(pin)) !== configured) {
+    throw new Error(
+      `Cannot serve: the island bundle was built for ${JSON.stringify(pinOf(pin))}, not the ` +
+        `configured ${configured} (chain, registry and ENS settings)`,
+    );
+  }
   const l = config.limits;
   const client = createChainClient({
     rpcUrl: config.rpcUrl,
@@ -148,13 +158,6 @@ export async function createServer(
   });
   app.use("/api/*", headers);
   app.route("/api", api);
-  const pin = opts.web?.assets.pin;
-  if (pin && (pin.chainId !== config.chainId || pin.registry !== config.registry.toLowerCase())) {
-    throw new Error(
-      `Cannot serve: the island bundle was built for registry ${pin.registry} on chain ` +
-        `${pin.chainId}, not the configured ${config.registry} on chain ${config.chainId}`,
-    );
-  }
   if (opts.web) {
     const web = webApp({
       ...opts.web,

@@ -35,3 +35,37 @@ export interface PublicConfig extends ChainSettings {
   /** JSON-RPC URL of the chain with ENS when it is not this chain (`MESH3_ENS_RPC_URL`). */
   ensRpcUrl?: string;
 }
+
+/**
+ * What a bundle is built for (docs/CLIENT.md, "The pinned bundle"): the chain id, the registry
+ * and, where names are shown, ENS's UniversalResolver and RPC URL. The page refuses island props
+ * naming anything else, so a server cannot point pinned code at a registry or a name resolver of
+ * its own. A {@linkcode PublicConfig} is one.
+ */
+export interface PinnedChain {
+  chainId: number;
+  registry: string;
+  ensUniversalResolver?: string;
+  ensRpcUrl?: string;
+}
+
+/**
+ * The pin of a config in one spelling (addresses lowercased, absent fields left out), the form
+ * built into the bundle and hashed into its cache key.
+ *
+ * @example
+ * ```ts
+ * import { pinOf } from "./public_config.ts";
+ * pinOf({ chainId: 1, registry: "0xAB" }); // { chainId: 1, registry: "0xab" }
+ * ```
+ */
+export function pinOf(config: PinnedChain): PinnedChain {
+  return {
+    chainId: config.chainId,
+    registry: config.registry.toLowerCase(),
+    ...(config.ensUniversalResolver
+      ? { ensUniversalResolver: config.ensUniversalResolver.toLowerCase() }
+      : {}),
+    ...(config.ensRpcUrl ? { ensRpcUrl: config.ensRpcUrl } : {}),
+  };
+}

@@ -11,6 +11,7 @@ import { createServer, type Mesh3Server } from "../../app/server/app.ts";
 import { type Handlers, refuseUpgrade, serve, type Serving } from "../../app/server/serve.ts";
 import { type Assets, buildAssets } from "../../app/server/web/mod.ts";
 import type { TestChain } from "../../testing/chain.ts";
+import { ensConfig } from "../../app/server/config/ens_config.ts";
 import type { ResponseHold } from "./held_response.ts";
 import { hostileRelay, type Tamper, UPSTREAM_HEADER } from "./hostile_relay.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
@@ -57,12 +58,14 @@ export async function startAppServer(
   chain: TestChain,
   opts: StartAppServerOptions = {},
 ): Promise<TestAppServer> {
-  // Built for the chain the server is configured with, as `deno task start` does.
+  // Built for the chain (and ENS) the server is configured with, as `deno task start` does.
+  const chainId = Number(opts.env?.MESH3_CHAIN_ID ?? chain.chainId);
   const assets = opts.assets ?? await buildAssets({
     minify: true,
     pin: {
-      chainId: Number(opts.env?.MESH3_CHAIN_ID ?? chain.chainId),
+      chainId,
       registry: opts.env?.MESH3_REGISTRY ?? chain.registry,
+      ...ensConfig((name) => opts.env?.[name], chainId),
     },
   });
   let handler: Handlers | null = null;

@@ -10,6 +10,7 @@ import { bundleIslands, PROJECT_ROOT, staticImports } from "./bundle.ts";
 import { moduleIntegrity } from "./module_integrity.ts";
 import { ISLANDS_DIR, listIslandFiles, loadIslands } from "./island_registry.ts";
 import { buildTailwind } from "./tailwind.ts";
+import { type PinnedChain, pinOf } from "../../shared/public_config.ts";
 
 /** URL prefix of built assets. */
 export const BUILD_PREFIX = "/static/build/";
@@ -40,8 +41,8 @@ export interface Assets {
   importMap: string;
   /** CSP source of that inline import map (`'sha256-…'`), added to the pages' `script-src`. */
   importMapCsp: string;
-  /** The chain id and registry built into the bundle (none for fixture builds). */
-  pin?: { chainId: number; registry: string };
+  /** The chain id, registry and ENS settings built into the bundle (none for fixture builds). */
+  pin?: PinnedChain;
   /** URL of the stylesheet, e.g. `/static/build/styles-9c1e….css`. */
   stylesheet: string;
   /** URL of the service worker's code among `files` (pwa.ts serves it as `/sw.js`). */
@@ -65,9 +66,10 @@ export interface BuildAssetsOptions {
   minify?: boolean;
   /** Folder of island files to bundle; default `app/islands/` (tests use fixture islands). */
   islandsDir?: string;
-  /** The chain id and registry to build into the bundle (the page refuses props naming
-   * others); changing them changes the bundle. */
-  pin?: { chainId: number; registry: string };
+  /** The chain id, registry and ENS settings to build into the bundle (the page refuses props
+   * naming others); changing them changes the bundle. A whole config will do: only these
+   * fields are taken. */
+  pin?: PinnedChain;
   /**
    * Split the bundle per island (default true). False builds the one-file bundle the app had
    * before, as the first-load benchmark's baseline.
@@ -114,9 +116,7 @@ export function buildAssets(opts: BuildAssetsOptions = {}): Promise<Assets> {
   const minify = opts.minify ?? true;
   const split = opts.split ?? true;
   const islandsDir = opts.islandsDir ?? ISLANDS_DIR;
-  const pin = opts.pin
-    ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
-    : undefined;
+  const pin = opts.pin ? pinOf(opts.pin) : undefined;
   return sourceHash(minify, split, islandsDir, pin).then((key) => {
     const memoKey = `${outDir}\0${key}`;
     let built = memo.get(memoKey);
@@ -309,9 +309,9 @@ async function sourceHash(
   if (!dir.startsWith(`${PROJECT_ROOT}app/`)) await walk(dir);
   paths.sort();
   const enc = new TextEncoder();
-  const pinned = pin ? `${pin.chainId}:${pin.registry}` : "none";
+  const pinned = pin ? JSON.stringify(pin) : "none";
   const parts: Uint8Array[] = [
-    enc.encode(`v4 minify=${minify} split=${split} islands=${dir} pin=${pinned}\n`),
+    enc.encode(`v5 minify=${minify} split=${split} islands=${dir} pin=${pinned}\n`),
   ];
   for (const p of paths) {
     parts.push(enc.encode(`${p}\n`));

@@ -97,6 +97,16 @@ Deno.test("buildAssets: the pinned chain and registry are in the bundle; others 
       islandsDir: FIXTURES,
       pin: { chainId: 7, registry: "0x" + "12".repeat(20) },
     });
+    // ENS's resolver is pinned too: naming one gives another bundle that holds its address.
+    const resolver = "0xCe01f8eee7E479C928F8919abD53E553a36CeF67";
+    const named = await buildAssets({
+      outDir,
+      islandsDir: FIXTURES,
+      pin: { chainId: 7, registry, ensUniversalResolver: resolver, ensRpcUrl: "https://e.example" },
+    });
+    const namedJs = new TextDecoder().decode(named.files.get(named.script)!.body);
+    assert.ok(namedJs.includes(resolver.toLowerCase()) && namedJs.includes("https://e.example"));
+    assert.notEqual(named.script, pinned.script);
     const unpinned = await buildAssets({ outDir, islandsDir: FIXTURES });
     const scripts = new Set([pinned.script, other.script, unpinned.script]);
     assert.equal(scripts.size, 3);

@@ -5,6 +5,7 @@
  * @module
  */
 import { type IslandFile, listIslandFiles } from "./island_registry.ts";
+import { type PinnedChain, pinOf } from "../../shared/public_config.ts";
 
 /** Root of the project (holds deno.json). */
 export const PROJECT_ROOT: string = new URL("../../../", import.meta.url).pathname;
@@ -15,9 +16,9 @@ export interface BundleIslandsOptions {
   islands?: IslandFile[];
   /** Minify the output (default true). */
   minify?: boolean;
-  /** The chain id and registry built into the bundle; the page refuses props naming others
-   * (app/browser/pinned_chain.ts). None: no check (fixture islands). */
-  pin?: { chainId: number; registry: string };
+  /** The chain id, registry and ENS settings built into the bundle; the page refuses props
+   * naming others (app/browser/pinned_chain.ts). None: no check (fixture islands). */
+  pin?: PinnedChain;
   /**
    * Split into chunks (default true). False gives one file with everything in it, the shape the
    * app had before splitting (the first-load benchmark's baseline).
@@ -58,9 +59,7 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
   const boot = new URL("../../browser/boot.ts", import.meta.url).href;
   const pinned = new URL("../../browser/pinned_chain.ts", import.meta.url).href;
   const register = new URL("../../browser/register_sw.ts", import.meta.url).href;
-  const pin = opts.pin
-    ? { chainId: opts.pin.chainId, registry: opts.pin.registry.toLowerCase() }
-    : undefined;
+  const pin = opts.pin ? pinOf(opts.pin) : undefined;
   const loaders = islands.map((i) =>
     `${i.name}: () => import(${JSON.stringify(`file://${i.path}`)})`
   );
