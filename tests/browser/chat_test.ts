@@ -6,9 +6,6 @@
  * Screenshots of each main state go to test-results/.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
-import { startTestChain } from "../../testing/chain.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
 import {
   createRoom,
   joinRoom,
@@ -19,25 +16,20 @@ import {
   theirMessage,
   unexpected,
 } from "./app_flow.ts";
-import { launchChromium } from "./chromium.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 
 Deno.test("chat: two people create, join, verify and talk through the real server", async (t) => {
   await Deno.mkdir(RESULTS, { recursive: true });
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain, { proxy: true });
-    browser = await launchChromium();
+  await withChromiumApp(async ({ chain, app, browser }) => {
     const alice = await person(browser, chain, 1);
     const bob = await person(browser, chain, 2);
     let link = "";
 
     await t.step("Alice connects her wallet and creates a room", async () => {
-      await alice.page.goto(app!.url);
+      await alice.page.goto(app.url);
       await alice.page.getByTestId("wallet-option").first().waitFor();
       await shot(alice.page, "01-home");
-      link = await createRoom(alice.page, app!.url);
+      link = await createRoom(alice.page, app.url);
       assert.match(link, /\/room\/0x[0-9a-f]{64}$/);
       await alice.page.getByTestId("room-qr").waitFor();
       await shot(alice.page, "02-room-created");
@@ -97,7 +89,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
 
     await t.step("the signaling socket is cut, comes back, and the room is re-joined", async () => {
       const roomId = link.split("/room/")[1] as `0x${string}`;
-      assert.ok(app!.proxy!.dropAll() > 0);
+      assert.ok(app.proxy!.dropAll() > 0);
       await alice.page.getByTestId("socket-state").waitFor();
       await shot(alice.page, "06-reconnecting");
       for (const p of [alice.page, bob.page]) {
@@ -106,7 +98,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       // Both are members of the room on the server again.
       let members = 0;
       for (let i = 0; i < 50 && members < 2; i++) {
-        members = app!.server.hub.room(roomId)?.size ?? 0;
+        members = app.server.hub.room(roomId)?.size ?? 0;
         if (members < 2) await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(members, 2);
@@ -118,7 +110,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       const cookie = (await alice.page.context().cookies()).find((c) => c.name === "mesh3_session");
       assert.ok(cookie);
       const before = alice.problems.length;
-      await app!.server.sessions.end(cookie.value);
+      await app.server.sessions.end(cookie.value);
       await alice.page.getByTestId("socket-state").waitFor();
       await alice.page.getByTestId("socket-state").waitFor({ state: "detached" });
       const renewed = (await alice.page.context().cookies()).find((c) =>
@@ -163,7 +155,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
 
     await t.step("a members-only room refuses a non-member with a clear message", async () => {
       const carol = await person(browser!, chain, 3);
-      const membersLink = await createRoom(alice.page, app!.url, [bob.address]);
+      const membersLink = await createRoom(alice.page, app.url, [bob.address]);
       assert.match(membersLink, /#members=/);
       await alice.page.setViewportSize({ width: 390, height: 844 });
       await shot(alice.page, "08b-members-room-created-mobile");
@@ -182,9 +174,5 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
 
     assert.deepEqual(unexpected(alice.problems), []);
     assert.deepEqual(unexpected(bob.problems), []);
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  }, { proxy: true });
 });

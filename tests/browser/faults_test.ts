@@ -8,10 +8,8 @@
  * The network-path change (ICE restart) is in peer_link_test.ts ("relay only" step).
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { Hex } from "viem";
-import { startTestChain } from "../../testing/chain.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
 import {
   createRoom,
   joinRoom,
@@ -22,7 +20,8 @@ import {
   theirMessage,
   unexpected,
 } from "./app_flow.ts";
-import { launchChromium } from "./chromium.ts";
+import type { TestAppServer } from "./app_server.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 
 /**
  * The browser logs refused sockets and requests while the server or the chain is down, on
@@ -47,12 +46,7 @@ const safety = (p: Page) => p.getByTestId("safety-number").innerText();
 
 Deno.test("faults: chain down, server restart and a closed tab during a live chat", async (t) => {
   await Deno.mkdir(RESULTS, { recursive: true });
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain, { proxy: true });
-    browser = await launchChromium();
+  await withChromiumApp(async ({ chain, app, browser }) => {
     const alice = await person(browser, chain, 11);
     const bob = await person(browser, chain, 12);
     const link = await createRoom(alice.page, app.url);
@@ -92,11 +86,11 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
         await chain.goOffline();
         try {
           // The server fails closed: it refuses joins until it can read the chain again.
-          for (let i = 0; i < 100 && app!.server.view.healthy; i++) {
+          for (let i = 0; i < 100 && app.server.view.healthy; i++) {
             await new Promise((r) => setTimeout(r, 100));
           }
-          assert.equal(app!.server.view.healthy, false);
-          assert.ok(app!.proxy!.dropAll() > 0);
+          assert.equal(app.server.view.healthy, false);
+          assert.ok(app.proxy!.dropAll() > 0);
           const refused = alice.page.locator('[data-testid="banner"]').filter({
             hasText: "The chain is unreachable",
           });
@@ -104,14 +98,14 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
           await sendMessage(alice.page, "No server room, no chain, still talking.");
           await theirMessage(bob.page, "No server room, no chain").waitFor();
           await shot(alice.page, "15b-chain-and-socket-down");
-          assert.equal(app!.server.hub.room(roomId)?.size ?? 0, 0);
+          assert.equal(app.server.hub.room(roomId)?.size ?? 0, 0);
         } finally {
           await chain.goOnline();
         }
-        const sockets = new Set(app!.server.hub.peers);
+        const sockets = new Set(app.server.hub.peers);
         assert.equal(await members(app!, roomId, 2), 2);
         // Re-joined on the same sockets: the client asked again, it did not wait to be dropped.
-        for (const peer of app!.server.hub.room(roomId)!.members()) {
+        for (const peer of app.server.hub.room(roomId)!.members()) {
           assert.ok(sockets.has(peer), "re-joined through a new socket, not by asking again");
         }
         await alice.page.locator('[data-testid="banner"]').filter({
@@ -124,14 +118,14 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
       const session = async (p: Page) =>
         (await p.context().cookies()).find((c) => c.name === "mesh3_session")?.value;
       const before = await Promise.all([alice.page, bob.page].map(session));
-      await app!.halt();
+      await app.halt();
       for (const p of [alice.page, bob.page]) await p.getByTestId("socket-state").waitFor();
       await sendMessage(alice.page, "The server is gone, this still arrives.");
       await theirMessage(bob.page, "The server is gone").waitFor();
       await sendMessage(bob.page, "Both ways.");
       await theirMessage(alice.page, "Both ways.").waitFor();
       await shot(alice.page, "16-server-down-chat-on");
-      await app!.resume();
+      await app.resume();
       for (const p of [alice.page, bob.page]) {
         await p.getByTestId("socket-state").waitFor({ state: "detached", timeout: 45_000 });
       }
@@ -162,9 +156,5 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
 
     assert.deepEqual(unexpected(alice.problems).filter((p) => !outageNoise(p)), []);
     assert.deepEqual(unexpected(bob.problems).filter((p) => !outageNoise(p)), []);
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  }, { proxy: true });
 });

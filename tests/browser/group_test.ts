@@ -6,9 +6,6 @@
  * both Bob's and Carol's pages show the warning under that text.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
-import { startTestChain } from "../../testing/chain.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
 import {
   createRoom,
   joinRoom,
@@ -19,23 +16,18 @@ import {
   theirMessage,
   unexpected,
 } from "./app_flow.ts";
-import { launchChromium } from "./chromium.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 
 Deno.test("group: a sender showing two peers different texts is flagged on both pages", async (t) => {
   await Deno.mkdir(RESULTS, { recursive: true });
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain);
-    browser = await launchChromium();
+  await withChromiumApp(async ({ chain, app, browser }) => {
     const [alice, bob, carol] = await Promise.all(
       [1, 2, 3].map((n) => person(browser!, chain, n)),
     );
     const people = [alice, bob, carol];
 
     await t.step("three people join and each verifies the two others", async () => {
-      const link = await createRoom(alice.page, app!.url);
+      const link = await createRoom(alice.page, app.url);
       await alice.page.goto(link);
       await alice.page.getByTestId("join-room").click();
       await Promise.all([joinRoom(bob.page, link), joinRoom(carol.page, link)]);
@@ -90,9 +82,5 @@ Deno.test("group: a sender showing two peers different texts is flagged on both 
     );
 
     for (const p of people) assert.deepEqual(unexpected(p.problems), []);
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  });
 });

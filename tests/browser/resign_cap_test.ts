@@ -6,20 +6,12 @@
  * says why; further reconnect attempts prompt nothing.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
-import { startTestChain } from "../../testing/chain.ts";
 import { createRoom, person, RESULTS, shot } from "./app_flow.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
-import { launchChromium } from "./chromium.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 
 Deno.test("hostile server: 3 wallet prompts to sign in again, then the page says why", async () => {
   await Deno.mkdir(RESULTS, { recursive: true });
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain, { proxy: true });
-    browser = await launchChromium();
+  await withChromiumApp(async ({ chain, app, browser }) => {
     const alice = await person(browser, chain, 15);
     const link = await createRoom(alice.page, app.url);
     await alice.page.goto(link);
@@ -50,9 +42,5 @@ Deno.test("hostile server: 3 wallet prompts to sign in again, then the page says
     }
     assert.ok(sockets >= seen + 2, `only ${sockets - seen} more attempts`);
     assert.equal(prompts() - before, 3);
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  }, { proxy: true });
 });

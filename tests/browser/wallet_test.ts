@@ -5,22 +5,13 @@
  * account works without any wallet.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { privateKeyToAccount } from "viem/accounts";
-import { startTestChain } from "../../testing/chain.ts";
 import { createRoom, person, shot, unexpected } from "./app_flow.ts";
-import { startAppServer, type TestAppServer } from "./app_server.ts";
-import { launchChromium } from "./chromium.ts";
+import { withChromiumApp } from "./chromium_bed.ts";
 import { installTestWallet } from "./eip1193_provider.ts";
 
 Deno.test("wallet: discovery, wrong network, declined transaction, dev account", async (t) => {
-  const chain = await startTestChain();
-  let app: TestAppServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    app = await startAppServer(chain);
-    browser = await launchChromium();
-
+  await withChromiumApp(async ({ chain, app, browser }) => {
     await t.step("offers every announced wallet", async () => {
       const p = await person(browser!, chain, 11);
       await installTestWallet(p.page.context(), {
@@ -31,7 +22,7 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
         rdns: "org.mesh3.second",
         windowEthereum: false,
       });
-      await p.page.goto(app!.url);
+      await p.page.goto(app.url);
       const options = p.page.getByTestId("wallet-option");
       await options.filter({ hasText: "Second Wallet" }).waitFor();
       assert.deepEqual((await options.allInnerTexts()).sort(), ["Second Wallet", "Test Wallet"]);
@@ -43,7 +34,7 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
 
     await t.step("a wallet on another chain is asked to switch, live", async () => {
       const p = await person(browser!, chain, 13, 1);
-      await p.page.goto(app!.url);
+      await p.page.goto(app.url);
       await p.page.getByTestId("wallet-option").first().click();
       await p.page.getByTestId("wrong-network").waitFor();
       assert.equal(await p.page.getByTestId("create-button").isDisabled(), true);
@@ -61,7 +52,7 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
       "an account switch ends the room session; a chain outage is reported",
       async () => {
         const p = await person(browser!, chain, 15);
-        const link = await createRoom(p.page, app!.url);
+        const link = await createRoom(p.page, app.url);
         await p.page.goto(link);
         await p.page.getByTestId("join-room").click();
         await p.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
@@ -87,7 +78,7 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
 
     await t.step("a declined transaction says so", async () => {
       const p = await person(browser!, chain, 14);
-      await p.page.goto(app!.url);
+      await p.page.goto(app.url);
       await p.page.getByTestId("wallet-option").first().click();
       p.wallet.rejectNext("eth_sendTransaction");
       await p.page.getByTestId("create-button").click();
@@ -99,9 +90,9 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
     });
 
     await t.step("the local chain offers a funded test account that works", async () => {
-      const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
       const page = await context.newPage();
-      await page.goto(app!.url);
+      await page.goto(app.url);
       await page.getByTestId("no-wallet").waitFor();
       await page.getByTestId("dev-account-select").selectOption("3");
       await page.getByTestId("dev-account").click();
@@ -111,9 +102,5 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
       await page.getByTestId("room-created").waitFor();
       await context.close();
     });
-  } finally {
-    await browser?.close();
-    await app?.stop();
-    await chain.stop();
-  }
+  });
 });
