@@ -5,8 +5,8 @@
  * the server CPU per relayed ICE message (the relay benchmark's load and measure,
  * bench/relay_load.ts) is what a shared machine disturbs least. Each socket count in the list is
  * run `rounds` times per server, in opposite server orders in turn. Prints every run, then per
- * socket count the median CPU per message and the best msg/s of each server, as ratios to the
- * bare relay and to PeerJS.
+ * socket count the least CPU per message and the best msg/s of each server (other work on a shared
+ * machine only ever makes a run worse), as ratios to the bare relay and to PeerJS.
  *
  * Usage: `deno run -A bench/relay_compare.ts <sockets,…> <rounds> name=<mesh3_server.ts> …`
  * (`MESH3_COMPARE_PEERJS=0` leaves PeerJS out).
@@ -102,15 +102,14 @@ try {
       }
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   for (const count of levels) {
     const at = (name: string) => runs.get(`${count} ${name}`) ?? [];
-    const cpu = (name: string) => median(at(name).map((x) => x.cpu));
+    const cpu = (name: string) => Math.min(...at(name).map((x) => x.cpu));
     const rate = (name: string) => Math.max(...at(name).map((x) => x.rate));
     for (const [name] of servers) {
       const vsPeer = withPeerJs ? `, ${(rate(name) / rate("peerjs")).toFixed(2)}× PeerJS` : "";
       console.log(
-        `N=${count} ${name}: median ${cpu(name).toFixed(1)} µs CPU per message ` +
+        `N=${count} ${name}: least ${cpu(name).toFixed(1)} µs CPU per message ` +
           `(${(cpu(name) / cpu("bare")).toFixed(2)}× bare), best ${rate(name).toFixed(0)} msg/s ` +
           `(${(rate(name) / rate("bare")).toFixed(2)}× bare${vsPeer}), ${at(name).length} runs`,
       );
