@@ -38,6 +38,8 @@ export interface ClusterRow {
   /** Median send to receipt during the burst (queueing included). */
   loadedP50Ms: number;
   cpuUsPerMessage: number;
+  /** The part of `cpuUsPerMessage` spent in redis-server (0 without Redis). */
+  redisUsPerMessage: number;
   perInstanceCpu: number[];
 }
 
@@ -136,6 +138,8 @@ async function measure(
       p99Ms: s.p99,
       loadedP50Ms: l.p50,
       cpuUsPerMessage: (cpu.reduce((x, y) => x + y, 0) * 1e6) / Math.max(1, received),
+      redisUsPerMessage: (cpu.slice(servers.length).reduce((x, y) => x + y, 0) * 1e6) /
+        Math.max(1, received),
       perInstanceCpu: cpu.slice(0, servers.length).map((c) => c / seconds),
     };
   } finally {
@@ -242,13 +246,15 @@ export function clusterSection(c: ClusterReport): string[] {
     `${c.rooms} rooms, ${c.iceEach} ICE each way per room, one machine; CPU summed over the ` +
     "instances and Redis.",
     "",
-    "| set-up | msg/s | × memory | p50 ms | p99 ms | p50 ms in the burst | CPU µs/msg | × memory | CPU per instance (cores) |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| set-up | msg/s | × memory | p50 ms | p99 ms | p50 ms in the burst | CPU µs/msg | × memory | of it Redis | CPU per instance (cores) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...c.rows.map((r) =>
       `| ${r.name} | ${r.msgPerSecond.toFixed(0)} | ${x(r.msgPerSecond, memory.msgPerSecond)} | ` +
       `${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.loadedP50Ms.toFixed(0)} | ` +
       `${r.cpuUsPerMessage.toFixed(1)} | ${x(r.cpuUsPerMessage, memory.cpuUsPerMessage)} | ` +
-      `${r.perInstanceCpu.map((v) => v.toFixed(2)).join(" / ")} |`
+      `${r.redisUsPerMessage.toFixed(1)} | ${
+        r.perInstanceCpu.map((v) => v.toFixed(2)).join(" / ")
+      } |`
     ),
     "",
   ];
@@ -264,9 +270,48 @@ export function clusterSection(c: ClusterReport): string[] {
     `- CPU per relayed message, Redis against in-memory (target ≤ ${REDIS_CPU_TARGET}×): ` +
       `same instance ${x(same.cpuUsPerMessage, memory.cpuUsPerMessage)} ${met(same)}, ` +
       `cross instance ${x(cross.cpuUsPerMessage, memory.cpuUsPerMessage)} ${met(cross)}.`,
+    `- Model for N instances on machines of their own (bench/README.md): ${
+      [1, 3, 10, 100].map((n) => {
+        const m = clusterModel(same, cross, n);
+        return `N = ${n}: ${(m.instances / 1000).toFixed(0)}k msg/s on the instances ` +
+          `(${(m.instances / n / 1000).toFixed(1)}k per core), one Redis core ${
+            Number.isFinite(m.redis) ? `${(m.redis / 1000).toFixed(0)}k` : "unused"
+          }`;
+      }).join("; ")
+    }.`,
     "",
   );
   return out;
+}
+
+/**
+ * The model for N instances, one core each, on one Redis core, from measured CPU per message: a
+ * room's two members share an instance with probability 1/N (the balancer places sockets, not
+ * rooms), so a fraction (N − 1)/N of relays cross Redis.
+ *
+ * @param same The same-instance row (instance CPU per relay).
+ * @param cross The cross-instance row (instance CPU per relay, and Redis's part).
+ * @param n Instances.
+ * @returns Relays per second the instances can carry together, and what one Redis core carries.
+ *
+ * @example
+ * ```ts ignore
+ * clusterModel(same, cross, 10); // { instances: 2.1e5, redis: 6.5e5 }
+ * ```
+ */
+export function clusterModel(
+  same: ClusterRow,
+  cross: ClusterRow,
+  n: number,
+): { instances: number; redis: number } {
+  const crossShare = (n - 1) / n;
+  const c1 = same.cpuUsPerMessage - same.redisUsPerMessage;
+  const c2 = cross.cpuUsPerMessage - cross.redisUsPerMessage;
+  const perMessage = (1 - crossShare) * c1 + crossShare * c2;
+  return {
+    instances: (n * 1e6) / perMessage,
+    redis: crossShare === 0 ? Infinity : 1e6 / (crossShare * cross.redisUsPerMessage),
+  };
 }
 
 if (import.meta.main) {

@@ -103,6 +103,30 @@ export function selectedPair(page: Page): Promise<SelectedPair | null> {
 }
 
 /**
+ * Whether ICE is still checking candidate pairs on the page's connected connection: a pair
+ * `waiting` or `in-progress` could still succeed and be nominated over the selected one (the
+ * browser may open on a relay pair and switch to a hole punched a moment later).
+ *
+ * @param page A probed page with an open link.
+ * @returns How many pairs are still being checked (0 once checking is done).
+ */
+export function pairsInCheck(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    type S = Record<string, unknown> & { type: string };
+    const pcs = (globalThis as unknown as { __netlab: { pcs: RTCPeerConnection[] } }).__netlab.pcs;
+    const pc = [...pcs].reverse().find((p) => p.connectionState === "connected");
+    if (!pc) return 0;
+    let checking = 0;
+    (await pc.getStats()).forEach((s: S) => {
+      if (s.type === "candidate-pair" && (s.state === "waiting" || s.state === "in-progress")) {
+        checking++;
+      }
+    });
+    return checking;
+  });
+}
+
+/**
  * One word for how the packets travel, from both sides' selected pairs: `relay/<transports>`
  * when a side sends through its own TURN allocation (its transport to the TURN server: udp, tcp
  * or tls); `relay/udp*` when the only relay is the peer's as a remote candidate on both sides

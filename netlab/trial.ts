@@ -3,7 +3,8 @@
  * namespace, with the real test wallet, enter the same on-chain room through the real app. One
  * try: the first person enters and is ready, the second enters; the time from "both in the
  * room" (the first peer card on either page) to "both links open" (verified, key-confirmed
- * channel), and the selected candidate pair on both sides. Then both leave (the page's `bye`).
+ * channel), and the selected candidate pair on both sides once ICE has settled (a link may open
+ * on a relay pair and switch to a punched one a moment later). Then both leave (the page's `bye`).
  * Odd tries swap the wallets, so each side is the offerer half of the time.
  * @module
  */
@@ -15,6 +16,7 @@ import type { TestChain } from "../testing/chain.ts";
 import {
   diagnose,
   installProbe,
+  pairsInCheck,
   pathLabel,
   probeTimes,
   type SelectedPair,
@@ -37,6 +39,13 @@ export interface TryResult {
 
 /** How long one try may take to open before it counts as failed. */
 export const TRY_TIMEOUT_MS = 40_000;
+/** How long after the link opens ICE may still switch pairs before the path is judged. */
+export const SETTLE_MS = 10_000;
+
+/** Whether a side's selected pair goes through TURN (its own allocation or the peer's). */
+function isRelayed(s: SelectedPair | null): boolean {
+  return s?.local.type === "relay" || s?.remote.type === "relay";
+}
 
 interface Person {
   context: BrowserContext;
@@ -134,10 +143,20 @@ async function oneTry(pa: Person, pb: Person, link: string): Promise<TryResult> 
     await Promise.all([pa.page.locator(badge).waitFor(), pb.page.locator(badge).waitFor()]);
     const [ta, tb] = await Promise.all([probeTimes(pa.page), probeTimes(pb.page)]);
     const read = () => Promise.all([selectedPair(pa.page), selectedPair(pb.page)]);
-    const agree = (s: SelectedPair | null) =>
-      s?.badge === (s?.local.type === "relay" || s?.remote.type === "relay" ? "relay" : "direct");
+    const agree = (s: SelectedPair | null) => s?.badge === (isRelayed(s) ? "relay" : "direct");
     let [sa, sb] = await read();
     if (!sa || !sb) return { ok: false, error: "open, but no selected candidate pair in getStats" };
+    // The link may open on a relay pair while a punched one is still being checked: the path is
+    // judged once ICE has settled (a direct pair selected, or no pair left in check on either
+    // side), within SETTLE_MS.
+    for (const end = Date.now() + SETTLE_MS; Date.now() < end;) {
+      if (!isRelayed(sa) && !isRelayed(sb)) break;
+      const checking = await Promise.all([pairsInCheck(pa.page), pairsInCheck(pb.page)]);
+      if (checking[0] + checking[1] === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+      [sa, sb] = await read();
+      if (!sa || !sb) return { ok: false, error: "open, but the selected pair went away" };
+    }
     // The browser may switch pairs just as the link opens; the badge follows within a moment.
     if (!agree(sa) || !agree(sb)) {
       await new Promise((r) => setTimeout(r, 1000));

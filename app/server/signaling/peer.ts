@@ -14,10 +14,14 @@ import {
 } from "../../core/wire.ts";
 import { TokenBucket } from "../token_bucket.ts";
 import type { ParseMemo } from "./parse_client_frame.ts";
+import { textFramePayload } from "./text_frame.ts";
 
 /** The part of a WebSocket the hub uses (a real `WebSocket` fits). */
 export interface Conn {
   send(text: string): void;
+  /** Writes a text frame built elsewhere (see `text_frame.ts`) as it is; without it, the
+   * frame's payload goes through `send`. */
+  sendFrame?(frame: Uint8Array): void;
   close(code?: number, reason?: string): void;
   readonly bufferedAmount: number;
 }
@@ -45,6 +49,7 @@ export interface PeerOptions {
 }
 
 let nextId = 1;
+const decoder = new TextDecoder();
 
 /**
  * A connected peer.
@@ -170,16 +175,41 @@ export class Peer {
    * @param text The JSON text of one server message.
    */
   sendText(text: string): void {
-    if (this.#closed) return;
-    if (this.conn.bufferedAmount > this.#maxBuffer) {
-      this.close(CLOSE.tryAgainLater, "send buffer full");
-      return;
-    }
+    if (!this.#canSend()) return;
     try {
       this.conn.send(text);
     } catch {
       this.close(CLOSE.goingAway, "send failed");
     }
+  }
+
+  /**
+   * Sends a text frame already built (relayed from another instance, which checked and encoded
+   * it), under the same cap on unsent bytes; anything but exactly one server text frame is
+   * dropped.
+   *
+   * @param frame One WebSocket text frame, header included (`textFrame`).
+   * @returns Whether it was one (sent, or dropped because the peer is closed or too slow).
+   */
+  sendFrame(frame: Uint8Array): boolean {
+    const payload = textFramePayload(frame);
+    if (payload === undefined) return false;
+    if (!this.#canSend()) return true;
+    try {
+      if (this.conn.sendFrame) this.conn.sendFrame(frame);
+      else this.conn.send(decoder.decode(payload));
+    } catch {
+      this.close(CLOSE.goingAway, "send failed");
+    }
+    return true;
+  }
+
+  /** Whether a frame may be written: open, and reading fast enough (else closed with 1013). */
+  #canSend(): boolean {
+    if (this.#closed) return false;
+    if (this.conn.bufferedAmount <= this.#maxBuffer) return true;
+    this.close(CLOSE.tryAgainLater, "send buffer full");
+    return false;
   }
 
   /**

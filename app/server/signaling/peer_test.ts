@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { CLOSE, Peer } from "./peer.ts";
+import { textFrame } from "./text_frame.ts";
 
 /** An in-memory socket: what the peer sends and how it was closed. */
 function socket(buffered = 0) {
@@ -113,6 +114,36 @@ Deno.test("Peer: state the hub asks and tells through methods", async (t) => {
     const conn = socket(101);
     const p = peer(conn);
     p.error("internal", "x");
+    assert.deepEqual(conn.sent, []);
+    assert.deepEqual(conn.closed, [CLOSE.tryAgainLater, "send buffer full"]);
+  });
+});
+
+Deno.test("Peer.sendFrame: a built text frame goes out whole, anything else is dropped", async (t) => {
+  await t.step("behavior: written as it is when the socket takes frames", () => {
+    const frames: Uint8Array[] = [];
+    const conn = { ...socket(), sendFrame: (f: Uint8Array) => void frames.push(f) };
+    const frame = textFrame('{"v":1,"type":"pong"}');
+    assert.equal(peer(conn).sendFrame(frame), true);
+    assert.deepEqual(frames, [frame]);
+    assert.deepEqual(conn.sent, []);
+  });
+  await t.step("behavior: its text goes through send when the socket takes only text", () => {
+    const conn = socket();
+    assert.equal(peer(conn).sendFrame(textFrame('{"v":1,"type":"pong"}')), true);
+    assert.deepEqual(conn.sent, ['{"v":1,"type":"pong"}']);
+  });
+  await t.step("error: bytes that are not exactly one text frame are not sent", () => {
+    const conn = socket();
+    const frame = textFrame("hello");
+    assert.equal(peer(conn).sendFrame(frame.subarray(0, 5)), false);
+    assert.equal(peer(conn).sendFrame(new Uint8Array([0x82, ...frame.subarray(1)])), false);
+    assert.deepEqual(conn.sent, []);
+    assert.equal(conn.closed, undefined);
+  });
+  await t.step("error: a socket not reading is closed with 1013, the frame not sent", () => {
+    const conn = socket(101);
+    assert.equal(peer(conn).sendFrame(textFrame("x")), true);
     assert.deepEqual(conn.sent, []);
     assert.deepEqual(conn.closed, [CLOSE.tryAgainLater, "send buffer full"]);
   });

@@ -5,46 +5,16 @@
  * here the frame (RFC 6455 section 5.2: FIN and opcode 1, an unmasked length, the UTF-8 payload)
  * is built into one buffer and written once. Everything else (closing, pings, the receive side
  * and its size limit, `bufferedAmount`) stays with `ws`. Frames from `ws` itself (pings, close)
- * are written whole as well, so the two never interleave within a frame.
+ * are written whole as well, so the two never interleave within a frame. A frame already built
+ * (relayed from another instance) is written as it came.
  * @module
  */
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Conn } from "./peer.ts";
+import { textFrame } from "./text_frame.ts";
 
 const OPEN = 1;
-
-/**
- * A text frame: header and UTF-8 payload in one buffer.
- *
- * @param text The message.
- * @returns The frame's bytes.
- *
- * @example
- * ```ts
- * textFrame("hi"); // Uint8Array [0x81, 0x02, 0x68, 0x69]
- * ```
- */
-export function textFrame(text: string): Uint8Array {
-  // Room for the payload at its largest (3 bytes per UTF-16 unit) after the longest header.
-  const buf = new Uint8Array(10 + text.length * 3);
-  const { written } = encoder.encodeInto(text, buf.subarray(10));
-  const header = written < 126 ? 2 : written < 65536 ? 4 : 10;
-  const start = 10 - header;
-  buf[start] = 0x81;
-  if (header === 2) buf[start + 1] = written;
-  else if (header === 4) {
-    buf[start + 1] = 126;
-    buf[start + 2] = written >> 8;
-    buf[start + 3] = written & 0xff;
-  } else {
-    buf[start + 1] = 127;
-    new DataView(buf.buffer).setBigUint64(start + 2, BigInt(written));
-  }
-  return buf.subarray(start, 10 + written);
-}
-
-const encoder = new TextEncoder();
 
 /**
  * Wraps an open `ws` socket and its connection for the hub.
@@ -64,6 +34,11 @@ export function textFrameConn(ws: WebSocket, socket: Duplex): Conn {
       // Not open (closing): `ws` decides what a late send does.
       if (ws.readyState !== OPEN) return ws.send(text);
       socket.write(textFrame(text));
+    },
+    sendFrame(frame: Uint8Array): void {
+      // A frame built elsewhere (another instance, through Redis): written as it is while open;
+      // a late one is dropped, as `ws` drops a late send.
+      if (ws.readyState === OPEN) socket.write(frame);
     },
     close: (code, reason) => ws.close(code, reason),
     get bufferedAmount() {

@@ -12,10 +12,12 @@
  * sweep after it must not take the others for dead before their own timers have run).
  * @module
  */
+import type { Buffer } from "node:buffer";
 import type { Address, Hex } from "viem";
 import type { Peer } from "../signaling/peer.ts";
 import { MemoryRooms, type RoomState, type RoomStats, type RoomView } from "../signaling/rooms.ts";
 import { instanceKey, PREFIX, type RedisConnection } from "./redis_connection.ts";
+import { InstanceOutbox, unpackFrames } from "./instance_frames.ts";
 import { type RemoteBus, RemotePeer } from "./remote_peer.ts";
 import { StateUnavailableError } from "./shared_state.ts";
 
@@ -25,8 +27,6 @@ const SWEEP_MS = 1000;
  * machine): the others may have stalled too and not yet renewed their heartbeats, so it judges
  * no one. */
 const LATE_MS = 2 * SWEEP_MS;
-/** A frame for one member, on an instance channel: `m` + room id (66) + key (42) + the text. */
-const ROOM_ID_END = 67, KEY_END = 109;
 
 /** A membership change on a room's channel. */
 type RoomEvent =
@@ -67,11 +67,18 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
   #lastSweep = performance.now();
   /** Instances whose heartbeat the last sweep found missing. */
   #missing = new Set<string>();
-  /** Frames for members no longer here when they arrived (they left meanwhile). */
+  /** Frames for members of other instances, one batch per instance and turn. */
+  #outbox: InstanceOutbox;
+  /** Frames for members no longer here when they arrived (they left meanwhile), or not one
+   * text frame. */
   undelivered = 0;
 
   private constructor(c: RedisConnection) {
     this.#c = c;
+    this.#outbox = new InstanceOutbox((instance, batch) => {
+      if (c.redis.status !== "ready") return;
+      c.redis.publish(`${PREFIX}i:${instance}`, batch).catch(() => {});
+    });
     this.#sweeper = setInterval(() => void this.#sweep().catch(() => {}), SWEEP_MS);
     Deno.unrefTimer(this.#sweeper);
     c.onReconnect(() => void this.#rewrite().catch(() => {}));
@@ -80,7 +87,7 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
   /** Follows this instance's channel, then returns the room state. */
   static async open(c: RedisConnection): Promise<ClusterRooms> {
     const rooms = new ClusterRooms(c);
-    await c.subscribe(`${PREFIX}i:${c.id}`, (m) => rooms.#frame(m));
+    await c.subscribeBytes(`${PREFIX}i:${c.id}`, (m) => rooms.#frames(m));
     return rooms;
   }
 
@@ -171,10 +178,11 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
     this.#presence.add(f);
   }
 
-  /** Sends a frame to a member on `instance` (throws when Redis cannot be reached). */
+  /** Sends a frame to a member on `instance` at the end of this turn, with the others for that
+   * instance (throws when Redis cannot be reached). */
   deliver(instance: string, roomId: Hex, key: string, text: string): void {
     if (this.#c.redis.status !== "ready") throw new StateUnavailableError("relay");
-    this.#c.redis.publish(`${PREFIX}i:${instance}`, `m${roomId}${key}${text}`).catch(() => {});
+    this.#outbox.add(instance, roomId, key, text);
   }
 
   /** Stops the sweeper. */
@@ -182,13 +190,17 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
     clearInterval(this.#sweeper);
   }
 
-  /** A frame for a member of this instance. */
-  #frame(m: string): void {
-    const roomId = m.slice(1, ROOM_ID_END) as Hex;
-    const key = m.slice(ROOM_ID_END, KEY_END);
-    const member = this.#mirror.room(roomId)?.member(key);
-    if (member === undefined || member instanceof RemotePeer) return void this.undelivered++;
-    member.sendText(m.slice(KEY_END));
+  /** Frames for members of this instance, built and checked by the sending instance (only
+   * instances publish on Redis): each goes to its member's socket as it came, if the member is
+   * still in the room here. */
+  #frames(batch: Buffer): void {
+    const whole = unpackFrames(batch, (roomId, key, frame) => {
+      const member = this.#mirror.room(roomId)?.member(key);
+      if (member === undefined || member instanceof RemotePeer || !member.sendFrame(frame)) {
+        this.undelivered++;
+      }
+    });
+    if (!whole) this.undelivered++;
   }
 
   /** A membership change made by another instance. */
@@ -313,6 +325,8 @@ export class ClusterRooms implements RoomState<Peer>, RemoteBus {
   }
 
   #publish(roomId: Hex, e: RoomEvent): void {
+    // Frames queued before the change go first, as they were sent.
+    this.#outbox.flush();
     this.#send((r) => r.publish(roomChannel(roomId), JSON.stringify(e)));
   }
 

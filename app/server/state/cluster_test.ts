@@ -15,6 +15,8 @@ import {
 import { waitUntil } from "../../../testing/wait_until.ts";
 import { HEARTBEAT_TTL_MS, instanceKey } from "./redis_connection.ts";
 import type { RedisState } from "./redis_state.ts";
+import { packFrames } from "./instance_frames.ts";
+import { textFrame } from "../signaling/text_frame.ts";
 import { Redis } from "ioredis";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -122,6 +124,39 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
       cb.send(ice(aliceKey, roomId, 99));
       assert.equal((await ca.next("ice")).from, bob.account.address);
     });
+
+    await t.step(
+      "error: a batch on an instance's channel delivers only whole text frames to members there",
+      async () => {
+        // What the receiving instance still checks of bytes from Redis (docs/DECISIONS.md).
+        const state = b.server.state as RedisState;
+        const before = state.roomState.undelivered;
+        const bobKey = bob.account.address.toLowerCase();
+        const good = textFrame(JSON.stringify({ v: 1, type: "pong", ref: "from-redis" }));
+        const batch = packFrames([
+          { roomId, key: bobKey, frame: good.subarray(0, good.length - 1) }, // cut short
+          { roomId, key: bobKey, frame: new Uint8Array([0x82, 0x01, 0x00]) }, // binary
+          { roomId, key: `0x${"99".repeat(20)}`, frame: good }, // no such member
+          { roomId: `0x${"98".repeat(32)}`, key: bobKey, frame: good }, // not in that room
+          { roomId, key: bobKey, frame: good },
+        ]);
+        const admin = new Redis(cluster.redis.url);
+        try {
+          await admin.publish(`mesh3:i:${state.conn.id}`, batch);
+          await admin.publish(`mesh3:i:${state.conn.id}`, batch.subarray(0, 50));
+        } finally {
+          admin.disconnect();
+        }
+        const pong = await cb.next("pong");
+        assert.equal(pong.ref, "from-redis");
+        const dropped = await waitUntil(
+          () => state.roomState.undelivered - before,
+          (n) => n >= 5,
+        );
+        assert.equal(dropped, 5, "four bad records and one batch cut short");
+        assert.deepEqual(cb.messages.filter((m) => m.type === "pong"), [], "one pong only");
+      },
+    );
 
     await t.step(
       "behavior: /api/ice on an instance without the member's socket gives it servers",

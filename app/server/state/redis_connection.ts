@@ -6,6 +6,7 @@
  * while Redis is away: they fail at once (fail closed), and the client reconnects by itself.
  * @module
  */
+import type { Buffer } from "node:buffer";
 import { Redis } from "ioredis";
 import { bytesToHex } from "../../core/bytes.ts";
 import { StateUnavailableError } from "./shared_state.ts";
@@ -40,7 +41,7 @@ export class RedisConnection {
   readonly sub: Redis;
   #beat: ReturnType<typeof setInterval> | undefined;
   #onReady = new Set<() => void>();
-  #channels = new Map<string, (message: string) => void>();
+  #channels = new Map<string, (message: Buffer) => void>();
   #closed = false;
 
   private constructor(url: string) {
@@ -57,8 +58,10 @@ export class RedisConnection {
     // Errors are reported by the failing command; the client reconnects by itself.
     this.redis.on("error", () => {});
     this.sub.on("error", () => {});
-    this.sub.on("message", (channel: string, message: string) => {
-      this.#channels.get(channel)?.(message);
+    // Messages as bytes: frames for this instance's sockets are written as they came, and the
+    // others are decoded by their handler (no "message" listener: ioredis then decodes none).
+    this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+      this.#channels.get(channel.toString("latin1"))?.(message);
     });
   }
 
@@ -123,7 +126,12 @@ export class RedisConnection {
    * Calls `handler` with every message published on `channel` (one handler per channel; the
    * subscription is renewed by the client after a reconnect).
    */
-  async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
+  subscribe(channel: string, handler: (message: string) => void): Promise<void> {
+    return this.subscribeBytes(channel, (m) => handler(m.toString()));
+  }
+
+  /** As {@linkcode RedisConnection.subscribe}, with each message as the bytes published. */
+  async subscribeBytes(channel: string, handler: (message: Buffer) => void): Promise<void> {
     this.#channels.set(channel, handler);
     try {
       await this.sub.subscribe(channel);
