@@ -403,6 +403,16 @@ function filesSection(files: FileBenchReport, out: string[]): void {
     `| receiver | ${f(m.receiverHeapMiB, 1)} MiB | ${f(m.receiverRendererRssMiB, 1)} MiB | ${
       f(m.receiverTreeRssMiB, 1)
     } MiB |`,
+    ...(files.rawMemory?.samples
+      ? [
+        `| raw sender | ${f(files.rawMemory.senderHeapMiB, 1)} MiB | ${
+          f(files.rawMemory.senderRendererRssMiB, 1)
+        } MiB | ${f(files.rawMemory.senderTreeRssMiB, 1)} MiB |`,
+        `| raw receiver | ${f(files.rawMemory.receiverHeapMiB, 1)} MiB | ${
+          f(files.rawMemory.receiverRendererRssMiB, 1)
+        } MiB | ${f(files.rawMemory.receiverTreeRssMiB, 1)} MiB |`,
+      ]
+      : []),
     "",
     `Chat text sent every 250 ms during that transfer, send → shown on the other page: ${l.samples} of ${l.sent} texts, p50 ${
       f(l.p50, 1)
