@@ -8,8 +8,11 @@
  * waits for `bufferedamountlow` ({@link LOW_WATER}), far below the 16 MiB at which Chromium closes
  * a channel. Seals run ahead of the sends, so the sender never waits for one seal at a time.
  *
- * Receiving: every frame starts opening as it arrives (pipelined); they are handled one at a time,
- * in order, each handler awaited (a chunk is written before the next is handled). A frame that
+ * Receiving: frames are opened a few ahead of the one being handled ({@link OPEN_AHEAD}:
+ * pipelined, yet the opened chunks waiting in memory stay few); they are handled one at a time,
+ * in order, each handler awaited (a chunk is written before the next is handled), with a turn of
+ * the event loop between two frames ({@link nextTask}): the chunks' hashing never holds back the
+ * page's other events, such as a chat text on its own channel, for more than one chunk. A frame that
  * fails to open or a malformed control message ends the file channel (never the chat), and so
  * does a peer that sends more than {@link MAX_QUEUED_BYTES} ahead of what was handled.
  * @module
@@ -22,15 +25,22 @@ import {
   MAX_FILE_FRAME_LENGTH,
   type OpenedFileFrame,
 } from "../../core/file_frame.ts";
+import { releaseBytes } from "../../core/bytes.ts";
 import { encodeFileMessage, type FileMessage, parseFileMessage } from "../../core/file_message.ts";
 import type { AttachedLink } from "../link_extension.ts";
+import { nextTask } from "./next_task.ts";
 
-/** Above this many bytes queued in the channel, sending waits. */
-export const HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Above this many bytes queued in the channel, sending waits. Small: every byte queued on the
+ * connection is a byte a chat text may wait behind (one SCTP association carries both channels).
+ */
+export const HIGH_WATER = 1024 * 1024;
 /** …until the queue is down to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 1024 * 1024;
+export const LOW_WATER = 256 * 1024;
 /** Bytes of chunks a sender may have in flight beyond the receiver's last acknowledgement. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
+/** Frames being opened ahead of the one being handled. */
+export const OPEN_AHEAD = 4;
 /** Bytes a receiver holds unhandled before it calls the peer abusive (the window and slack). */
 export const MAX_QUEUED_BYTES = WINDOW_BYTES + 2 * 1024 * 1024;
 
@@ -88,7 +98,7 @@ export class FileLink {
   #handler: FileLinkHandler;
   #out: Outgoing[] = [];
   #pumping = false;
-  #in: { frame: Promise<OpenedFileFrame>; size: number }[] = [];
+  #in: { data: ArrayBuffer; size: number; frame: Promise<OpenedFileFrame> | null }[] = [];
   #inBytes = 0;
   #handling = false;
   #started = false;
@@ -168,7 +178,7 @@ export class FileLink {
       o.frame.catch(() => {});
       o.done.reject(error);
     }
-    this.#in.splice(0).forEach((p) => p.frame.catch(() => {}));
+    this.#in.splice(0).forEach((p) => p.frame?.catch(() => {}));
     this.#inBytes = 0;
     if (this.#dc.readyState !== "closed") this.#dc.close();
     this.#handler.closed(problem);
@@ -193,6 +203,7 @@ export class FileLink {
         // Closing: the close event rejects what is left.
         if (this.#closed || this.#out[0] !== head || this.#dc.readyState !== "open") return;
         this.#dc.send(frame as Uint8Array<ArrayBuffer>);
+        releaseBytes(frame); // The channel copied it.
         this.#out.shift();
         head.done.resolve();
       }
@@ -220,16 +231,27 @@ export class FileLink {
     if (this.#inBytes + data.byteLength > MAX_QUEUED_BYTES) {
       return this.close("The peer sent file data faster than allowed: the file channel was closed");
     }
-    const frame = this.#cipher.open(new Uint8Array(data));
-    frame.catch(() => {}); // Handled in order by #handle.
-    this.#in.push({ frame, size: data.byteLength });
+    this.#in.push({ data, size: data.byteLength, frame: null });
     this.#inBytes += data.byteLength;
+    this.#openAhead();
     if (this.#started) void this.#handle();
+  }
+
+  /** Starts opening the first {@link OPEN_AHEAD} frames (in arrival order: sequence numbers). */
+  #openAhead(): void {
+    for (const entry of this.#in.slice(0, OPEN_AHEAD)) {
+      if (entry.frame) continue;
+      const { data } = entry;
+      entry.frame = this.#cipher.open(new Uint8Array(data));
+      // Freed once opened (the plaintext is a new buffer), not at the next collection; a
+      // failure is seen in order by #handle.
+      entry.frame.then(() => releaseBytes(data), () => releaseBytes(data));
+    }
   }
 
   async #refuse(problem: string): Promise<void> {
     this.#refusing = true;
-    this.#in.splice(0).forEach((p) => p.frame.catch(() => {}));
+    this.#in.splice(0).forEach((p) => p.frame?.catch(() => {}));
     this.#inBytes = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
@@ -248,15 +270,18 @@ export class FileLink {
     try {
       while (!this.#closed && !this.#refusing && this.#in.length > 0) {
         const head = this.#in[0];
-        const frame = await head.frame;
+        this.#openAhead();
+        const frame = await head.frame!;
         if (this.#in[0] !== head) break; // Closed or refusing meanwhile.
         this.#in.shift();
         this.#inBytes -= head.size;
+        this.#openAhead();
         if (frame.kind === "chunk") {
           await this.#handler.chunk(idHex(frame.fileId), frame.index, frame.plaintext);
         } else {
           await this.#handler.control(parseFileMessage(frame.plaintext));
         }
+        if (this.#in.length > 0) await nextTask();
       }
     } catch (e) {
       const what = e instanceof Error && e.name === "MessageError"
