@@ -114,7 +114,13 @@ function pageTools(): void {
   const now = () => performance.timeOrigin + performance.now();
   g.__arrivals = [] as number[];
   g.__wire = [] as number[];
+  g.__chatSends = [] as number[];
   let lastChatEvent = 0;
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+    if (this.label === "mesh3") (g.__chatSends as number[]).push(now());
+    return send.call(this, data);
+  };
   const hooked = new WeakSet<RTCDataChannel>();
   const add = EventTarget.prototype.addEventListener;
   RTCDataChannel.prototype.addEventListener = function (
@@ -135,7 +141,7 @@ function pageTools(): void {
         const m = text?.match(/^latency (\d+(\.\d+)?)$/);
         if (!m) continue;
         (g.__arrivals as number[]).push(now() - Number(m[1]));
-        (g.__wire as number[]).push(Math.max(0, lastChatEvent - Number(m[1])));
+        (g.__wire as number[]).push(Number(m[1]), lastChatEvent);
       }
     }
   }).observe(document, { childList: true, subtree: true });

@@ -149,6 +149,9 @@ export interface Watched {
     /** Of that, send → the chat channel's message event in the receiver (p50, p99). */
     wireP50?: number;
     wireP99?: number;
+    /** Of that, send → the sender's chat-channel `send` (the sender page's own work; p50, p99). */
+    pageP50?: number;
+    pageP99?: number;
   };
 }
 
@@ -206,10 +209,21 @@ export async function watch(
   }
   await sender;
   await sleep(500);
-  const { arrivals, wire } = await to.page.evaluate(() => {
+  const { arrivals, wire: pairs } = await to.page.evaluate(() => {
     const g = globalThis as unknown as { __arrivals: number[]; __wire: number[] };
     return { arrivals: g.__arrivals, wire: g.__wire };
   });
+  const sends = await from.page.evaluate(() =>
+    (globalThis as unknown as { __chatSends: number[] }).__chatSends
+  );
+  const wire: number[] = [];
+  const own: number[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [t, event] = [pairs[i], pairs[i + 1]];
+    wire.push(Math.max(0, event - t));
+    const sent = sends.find((s) => s >= t);
+    if (sent !== undefined) own.push(sent - t);
+  }
   const m = (x: number) => x / MiB;
   return {
     memory: {
@@ -229,6 +243,8 @@ export async function watch(
       max: arrivals.length ? Math.max(...arrivals) : 0,
       wireP50: percentile(wire, 0.5),
       wireP99: percentile(wire, 0.99),
+      pageP50: percentile(own, 0.5),
+      pageP99: percentile(own, 0.99),
     },
   };
 }

@@ -418,7 +418,15 @@ function filesSection(files: FileBenchReport, out: string[]): void {
       f(l.p50, 1)
     } ms, p99 ${f(l.p99, 1)} ms ${verdict(l.p99 < 100)} (target p99 < 100 ms), max ${
       f(l.max, 1)
-    } ms.`,
+    } ms.${
+      l.wireP50 === undefined
+        ? ""
+        : ` Of that, send → the chat channel's message event in the receiving page: p50 ${
+          f(l.wireP50, 1)
+        } ms, p99 ${f(l.wireP99, 1)} ms; send → the sending page's chat-channel \`send\`: p50 ${
+          f(l.pageP50, 1)
+        } ms, p99 ${f(l.pageP99, 1)} ms.`
+    }`,
     "",
   );
 }
