@@ -361,7 +361,7 @@ export async function fileBench(
             : () => Promise.resolve();
           const run = (start: () => Promise<void>) => () =>
             encryptedRun(a, b, file, during, () => done = true, start);
-          const profiled = o.profile && round === 0;
+          const profiled = o.profile && round === 0 && !memoryRun; // Not the watched round.
           enc.push(
             await timed(a, b, file.size, async (start) => {
               const r = profiled ? await profileBoth(a, b, run(start), log) : await run(start)();

@@ -179,29 +179,3 @@ export function decodeBase64Url(text: string): Uint8Array {
   }
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
-
-/**
- * Frees a buffer's memory now rather than at the engine's next garbage collection, by detaching
- * it (`ArrayBuffer.prototype.transfer(0)`): V8 and SpiderMonkey drop the backing store at once.
- * A file transfer makes a few fresh 255 KiB buffers per chunk (the read slice, the seal, the
- * received frame, the opened chunk); left to the collector they pile up to 100+ MiB of RSS over
- * a gigabyte. The caller must be done with every view of the buffer (afterwards they read as
- * empty). Does nothing where `transfer` is missing, on a detached or shared buffer, or on a view
- * that does not span its whole buffer (other data may share it).
- *
- * @param bytes The bytes to free (a view over its whole buffer, or the buffer).
- *
- * @example
- * ```ts
- * import { releaseBytes } from "./bytes.ts";
- * const b = new Uint8Array(4);
- * releaseBytes(b);
- * b.length; // 0
- * ```
- */
-export function releaseBytes(bytes: Uint8Array | ArrayBuffer): void {
-  const buffer = bytes instanceof ArrayBuffer ? bytes : bytes.buffer;
-  if (!(buffer instanceof ArrayBuffer) || buffer.detached) return;
-  if (!(bytes instanceof ArrayBuffer) && bytes.byteLength !== buffer.byteLength) return;
-  if (typeof buffer.transfer === "function") buffer.transfer(0);
-}

@@ -8,7 +8,6 @@ import {
   encodeBase64Url,
   equalBytes,
   fixedHex,
-  releaseBytes,
   u32,
 } from "./bytes.ts";
 
@@ -52,20 +51,4 @@ Deno.test("compareBytes, concatBytes, u32, fixedHex", () => {
   assert.throws(() => fixedHex("0x00ff", 3, "tag"), TypeError, "Cannot read tag");
   assert.throws(() => fixedHex("00ff" as `0x${string}`, 2, "tag"), TypeError);
   assert.equal(bytesToHex(new Uint8Array([0, 171])), "0x00ab");
-});
-
-Deno.test("releaseBytes: detaches a whole buffer, leaves part views and shared buffers alone", () => {
-  const whole = new Uint8Array(8);
-  releaseBytes(whole);
-  assert.deepEqual([whole.length, whole.buffer.byteLength, whole.buffer.detached], [0, 0, true]);
-  releaseBytes(whole); // Twice: nothing happens.
-  const buffer = new ArrayBuffer(8);
-  releaseBytes(buffer);
-  assert.deepEqual(buffer.detached, true);
-  const part = new Uint8Array(new ArrayBuffer(8), 2, 4);
-  releaseBytes(part);
-  assert.deepEqual([part.length, part.buffer.detached], [4, false]);
-  const shared = new Uint8Array(new SharedArrayBuffer(8));
-  releaseBytes(shared);
-  assert.deepEqual(shared.length, 8);
 });

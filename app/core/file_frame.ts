@@ -18,7 +18,6 @@
  * authentication and opens can be pipelined too).
  * @module
  */
-import { releaseBytes } from "./bytes.ts";
 import { FrameError } from "./errors.ts";
 import type { SubChannelKeys } from "./sub_keys.ts";
 
@@ -103,7 +102,6 @@ export function createFileCipher(keys: SubChannelKeys): FileCipher {
     const frame = new Uint8Array(header.length + sealed.byteLength);
     frame.set(header);
     frame.set(new Uint8Array(sealed), header.length);
-    releaseBytes(sealed); // Copied into the frame: freed now, not at the next collection.
     return frame;
   }
 

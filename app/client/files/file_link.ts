@@ -25,7 +25,6 @@ import {
   MAX_FILE_FRAME_LENGTH,
   type OpenedFileFrame,
 } from "../../core/file_frame.ts";
-import { releaseBytes } from "../../core/bytes.ts";
 import { encodeFileMessage, type FileMessage, parseFileMessage } from "../../core/file_message.ts";
 import type { AttachedLink } from "../link_extension.ts";
 import { nextTask } from "./next_task.ts";
@@ -203,7 +202,6 @@ export class FileLink {
         // Closing: the close event rejects what is left.
         if (this.#closed || this.#out[0] !== head || this.#dc.readyState !== "open") return;
         this.#dc.send(frame as Uint8Array<ArrayBuffer>);
-        releaseBytes(frame); // The channel copied it.
         this.#out.shift();
         head.done.resolve();
       }
@@ -241,11 +239,8 @@ export class FileLink {
   #openAhead(): void {
     for (const entry of this.#in.slice(0, OPEN_AHEAD)) {
       if (entry.frame) continue;
-      const { data } = entry;
-      entry.frame = this.#cipher.open(new Uint8Array(data));
-      // Freed once opened (the plaintext is a new buffer), not at the next collection; a
-      // failure is seen in order by #handle.
-      entry.frame.then(() => releaseBytes(data), () => releaseBytes(data));
+      entry.frame = this.#cipher.open(new Uint8Array(entry.data));
+      entry.frame.catch(() => {}); // Seen in order by #handle.
     }
   }
 

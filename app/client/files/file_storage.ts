@@ -13,7 +13,7 @@ export type SinkKind = "chosen-file" | "private-disk" | "memory";
 /** One file being received. */
 export interface FileSink {
   readonly kind: SinkKind;
-  /** Appends bytes, taking them over (calls are awaited one at a time). */
+  /** Appends bytes (calls are awaited one at a time). */
   write(bytes: Uint8Array): Promise<void>;
   /** Ends writing: the complete file (on disk for disk sinks). */
   finish(): Promise<Blob>;

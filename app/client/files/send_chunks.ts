@@ -5,7 +5,6 @@
  * last acknowledgement, so the receiver never holds more than that in memory.
  * @module
  */
-import { releaseBytes } from "../../core/bytes.ts";
 import { type FileLink, WINDOW_BYTES } from "./file_link.ts";
 import { chunkCount } from "./transfer_types.ts";
 
@@ -52,9 +51,7 @@ export async function sendChunks(o: SendChunks): Promise<void> {
       const bytes = await read(o.file, i * o.chunkSize, (i + 1) * o.chunkSize);
       o.signal.throwIfAborted();
       const sent = o.link.sendChunk(o.id, i, bytes);
-      // The slice is freed once sealed and sent (not at the next collection); a failure is seen
-      // when awaited below (a later one may fail first).
-      sent.then(() => releaseBytes(bytes), () => {});
+      sent.catch(() => {}); // Seen when awaited below; a later one may fail first.
       sending.push(sent);
       while (sending.length >= READ_AHEAD) await sending.shift();
     }

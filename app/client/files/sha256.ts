@@ -4,7 +4,6 @@
  * gives it in plain JavaScript, so the page needs no WebAssembly and its CSP stays as it is.
  * @module
  */
-import { releaseBytes } from "../../core/bytes.ts";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
 
@@ -62,9 +61,7 @@ export async function hashBlob(
   const h = incrementalSha256();
   for (let at = 0; at < blob.size; at += SLICE) {
     signal?.throwIfAborted();
-    const slice = await blob.slice(at, at + SLICE).arrayBuffer();
-    h.update(new Uint8Array(slice));
-    releaseBytes(slice);
+    h.update(new Uint8Array(await blob.slice(at, at + SLICE).arrayBuffer()));
     onProgress?.(Math.min(1, (at + SLICE) / blob.size));
   }
   return h.hex();

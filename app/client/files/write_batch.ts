@@ -3,19 +3,16 @@
  * into a Blob and a round trip to the browser process, so a receiver that wrote every 255 KiB
  * chunk on its own spent about twice the browser CPU per MiB of one that writes 1 MiB at a
  * time. Bytes wait in memory until {@link WRITE_BATCH_BYTES} are there (at most one batch per
- * file), and the rest goes out on `flush`. The writer takes the bytes over: each part is freed once
- * copied into its batch, and each batch once written (core/bytes.ts `releaseBytes`), so a
- * gigabyte leaves no trail of buffers for the collector.
+ * file), and the rest goes out on `flush`.
  * @module
  */
-import { releaseBytes } from "../../core/bytes.ts";
 
 /** Bytes collected before one write. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** A writer that collects bytes into batches. */
 export interface BatchedWriter {
-  /** Adds bytes (taken over: the caller must not use them after); writes a batch once full. */
+  /** Adds bytes; writes a batch once there is one (awaits that write). */
   write(bytes: Uint8Array): Promise<void>;
   /** Writes whatever is collected. */
   flush(): Promise<void>;
@@ -55,13 +52,11 @@ export function batchWrites(
       for (const p of parts) {
         all.set(p, at);
         at += p.length;
-        releaseBytes(p);
       }
     }
     parts = [];
     held = 0;
     await write(all);
-    releaseBytes(all);
   };
   return {
     write(bytes) {

@@ -43,18 +43,3 @@ Deno.test("a failed write rejects the write that filled the batch", async () => 
   await w.write(Uint8Array.of(1));
   await assert.rejects(() => w.write(Uint8Array.of(2)), /disk full/);
 });
-
-Deno.test("the writer frees each part once copied into a batch, and each batch once written", async () => {
-  const r = recorder();
-  const w = batchWrites(r.write, 4);
-  const parts = [Uint8Array.of(1, 2), Uint8Array.of(3, 4, 5)];
-  await w.write(parts[0]);
-  assert.equal(parts[0].length, 2, "held until the batch is full");
-  await w.write(parts[1]);
-  assert.deepEqual(r.writes, [[1, 2, 3, 4, 5]]);
-  assert.deepEqual(parts.map((p) => p.buffer.detached), [true, true]);
-  const whole = Uint8Array.of(6, 7, 8, 9);
-  await w.write(whole);
-  assert.deepEqual(r.writes[1], [6, 7, 8, 9]);
-  assert.equal(whole.buffer.detached, true);
-});
