@@ -73,6 +73,8 @@ export interface FileBenchReport {
   chunk: number;
   runs: FileRun[];
   memory: Watched["memory"] & { bytes: number };
+  /** The same watch during the raw round of that file (no texts): Chromium's part alone. */
+  rawMemory?: Watched["memory"];
   latency: Watched["latency"];
 }
 
@@ -102,18 +104,44 @@ async function openSide(chain: TestChain, account: number): Promise<Side> {
   return { context, page, test: playwrightPage(page), dir, pid: await browserPid(dir) };
 }
 
-/** Runs in the pages: a raw DataChannel on the engine's connection, and a text-arrival log. */
+/**
+ * Runs in the pages: a text-arrival log (`__arrivals`: send → shown, ms) and, for each, how much
+ * of it passed before the chat channel's message event (`__wire`: send → the last chat-channel
+ * event before it was shown; the rest is the page's own work: opening, checks, rendering).
+ */
 function pageTools(): void {
   const g = globalThis as unknown as Record<string, unknown>;
   const now = () => performance.timeOrigin + performance.now();
   g.__arrivals = [] as number[];
+  g.__wire = [] as number[];
+  g.__chatSends = [] as number[];
+  let lastChatEvent = 0;
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+    if (this.label === "mesh3") (g.__chatSends as number[]).push(now());
+    return send.call(this, data);
+  };
+  const hooked = new WeakSet<RTCDataChannel>();
+  const add = EventTarget.prototype.addEventListener;
+  RTCDataChannel.prototype.addEventListener = function (
+    this: RTCDataChannel,
+    ...args: Parameters<EventTarget["addEventListener"]>
+  ) {
+    if (args[0] === "message" && this.label === "mesh3" && !hooked.has(this)) {
+      hooked.add(this);
+      add.call(this, "message", () => lastChatEvent = now());
+    }
+    return add.apply(this, args);
+  };
   new MutationObserver((records) => {
     for (const r of records) {
       for (const n of r.addedNodes) {
         const text = (n as HTMLElement).querySelector?.('[data-testid="message-text"]')
           ?.textContent;
         const m = text?.match(/^latency (\d+(\.\d+)?)$/);
-        if (m) (g.__arrivals as number[]).push(now() - Number(m[1]));
+        if (!m) continue;
+        (g.__arrivals as number[]).push(now() - Number(m[1]));
+        (g.__wire as number[]).push(Number(m[1]), lastChatEvent);
       }
     }
   }).observe(document, { childList: true, subtree: true });
@@ -272,6 +300,7 @@ export async function fileBench(
   const sides: Side[] = [];
   const runs: FileRun[] = [];
   let watched: Watched | undefined;
+  let rawWatched: Watched["memory"] | undefined;
   try {
     turn = await startCoturn();
     const relayEnv = {
@@ -310,16 +339,29 @@ export async function fileBench(
         const enc: Timed[] = [];
         let hashSeconds = 0;
         for (let round = 0; round < rounds; round++) {
-          raw.push(await timed(a, b, file.size, () => rawRun(a, b, file, chunk)));
-          let done = false;
-          // The memory and latency watch runs during the largest direct transfer (first round).
+          // The memory and latency watch runs during the largest direct transfer (first round);
+          // the raw round before it is watched too (memory only), for what Chromium costs alone.
           const memoryRun = path === "direct" && file.size === Math.max(...sizes) && round === 0;
+          raw.push(
+            await timed(a, b, file.size, async () => {
+              if (!memoryRun) return await rawRun(a, b, file, chunk);
+              let on = true;
+              const w = watch(a, b, () => on, false);
+              try {
+                return await rawRun(a, b, file, chunk);
+              } finally {
+                on = false;
+                rawWatched = (await w).memory;
+              }
+            }),
+          );
+          let done = false;
           const during = memoryRun
             ? async () => void (watched = await watch(a, b, () => !done))
             : () => Promise.resolve();
           const run = (start: () => Promise<void>) => () =>
             encryptedRun(a, b, file, during, () => done = true, start);
-          const profiled = o.profile && round === 0;
+          const profiled = o.profile && round === 0 && !memoryRun; // Not the watched round.
           enc.push(
             await timed(a, b, file.size, async (start) => {
               const r = profiled ? await profileBoth(a, b, run(start), log) : await run(start)();
@@ -374,6 +416,7 @@ export async function fileBench(
       chunk: chunkSizeFor(256 * 1024),
       runs,
       memory: { bytes: watched ? Math.max(...sizes) : 0, ...(watched?.memory ?? noMemory) },
+      rawMemory: rawWatched ?? noMemory,
       latency: watched?.latency ?? { samples: 0, sent: 0, p50: 0, p99: 0, max: 0 },
     };
   } finally {

@@ -140,17 +140,32 @@ export interface Watched {
     senderTreeRssMiB: number;
     receiverTreeRssMiB: number;
   };
-  latency: { samples: number; sent: number; p50: number; p99: number; max: number };
+  latency: {
+    samples: number;
+    sent: number;
+    p50: number;
+    p99: number;
+    max: number;
+    /** Of that, send → the chat channel's message event in the receiver (p50, p99). */
+    wireP50?: number;
+    wireP99?: number;
+    /** Of that, send → the sender's chat-channel `send` (the sender page's own work; p50, p99). */
+    pageP50?: number;
+    pageP99?: number;
+  };
 }
 
 /**
- * Samples memory every 500 ms and sends a chat text every 250 ms (through the composer) while
- * `transferring()`; the receiver's page logs arrivals (`__arrivals`, file_bench.ts `pageTools`).
+ * Samples memory every 500 ms while `transferring()`, and with `texts` sends a chat text every
+ * 250 ms through the composer (Enter in the box, as a person sends; a text counts as sent once
+ * the composer emptied); the receiver's page logs arrivals (`__arrivals`, file_bench.ts
+ * `pageTools`).
  */
 export async function watch(
   from: WatchedSide,
   to: WatchedSide,
   transferring: () => boolean,
+  texts = true,
 ): Promise<Watched> {
   const heap = async (s: WatchedSide) => {
     const cdp = await s.context.newCDPSession(s.page);
@@ -166,20 +181,18 @@ export async function watch(
     s: await treeRss(from.pid),
     r: await treeRss(to.pid),
   });
+  await to.page.evaluate(() => {
+    const g = globalThis as unknown as { __arrivals: number[]; __wire: number[] };
+    g.__arrivals = [];
+    g.__wire = [];
+  });
   const base = await sample();
   const peak = { ...base, s: { ...base.s }, r: { ...base.r } };
   let samples = 0;
   let sent = 0;
   const sender = (async () => {
-    while (transferring()) {
-      await from.page.evaluate(() => {
-        const box = document.querySelector('[data-testid="composer"]') as HTMLTextAreaElement;
-        const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!;
-        set.call(box, `latency ${performance.timeOrigin + performance.now()}`);
-        box.dispatchEvent(new Event("input", { bubbles: true }));
-        (document.querySelector('[data-testid="send"]') as HTMLButtonElement).click();
-      });
-      sent++;
+    while (texts && transferring()) {
+      if (await from.page.evaluate(sendText)) sent++;
       await sleep(250);
     }
   })();
@@ -196,9 +209,21 @@ export async function watch(
   }
   await sender;
   await sleep(500);
-  const arrivals = await to.page.evaluate(() =>
-    (globalThis as unknown as { __arrivals: number[] }).__arrivals
+  const { arrivals, wire: pairs } = await to.page.evaluate(() => {
+    const g = globalThis as unknown as { __arrivals: number[]; __wire: number[] };
+    return { arrivals: g.__arrivals, wire: g.__wire };
+  });
+  const sends = await from.page.evaluate(() =>
+    (globalThis as unknown as { __chatSends: number[] }).__chatSends
   );
+  const wire: number[] = [];
+  const own: number[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [t, event] = [pairs[i], pairs[i + 1]];
+    wire.push(Math.max(0, event - t));
+    const sent = sends.find((s) => s >= t);
+    if (sent !== undefined) own.push(sent - t);
+  }
   const m = (x: number) => x / MiB;
   return {
     memory: {
@@ -215,7 +240,28 @@ export async function watch(
       sent,
       p50: percentile(arrivals, 0.5),
       p99: percentile(arrivals, 0.99),
-      max: Math.max(...arrivals),
+      max: arrivals.length ? Math.max(...arrivals) : 0,
+      wireP50: percentile(wire, 0.5),
+      wireP99: percentile(wire, 0.99),
+      pageP50: percentile(own, 0.5),
+      pageP99: percentile(own, 0.99),
     },
   };
+}
+
+/**
+ * In the sender's page: types a timestamped text into the composer and presses Enter (a click on
+ * Send right after typing hits a button that is still disabled until the next render, which lost
+ * every other text in earlier runs); true once the composer emptied, i.e. the text was sent.
+ */
+async function sendText(): Promise<boolean> {
+  const box = document.querySelector('[data-testid="composer"]') as HTMLTextAreaElement;
+  const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!;
+  set.call(box, `latency ${performance.timeOrigin + performance.now()}`);
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  box.dispatchEvent(
+    new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }),
+  );
+  for (let i = 0; i < 40 && box.value !== ""; i++) await new Promise((r) => setTimeout(r, 25));
+  return box.value === "";
 }

@@ -403,12 +403,30 @@ function filesSection(files: FileBenchReport, out: string[]): void {
     `| receiver | ${f(m.receiverHeapMiB, 1)} MiB | ${f(m.receiverRendererRssMiB, 1)} MiB | ${
       f(m.receiverTreeRssMiB, 1)
     } MiB |`,
+    ...(files.rawMemory?.samples
+      ? [
+        `| raw sender | ${f(files.rawMemory.senderHeapMiB, 1)} MiB | ${
+          f(files.rawMemory.senderRendererRssMiB, 1)
+        } MiB | ${f(files.rawMemory.senderTreeRssMiB, 1)} MiB |`,
+        `| raw receiver | ${f(files.rawMemory.receiverHeapMiB, 1)} MiB | ${
+          f(files.rawMemory.receiverRendererRssMiB, 1)
+        } MiB | ${f(files.rawMemory.receiverTreeRssMiB, 1)} MiB |`,
+      ]
+      : []),
     "",
     `Chat text sent every 250 ms during that transfer, send → shown on the other page: ${l.samples} of ${l.sent} texts, p50 ${
       f(l.p50, 1)
     } ms, p99 ${f(l.p99, 1)} ms ${verdict(l.p99 < 100)} (target p99 < 100 ms), max ${
       f(l.max, 1)
-    } ms.`,
+    } ms.${
+      l.wireP50 === undefined
+        ? ""
+        : ` Of that, send → the chat channel's message event in the receiving page: p50 ${
+          f(l.wireP50, 1)
+        } ms, p99 ${f(l.wireP99, 1)} ms; send → the sending page's chat-channel \`send\`: p50 ${
+          f(l.pageP50, 1)
+        } ms, p99 ${f(l.pageP99, 1)} ms.`
+    }`,
     "",
   );
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Address } from "viem";
-import { deriveSubChannelKeys } from "../app/core/sub_keys.ts";
+import { deriveSubChannelKeys, type SubChannelKeys } from "../app/core/sub_keys.ts";
 import { deriveSessionKeys } from "../app/core/key_schedule.ts";
 import { generateKemKeyPair } from "../app/core/kem.ts";
 import { connectionPair } from "./core_fixtures.ts";
@@ -88,34 +88,7 @@ export interface FileWire {
  * and a channel pair handed to both extensions, then opened.
  */
 export async function link(net: FakeNetwork, a: FilePeer, b: FilePeer): Promise<FileWire> {
-  const [ka, kb, kemA, kemB] = await Promise.all([
-    generateEcdhKeyPair(),
-    generateEcdhKeyPair(),
-    generateKemKeyPair(),
-    generateKemKeyPair(),
-  ]);
-  const fp = (n: number) => new Uint8Array(32).fill(n);
-  const pa = {
-    address: a.address,
-    publicKey: ka.publicKey,
-    fingerprint: fp(1),
-    kemKey: kemA.publicKey,
-  };
-  const pb = {
-    address: b.address,
-    publicKey: kb.publicKey,
-    fingerprint: fp(2),
-    kemKey: kemB.publicKey,
-  };
-  const [sa, sb] = await Promise.all([
-    deriveSessionKeys({ roomId: ROOM, keyPair: ka, kemKeyPair: kemA, self: pa, peer: pb }),
-    deriveSessionKeys({ roomId: ROOM, keyPair: kb, kemKeyPair: kemB, self: pb, peer: pa }),
-  ]);
-  const [ca, cb] = await connectionPair(sa, sb);
-  const [fa, fb] = await Promise.all([
-    deriveSubChannelKeys(ca, "files"),
-    deriveSubChannelKeys(cb, "files"),
-  ]);
+  const [fa, fb] = await fileKeyPair(a.address, b.address);
   const wire = {
     a: new FakeDataChannel("mesh3-files", net),
     b: new FakeDataChannel("mesh3-files", net),
@@ -140,6 +113,44 @@ export async function link(net: FakeNetwork, a: FilePeer, b: FilePeer): Promise<
   wire.a.open();
   wire.b.open();
   return wire;
+}
+
+/**
+ * The "files" sub-channel keys of one connection between `a` and `b`, each side's (fresh ECDH and
+ * KEM keys, real session and connection keys).
+ */
+export async function fileKeyPair(
+  a: Address,
+  b: Address,
+): Promise<[SubChannelKeys, SubChannelKeys]> {
+  const [ka, kb, kemA, kemB] = await Promise.all([
+    generateEcdhKeyPair(),
+    generateEcdhKeyPair(),
+    generateKemKeyPair(),
+    generateKemKeyPair(),
+  ]);
+  const fp = (n: number) => new Uint8Array(32).fill(n);
+  const pa = {
+    address: a,
+    publicKey: ka.publicKey,
+    fingerprint: fp(1),
+    kemKey: kemA.publicKey,
+  };
+  const pb = {
+    address: b,
+    publicKey: kb.publicKey,
+    fingerprint: fp(2),
+    kemKey: kemB.publicKey,
+  };
+  const [sa, sb] = await Promise.all([
+    deriveSessionKeys({ roomId: ROOM, keyPair: ka, kemKeyPair: kemA, self: pa, peer: pb }),
+    deriveSessionKeys({ roomId: ROOM, keyPair: kb, kemKeyPair: kemB, self: pb, peer: pa }),
+  ]);
+  const [ca, cb] = await connectionPair(sa, sb);
+  return await Promise.all([
+    deriveSubChannelKeys(ca, "files"),
+    deriveSubChannelKeys(cb, "files"),
+  ]);
 }
 
 /**

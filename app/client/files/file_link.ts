@@ -8,8 +8,11 @@
  * waits for `bufferedamountlow` ({@link LOW_WATER}), far below the 16 MiB at which Chromium closes
  * a channel. Seals run ahead of the sends, so the sender never waits for one seal at a time.
  *
- * Receiving: every frame starts opening as it arrives (pipelined); they are handled one at a time,
- * in order, each handler awaited (a chunk is written before the next is handled). A frame that
+ * Receiving: frames are opened a few ahead of the one being handled ({@link OPEN_AHEAD}:
+ * pipelined, yet the opened chunks waiting in memory stay few); they are handled one at a time,
+ * in order, each handler awaited (a chunk is written before the next is handled), with a turn of
+ * the event loop between two frames ({@link nextTask}): the chunks' hashing never holds back the
+ * page's other events, such as a chat text on its own channel, for more than one chunk. A frame that
  * fails to open or a malformed control message ends the file channel (never the chat), and so
  * does a peer that sends more than {@link MAX_QUEUED_BYTES} ahead of what was handled.
  * @module
@@ -24,13 +27,19 @@ import {
 } from "../../core/file_frame.ts";
 import { encodeFileMessage, type FileMessage, parseFileMessage } from "../../core/file_message.ts";
 import type { AttachedLink } from "../link_extension.ts";
+import { nextTask } from "./next_task.ts";
 
-/** Above this many bytes queued in the channel, sending waits. */
-export const HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Above this many bytes queued in the channel, sending waits. Small: every byte queued on the
+ * connection is a byte a chat text may wait behind (one SCTP association carries both channels).
+ */
+export const HIGH_WATER = 1024 * 1024;
 /** …until the queue is down to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 1024 * 1024;
+export const LOW_WATER = 256 * 1024;
 /** Bytes of chunks a sender may have in flight beyond the receiver's last acknowledgement. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
+/** Frames being opened ahead of the one being handled. */
+export const OPEN_AHEAD = 4;
 /** Bytes a receiver holds unhandled before it calls the peer abusive (the window and slack). */
 export const MAX_QUEUED_BYTES = WINDOW_BYTES + 2 * 1024 * 1024;
 
@@ -88,7 +97,7 @@ export class FileLink {
   #handler: FileLinkHandler;
   #out: Outgoing[] = [];
   #pumping = false;
-  #in: { frame: Promise<OpenedFileFrame>; size: number }[] = [];
+  #in: { data: ArrayBuffer; size: number; frame: Promise<OpenedFileFrame> | null }[] = [];
   #inBytes = 0;
   #handling = false;
   #started = false;
@@ -168,7 +177,7 @@ export class FileLink {
       o.frame.catch(() => {});
       o.done.reject(error);
     }
-    this.#in.splice(0).forEach((p) => p.frame.catch(() => {}));
+    this.#in.splice(0).forEach((p) => p.frame?.catch(() => {}));
     this.#inBytes = 0;
     if (this.#dc.readyState !== "closed") this.#dc.close();
     this.#handler.closed(problem);
@@ -220,16 +229,24 @@ export class FileLink {
     if (this.#inBytes + data.byteLength > MAX_QUEUED_BYTES) {
       return this.close("The peer sent file data faster than allowed: the file channel was closed");
     }
-    const frame = this.#cipher.open(new Uint8Array(data));
-    frame.catch(() => {}); // Handled in order by #handle.
-    this.#in.push({ frame, size: data.byteLength });
+    this.#in.push({ data, size: data.byteLength, frame: null });
     this.#inBytes += data.byteLength;
+    this.#openAhead();
     if (this.#started) void this.#handle();
+  }
+
+  /** Starts opening the first {@link OPEN_AHEAD} frames (in arrival order: sequence numbers). */
+  #openAhead(): void {
+    for (const entry of this.#in.slice(0, OPEN_AHEAD)) {
+      if (entry.frame) continue;
+      entry.frame = this.#cipher.open(new Uint8Array(entry.data));
+      entry.frame.catch(() => {}); // Seen in order by #handle.
+    }
   }
 
   async #refuse(problem: string): Promise<void> {
     this.#refusing = true;
-    this.#in.splice(0).forEach((p) => p.frame.catch(() => {}));
+    this.#in.splice(0).forEach((p) => p.frame?.catch(() => {}));
     this.#inBytes = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
@@ -248,15 +265,18 @@ export class FileLink {
     try {
       while (!this.#closed && !this.#refusing && this.#in.length > 0) {
         const head = this.#in[0];
-        const frame = await head.frame;
+        this.#openAhead();
+        const frame = await head.frame!;
         if (this.#in[0] !== head) break; // Closed or refusing meanwhile.
         this.#in.shift();
         this.#inBytes -= head.size;
+        this.#openAhead();
         if (frame.kind === "chunk") {
           await this.#handler.chunk(idHex(frame.fileId), frame.index, frame.plaintext);
         } else {
           await this.#handler.control(parseFileMessage(frame.plaintext));
         }
+        if (this.#in.length > 0) await nextTask();
       }
     } catch (e) {
       const what = e instanceof Error && e.name === "MessageError"
