@@ -1,17 +1,20 @@
 /**
- * Telling a person a message arrived, in real Chromium with the real app, server and chain: while
- * Alice's tab is hidden its title counts Bob's messages, and it is put back when she looks; no
- * notification and no permission prompt before she opts in; after she opts in (the permission
- * granted through the browser context) a notification says a message came without its text, and
- * carries the text only once she allows that. Notifications are read back from the page's service
- * worker registration (`getNotifications`). Headless Chromium never hides a page, so the test
- * sets `document.hidden`/`visibilityState` and fires `visibilitychange` itself (an init script);
+ * Telling a person a message arrived, in real Chromium and Firefox with the real app, server and
+ * chain: while Alice's tab is hidden its title counts Bob's messages, and it is put back when she
+ * looks; no notification before she opts in; after she opts in (the permission granted as a
+ * person who said yes to the prompt: per context in Chromium, by Firefox's default permission)
+ * a notification says a message came without its text, and carries the text only once she
+ * allows that. Notifications are read back from the page's service worker registration
+ * (`getNotifications`). Headless browsers never hide a page, so the test sets
+ * `document.hidden`/`visibilityState` and fires `visibilitychange` itself (an init script);
  * everything else is the browser's own.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import { startTestChain } from "../../testing/chain.ts";
 import { createRoom, joinAndTalk, person, sendMessage, unexpected } from "./app_flow.ts";
-import { withChromiumApp } from "./chromium_bed.ts";
+import { startAppServer, type TestAppServer } from "./app_server.ts";
+import { launchTestBrowser } from "./test_browser.ts";
+import type { Engine, TestBrowser, TestPage } from "./test_page.ts";
 
 /** Lets the test hide and show the page (headless pages are always visible). */
 const VISIBILITY = `(() => {
@@ -27,84 +30,113 @@ const VISIBILITY = `(() => {
   };
 })();`;
 
-function setHidden(page: Page, hidden: boolean): Promise<void> {
+function setHidden(page: TestPage, hidden: boolean): Promise<void> {
   return page.evaluate((h) => {
     (globalThis as unknown as { __mesh3SetHidden(h: boolean): void }).__mesh3SetHidden(h);
   }, hidden);
 }
 
+function title(page: TestPage): Promise<string> {
+  return page.evaluate(() => document.title, null);
+}
+
 /** Bodies of the notifications the page's service worker registration shows now. */
-function notifications(page: Page): Promise<{ title: string; body: string }[]> {
+function notifications(page: TestPage): Promise<{ title: string; body: string }[]> {
   return page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
     return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body }));
-  });
+  }, null);
+}
+
+/** Waits (30 s at most) until the registration shows a notification `match` accepts. */
+async function notified(
+  page: TestPage,
+  match: (n: { title: string; body: string }) => boolean,
+): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    if ((await notifications(page)).some(match)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no such notification; shown: ${JSON.stringify(await notifications(page))}`);
+}
+
+/** Whether the "show the text" box is ticked. */
+function textAllowed(page: TestPage): Promise<boolean | undefined> {
+  return page.evaluate(
+    () => document.querySelector<HTMLInputElement>('[data-testid="notify-text"]')?.checked,
+    null,
+  );
 }
 
 /** Waits until Alice has seen Bob's message `text` (it is in her chat). */
-async function received(page: Page, text: string): Promise<void> {
-  await page.getByTestId("message").filter({ hasText: text }).first().waitFor();
+async function received(page: TestPage, text: string): Promise<void> {
+  await page.find("message", { hasText: text }).waitFor();
 }
 
-Deno.test("notify: unread count in the title while hidden; notifications only after opt-in, text only if allowed", async (t) => {
-  await withChromiumApp(async ({ chain, app, browser }) => {
-    const alice = await person(browser, chain, 1);
-    const bob = await person(browser, chain, 2);
-    await alice.page.context().addInitScript(VISIBILITY);
-    await alice.page.context().grantPermissions(["notifications"], { origin: app.url });
-    const link = await createRoom(alice.page, app.url);
-    await alice.page.goto(link);
-    await alice.page.getByTestId("join-room").click();
-    await joinAndTalk(alice.page, bob.page, link, ["hello alice", "hello bob"]);
-    const title = await alice.page.title();
+for (const engine of ["chromium", "firefox"] as Engine[]) {
+  Deno.test(`notify (${engine}): unread count in the title while hidden; notifications only after opt-in, text only if allowed`, async (t) => {
+    const chain = await startTestChain();
+    let app: TestAppServer | undefined;
+    let browser: TestBrowser | undefined;
+    try {
+      app = await startAppServer(chain);
+      browser = await launchTestBrowser(engine, { notifications: "granted" });
+      const alice = await person(browser, chain, 1);
+      const bob = await person(browser, chain, 2);
+      await alice.page.addInitScript(VISIBILITY);
+      const link = await createRoom(alice.page, app.url);
+      await alice.page.goto(link);
+      await alice.page.find("join-room").click();
+      await joinAndTalk(alice.page, bob.page, link, ["hello alice", "hello bob"]);
+      const shownTitle = await title(alice.page);
 
-    await t.step("hidden: the title counts unread messages; shown: it is put back", async () => {
-      await setHidden(alice.page, true);
-      await sendMessage(bob.page, "first while away");
-      await received(alice.page, "first while away");
-      await sendMessage(bob.page, "second while away");
-      await received(alice.page, "second while away");
-      assert.equal(await alice.page.title(), `(2) ${title}`);
-      // No opt-in yet: nothing shown, though the browser would allow it.
-      assert.deepEqual(await notifications(alice.page), []);
-      await setHidden(alice.page, false);
-      assert.equal(await alice.page.title(), title);
-    });
-
-    await t.step("opted in: a notification without the text", async () => {
-      await alice.page.getByTestId("notify-enable").click();
-      await alice.page.locator('[data-testid="notify-settings"][data-state="on"]').waitFor();
-      assert.equal(await alice.page.getByTestId("notify-text").isChecked(), false);
-      await setHidden(alice.page, true);
-      await sendMessage(bob.page, "the secret plan");
-      await received(alice.page, "the secret plan");
-      await alice.page.waitForFunction(async () => {
-        const reg = await navigator.serviceWorker.ready;
-        return (await reg.getNotifications()).length > 0;
+      await t.step("hidden: the title counts unread messages; shown: it is put back", async () => {
+        await setHidden(alice.page, true);
+        await sendMessage(bob.page, "first while away");
+        await received(alice.page, "first while away");
+        await sendMessage(bob.page, "second while away");
+        await received(alice.page, "second while away");
+        assert.equal(await title(alice.page), `(2) ${shownTitle}`);
+        // No opt-in yet: nothing shown, though the browser would allow it.
+        assert.deepEqual(await notifications(alice.page), []);
+        await setHidden(alice.page, false);
+        assert.equal(await title(alice.page), shownTitle);
       });
-      const shown = await notifications(alice.page);
-      assert.equal(shown.length, 1);
-      assert.equal(shown[0].title, "Mesh3: new message");
-      assert.doesNotMatch(JSON.stringify(shown), /secret/);
-      await setHidden(alice.page, false);
-    });
 
-    await t.step("text allowed: the notification carries sender and text", async () => {
-      await alice.page.getByTestId("notify-text").check();
-      await setHidden(alice.page, true);
-      await sendMessage(bob.page, "meet at noon");
-      await received(alice.page, "meet at noon");
-      await alice.page.waitForFunction(async () => {
-        const reg = await navigator.serviceWorker.ready;
-        return (await reg.getNotifications()).some((n) => n.body.includes("meet at noon"));
+      await t.step("opted in: a notification without the text", async () => {
+        await alice.page.find("notify-enable").click();
+        await alice.page.find("notify-settings", { attrs: { "data-state": "on" } }).waitFor();
+        assert.equal(await textAllowed(alice.page), false);
+        await setHidden(alice.page, true);
+        await sendMessage(bob.page, "the secret plan");
+        await received(alice.page, "the secret plan");
+        await notified(alice.page, () => true);
+        const shown = await notifications(alice.page);
+        assert.equal(shown.length, 1);
+        assert.equal(shown[0].title, "Mesh3: new message");
+        assert.doesNotMatch(JSON.stringify(shown), /secret/);
+        await setHidden(alice.page, false);
       });
-      const shown = await notifications(alice.page);
-      const short = `${bob.address.slice(0, 6)}…${bob.address.slice(-4)}`;
-      assert.ok(shown.some((n) => n.body === `${short}: meet at noon`), JSON.stringify(shown));
-      await setHidden(alice.page, false);
-    });
 
-    assert.deepEqual(unexpected(alice.problems), []);
-    assert.deepEqual(unexpected(bob.problems), []);
+      await t.step("text allowed: the notification carries sender and text", async () => {
+        await alice.page.find("notify-text").check();
+        assert.equal(await textAllowed(alice.page), true);
+        await setHidden(alice.page, true);
+        await sendMessage(bob.page, "meet at noon");
+        await received(alice.page, "meet at noon");
+        await notified(alice.page, (n) => n.body.includes("meet at noon"));
+        const shown = await notifications(alice.page);
+        const short = `${bob.address.slice(0, 6)}…${bob.address.slice(-4)}`;
+        assert.ok(shown.some((n) => n.body === `${short}: meet at noon`), JSON.stringify(shown));
+        await setHidden(alice.page, false);
+      });
+
+      assert.deepEqual(unexpected(alice.problems), []);
+      assert.deepEqual(unexpected(bob.problems), []);
+    } finally {
+      await browser?.close();
+      await app?.stop();
+      await chain.stop();
+    }
   });
-});
+}

@@ -40,14 +40,17 @@ export function playwrightPage(page: Page): TestPage {
  * The cross-browser view of a Playwright browser: each page in a fresh context.
  *
  * @param browser A launched Playwright browser (see chromium.ts).
+ * @param permissions Permissions every new context is granted (e.g. `["notifications"]`), as a
+ *   person who said yes to the browser's prompt.
  * @returns Its {@linkcode TestBrowser}.
  */
-export function playwrightBrowser(browser: Browser): TestBrowser {
+export function playwrightBrowser(browser: Browser, permissions: string[] = []): TestBrowser {
   return {
     engine: "chromium",
     async newPage(opts = {}) {
       const context = await browser.newContext({
         viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 },
+        permissions,
       });
       const page = await context.newPage();
       page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);

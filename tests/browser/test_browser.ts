@@ -28,11 +28,28 @@ import type { Engine, TestBrowser } from "./test_page.ts";
  */
 export async function launchTestBrowser(
   engine: Engine,
-  opts: { media?: "fake" | "deny" } = {},
+  opts: { media?: "fake" | "deny"; notifications?: "granted" } = {},
 ): Promise<TestBrowser> {
+  // Notifications granted as a person who said yes to the prompt: per context in Chromium, by
+  // the default permission in Firefox (its BiDi has no per-context grant here). Headless Firefox
+  // has no desktop notification service (showNotification fails with NS_ERROR_FAILURE): its own
+  // in-browser alerts stand in, and the registration lists what was shown as usual.
+  const granted = opts.notifications === "granted";
   return engine === "chromium"
-    ? playwrightBrowser(await launchChromium({ args: chromiumMediaArgs(opts.media) }))
-    : puppeteerBrowser(await launchFirefox({ prefs: firefoxMediaPrefs(opts.media) }));
+    ? playwrightBrowser(
+      await launchChromium({ args: chromiumMediaArgs(opts.media) }),
+      granted ? ["notifications"] : [],
+    )
+    : puppeteerBrowser(
+      await launchFirefox({
+        prefs: {
+          ...firefoxMediaPrefs(opts.media),
+          ...(granted
+            ? { "permissions.default.desktop-notification": 1, "alerts.useSystemBackend": false }
+            : {}),
+        },
+      }),
+    );
 }
 
 /**
