@@ -32,7 +32,7 @@ import type {
 } from "./link_types.ts";
 import {
   channelKeys,
-  checkDescription,
+  checkFirstDescription,
   checkPeerCommitted,
   type CheckProblem,
   checkRenegotiation,
@@ -79,6 +79,9 @@ export class PeerLink {
   #channel: SecureChannel | null = null;
   #transport: DataChannelTransport | null = null;
   #verified: VerifiedKeys | null = null;
+  /** Whether the chain, read again after a first description checked against a pre-read,
+   * agrees with it (true at once when the check read the chain itself). */
+  #chainAgreed: Promise<boolean> = Promise.resolve(false);
   /** Session keys, hello and safety number, made while ICE and DTLS run. */
   #prepared: Promise<PreparedChannel> | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
@@ -245,6 +248,20 @@ export class PeerLink {
     return true;
   }
 
+  /**
+   * The peer's commitment on chain is no longer the one this link verified (seen by the
+   * session's chain watch): the keys in use are not the committed ones any more, so the link
+   * closes and says why.
+   */
+  commitmentChanged(): void {
+    if (this.ended) return;
+    this.#fail(
+      "commitment-mismatch",
+      "Closed the connection: the peer's key commitment on chain changed since it was verified " +
+        "(a new session of theirs, or keys replaced); a new connection needs the new keys",
+    );
+  }
+
   /** The peer's socket left the room: the link is kept while the connection lives. */
   peerLeft(): void {
     if (this.state !== "open") this.close("peer-left", "The peer left the room");
@@ -274,17 +291,27 @@ export class PeerLink {
     return false;
   }
 
-  /** The one offer check against the peer's commitment; null when refused or unverifiable. */
+  /**
+   * The one offer check against the peer's commitment, compared with its pre-read when there is
+   * a usable one (the chain's own verdict then comes later and gates the opening); null when
+   * refused or unverifiable.
+   */
   async #verify(d: Description): Promise<VerifiedKeys | null> {
     const { publicKey, kemKey, sdp } = d;
-    const check = await checkDescription(this.session, this.peer, this.#verified, {
+    const check = await checkFirstDescription(this.session, this.peer, {
       publicKey,
       kemKey,
       sdp,
     });
-    if (check.ok) return check.verified;
-    this.#report(check);
-    return null;
+    if (!check.ok) {
+      this.#report(check);
+      return null;
+    }
+    this.#chainAgreed = check.chain.then((problem) => {
+      if (problem && !this.ended) this.#report(problem);
+      return problem === null;
+    });
+    return check.verified;
   }
 
   /** A later description: the same keys at once, the chain check alongside (link_verify.ts). */
@@ -329,18 +356,20 @@ export class PeerLink {
   /**
    * The DataChannel is open: key confirmation runs beside the check that the DTLS certificate in
    * use is the committed one (the transcript already binds the committed fingerprints, and no
-   * frame of the peer's is read until the check passes); the link opens when both succeed.
+   * frame of the peer's is read until the check passes) and beside the chain's own verdict on a
+   * description checked against a pre-read; the link opens when all three succeed.
    */
   async #onOpen(): Promise<void> {
     this.#set({ state: "confirming" });
     const verified = this.#verified;
     if (!verified) return this.#refuseCertificate();
+    const agreed = this.#chainAgreed;
     const certificate = certificateInUse(this.#pc, verified.fingerprint).then((used) => !!used);
     const opening = openSecureChannel({
       ...channelKeys(this.session, this.peer, verified),
       transport: this.#transport!,
       prepared: this.#prepared ?? undefined,
-      readAfter: certificate,
+      readAfter: Promise.all([certificate, agreed]).then(([c, a]) => c && a),
       onText: ({ id, text, sentAt, roster }) =>
         this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
       onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
@@ -350,6 +379,7 @@ export class PeerLink {
     });
     opening.catch(() => {}); // Reported below, unless the certificate check refuses first.
     if (!(await certificate)) return this.#refuseCertificate();
+    if (!(await agreed)) return; // Reported when the chain answered.
     try {
       const { channel, safetyNumber, subKeys } = await opening;
       this.#channel = channel;
