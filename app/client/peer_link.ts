@@ -3,7 +3,9 @@
  *
  * The peer with the lower address offers; the other answers, so offers never cross (no glare).
  * Each side checks the other's description against the chain before `setRemoteDescription`
- * (the one offer check, app/chain/offer_check.ts), checks after connecting that the DTLS
+ * (the one offer check, app/chain/offer_check.ts, through link_checks.ts: against the peer's
+ * commitment read when it appeared, the chain's own verdict due before the link opens), checks
+ * after connecting that the DTLS
  * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
  * encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
  * through link_signals.ts; when the ICE path fails, the offerer restarts ICE (ice_recovery.ts).
@@ -30,13 +32,8 @@ import type {
   PeerLinkEvents,
   PeerStatus,
 } from "./link_types.ts";
-import {
-  channelKeys,
-  checkFirstDescription,
-  checkPeerCommitted,
-  type CheckProblem,
-  checkRenegotiation,
-} from "./link_verify.ts";
+import { LinkChecks } from "./link_checks.ts";
+import { channelKeys, type CheckProblem } from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
 import {
   openSecureChannel,
@@ -79,9 +76,8 @@ export class PeerLink {
   #channel: SecureChannel | null = null;
   #transport: DataChannelTransport | null = null;
   #verified: VerifiedKeys | null = null;
-  /** Whether the chain, read again after a first description checked against a pre-read,
-   * agrees with it (true at once when the check read the chain itself). */
-  #chainAgreed: Promise<boolean> = Promise.resolve(false);
+  /** The checks of the peer's commitment and descriptions (link_checks.ts). */
+  #checks: LinkChecks;
   /** Session keys, hello and safety number, made while ICE and DTLS run. */
   #prepared: Promise<PreparedChannel> | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
@@ -107,6 +103,7 @@ export class PeerLink {
       bundlePolicy: "max-bundle",
     });
     this.#signals = new LinkSignals(this.#pc, session, peer, () => this.ended);
+    this.#checks = new LinkChecks(session, peer, (p) => this.#report(p), () => this.ended);
     this.#recovery = new IceRecovery(this.#pc, {
       offerer: this.offerer,
       isOpen: () => this.state === "open",
@@ -171,7 +168,7 @@ export class PeerLink {
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
-    if (!(await this.#peerCommitted())) return;
+    if (!(await this.#checks.peerCommitted())) return;
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     this.#extensions.open(this.#pc);
     await this.#signals.describe("offer");
@@ -192,7 +189,7 @@ export class PeerLink {
     if (first) this.#set({ state: "verifying" });
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
-    const verified = first ? await this.#verify(d) : this.#verifyAgain(d);
+    const verified = first ? await this.#checks.first(d) : this.#checks.again(this.#verified!, d);
     if (!verified) return;
     this.#verified = verified;
     // Keys and hello need only the verified keys: make them while ICE and DTLS run.
@@ -283,53 +280,6 @@ export class PeerLink {
     });
   }
 
-  /** Whether the chain says the peer holds a commitment in the live room; reports it if not. */
-  async #peerCommitted(): Promise<boolean> {
-    const check = await checkPeerCommitted(this.session, this.peer);
-    if (check.ok) return !this.ended;
-    this.#report(check);
-    return false;
-  }
-
-  /**
-   * The one offer check against the peer's commitment, compared with its pre-read when there is
-   * a usable one (the chain's own verdict then comes later and gates the opening); null when
-   * refused or unverifiable.
-   */
-  async #verify(d: Description): Promise<VerifiedKeys | null> {
-    const { publicKey, kemKey, sdp } = d;
-    const check = await checkFirstDescription(this.session, this.peer, {
-      publicKey,
-      kemKey,
-      sdp,
-    });
-    if (!check.ok) {
-      this.#report(check);
-      return null;
-    }
-    this.#chainAgreed = check.chain.then((problem) => {
-      if (problem && !this.ended) this.#report(problem);
-      return problem === null;
-    });
-    return check.verified;
-  }
-
-  /** A later description: the same keys at once, the chain check alongside (link_verify.ts). */
-  #verifyAgain(d: Description): VerifiedKeys | null {
-    const { publicKey, kemKey, sdp } = d;
-    const check = checkRenegotiation(this.session, this.peer, this.#verified!, {
-      publicKey,
-      kemKey,
-      sdp,
-    });
-    if (!check.ok) {
-      this.#report(check);
-      return null;
-    }
-    void check.chain.then((problem) => problem && !this.ended && this.#report(problem));
-    return check.verified;
-  }
-
   #report(problem: CheckProblem): void {
     if (problem.refuse) this.#refuse(problem.kind, problem.message);
     else this.#fail(problem.kind, problem.message);
@@ -363,7 +313,7 @@ export class PeerLink {
     this.#set({ state: "confirming" });
     const verified = this.#verified;
     if (!verified) return this.#refuseCertificate();
-    const agreed = this.#chainAgreed;
+    const agreed = this.#checks.chainAgreed;
     const certificate = certificateInUse(this.#pc, verified.fingerprint).then((used) => !!used);
     const opening = openSecureChannel({
       ...channelKeys(this.session, this.peer, verified),
