@@ -168,10 +168,11 @@ export class PeerLink {
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
-    if (!(await this.#checks.peerCommitted())) return;
+    // The offer is made while the peer's commitment is read, and sent only if it holds one.
+    const committed = this.#checks.peerCommitted();
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     this.#extensions.open(this.#pc);
-    await this.#signals.describe("offer");
+    await this.#signals.describe("offer", false, committed);
   }
 
   /**
