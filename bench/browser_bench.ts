@@ -185,6 +185,8 @@ export async function browserBench(
         "answer relay": ra["answer-received"] - rb["answer-sent"],
         "ICE (answer → ICE connected)": d(ra, "answer-received", "ice-connected"),
         "DTLS (ICE → DTLS connected)": d(ra, "ice-connected", "dtls-connected"),
+        // The answerer's, as Mesh3's DTLS step is (the DTLS client: it starts the handshake).
+        "DTLS, answerer (ICE → DTLS connected)": d(rb, "ice-connected", "dtls-connected"),
         "DataChannel open → first message": rFirst - Math.min(ra["dc-open"], rb["dc-open"]),
       });
       log(
