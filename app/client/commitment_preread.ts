@@ -74,9 +74,12 @@ export class CommitmentPreread {
    *   `ChainUnavailableError` of `checkMember`.
    */
   read(peer: Address): Promise<StoredCommitment> {
+    // Entries past the maximum age are of no use: the map holds only recent peers.
+    const now = performance.now();
+    for (const [k, e] of this.#entries) if (now - e.at > this.#maxAgeMs) this.#entries.delete(k);
     const entry: Entry = {
       read: checkMember(this.#reader, this.#roomId, peer),
-      at: performance.now(),
+      at: now,
       generation: this.#generation,
       ok: null,
     };
