@@ -5,9 +5,8 @@
  * Each side checks the other's description against the chain before `setRemoteDescription`
  * (the one offer check, app/chain/offer_check.ts, through link_checks.ts: against the peer's
  * commitment read when it appeared, the chain's own verdict due before the link opens), checks
- * after connecting that the DTLS
- * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
- * encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
+ * after connecting that the DTLS certificate in use is the committed one (certificate_in_use.ts),
+ * then runs key confirmation and encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
  * through link_signals.ts; when the ICE path fails, the offerer restarts ICE (ice_recovery.ts).
  * State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
  * media on the same connection ({@linkcode PeerLink.media}, link_media.ts): each renegotiation is
