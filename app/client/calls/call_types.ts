@@ -81,3 +81,22 @@ export function idleCall(problem: string | null = null, devices = noDevices()): 
 function noDevices(): CallState["devices"] {
   return { microphones: [], cameras: [], speakers: [] };
 }
+
+/** A peer as first seen in a call: nothing received yet. */
+export function newPeer(address: Address, status: CallPeer["status"]): CallPeer {
+  return {
+    address,
+    status,
+    stream: null,
+    path: null,
+    verified: false,
+    speaking: false,
+    mic: true,
+    camera: false,
+    screen: false,
+    note: null,
+    framesDecoded: 0,
+    audioEnergy: 0,
+    audioPackets: 0,
+  };
+}
