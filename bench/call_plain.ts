@@ -43,6 +43,24 @@ export function plainHooks(): void {
     });
   g.plainOpen = (name: string) => pcs.get(name)?.dc?.readyState === "open";
   g.plain = {
+    /**
+     * Ends every connection and releases the camera and microphone. Before a context closes: a
+     * camera left open in a closed context is not given back, and after a few of them the next
+     * page's getUserMedia never answers (benchmark 8's 4-person mesh stalled on that).
+     */
+    async release() {
+      for (const { pc } of pcs.values()) pc.close();
+      pcs.clear();
+      for (const t of (await local)?.getTracks() ?? []) t.stop();
+      local = null;
+    },
+    /** Hangs up: the connection ends and the camera is released (the next call opens it). */
+    async close(name: string) {
+      pcs.get(name)?.pc.close();
+      pcs.delete(name);
+      for (const t of (await local)?.getTracks() ?? []) t.stop();
+      local = null;
+    },
     async offer(name: string, config?: RTCConfiguration) {
       const pc = new RTCPeerConnection(config);
       const dc = pc.createDataChannel("plain");
@@ -118,14 +136,15 @@ export function plainHooks(): void {
         await pc.setRemoteDescription(d);
         if (d.type === "offer") {
           if (add) {
-            const stream = await add;
-            for (const tr of pc.getTransceivers()) {
-              const track = stream.getTracks().find((t) => t.kind === tr.receiver.track.kind);
-              if (track) {
-                tr.direction = "sendrecv";
-                await tr.sender.replaceTrack(track);
+            // As the app does: answer at once, sending; the camera's tracks follow when it is
+            // open (replaceTrack, no renegotiation).
+            for (const tr of pc.getTransceivers()) tr.direction = "sendrecv";
+            void add.then(async (stream) => {
+              for (const tr of pc.getTransceivers()) {
+                const track = stream.getTracks().find((t) => t.kind === tr.receiver.track.kind);
+                if (track) await tr.sender.replaceTrack(track);
               }
-            }
+            });
           }
           await pc.setLocalDescription();
           dc.send(JSON.stringify(pc.localDescription));
@@ -188,7 +207,10 @@ export async function plainConnect(
  * await plainMeshMedia([a, b, c, d]); // 6 connections, each page decodes 3 videos
  * ```
  */
-export async function plainMeshMedia(pages: Page[]): Promise<void> {
+export async function plainMeshMedia(
+  pages: Page[],
+  log: (line: string) => void = () => {},
+): Promise<void> {
   type Plain = { media(n: string, offering: boolean): Promise<void> };
   const media = (page: Page, name: string, offering: boolean) =>
     page.evaluate(
@@ -198,8 +220,27 @@ export async function plainMeshMedia(pages: Page[]): Promise<void> {
   for (let i = 0; i < pages.length; i++) {
     for (let j = i + 1; j < pages.length; j++) {
       const name = `m${i}-${j}`;
+      log(`plain mesh: connecting ${i} and ${j}`);
       await plainConnect(pages[i], pages[j], name);
+      log(`plain mesh: media between ${i} and ${j}`);
       await Promise.all([media(pages[i], name, true), media(pages[j], name, false)]);
     }
+  }
+}
+
+/**
+ * Releases every plain page's connections and devices, then closes its context.
+ *
+ * @example
+ * ```ts ignore
+ * await closePlainPages(pages);
+ * ```
+ */
+export async function closePlainPages(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    await page.evaluate(() =>
+      (globalThis as unknown as { plain: { release(): Promise<void> } }).plain.release()
+    ).catch(() => {});
+    await page.context().close();
   }
 }

@@ -9,6 +9,9 @@
  *   gas, load, blocks).
  * - `MESH3_BENCH_ROOMS` (default 50): rooms of the cluster part (several instances on Redis).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
+ * - `MESH3_BENCH_CALL_MESHES` (default 2,3,4), `MESH3_BENCH_CALL_WINDOW` (default 15 s): people per
+ *   video mesh and seconds per CPU window in the calls part; `MESH3_BENCH_CALL_PROFILE=1` and
+ *   `MESH3_BENCH_CALL_EXPLORE=1` add a page profile and tile variants (bench/README.md).
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64; `64,1024`
  *   adds the 1 GiB runs, about ten minutes per path on 2 cores).
  *
@@ -77,7 +80,9 @@ try {
   }
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");
-    results.calls = await callBench(chain, log, { runs, window: 15, meshes: [2] });
+    const meshes = (Deno.env.get("MESH3_BENCH_CALL_MESHES") ?? "2,3,4").split(",").map(Number);
+    const window = Number(Deno.env.get("MESH3_BENCH_CALL_WINDOW") ?? "15");
+    results.calls = await callBench(chain, log, { runs, window, meshes });
   }
   if (only.includes("relay")) {
     log("relay path: deno bench bench/relay_path_bench.ts");
