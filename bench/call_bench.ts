@@ -58,10 +58,12 @@ export async function callBench(
   let turn: Coturn | undefined;
   let blank: { url: string; stop(): Promise<void> } | undefined;
   const apps: TestAppServer[] = [];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, ...chromiumMediaArgs("fake")],
-  });
+  const launch = () =>
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, ...chromiumMediaArgs("fake")],
+    });
+  let browser = await launch();
   try {
     blank = blankPage();
     turn = await startCoturn();
@@ -102,6 +104,11 @@ export async function callBench(
       report.firstFrame.push(row);
     }
     for (const n of o.meshes) {
+      // Each mesh in a browser of its own: after several calls in one browser a mesh stalled at
+      // its third or fourth page (a page's media never came; see bench/README.md, 8), while a
+      // fresh browser brings it up.
+      await browser.close();
+      browser = await launch();
       report.cpu.push(await meshCpu(browser, chain, direct, blank.url, n, account, o.window, log));
       account += n;
     }

@@ -24,6 +24,8 @@ export interface SentVideo {
   fps: number;
   /** `qualityLimitationReason` of every sender other than "none" (empty: no sender limited). */
   limited: string[];
+  /** The codecs sent ("video/VP8"). */
+  codecs: string[];
 }
 
 /**
@@ -55,15 +57,17 @@ export async function sentVideo(page: Page): Promise<SentVideo> {
   const rows = await page.evaluate(async () => {
     const pcs = (globalThis as unknown as { benchConnections?: RTCPeerConnection[] })
       .benchConnections ?? [];
-    const out: { width: number; fps: number; reason: string }[] = [];
+    const out: { width: number; fps: number; reason: string; codec: string }[] = [];
     for (const pc of pcs) {
       if (pc.connectionState === "closed") continue;
-      (await pc.getStats()).forEach((r) => {
+      const report = await pc.getStats();
+      report.forEach((r) => {
         if (r.type !== "outbound-rtp" || r.kind !== "video" || !r.frameWidth) return;
         out.push({
           width: r.frameWidth,
           fps: r.framesPerSecond ?? 0,
           reason: r.qualityLimitationReason ?? "none",
+          codec: report.get(r.codecId)?.mimeType ?? "?",
         });
       });
     }
@@ -75,13 +79,15 @@ export async function sentVideo(page: Page): Promise<SentVideo> {
     width: mid(rows.map((r) => r.width)),
     fps: mid(rows.map((r) => r.fps)),
     limited: rows.map((r) => r.reason).filter((r) => r !== "none"),
+    codecs: [...new Set(rows.map((r) => r.codec))],
   };
 }
 
 /** Sums the sent video of several pages into one line (for the log and the report). */
 export function describeSent(sent: SentVideo[]): string {
   const limited = sent.flatMap((s) => s.limited);
-  return `${sent.reduce((n, s) => n + s.senders, 0)} senders, median ${
+  const codecs = [...new Set(sent.flatMap((s) => s.codecs))].join("/");
+  return `${sent.reduce((n, s) => n + s.senders, 0)} senders (${codecs}), median ${
     Math.min(...sent.map((s) => s.width))
   }–${Math.max(...sent.map((s) => s.width))} px wide at ${Math.min(...sent.map((s) => s.fps))}–${
     Math.max(...sent.map((s) => s.fps))
