@@ -5,9 +5,9 @@
 import type { Address } from "viem";
 import type { PathKind } from "../rtc_stats.ts";
 
-/** Most people (this browser included) in an audio call, and in a video call. docs/CLIENT.md
- * ("Calls") says where the figures come from. */
-export const CALL_LIMITS = { audio: 8, video: 4 } as const;
+/** Most people (this browser included) in an audio call, and in a video call: measured
+ * (benchmark 8's `meshFit`, bench/README.md), docs/CLIENT.md ("Calls") gives the figures. */
+export const CALL_LIMITS = { audio: 14, video: 6 } as const;
 
 /** Where this browser is. */
 export type CallPhase = "idle" | "incoming" | "in-call";
