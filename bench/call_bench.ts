@@ -104,9 +104,8 @@ export async function callBench(
       report.firstFrame.push(row);
     }
     for (const n of o.meshes) {
-      // Each mesh in a browser of its own: after several calls in one browser a mesh stalled at
-      // its third or fourth page (a page's media never came; see bench/README.md, 8), while a
-      // fresh browser brings it up.
+      // Each mesh in a browser of its own: one size's leftovers (devices, connections) cannot
+      // touch the next (bench/README.md, 8, "The stalled 4-person mesh").
       await browser.close();
       browser = await launch();
       report.cpu.push(await meshCpu(browser, chain, direct, blank.url, n, account, o.window, log));
