@@ -10,8 +10,30 @@ import type { Page } from "playwright-core";
 
 /** Runs in a page: installs `globalThis.plain` (connections by name). */
 export function plainHooks(): void {
-  type Pc = { pc: RTCPeerConnection; dc?: RTCDataChannel };
+  type Pc = {
+    pc: RTCPeerConnection;
+    dc?: RTCDataChannel;
+    /** Messages received and not taken yet: one sent before its reader waits is not lost. */
+    inbox: string[];
+    waiters: (() => void)[];
+  };
   const pcs = new Map<string, Pc>();
+  const attach = (entry: Pc, dc: RTCDataChannel) => {
+    entry.dc = dc;
+    dc.addEventListener("message", (e) => {
+      if (typeof e.data !== "string") return;
+      entry.inbox.push(e.data);
+      for (const wake of entry.waiters.splice(0)) wake();
+    });
+  };
+  /** The first message received on `entry`'s channel that `wanted` accepts (waits for it). */
+  const next = async (entry: Pc, wanted: (m: string) => boolean): Promise<string> => {
+    for (;;) {
+      const i = entry.inbox.findIndex(wanted);
+      if (i >= 0) return entry.inbox.splice(i, 1)[0];
+      await new Promise<void>((r) => entry.waiters.push(r));
+    }
+  };
   const g = globalThis as unknown as Record<string, unknown>;
   const done = (pc: RTCPeerConnection) =>
     new Promise<void>((r) => {
@@ -42,19 +64,39 @@ export function plainHooks(): void {
       look();
     });
   g.plainOpen = (name: string) => pcs.get(name)?.dc?.readyState === "open";
+  g.plainUnread = (name: string) => pcs.get(name)?.inbox.length ?? 0;
   g.plain = {
+    /**
+     * Ends every connection and releases the camera and microphone. Before a context closes: a
+     * camera left open in a closed context is not given back, and after a few of them the next
+     * page's getUserMedia never answers (benchmark 8's 4-person mesh stalled on that).
+     */
+    async release() {
+      for (const { pc } of pcs.values()) pc.close();
+      pcs.clear();
+      for (const t of (await local)?.getTracks() ?? []) t.stop();
+      local = null;
+    },
+    /** Hangs up: the connection ends and the camera is released (the next call opens it). */
+    async close(name: string) {
+      pcs.get(name)?.pc.close();
+      pcs.delete(name);
+      for (const t of (await local)?.getTracks() ?? []) t.stop();
+      local = null;
+    },
     async offer(name: string, config?: RTCConfiguration) {
       const pc = new RTCPeerConnection(config);
-      const dc = pc.createDataChannel("plain");
-      pcs.set(name, { pc, dc });
+      const entry: Pc = { pc, inbox: [], waiters: [] };
+      attach(entry, pc.createDataChannel("plain"));
+      pcs.set(name, entry);
       await pc.setLocalDescription();
       await done(pc);
       return pc.localDescription!.sdp;
     },
     async answer(name: string, sdp: string, config?: RTCConfiguration) {
       const pc = new RTCPeerConnection(config);
-      const entry: Pc = { pc };
-      pc.ondatachannel = (e) => entry.dc = e.channel;
+      const entry: Pc = { pc, inbox: [], waiters: [] };
+      pc.ondatachannel = (e) => attach(entry, e.channel);
       pcs.set(name, entry);
       await pc.setRemoteDescription({ type: "offer", sdp });
       await pc.setLocalDescription();
@@ -66,7 +108,8 @@ export function plainHooks(): void {
     },
     /** Both sides: media on every connection now (for the CPU mesh), renegotiated over the DC. */
     async media(name: string, offering: boolean) {
-      const { pc, dc } = pcs.get(name)!;
+      const entry = pcs.get(name)!;
+      const pc = entry.pc;
       // Decoded and played as the app does (each stream once).
       pc.ontrack = (e) => {
         if (e.track.kind === "video") return void firstFrame(new MediaStream([e.track]));
@@ -74,68 +117,60 @@ export function plainHooks(): void {
         sound.srcObject = new MediaStream([e.track]);
         void sound.play().catch(() => {});
       };
-      // The answering side listens before its camera opens: a page whose camera is open already
-      // (a mesh's second pair) offers at once, and an offer nobody listens for is lost.
-      if (!offering) return await renegotiate(pc, dc!, false, local ??= camera());
+      // A page whose camera is open already (a mesh's second pair) offers at once, maybe before
+      // the answering page runs this: the offer waits in the answerer's inbox.
+      if (!offering) return await renegotiate(entry, false, local ??= camera());
       const stream = await (local ??= camera());
       for (const t of stream.getTracks()) pc.addTrack(t, stream);
-      await renegotiate(pc, dc!, true);
+      await renegotiate(entry, true);
     },
     /** Caller side: waits for the callee's "join", then adds media and renegotiates. */
     async caller(name: string) {
-      const { pc, dc } = pcs.get(name)!;
+      const entry = pcs.get(name)!;
       const stream = await (local ??= camera());
-      dc!.addEventListener("message", async (e) => {
-        if (e.data !== "join") return;
-        for (const t of stream.getTracks()) pc.addTrack(t, stream);
-        await renegotiate(pc, dc!, true);
-      });
+      void (async () => {
+        await next(entry, (m) => m === "join");
+        for (const t of stream.getTracks()) entry.pc.addTrack(t, stream);
+        await renegotiate(entry, true);
+      })();
     },
     /** Callee side: "accept" → first decoded frame, ms. */
     async accept(name: string) {
-      const { pc, dc } = pcs.get(name)!;
+      const entry = pcs.get(name)!;
       const t0 = performance.now();
       const frame = new Promise<number>((r) =>
-        pc.ontrack = (e) => e.track.kind === "video" && r(firstFrame(new MediaStream([e.track])))
+        entry.pc.ontrack = (e) =>
+          e.track.kind === "video" && r(firstFrame(new MediaStream([e.track])))
       );
-      const answered = renegotiate(pc, dc!, false, local ??= camera());
-      dc!.send("join");
+      const answered = renegotiate(entry, false, local ??= camera());
+      entry.dc!.send("join");
       await answered;
       return (await frame) - t0;
     },
   };
   /** Offer/answer over the DataChannel (the offering side sends, the other answers). */
-  function renegotiate(
-    pc: RTCPeerConnection,
-    dc: RTCDataChannel,
-    offering: boolean,
-    add?: Promise<MediaStream>,
-  ) {
-    return new Promise<void>((resolve) => {
-      dc.addEventListener("message", async (e) => {
-        if (typeof e.data !== "string" || e.data === "join") return;
-        const d = JSON.parse(e.data) as RTCSessionDescriptionInit;
-        await pc.setRemoteDescription(d);
-        if (d.type === "offer") {
-          if (add) {
-            const stream = await add;
-            for (const tr of pc.getTransceivers()) {
-              const track = stream.getTracks().find((t) => t.kind === tr.receiver.track.kind);
-              if (track) {
-                tr.direction = "sendrecv";
-                await tr.sender.replaceTrack(track);
-              }
-            }
-          }
-          await pc.setLocalDescription();
-          dc.send(JSON.stringify(pc.localDescription));
+  async function renegotiate(entry: Pc, offering: boolean, add?: Promise<MediaStream>) {
+    const { pc, dc } = entry;
+    if (offering) {
+      await pc.setLocalDescription();
+      dc!.send(JSON.stringify(pc.localDescription));
+    }
+    const d = JSON.parse(await next(entry, (m) => m !== "join")) as RTCSessionDescriptionInit;
+    await pc.setRemoteDescription(d);
+    if (d.type !== "offer") return;
+    if (add) {
+      // As the app does: answer at once, sending; the camera's tracks follow when it is open
+      // (replaceTrack, no renegotiation).
+      for (const tr of pc.getTransceivers()) tr.direction = "sendrecv";
+      void add.then(async (stream) => {
+        for (const tr of pc.getTransceivers()) {
+          const track = stream.getTracks().find((t) => t.kind === tr.receiver.track.kind);
+          if (track) await tr.sender.replaceTrack(track);
         }
-        resolve();
       });
-      if (offering) {
-        void pc.setLocalDescription().then(() => dc.send(JSON.stringify(pc.localDescription)));
-      }
-    });
+    }
+    await pc.setLocalDescription();
+    dc!.send(JSON.stringify(pc.localDescription));
   }
 }
 
@@ -188,7 +223,10 @@ export async function plainConnect(
  * await plainMeshMedia([a, b, c, d]); // 6 connections, each page decodes 3 videos
  * ```
  */
-export async function plainMeshMedia(pages: Page[]): Promise<void> {
+export async function plainMeshMedia(
+  pages: Page[],
+  log: (line: string) => void = () => {},
+): Promise<void> {
   type Plain = { media(n: string, offering: boolean): Promise<void> };
   const media = (page: Page, name: string, offering: boolean) =>
     page.evaluate(
@@ -198,8 +236,27 @@ export async function plainMeshMedia(pages: Page[]): Promise<void> {
   for (let i = 0; i < pages.length; i++) {
     for (let j = i + 1; j < pages.length; j++) {
       const name = `m${i}-${j}`;
+      log(`plain mesh: connecting ${i} and ${j}`);
       await plainConnect(pages[i], pages[j], name);
+      log(`plain mesh: media between ${i} and ${j}`);
       await Promise.all([media(pages[i], name, true), media(pages[j], name, false)]);
     }
+  }
+}
+
+/**
+ * Releases every plain page's connections and devices, then closes its context.
+ *
+ * @example
+ * ```ts ignore
+ * await closePlainPages(pages);
+ * ```
+ */
+export async function closePlainPages(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    await page.evaluate(() =>
+      (globalThis as unknown as { plain: { release(): Promise<void> } }).plain.release()
+    ).catch(() => {});
+    await page.context().close();
   }
 }

@@ -329,21 +329,34 @@ function callsSection(calls: CallBenchReport, out: string[]): void {
       } | ${verdict(d <= 100)} |`;
     }),
     "",
-    'CPU of the whole Chromium tree per person in a mesh call (1.0 = one core; every person in one browser). Plain: a plain WebRTC video mesh with each remote video shown. "no video painted": the same Mesh3 call with every video element hidden (what painting costs). Target: Mesh3 video within 10 % of plain.',
+    'CPU of the whole Chromium tree per person in a mesh call (1.0 = one core; every person in one browser). Plain: a plain WebRTC video mesh with each remote video shown (no self-view), with the video bitrate cap Mesh3 uses (the same encodings; the figure without it is below the table). "no self-view": the same Mesh3 call with its self-view hidden; "not painted": every video element hidden (what painting costs). Target: Mesh3 video within 10 % of plain.',
     "",
-    "| peers | window s | Mesh3 video | no video painted | plain video | ratio | target | Mesh3 audio |",
-    "| ----: | -------: | ----------: | ---------------: | ----------: | ----: | ------ | ----------: |",
+    "| peers | window s | Mesh3 video | no self-view | not painted | plain video | plain not painted | ratio | target | Mesh3 audio |",
+    "| ----: | -------: | ----------: | -----------: | ----------: | ----------: | ----------------: | ----: | ------ | ----------: |",
     ...calls.cpu.map((x) => {
       const q = ratio(x.mesh3PerPeer, x.plainPerPeer);
       return `| ${x.peers} | ${x.seconds} | ${f(x.mesh3PerPeer, 2)} | ${
-        f(x.mesh3UnpaintedPerPeer, 2)
-      } | ${f(x.plainPerPeer, 2)} | ${r(q)} | ${verdict(q === null ? null : q <= 1.1)} | ${
-        f(x.mesh3AudioPerPeer, 2)
-      } |`;
+        f(x.mesh3NoSelfViewPerPeer, 2)
+      } | ${f(x.mesh3UnpaintedPerPeer, 2)} | ${f(x.plainPerPeer, 2)} | ${
+        f(x.plainUnpaintedPerPeer, 2)
+      } | ${r(q)} | ${verdict(q === null ? null : q <= 1.1)} | ${f(x.mesh3AudioPerPeer, 2)} |`;
     }),
     "",
+    ...calls.cpu.flatMap((x) => [
+      `${x.peers} people, by process (per person): Mesh3 ${kinds(x.kinds.mesh3)}; plain ${
+        kinds(x.kinds.plain)
+      }. Sent: Mesh3 ${x.sent.mesh3}; plain ${x.sent.plain} (before the cap: ${x.sent.plainUncapped}, ${
+        f(x.plainUncappedPerPeer, 2)
+      } core).`,
+      "",
+    ]),
     ...meshLimits(calls),
   );
+}
+
+function kinds(k: Record<string, number>): string {
+  return Object.entries(k).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.005)
+    .map(([name, v]) => `${name} ${f(v, 2)}`).join(", ");
 }
 
 /** What fits: the largest mesh whose per-person CPU stays within half of this machine. */
@@ -355,7 +368,7 @@ function meshLimits(calls: CallBenchReport): string[] {
   const audio = fit("mesh3AudioPerPeer");
   if (video === null && audio === null) return [];
   return [
-    `Fits (per-person CPU linear in peers through the two sizes, within ${budget} core(s), half of this machine): video ${
+    `Fits (per-person CPU linear in peers through the two smallest meshes, within ${budget} core(s), half of this machine): video ${
       video ?? "n/a"
     }, audio ${
       audio ?? "n/a"

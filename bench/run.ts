@@ -9,8 +9,10 @@
  *   gas, load, blocks).
  * - `MESH3_BENCH_ROOMS` (default 50): rooms of the cluster part (several instances on Redis).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
- * - `MESH3_BENCH_CALL_MESHES` (default `2`): people in the calls part's CPU meshes (comma list;
- *   `none`: accept → first frame only).
+ * - `MESH3_BENCH_CALL_MESHES` (default 2,3,4; `none`: accept → first frame only),
+ *   `MESH3_BENCH_CALL_WINDOW` (default 15 s): people per video mesh and seconds per CPU window in
+ *   the calls part; `MESH3_BENCH_CALL_PROFILE=1` and `MESH3_BENCH_CALL_EXPLORE=1` add a page
+ *   profile and tile variants (bench/README.md).
  * - `MESH3_BENCH_FILE_MIB`: comma list of file sizes for the files part (default 64; `64,1024`
  *   adds the 1 GiB runs, about ten minutes per path on 2 cores).
  *
@@ -80,9 +82,10 @@ try {
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");
     // "none": accept → first frame only (no CPU meshes).
-    const meshes = (Deno.env.get("MESH3_BENCH_CALL_MESHES") ?? "2").split(",")
+    const meshes = (Deno.env.get("MESH3_BENCH_CALL_MESHES") ?? "2,3,4").split(",")
       .filter((n) => n !== "none").map(Number);
-    results.calls = await callBench(chain, log, { runs, window: 15, meshes });
+    const window = Number(Deno.env.get("MESH3_BENCH_CALL_WINDOW") ?? "15");
+    results.calls = await callBench(chain, log, { runs, window, meshes });
   }
   if (only.includes("relay")) {
     log("relay path: deno bench bench/relay_path_bench.ts");

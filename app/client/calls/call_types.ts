@@ -5,9 +5,9 @@
 import type { Address } from "viem";
 import type { PathKind } from "../rtc_stats.ts";
 
-/** Most people (this browser included) in an audio call, and in a video call. docs/CLIENT.md
- * ("Calls") says where the figures come from. */
-export const CALL_LIMITS = { audio: 8, video: 4 } as const;
+/** Most people (this browser included) in an audio call, and in a video call: measured
+ * (benchmark 8's `meshFit`, bench/README.md), docs/CLIENT.md ("Calls") gives the figures. */
+export const CALL_LIMITS = { audio: 14, video: 6 } as const;
 
 /** Where this browser is. */
 export type CallPhase = "idle" | "incoming" | "in-call";
@@ -80,4 +80,23 @@ export function idleCall(problem: string | null = null, devices = noDevices()): 
 
 function noDevices(): CallState["devices"] {
   return { microphones: [], cameras: [], speakers: [] };
+}
+
+/** A peer as first seen in a call: nothing received yet. */
+export function newPeer(address: Address, status: CallPeer["status"]): CallPeer {
+  return {
+    address,
+    status,
+    stream: null,
+    path: null,
+    verified: false,
+    speaking: false,
+    mic: true,
+    camera: false,
+    screen: false,
+    note: null,
+    framesDecoded: 0,
+    audioEnergy: 0,
+    audioPackets: 0,
+  };
 }

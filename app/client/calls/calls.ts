@@ -11,21 +11,16 @@ import type { AttachedLink, LinkExtension } from "../link_extension.ts";
 import type { PeerLink } from "../peer_link.ts";
 import { Store } from "../store.ts";
 import { CallLink } from "./call_link.ts";
-import { type CallMessage, type DeclineReason, newCallId } from "./call_message.ts";
-import { CALL_LIMITS, type CallPeer, type CallState, idleCall } from "./call_types.ts";
-import { type MediaDevicesIO, openLocalMedia, openScreen, openTrack } from "./local_media.ts";
-import { PeerMedia, type SentTracks } from "./peer_media.ts";
-import { readCallStats } from "./call_stats.ts";
-import { shortAddress } from "../../shared/short_address.ts";
+import { type CallMessage, newCallId } from "./call_message.ts";
+import { DECLINED, endedSentence, fullSentence } from "./call_sentences.ts";
+import { CALL_LIMITS, type CallPeer, type CallState, idleCall, newPeer } from "./call_types.ts";
+import type { MediaDevicesIO } from "./local_media.ts";
+import { localStream, LocalTracks } from "./local_tracks.ts";
+import { PeerMedia } from "./peer_media.ts";
+import { readPeerFigures } from "./call_stats.ts";
 
 /** How often tiles' statistics (speaking, frames) are read. */
 const STATS_MS = 1_000;
-
-const DECLINED: Record<DeclineReason, string> = {
-  declined: "declined the call",
-  busy: "is in another call",
-  full: "could not join: the call is full",
-};
 
 /** Options of {@linkcode Calls}. */
 export interface CallsOptions {
@@ -51,19 +46,16 @@ export class Calls {
   /** Add to the room session's extensions. */
   readonly extension: LinkExtension = { label: "calls", attach: (l) => this.#attach(l) };
 
-  #devices: MediaDevicesIO | undefined;
+  #local: LocalTracks;
   #limits: { audio: number; video: number };
   #links: () => readonly PeerLink[] = () => [];
   #channels = new Map<string, CallLink>();
   #media = new Map<string, PeerMedia>();
   #unwatch = new Map<string, () => void>();
-  #audio: MediaStreamTrack | null = null;
-  #camera: MediaStreamTrack | null = null;
-  #screen: MediaStreamTrack | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(o: CallsOptions = {}) {
-    this.#devices = o.devices;
+    this.#local = new LocalTracks(o.devices);
     this.#limits = o.limits ?? CALL_LIMITS;
   }
 
@@ -104,7 +96,7 @@ export class Calls {
         call: s.call,
         reason: "full",
       });
-      return this.#end(fullSentence(s.video, limit));
+      return this.#end(fullSentence(s.video, this.#limits));
     }
     // Join at once and open the devices meanwhile: the peers' media needs none of ours, and ours
     // follows on the negotiated transceivers (replaceTrack, no renegotiation) once they are open.
@@ -126,8 +118,8 @@ export class Calls {
       }
       throw e;
     }
-    if (this.state.value.call !== call) return this.#stopLocal();
-    this.#set({ mic: !!this.#audio, camera: !!this.#camera });
+    if (this.state.value.call !== call) return this.#local.stop();
+    this.#set({ mic: !!this.#local.audio, camera: !!this.#local.camera });
     await this.#sendTracks();
   }
 
@@ -153,48 +145,31 @@ export class Calls {
 
   /** Mutes or unmutes the microphone (muted: nothing is sent). */
   async setMic(on: boolean): Promise<void> {
-    if (on && !this.#audio) this.#audio = await this.#guard(openTrack(this.#devices, "audio"));
-    this.#set({ mic: on && !!this.#audio });
+    if (on) await this.#guard(this.#local.openMic());
+    this.#set({ mic: on && !!this.#local.audio });
     await this.#sendTracks();
   }
 
   /** Turns the camera on or off (off: the camera is released, nothing is sent). */
   async setCamera(on: boolean): Promise<void> {
-    if (on && !this.#camera) this.#camera = await this.#guard(openTrack(this.#devices, "video"));
-    if (!on) {
-      this.#camera?.stop();
-      this.#camera = null;
-    }
-    this.#set({ camera: on && !!this.#camera });
+    if (on) await this.#guard(this.#local.openCamera());
+    else this.#local.closeCamera();
+    this.#set({ camera: on && !!this.#local.camera });
     await this.#sendTracks();
   }
 
   /** Shares a screen in place of the camera, or stops sharing. */
   async shareScreen(on: boolean): Promise<void> {
-    if (on && !this.#screen) {
-      const track = await this.#guard(openScreen(this.#devices));
-      track.addEventListener("ended", () => void this.shareScreen(false));
-      this.#screen = track;
-    }
-    if (!on) {
-      this.#screen?.stop();
-      this.#screen = null;
-    }
-    this.#set({ screen: !!this.#screen });
+    if (on) await this.#guard(this.#local.openScreen(() => void this.shareScreen(false)));
+    else this.#local.closeScreen();
+    this.#set({ screen: !!this.#local.screen });
     await this.#sendTracks();
   }
 
   /** Uses another microphone or camera from `state.devices`. */
   async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
-    const track = await this.#guard(openTrack(this.#devices, kind, deviceId));
-    if (kind === "audio") {
-      this.#audio?.stop();
-      this.#audio = track;
-    } else {
-      this.#camera?.stop();
-      this.#camera = track;
-      this.#set({ camera: true });
-    }
+    await this.#guard(this.#local.use(kind, deviceId));
+    if (kind === "video") this.#set({ camera: true });
     await this.#sendTracks();
   }
 
@@ -208,14 +183,7 @@ export class Calls {
 
   /** Lists devices (labels appear once permission was given). */
   async refreshDevices(): Promise<void> {
-    const all = await this.#devices?.enumerateDevices().catch(() => []) ?? [];
-    this.#set({
-      devices: {
-        microphones: all.filter((d) => d.kind === "audioinput"),
-        cameras: all.filter((d) => d.kind === "videoinput"),
-        speakers: all.filter((d) => d.kind === "audiooutput"),
-      },
-    });
+    this.#set({ devices: await this.#local.devices() });
   }
 
   #attach(attached: AttachedLink): void {
@@ -234,7 +202,7 @@ export class Calls {
     this.#media.get(key)?.dispose();
     this.#media.set(
       key,
-      new PeerMedia(link.media, link.offerer, () => this.#wanted(key), () => this.#tracks()),
+      new PeerMedia(link.media, link.offerer, () => this.#wanted(key), () => this.#sent()),
     );
     // The answering side's transceivers come with the peer's offer: show its stream at once.
     link.media.onTrack(() =>
@@ -326,25 +294,14 @@ export class Calls {
     }
     if (s.phase !== "in-call") return;
     if (s.peers.some((p) => p.status === "joined" || p.status === "ringing")) return;
-    const note = s.peers.find((p) => p.note)?.note;
-    this.#end(
-      problem ??
-        (note && s.peers.length === 1
-          ? `Call ended: ${shortAddress(s.peers[0].address)} ${note}.`
-          : "Call ended: no one else is in it."),
-    );
+    this.#end(problem ?? endedSentence(s.peers));
   }
 
   #end(problem: string | null): void {
     clearInterval(this.#timer);
     for (const m of this.#media.values()) void m.deactivate();
-    this.#stopLocal();
+    this.#local.stop();
     this.#set(idleCall(problem, this.state.value.devices));
-  }
-
-  #stopLocal(): void {
-    for (const t of [this.#audio, this.#camera, this.#screen]) t?.stop();
-    this.#audio = this.#camera = this.#screen = null;
   }
 
   #wanted(key: string): boolean {
@@ -355,17 +312,13 @@ export class Calls {
       );
   }
 
-  #tracks(): SentTracks {
-    const s = this.state.value;
-    return {
-      audio: s.mic ? this.#audio : null,
-      video: this.#screen ?? (s.camera ? this.#camera : null),
-    };
+  #sent() {
+    return this.#local.sent(this.state.value);
   }
 
   async #sendTracks(): Promise<void> {
-    const tracks = this.#tracks();
-    this.#set({ local: localStream(tracks.video, this.#audio) });
+    const tracks = this.#sent();
+    this.#set({ local: localStream(tracks.video, this.#local.audio) });
     for (const [key, m] of this.#media) if (this.#wanted(key)) await m.send(tracks);
     for (const p of this.state.value.peers) if (p.status === "joined") this.#sendState(p.address);
   }
@@ -383,9 +336,7 @@ export class Calls {
   }
 
   async #openMedia(video: boolean): Promise<void> {
-    const stream = await this.#guard(openLocalMedia(this.#devices, { video }));
-    this.#audio = stream.getAudioTracks()[0] ?? null;
-    this.#camera = stream.getVideoTracks()[0] ?? null;
+    await this.#guard(this.#local.open(video));
     void this.refreshDevices();
   }
 
@@ -395,10 +346,10 @@ export class Calls {
       call,
       video,
       from: null,
-      mic: !!this.#audio,
-      camera: !!this.#camera,
+      mic: !!this.#local.audio,
+      camera: !!this.#local.camera,
       screen: false,
-      local: localStream(this.#camera, this.#audio),
+      local: localStream(this.#local.camera, this.#local.audio),
       problem: null,
     };
   }
@@ -419,12 +370,8 @@ export class Calls {
       for (const p of this.state.value.peers) {
         const m = this.#media.get(lower(p.address));
         if (p.status !== "joined" || !m) continue;
-        const stats = await readCallStats(m).catch(() => null);
         const link = this.#links().find((l) => lower(l.peer) === lower(p.address));
-        const verified = link?.state === "open";
-        const path = link?.status.value.path ?? null;
-        // The answering side's transceivers come with the peer's offer: its stream then.
-        this.#patchPeer(p.address, { ...stats, verified, path, stream: p.stream ?? m.stream });
+        this.#patchPeer(p.address, await readPeerFigures(p, m, link));
       }
     }, STATS_MS);
   }
@@ -440,38 +387,6 @@ export class Calls {
   #set(patch: Partial<CallState>): void {
     this.state.update((s) => ({ ...s, ...patch }));
   }
-}
-
-function newPeer(address: Address, status: CallPeer["status"]): CallPeer {
-  return {
-    address,
-    status,
-    stream: null,
-    path: null,
-    verified: false,
-    speaking: false,
-    mic: true,
-    camera: false,
-    screen: false,
-    note: null,
-    framesDecoded: 0,
-    audioEnergy: 0,
-    audioPackets: 0,
-  };
-}
-
-function localStream(
-  video: MediaStreamTrack | null,
-  audio: MediaStreamTrack | null,
-): MediaStream | null {
-  const tracks = [video, audio].filter((t): t is MediaStreamTrack => t !== null);
-  return tracks.length ? new MediaStream(tracks) : null;
-}
-
-function fullSentence(video: boolean, limit: number): string {
-  return `Cannot join the call: it already has ${limit} people, the most a ${
-    video ? "video" : "audio"
-  } call between browsers carries well here. Ask someone to leave, or turn video off in a new call.`;
 }
 
 function lower(a: Address): string {
