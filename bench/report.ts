@@ -269,7 +269,7 @@ function browserSection(b: BrowserReport, out: string[]): void {
     `| raw DataChannel via bare relay → first message | ${f(b.rawMedian, 1)} ms | 1.00× |`,
     `| overhead of the verified, encrypted handshake | ${f(over, 1)} ms | |`,
     "",
-    `Target: overhead ≤ 100 ms — ${verdict(over <= 100)}.`,
+    `Target: overhead ≤ 50 ms (issue 11, protocol v2) — ${verdict(over <= 50)}.`,
     "",
     "Mesh3 steps (medians, ms):",
     "",

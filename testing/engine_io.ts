@@ -24,9 +24,13 @@ export interface EngineIOOptions {
   /** Where the server really listens, e.g. `http://127.0.0.1:41234`. */
   base: string;
   net: FakeNetwork;
-  /** Rewrites each frame the server sends this browser (a hostile server); null drops it. */
-  tamper?: (frame: string) => string | null;
+  /** Rewrites each frame the server sends this browser (a hostile server); null drops it. A
+   * promise holds the frame (and every later one, in order) until it settles. */
+  tamper?: Tamper;
 }
+
+/** Rewrites a frame the server sends (null drops it); a promise holds it and those after it. */
+export type Tamper = (frame: string) => string | null | Promise<string | null>;
 
 /** The engine's edges for one browser; the cookie jar is its own. */
 export function engineIO(o: EngineIOOptions): EngineIO & { cookies(): string } {
@@ -63,14 +67,23 @@ export function engineIO(o: EngineIOOptions): EngineIO & { cookies(): string } {
   };
 }
 
-/** A socket whose incoming text frames pass through `tamper` first. */
-function tampered(socket: WebSocket, tamper: (frame: string) => string | null): WebSocket {
+/** A socket whose incoming text frames pass through `tamper` first, in order. */
+function tampered(socket: WebSocket, tamper: Tamper): WebSocket {
+  let held: Promise<unknown> | null = null;
   return new Proxy(socket, {
     set(target, key, value) {
       if (key === "onmessage" && typeof value === "function") {
         target.onmessage = (e: MessageEvent) => {
           const out = typeof e.data === "string" ? tamper(e.data) : e.data;
-          if (out !== null) value(new MessageEvent("message", { data: out }));
+          const deliver = (data: unknown) =>
+            data !== null && value(new MessageEvent("message", { data }));
+          // Frames wait behind a held one; none is held in the common case (no reordering).
+          if (held === null && !(out instanceof Promise)) return void deliver(out);
+          const before = held ?? Promise.resolve();
+          const mine: Promise<void> = before.then(() => out).then(deliver, () => {}).then(() => {
+            if (held === mine) held = null;
+          });
+          held = mine;
         };
         return true;
       }

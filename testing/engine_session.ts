@@ -13,7 +13,7 @@ import { RoomSession, type RoomSessionOptions } from "../app/client/room_session
 import type { WalletConnection } from "../app/client/wallet.ts";
 import type { PublicConfig } from "../app/shared/public_config.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
-import { engineIO, walletConnection } from "./engine_io.ts";
+import { engineIO, type Tamper, walletConnection } from "./engine_io.ts";
 import { FakeNetwork } from "./fake_rtc.ts";
 import { ORIGIN, type RunningServer, startServer } from "./server.ts";
 
@@ -28,8 +28,9 @@ export interface Observed {
 /** Options of one session. */
 export interface SessionOptions {
   members?: MemberList | null;
-  /** Rewrites each frame the server sends this browser (a hostile server); null drops it. */
-  tamper?: (frame: string) => string | null;
+  /** Rewrites each frame the server sends this browser (a hostile server); null drops it; a
+   * promise holds it (and those after it) until it settles. */
+  tamper?: Tamper;
   /** Changes the engine's I/O (a hostile server's HTTP answers, say). */
   io?: (io: EngineIO) => EngineIO;
   /** Changes the wallet (count its prompts, say). */

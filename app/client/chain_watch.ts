@@ -26,11 +26,13 @@ export interface WatchChainOptions {
   room?: () => Promise<RoomRefusal | null>;
   /** Called once when `room` says the room is over; the watch then stops. */
   onRoomOver?: (refusal: RoomRefusal) => void;
+  /** Called with the block number of every good read (pre-reads go stale when it moves on). */
+  onHead?: (head: bigint) => void;
 }
 
 /**
- * Reads the block number every `intervalMs` and reports reachability changes; with `room`, also
- * whether the room is over.
+ * Reads the block number at once and then every `intervalMs`, and reports reachability changes and
+ * the head read; with `room`, also whether the room is over.
  *
  * @param client The wallet's public client (or any {@linkcode BlockSource}).
  * @param opts Callback and timing.
@@ -57,11 +59,12 @@ export function watchChain(client: BlockSource, opts: WatchChainOptions): () => 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
     let ok = false;
+    let head = 0n;
     let limit: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
+      head = await Promise.race([
         client.getBlockNumber(),
-        new Promise((_, reject) => limit = setTimeout(reject, timeout)),
+        new Promise<never>((_, reject) => limit = setTimeout(reject, timeout)),
       ]);
       ok = true;
     } catch {
@@ -74,6 +77,7 @@ export function watchChain(client: BlockSource, opts: WatchChainOptions): () => 
       reachable = ok;
       opts.onChange(ok);
     }
+    if (ok) opts.onHead?.(head);
     const over = ok && opts.room ? await opts.room().catch(() => null) : null;
     if (stopped) return;
     if (over) {
@@ -82,7 +86,8 @@ export function watchChain(client: BlockSource, opts: WatchChainOptions): () => 
     }
     timer = setTimeout(tick, interval);
   };
-  timer = setTimeout(tick, interval);
+  // The first read at once: the head the session starts from is known before links are made.
+  timer = setTimeout(tick, 0);
   return () => {
     stopped = true;
     clearTimeout(timer);

@@ -1,6 +1,8 @@
 /**
  * What a `PeerLink` signals to its peer: its offers and answers (each made with current
- * TURN credentials, an unanswered offer sent again unchanged) and its trickled candidates.
+ * TURN credentials, an unanswered offer sent again unchanged) and its trickled candidates. The
+ * first offer may be made while the peer's commitment is still being read: it and the candidates
+ * gathered meanwhile go out only once that check passed (`describe`'s `gate`).
  * @module
  */
 import type { Address } from "viem";
@@ -13,6 +15,8 @@ import type { LinkSession } from "./link_types.ts";
  * it (restarting, or failing closed while it cannot read the chain). */
 const OFFER_RESEND_MS = 4_000;
 const MAX_OFFER_RESENDS = 10;
+/** Candidates kept until the first description goes out. */
+const MAX_HELD_CANDIDATES = 64;
 
 /**
  * A peer link's outgoing signaling.
@@ -33,6 +37,8 @@ export class LinkSignals {
   #ice: IceConfig;
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
   #resends = 0;
+  /** Candidates gathered before our first description went out (null once it has). */
+  #held: (RTCIceCandidate | null)[] | null = [];
 
   /**
    * @param pc The link's connection.
@@ -48,14 +54,22 @@ export class LinkSignals {
     this.#ice = session.ice;
   }
 
-  /** Signals our trickled candidate (null: gathering ended). */
+  /** Signals our trickled candidate (null: gathering ended), after our first description. */
   candidate(c: RTCIceCandidate | null): void {
+    if (this.#held) return void (this.#held.length < MAX_HELD_CANDIDATES && this.#held.push(c));
     const candidate = c && wireCandidate(c);
     this.#session.signal({ type: "ice", to: this.#peer, roomId: this.#session.roomId, candidate });
   }
 
-  /** Makes, applies and signals our offer (an ICE restart with `iceRestart`) or answer. */
-  async describe(type: "offer" | "answer", iceRestart = false): Promise<void> {
+  /**
+   * Makes, applies and signals our offer (an ICE restart with `iceRestart`) or answer; with
+   * `gate`, signals nothing (and keeps the candidates) unless it resolves true.
+   */
+  async describe(
+    type: "offer" | "answer",
+    iceRestart = false,
+    gate?: Promise<boolean>,
+  ): Promise<void> {
     // Gathering starts at setLocalDescription: current TURN credentials first.
     const fresh = await this.#session.freshIce().catch(() => null);
     if (fresh) {
@@ -65,7 +79,11 @@ export class LinkSignals {
       ? await this.#pc.createOffer({ iceRestart })
       : await this.#pc.createAnswer();
     await this.#pc.setLocalDescription(description);
+    if (gate && !(await gate)) return;
     this.#signalDescription(type);
+    const held = this.#held;
+    this.#held = null;
+    for (const c of held ?? []) this.candidate(c);
     if (type === "offer") {
       this.#resends = 0;
       this.#resendUnanswered();

@@ -6,6 +6,7 @@
 import type { Address, Hex } from "viem";
 import type { CommitmentReader } from "../chain/offer_check.ts";
 import type { ReceiptMessage } from "../core/message.ts";
+import type { CommitmentPreread } from "./commitment_preread.ts";
 import type { IceConfig } from "./ice.ts";
 import type { RtcIO } from "./io.ts";
 import type { LinkExtension } from "./link_extension.ts";
@@ -79,6 +80,8 @@ export interface LinkSession {
   rtc: RtcIO;
   /** Where the peer's commitment is read (the chain through the wallet). */
   reader: CommitmentReader;
+  /** Peers' commitments read when they appeared in the room (none: every check reads). */
+  preread?: CommitmentPreread;
   /** Sends a signaling message; false when the socket is not open. */
   signal(message: OutgoingMessage): boolean;
   /** Features that ride on every link with a channel and keys of their own (files). */

@@ -15,6 +15,7 @@ import {
   type VerifiedKeys,
 } from "../chain/offer_check.ts";
 import { equalBytes } from "../core/bytes.ts";
+import { commitmentMatches } from "../core/commitment.ts";
 import type { LinkProblem, LinkSession } from "./link_types.ts";
 import type { SecureChannelKeys } from "./secure_channel.ts";
 
@@ -27,7 +28,9 @@ export type DescriptionCheck = { ok: true; verified: VerifiedKeys } | CheckProbl
 /**
  * Checks on chain, before any offer, that the peer holds a commitment in the live room: an offer
  * and its candidates carry our addresses, so they go only to a peer the chain says is a member
- * with keys here, whoever the server lists (issue 10, item 3).
+ * with keys here, whoever the server lists (issue 10, item 3). The read is the peer's pre-read
+ * when the freshness rule allows it (commitment_preread.ts), else a new one kept as the pre-read
+ * the answer is then compared with.
  *
  * @param session The room session's shared link settings (room and reader).
  * @param peer The peer's address.
@@ -43,8 +46,11 @@ export async function checkPeerCommitted(
   session: LinkSession,
   peer: Address,
 ): Promise<{ ok: true } | CheckProblem> {
+  const { preread, reader, roomId } = session;
   try {
-    await checkMember(session.reader, session.roomId, peer);
+    await (preread
+      ? preread.usable(peer) ?? preread.read(peer)
+      : checkMember(reader, roomId, peer));
     return { ok: true };
   } catch (e) {
     if (e instanceof OfferRefusedError) {
@@ -105,8 +111,8 @@ export async function checkDescription(
   }
 }
 
-/** A renegotiation's check: the local verdict now, the chain's when it comes. */
-export type RenegotiationCheck =
+/** A check made early: the local verdict now, the chain's when it comes (null: agreed). */
+export type EarlyCheck =
   | { ok: true; verified: VerifiedKeys; chain: Promise<CheckProblem | null> }
   | CheckProblem;
 
@@ -143,7 +149,7 @@ export function checkRenegotiation(
   peer: Address,
   before: VerifiedKeys,
   description: Description,
-): RenegotiationCheck {
+): EarlyCheck {
   const { chainId, registry, roomId } = session;
   let now: VerifiedKeys;
   try {
@@ -159,11 +165,71 @@ export function checkRenegotiation(
     }
     throw e;
   }
-  const chain = checkDescription(session, peer, before, description).then(
+  return { ok: true, verified: now, chain: chainVerdict(session, peer, before, description) };
+}
+
+/**
+ * Checks a link's first description (offer or answer) against the peer's pre-read commitment
+ * (commitment_preread.ts), so the chain round trip leaves the way to the first message (issue 11,
+ * setup time):
+ *
+ * 1. when the freshness rule gives a pre-read that succeeded and the description's keys hash to
+ *    it, they pass at once, and the same chain check as {@linkcode checkDescription} is made
+ *    again in parallel (`chain`): the link must not open before it agrees, so a commitment
+ *    replaced on chain after the pre-read is still refused;
+ * 2. otherwise (no pre-read, a failed or stale one, or keys that do not match it: the peer may
+ *    have committed again since) the chain is read now, as {@linkcode checkDescription} does,
+ *    and `chain` is already settled.
+ *
+ * @param session The room session's shared link settings (and its pre-reads).
+ * @param peer The peer's address.
+ * @param description The peer's description.
+ * @returns The verdict now and, when it passed, the chain's.
+ *
+ * @example
+ * ```ts ignore
+ * const check = await checkFirstDescription(session, peer, { publicKey, kemKey, sdp });
+ * if (!check.ok) return report(check);
+ * const agreed = check.chain.then((problem) => problem === null);
+ * await pc.setRemoteDescription({ type, sdp }); // the link opens only once `agreed`
+ * ```
+ */
+export async function checkFirstDescription(
+  session: LinkSession,
+  peer: Address,
+  description: Description,
+): Promise<EarlyCheck> {
+  const stored = await session.preread?.usable(peer)?.catch(() => null);
+  if (stored) {
+    const { chainId, registry, roomId } = session;
+    try {
+      const described = describeKeys({ chainId, registry, roomId, member: peer }, description);
+      if (commitmentMatches(described.commitment, stored.commitment)) {
+        const verified = { ...described, blockNumber: stored.blockNumber };
+        return { ok: true, verified, chain: chainVerdict(session, peer, null, description) };
+      }
+    } catch (e) {
+      if (e instanceof OfferRefusedError) {
+        return refuse(`Refused the peer's connection: ${e.detail}`);
+      }
+      throw e;
+    }
+  }
+  const check = await checkDescription(session, peer, null, description);
+  return check.ok ? { ...check, chain: Promise.resolve(null) } : check;
+}
+
+/** The chain's verdict on a description, made now: null when it agrees. */
+function chainVerdict(
+  session: LinkSession,
+  peer: Address,
+  before: VerifiedKeys | null,
+  description: Description,
+): Promise<CheckProblem | null> {
+  return checkDescription(session, peer, before, description).then(
     (check) => check.ok ? null : check,
     () => unreachable(),
   );
-  return { ok: true, verified: now, chain };
 }
 
 function unreachable(): CheckProblem {

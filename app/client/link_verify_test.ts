@@ -4,7 +4,8 @@ import { ChainUnavailableError } from "../chain/errors.ts";
 import { type CommitmentReader, describeKeys, type VerifiedKeys } from "../chain/offer_check.ts";
 import { type StoredCommitment, ZERO_ROOT } from "../chain/room.ts";
 import { storedCommitment } from "../core/commitment.ts";
-import { checkRenegotiation } from "./link_verify.ts";
+import { CommitmentPreread } from "./commitment_preread.ts";
+import { checkFirstDescription, checkRenegotiation } from "./link_verify.ts";
 import type { LinkSession } from "./link_types.ts";
 
 const roomId = `0x${"ab".repeat(32)}` as Hex;
@@ -97,4 +98,88 @@ Deno.test("checkRenegotiation: error: an unreachable chain fails the chain part 
   const problem = await check.chain;
   assert.equal(problem?.kind, "chain-unreachable");
   assert.equal(problem?.refuse, false);
+});
+
+/** A session with a pre-read of the peer's commitment (`pre`) and the chain's answer now. */
+async function withPreread(
+  pre: () => Promise<StoredCommitment | null>,
+  now: () => Promise<StoredCommitment | null>,
+) {
+  let reading = pre;
+  const s = session(() => reading());
+  const preread = new CommitmentPreread(s.session.reader, roomId);
+  await preread.read(peer).catch(() => {});
+  reading = now;
+  return { session: { ...s.session, preread } as LinkSession, reads: s.reads };
+}
+
+Deno.test("checkFirstDescription: keys matching the pre-read pass at once; the chain is read again alongside", async () => {
+  const s = await withPreread(onChain, onChain);
+  const check = await checkFirstDescription(s.session, peer, first);
+  assert.equal(check.ok, true);
+  if (!check.ok) return;
+  assert.equal(check.verified.commitment, before.commitment);
+  assert.equal(s.reads(), 2); // the pre-read, and the chain's read made alongside
+  assert.equal(await check.chain, null);
+});
+
+Deno.test("checkFirstDescription: error: a commitment replaced on chain after the pre-read is refused by the chain part", async () => {
+  const other = describeKeys(ctx, { ...first, sdp: sdp("EF") });
+  const replaced = () =>
+    Promise.resolve({ commitment: storedCommitment(other.commitment), blockNumber: 9n });
+  const s = await withPreread(onChain, replaced);
+  const check = await checkFirstDescription(s.session, peer, first);
+  assert.equal(check.ok, true); // the pre-read matched: the description may be applied...
+  if (!check.ok) return;
+  const problem = await check.chain; // ...but the link does not open: the chain disagrees
+  assert.equal(problem?.refuse, true);
+  assert.equal(problem?.kind, "commitment-mismatch");
+  assert.match(problem!.message, /^Refused the peer's connection: its keys do not match/);
+});
+
+Deno.test("checkFirstDescription: keys not matching the pre-read are checked on chain now (the peer re-committed)", async () => {
+  const other = describeKeys(ctx, { ...first, sdp: sdp("EF") });
+  const old = () =>
+    Promise.resolve({ commitment: storedCommitment(other.commitment), blockNumber: 5n });
+  const s = await withPreread(old, onChain);
+  const check = await checkFirstDescription(s.session, peer, first);
+  assert.equal(check.ok, true);
+  if (check.ok) assert.equal(await check.chain, null);
+  assert.equal(s.reads(), 2);
+});
+
+Deno.test("checkFirstDescription: error: swapped keys are refused by the chain read, a bad SDP at once", async () => {
+  const s = await withPreread(onChain, onChain);
+  const swapped = await checkFirstDescription(s.session, peer, { ...first, sdp: sdp("CD") });
+  assert.equal(swapped.ok, false);
+  if (!swapped.ok) assert.match(swapped.message, /its keys do not match/);
+  const bad = await checkFirstDescription(s.session, peer, { ...first, sdp: "v=0\r\n" });
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.match(bad.message, /SHA-256 DTLS fingerprint/);
+});
+
+Deno.test("checkFirstDescription: error: a failed pre-read falls back to a read now, which fails closed", async () => {
+  const down = () => Promise.reject(new ChainUnavailableError("down"));
+  const s = await withPreread(down, down);
+  const check = await checkFirstDescription(s.session, peer, first);
+  assert.equal(check.ok, false);
+  if (!check.ok) assert.equal(check.kind, "chain-unreachable");
+  const t = await withPreread(down, onChain);
+  const ok = await checkFirstDescription(t.session, peer, first);
+  assert.equal(ok.ok, true);
+  if (ok.ok) assert.equal(await ok.chain, null); // read now: nothing left to agree on
+});
+
+Deno.test("checkFirstDescription: without pre-reads (or a stale one) it reads the chain now", async () => {
+  const s = session(onChain);
+  const check = await checkFirstDescription(s.session, peer, first);
+  assert.equal(check.ok, true);
+  assert.equal(s.reads(), 1);
+  const t = await withPreread(onChain, onChain);
+  t.session.preread!.blockSeen(1n);
+  t.session.preread!.blockSeen(2n); // a newer block seen since the pre-read
+  const stale = await checkFirstDescription(t.session, peer, first);
+  assert.equal(stale.ok, true);
+  if (stale.ok) assert.equal(await stale.chain, null);
+  assert.equal(t.reads(), 2);
 });

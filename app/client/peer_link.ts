@@ -3,9 +3,10 @@
  *
  * The peer with the lower address offers; the other answers, so offers never cross (no glare).
  * Each side checks the other's description against the chain before `setRemoteDescription`
- * (the one offer check, app/chain/offer_check.ts), checks after connecting that the DTLS
- * certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation and
- * encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
+ * (the one offer check, app/chain/offer_check.ts, through link_checks.ts: against the peer's
+ * commitment read when it appeared, the chain's own verdict due before the link opens), checks
+ * after connecting that the DTLS certificate in use is the committed one (certificate_in_use.ts),
+ * then runs key confirmation and encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
  * through link_signals.ts; when the ICE path fails, the offerer restarts ICE (ice_recovery.ts).
  * State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
  * media on the same connection ({@linkcode PeerLink.media}, link_media.ts): each renegotiation is
@@ -30,13 +31,8 @@ import type {
   PeerLinkEvents,
   PeerStatus,
 } from "./link_types.ts";
-import {
-  channelKeys,
-  checkDescription,
-  checkPeerCommitted,
-  type CheckProblem,
-  checkRenegotiation,
-} from "./link_verify.ts";
+import { LinkChecks } from "./link_checks.ts";
+import { channelKeys, type CheckProblem } from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
 import {
   openSecureChannel,
@@ -79,6 +75,8 @@ export class PeerLink {
   #channel: SecureChannel | null = null;
   #transport: DataChannelTransport | null = null;
   #verified: VerifiedKeys | null = null;
+  /** The checks of the peer's commitment and descriptions (link_checks.ts). */
+  #checks: LinkChecks;
   /** Session keys, hello and safety number, made while ICE and DTLS run. */
   #prepared: Promise<PreparedChannel> | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
@@ -104,6 +102,7 @@ export class PeerLink {
       bundlePolicy: "max-bundle",
     });
     this.#signals = new LinkSignals(this.#pc, session, peer, () => this.ended);
+    this.#checks = new LinkChecks(session, peer, (p) => this.#report(p), () => this.ended);
     this.#recovery = new IceRecovery(this.#pc, {
       offerer: this.offerer,
       isOpen: () => this.state === "open",
@@ -168,10 +167,11 @@ export class PeerLink {
       }
     }, CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
-    if (!(await this.#peerCommitted())) return;
+    // The offer is made while the peer's commitment is read, and sent only if it holds one.
+    const committed = this.#checks.peerCommitted();
     this.#useDataChannel(this.#pc.createDataChannel("mesh3", { ordered: true }));
     this.#extensions.open(this.#pc);
-    await this.#signals.describe("offer");
+    await this.#signals.describe("offer", false, committed);
   }
 
   /**
@@ -189,7 +189,7 @@ export class PeerLink {
     if (first) this.#set({ state: "verifying" });
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
-    const verified = first ? await this.#verify(d) : this.#verifyAgain(d);
+    const verified = first ? await this.#checks.first(d) : this.#checks.again(this.#verified!, d);
     if (!verified) return;
     this.#verified = verified;
     // Keys and hello need only the verified keys: make them while ICE and DTLS run.
@@ -245,6 +245,20 @@ export class PeerLink {
     return true;
   }
 
+  /**
+   * The peer's commitment on chain is no longer the one this link verified (seen by the
+   * session's chain watch): the keys in use are not the committed ones any more, so the link
+   * closes and says why.
+   */
+  commitmentChanged(): void {
+    if (this.ended) return;
+    this.#fail(
+      "commitment-mismatch",
+      "Closed the connection: the peer's key commitment on chain changed since it was verified " +
+        "(a new session of theirs, or keys replaced); a new connection needs the new keys",
+    );
+  }
+
   /** The peer's socket left the room: the link is kept while the connection lives. */
   peerLeft(): void {
     if (this.state !== "open") this.close("peer-left", "The peer left the room");
@@ -264,43 +278,6 @@ export class PeerLink {
       state: s.state === "refused" ? "refused" : "closed",
       problem: s.problem ?? (kind && message ? { kind, message } : null),
     });
-  }
-
-  /** Whether the chain says the peer holds a commitment in the live room; reports it if not. */
-  async #peerCommitted(): Promise<boolean> {
-    const check = await checkPeerCommitted(this.session, this.peer);
-    if (check.ok) return !this.ended;
-    this.#report(check);
-    return false;
-  }
-
-  /** The one offer check against the peer's commitment; null when refused or unverifiable. */
-  async #verify(d: Description): Promise<VerifiedKeys | null> {
-    const { publicKey, kemKey, sdp } = d;
-    const check = await checkDescription(this.session, this.peer, this.#verified, {
-      publicKey,
-      kemKey,
-      sdp,
-    });
-    if (check.ok) return check.verified;
-    this.#report(check);
-    return null;
-  }
-
-  /** A later description: the same keys at once, the chain check alongside (link_verify.ts). */
-  #verifyAgain(d: Description): VerifiedKeys | null {
-    const { publicKey, kemKey, sdp } = d;
-    const check = checkRenegotiation(this.session, this.peer, this.#verified!, {
-      publicKey,
-      kemKey,
-      sdp,
-    });
-    if (!check.ok) {
-      this.#report(check);
-      return null;
-    }
-    void check.chain.then((problem) => problem && !this.ended && this.#report(problem));
-    return check.verified;
   }
 
   #report(problem: CheckProblem): void {
@@ -329,18 +306,20 @@ export class PeerLink {
   /**
    * The DataChannel is open: key confirmation runs beside the check that the DTLS certificate in
    * use is the committed one (the transcript already binds the committed fingerprints, and no
-   * frame of the peer's is read until the check passes); the link opens when both succeed.
+   * frame of the peer's is read until the check passes) and beside the chain's own verdict on a
+   * description checked against a pre-read; the link opens when all three succeed.
    */
   async #onOpen(): Promise<void> {
     this.#set({ state: "confirming" });
     const verified = this.#verified;
     if (!verified) return this.#refuseCertificate();
+    const agreed = this.#checks.chainAgreed;
     const certificate = certificateInUse(this.#pc, verified.fingerprint).then((used) => !!used);
     const opening = openSecureChannel({
       ...channelKeys(this.session, this.peer, verified),
       transport: this.#transport!,
       prepared: this.#prepared ?? undefined,
-      readAfter: certificate,
+      readAfter: Promise.all([certificate, agreed]).then(([c, a]) => c && a),
       onText: ({ id, text, sentAt, roster }) =>
         this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
       onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
@@ -350,6 +329,7 @@ export class PeerLink {
     });
     opening.catch(() => {}); // Reported below, unless the certificate check refuses first.
     if (!(await certificate)) return this.#refuseCertificate();
+    if (!(await agreed)) return; // Reported when the chain answered.
     try {
       const { channel, safetyNumber, subKeys } = await opening;
       this.#channel = channel;

@@ -9,9 +9,11 @@
 import type { Address, Hex } from "viem";
 import type { CommitmentReader } from "../chain/offer_check.ts";
 import { type RoomRefusal, roomRefusal } from "../chain/room.ts";
+import { commitmentMatches } from "../core/commitment.ts";
 import type { ServerMessage } from "../core/wire.ts";
 import type { PublicConfig } from "../shared/public_config.ts";
 import { watchChain } from "./chain_watch.ts";
+import { CommitmentPreread } from "./commitment_preread.ts";
 import type { Emitter } from "./emitter.ts";
 import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
@@ -113,6 +115,7 @@ export class RoomLinks {
     const { config, roomId, wallet, io, reader } = this.#o;
     this.#set({ step: "socket" });
     const { chainId, registry } = config;
+    const preread = new CommitmentPreread(reader, roomId);
     this.#linkSession = {
       self: wallet.address,
       roomId,
@@ -124,6 +127,7 @@ export class RoomLinks {
       freshIce: () => Promise.resolve(NO_ICE),
       rtc: io.rtc,
       reader,
+      preread,
       signal: (m) => this.#signaling?.send(m) ?? false,
       extensions: this.#o.extensions,
     };
@@ -136,6 +140,9 @@ export class RoomLinks {
           this.#iceAsked = true;
           this.#iceReady = this.#fetchIce();
         }
+        // Peers' commitments are read while the ICE servers are asked for.
+        if (m.type === "joined") m.peers.forEach((p) => this.#preread(p));
+        if (m.type === "presence" && m.state === "joined") this.#preread(m.address);
         void this.#iceReady.then(() => this.#onSignal(m));
       },
       onOpen: () => {
@@ -157,6 +164,9 @@ export class RoomLinks {
         return r === "room-not-found" ? null : r;
       },
       onRoomOver: (refusal) => this.#o.onRoomOver(refusal),
+      // A new block: pre-reads asked before it are stale, and a verified peer may have
+      // committed new keys in it.
+      onHead: (head) => preread.blockSeen(head) && void this.#recheckLinks(),
     });
     this.#signaling.connect();
     this.#signaling.join(roomId);
@@ -264,6 +274,34 @@ export class RoomLinks {
     this.#ensureLink(peer);
   }
 
+  /**
+   * Reads the commitment of every peer with a verified link again and closes the links whose
+   * commitment changed on chain (their keys are no longer the committed ones). A failed read
+   * changes nothing: the reachability notice says the chain cannot be read.
+   */
+  async #recheckLinks(): Promise<void> {
+    const { reader, roomId } = this.#o;
+    await Promise.all(this.#links.map(async (link) => {
+      const verified = link.verifiedCommitment;
+      if (link.ended || verified === null) return;
+      const now = await reader.commitment(roomId, link.peer).catch(() => undefined);
+      if (now === undefined || this.#stopped) return;
+      if (now === null || !commitmentMatches(verified, now.commitment)) link.commitmentChanged();
+    }));
+  }
+
+  /**
+   * Reads a peer's commitment as it appears in the room (unless a live link or a usable pre-read
+   * has it), so that its offer or answer is checked against a value at hand.
+   */
+  #preread(peer: Address): void {
+    const preread = this.#linkSession?.preread;
+    if (!preread || lower(peer) === lower(this.#o.wallet.address)) return;
+    const link = this.#link(peer);
+    if ((link && !link.ended) || preread.usable(peer)) return;
+    preread.read(peer).catch(() => {});
+  }
+
   #link(peer: Address): PeerLink | undefined {
     return this.#links.find((l) => lower(l.peer) === lower(peer));
   }
@@ -272,6 +310,7 @@ export class RoomLinks {
     if (!this.#linkSession || lower(peer) === lower(this.#o.wallet.address)) return;
     const existing = this.#link(peer);
     if (existing && !existing.ended) return existing;
+    this.#preread(peer);
     const link = new PeerLink(this.#linkSession, peer);
     const { events, timing } = this.#o;
     link.events.on("text", (m) => {

@@ -236,31 +236,99 @@ Deno.test("chain reads: an offer with replaced keys is refused before the poll s
     const roomId = await createRoom(chain, 1);
     const k1 = makeKeys(chain, roomId);
     const k2 = makeKeys(chain, roomId);
-    const kB = makeKeys(chain, roomId);
+    const [kB, kC] = [makeKeys(chain, roomId), makeKeys(chain, roomId)];
     await commit(chain, 1, roomId, k1);
     await commit(chain, 2, roomId, kB);
+    await commit(chain, 3, roomId, kC);
     const { c: a } = await bed.connect(1);
     const { c: b, address: bob } = await bed.connect(2);
-    await join(a, roomId);
-    await join(b, roomId);
-    const offer = (k: typeof k1) => ({
+    const { c: c, address: carol } = await bed.connect(3);
+    for (const x of [a, b, c]) await join(x, roomId);
+    const offer = (k: typeof k1, to: string) => ({
       v: 1,
       type: "offer",
-      to: bob,
+      to,
       roomId,
       publicKey: k.publicKey,
       kemKey: k.kemKey,
       sdp: k.sdp,
     });
-    a.send(offer(k1));
+    a.send(offer(k1, bob));
     await b.next("offer");
     await commit(chain, 1, roomId, k2); // alice replaces her keys
-    a.send(offer(k1)); // the old offer, replayed
+    // A first description to carol with the old keys waits for a poll: refused at once.
+    a.send(offer(k1, carol));
     assert.equal(await a.error(), "commitment-mismatch");
-    a.send(offer(k2));
+    // That poll caught the view up: the old keys are refused on the pair to bob too (a
+    // renegotiation there is compared with the view as it stands, docs/PROTOCOL.md section 6).
+    a.send(offer(k1, bob));
+    assert.equal(await a.error(), "commitment-mismatch");
+    a.send(offer(k2, bob));
     assert.equal((await b.next("offer")).publicKey, k2.publicKey);
+    assert.deepEqual(b.messages.filter((m) => m.type === "offer"), []);
+    assert.deepEqual(c.messages.filter((m) => m.type === "offer"), []);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("chain reads: a renegotiation with the pair's verified keys waits for no poll; other keys do", async () => {
+  const chain = await startTestChain();
+  const proxy = startRpcProxy(chain.rpcUrl);
+  const roomId = await createRoom(chain, 1);
+  const [kA, kB] = [makeKeys(chain, roomId), makeKeys(chain, roomId)];
+  await commit(chain, 1, roomId, kA);
+  await commit(chain, 2, roomId, kB);
+  // No timed poll during the test: every poll counted is an on-demand one.
+  const bed = await startSignalingBed({
+    chain,
+    env: { MESH3_RPC_URL: proxy.url, MESH3_CHAIN_POLL_MS: "60000" },
+  });
+  try {
+    const { c: a, address: alice } = await bed.connect(1);
+    const { c: b, address: bob } = await bed.connect(2);
+    await join(a, roomId);
+    await join(b, roomId);
+    const describe = (type: "offer" | "answer", k: typeof kA, to: string, sdp = k.sdp) => ({
+      v: 1,
+      type,
+      to,
+      roomId,
+      publicKey: k.publicKey,
+      kemKey: k.kemKey,
+      sdp,
+    });
+    const polls = () => proxy.count("eth_getBlockByNumber");
+    const p0 = polls();
+    a.send(describe("offer", kA, bob));
+    await b.next("offer");
+    b.send(describe("answer", kB, alice));
+    await a.next("answer");
+    const p1 = polls();
+    assert.ok(p1 > p0, "a first offer and answer wait for an on-demand poll");
+    // A call's renegotiation: more sections, the same keys and fingerprint, either way round.
+    const media = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+    a.send(describe("offer", kA, bob, kA.sdp + media));
+    assert.equal((await b.next("offer")).sdp, kA.sdp + media);
+    b.send(describe("answer", kB, alice, kB.sdp + media));
+    await a.next("answer");
+    b.send(describe("offer", kB, alice, kB.sdp + media));
+    await a.next("offer");
+    assert.equal(polls(), p1, "the renegotiation waited for a poll");
+
+    // Another fingerprint is other keys: the full check, with its poll, and refused.
+    const other = makeKeys(chain, roomId);
+    a.send(describe("offer", { ...kA, sdp: other.sdp }, bob));
+    assert.equal(await a.error(), "commitment-mismatch");
+    assert.ok(polls() > p1);
+    // Another public key the same (a's socket is dropped after enough strikes: one is fine).
+    b.send(describe("offer", { ...kB, publicKey: other.publicKey }, alice));
+    assert.equal(await b.error(), "commitment-mismatch");
+    assert.deepEqual(a.messages.filter((m) => m.type === "offer"), []);
     assert.deepEqual(b.messages.filter((m) => m.type === "offer"), []);
   } finally {
     await bed.close();
+    await proxy.stop();
+    await chain.stop();
   }
 });

@@ -135,11 +135,14 @@ async function fuzz(t: Deno.TestContext, FRAMES: number, instances?: number): Pr
         c.send(offer(k1));
         await target.next("offer", (m) => m.from === s.account.address);
         await commit(chain, acc, fuzzRoom, k2);
-        // Bounded wait until the server's event poll has seen K2.
-        await waitUntil(
-          () => srv.server.view.commitment(fuzzRoom, s.account.address),
-          (seen) => seen?.commitment === storedCommitment(k2.commitmentOf(s.account.address)),
-        );
+        // Bounded wait until every instance's event poll has seen K2 (a renegotiation of the
+        // pair with K1 is compared with the view as it stands, docs/PROTOCOL.md section 6).
+        for (const instance of bed.servers) {
+          await waitUntil(
+            () => instance.server.view.commitment(fuzzRoom, s.account.address),
+            (seen) => seen?.commitment === storedCommitment(k2.commitmentOf(s.account.address)),
+          );
+        }
         c.send(offer(k1));
         assert.equal(await c.error(), "commitment-mismatch");
         c.send(offer(k2));

@@ -3,11 +3,14 @@
  * an answer goes on, the server runs the one offer check of the handshake (DESIGN.md step 5,
  * `app/chain/offer_check.ts`) against its event-fed chain view, which first catches up with the
  * chain (one on-demand poll shared by every check waiting), and turns a refusal into a wire error
- * code; refusals that cost a chain read for nothing are strikes. ICE goes only where the
- * sender's description went.
+ * code; refusals that cost a chain read for nothing are strikes. A renegotiation on a pair whose
+ * description was relayed already, carrying exactly the keys checked then, is compared with the
+ * view as it stands, without waiting for a poll (issue 13: accept → first frame). ICE goes only
+ * where the sender's description went.
  * @module
  */
 import type { Address, Hex } from "viem";
+import { BoundedMap } from "../bounded_map.ts";
 import { ChainUnavailableError } from "../../chain/errors.ts";
 import {
   checkOffer,
@@ -60,14 +63,22 @@ export class RelayRefusal extends Error {
   }
 }
 
+/** Pairs whose last relayed description's commitment is remembered (the oldest go first). */
+const MAX_VERIFIED_PAIRS = 16_384;
+
 /**
  * Checks an offer or answer against the chain: the pure part first (memoised), then, once the
  * view has caught up with the chain (an on-demand poll shared by every check waiting), the room
- * and the sender's commitment, in parallel: one round trip at most after the poll.
+ * and the sender's commitment, in parallel: one round trip at most after the poll. A description
+ * whose keys stand for `verified` (the commitment checked for this pair's last relayed one: a
+ * renegotiation or an ICE restart) skips the wait: it is compared with the view as it stands,
+ * at most one timed poll (`MESH3_CHAIN_POLL_MS`) behind the chain (docs/PROTOCOL.md section 6).
  *
  * @param deps The chain view, chain id and registry, and a memo of the pure part of the check
  *   (the comparison with the chain is made every time).
  * @param d The room, sender and description, and who the chain reads are for (their budget).
+ * @param verified The full commitment checked for this pair's last relayed description, if any.
+ * @returns The full commitment the description's keys stand for (now checked).
  * @throws {RelayRefusal} With code `bad-sdp` (also for a bad key), `room-not-found`,
  *   `room-closed`, `room-expired`, `no-commitment`, `commitment-mismatch`, `chain-unavailable`
  *   or `rate-limited`.
@@ -91,7 +102,8 @@ export async function checkDescription(
     sdp: string;
     requester?: Requester;
   },
-): Promise<void> {
+  verified?: Hex,
+): Promise<Hex> {
   try {
     const ctx = {
       chainId: deps.chainId,
@@ -101,9 +113,11 @@ export async function checkDescription(
     };
     const described = deps.memo.describe(ctx, d);
     // The view catches up with the chain first: an offer with keys the sender has just replaced
-    // must not pass before the next timed poll.
-    await deps.view.fresh();
+    // must not pass before the next timed poll. Keys this pair's last description was checked
+    // with need not wait: the peer has them verified already and reads the chain itself too.
+    if (described.commitment !== verified) await deps.view.fresh();
     await checkOffer(deps.view.reader(d.requester), ctx, d, described);
+    return described.commitment;
   } catch (e) {
     if (e instanceof OfferRefusedError) {
       // The wire has one code for both unreadable parts of a description (docs/PROTOCOL.md).
@@ -136,6 +150,8 @@ export class Relay {
   #rooms: RoomState<Peer>;
   #check: CheckDeps;
   #maxStrikes: number;
+  /** `roomId from to` → the commitment checked for the last description relayed on the pair. */
+  #verified = new BoundedMap<string, Hex>({ maxSize: MAX_VERIFIED_PAIRS });
 
   constructor(rooms: RoomState<Peer>, check: CheckDeps, o: { maxStrikes: number }) {
     this.#rooms = rooms;
@@ -174,15 +190,19 @@ export class Relay {
     if (m.type === "answer" && !room.hasDescribed(to, peer.key)) {
       return relayError(peer, m, "no-offer", "Cannot send answer: that peer sent you no offer");
     }
+    // Known only while the pair's earlier description stands (leaving forgets the pair).
+    const pair = `${roomId} ${peer.key} ${to}`;
+    const verified = room.hasDescribed(peer.key, to) ? this.#verified.get(pair) : undefined;
+    let commitment: Hex;
     try {
-      await checkDescription(this.#check, {
+      commitment = await checkDescription(this.#check, {
         roomId,
         from: peer.address,
         publicKey: m.publicKey,
         kemKey: m.kemKey,
         sdp: m.sdp,
         requester: peer,
-      });
+      }, verified);
     } catch (e) {
       if (!(e instanceof RelayRefusal)) throw e;
       if (e.strike) return void strike(peer, this.#maxStrikes, e.code, e.message, at(m));
@@ -193,6 +213,7 @@ export class Relay {
       return relayError(peer, m, "peer-not-found", `Cannot send ${m.type}: the peer left`);
     }
     this.#rooms.describe(roomId, peer.key, to);
+    this.#verified.set(pair, commitment);
     target.send({
       v: 1,
       type: m.type,
