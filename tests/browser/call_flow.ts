@@ -111,7 +111,15 @@ export async function waitForCount(page: TestPage, n: number): Promise<void> {
     if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`Cannot see ${n} open peers on ${page.engine}`);
+  // What each peer card says, so a failure shows which link did not open and why.
+  const cards = await page.evaluate(
+    () =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
+        `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
+      ),
+    null,
+  );
+  throw new Error(`Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}`);
 }
 
 /**
