@@ -13,6 +13,7 @@ import { Store } from "../store.ts";
 import { CallLink } from "./call_link.ts";
 import { type CallMessage, newCallId } from "./call_message.ts";
 import { DECLINED, endedSentence, fullSentence } from "./call_sentences.ts";
+import { EarlyJoins } from "./early_joins.ts";
 import { CALL_LIMITS, type CallPeer, type CallState, idleCall, newPeer } from "./call_types.ts";
 import type { MediaDevicesIO } from "./local_media.ts";
 import { localStream, LocalTracks } from "./local_tracks.ts";
@@ -53,6 +54,8 @@ export class Calls {
   #media = new Map<string, PeerMedia>();
   #unwatch = new Map<string, () => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Joins that came before their call's ring (over another peer's link). */
+  #early = new EarlyJoins();
 
   constructor(o: CallsOptions = {}) {
     this.#local = new LocalTracks(o.devices);
@@ -233,6 +236,7 @@ export class Calls {
             from,
             peers: [newPeer(from, "joined")],
           });
+          for (const peer of this.#early.take(m.call)) this.#joined(peer);
         } else if (!same) {
           void this.#channels.get(lower(from))?.send({
             type: "decline",
@@ -242,13 +246,16 @@ export class Calls {
         } else this.#joined(from);
         return;
       case "join":
+        // A join may outrun its call's ring (another link): kept until the ring comes.
         if (same) this.#joined(from);
+        else this.#early.join(m.call, from);
         return;
       case "decline":
-        if (same) this.#patchPeer(from, { status: "declined", note: DECLINED[m.reason] });
+        if (!same) return this.#early.drop(m.call, from);
+        this.#patchPeer(from, { status: "declined", note: DECLINED[m.reason] });
         return this.#endIfAlone();
       case "leave":
-        if (!same) return;
+        if (!same) return this.#early.drop(m.call, from);
         this.#patchPeer(from, { status: "left", stream: null });
         void this.#media.get(lower(from))?.deactivate();
         return this.#endIfAlone();

@@ -76,9 +76,6 @@ Deno.test("Calls: a ring for another call while one is on is answered busy", asy
 Deno.test("Calls: error: accepting a full call is refused with a sentence; the caller is told", async () => {
   const { calls, remote } = await engine([X, Y], { audio: 8, video: 2 });
   await remote.get(X)!.link.send({ type: "ring", call, video: true });
-  // X's ring and Y's join come over different channels: Y joins once the ring is here (the
-  // engine drops a join for a call it has not heard of).
-  await until(() => calls.state.value.phase === "incoming");
   await remote.get(Y)!.link.send({ type: "join", call, video: true });
   await until(() => joinedCount(calls) === 2);
   assert.equal(joinedCount(calls), 2);
@@ -88,6 +85,34 @@ Deno.test("Calls: error: accepting a full call is refused with a sentence; the c
   assert.equal(s.phase, "idle");
   assert.match(s.problem!, /^Cannot join the call: it already has 2 people, the most a video call/);
   assert.deepEqual(remote.get(X)!.got, [{ type: "decline", call, reason: "full" }]);
+});
+
+Deno.test("Calls: a join that outruns its call's ring is counted once the ring comes", async () => {
+  const { calls, remote } = await engine([X, Y]);
+  // Y's join comes over the Y link before X's ring over the X link.
+  await remote.get(Y)!.link.send({ type: "join", call, video: false });
+  await settle();
+  assert.equal(calls.state.value.phase, "idle");
+  await remote.get(X)!.link.send({ type: "ring", call, video: false });
+  await until(() => joinedCount(calls) === 2);
+  assert.deepEqual(calls.state.value.peers.map((p) => [p.address, p.status]), [
+    [X, "joined"],
+    [Y, "joined"],
+  ]);
+  calls.decline();
+});
+
+Deno.test("Calls: an early join taken back, or for another call, is not counted", async () => {
+  const { calls, remote } = await engine([X, Y]);
+  await remote.get(Y)!.link.send({ type: "join", call, video: false });
+  await remote.get(Y)!.link.send({ type: "leave", call });
+  await remote.get(X)!.link.send({ type: "join", call: other, video: false });
+  await settle();
+  await remote.get(X)!.link.send({ type: "ring", call, video: false });
+  await until(() => calls.state.value.phase === "incoming");
+  await settle();
+  assert.deepEqual(calls.state.value.peers.map((p) => [p.address, p.status]), [[X, "joined"]]);
+  calls.decline();
 });
 
 Deno.test("Calls: the caller hanging up ends an incoming call", async () => {
@@ -153,7 +178,6 @@ Deno.test("Calls: error: with the measured limits, one more than a full video or
     );
     const { calls, remote } = await engine(peers, CALL_LIMITS);
     await remote.get(peers[0])!.link.send({ type: "ring", call, video });
-    await until(() => calls.state.value.phase === "incoming");
     for (const p of peers.slice(1)) await remote.get(p)!.link.send({ type: "join", call, video });
     await until(() => joinedCount(calls) === limit);
     assert.equal(joinedCount(calls), limit);
