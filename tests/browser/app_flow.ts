@@ -172,6 +172,24 @@ export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
   }
 }
 
+/** Waits (bounded) until `page` shows `n` open, verified peers. */
+export async function waitForOpenPeers(anyPage: AnyPage, n: number): Promise<void> {
+  const page = asTestPage(anyPage);
+  for (let i = 0; i < 120; i++) {
+    if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // What each peer card says, so a failure shows which link did not open and why.
+  const cards = await page.evaluate(
+    () =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
+        `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
+      ),
+    null,
+  );
+  throw new Error(`Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}`);
+}
+
 /**
  * The second person opens `link`, connects and joins; once both see a verified peer, each sends
  * one message and waits until the other shows it.

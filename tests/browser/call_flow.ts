@@ -105,23 +105,6 @@ export async function assertAudioFlow(page: TestPage, peer: string, flowing: boo
   );
 }
 
-/** Waits (bounded) until `page` shows `n` open, verified peers. */
-export async function waitForCount(page: TestPage, n: number): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  // What each peer card says, so a failure shows which link did not open and why.
-  const cards = await page.evaluate(
-    () =>
-      [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
-        `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
-      ),
-    null,
-  );
-  throw new Error(`Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}`);
-}
-
 /**
  * `first` creates a room and joins it, `second` joins; both wait for the verified link.
  *

@@ -11,7 +11,15 @@
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
 import { startTestChain } from "../../testing/chain.ts";
-import { joinRoom, type Person, person, RESULTS, shot, waitForOpenPeer } from "./app_flow.ts";
+import {
+  joinRoom,
+  type Person,
+  person,
+  RESULTS,
+  shot,
+  waitForOpenPeer,
+  waitForOpenPeers,
+} from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import {
   assertAudioFlow,
@@ -19,7 +27,6 @@ import {
   meet,
   type Peer,
   tile,
-  waitForCount,
   waitForMedia,
   waitForTile,
 } from "./call_flow.ts";
@@ -124,7 +131,7 @@ Deno.test("calls: Chromium to Chromium over the verified link", async (t) => {
       for (const p of [alice.page, bob.page]) {
         await p.find("call-panel", { attrs: { "data-phase": "idle" } }).waitFor();
       }
-      await waitForCount(carol.page, 2);
+      await waitForOpenPeers(carol.page, 2);
       await call(a, [b, c], false);
       await waitForMedia(a, b, false);
       await waitForMedia(a, c, false);

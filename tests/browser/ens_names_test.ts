@@ -11,7 +11,15 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { startTestChain } from "../../testing/chain.ts";
 import { deployEns } from "../../testing/ens.ts";
-import { createRoom, joinRoom, person, RESULTS, shot, unexpected } from "./app_flow.ts";
+import {
+  createRoom,
+  joinRoom,
+  person,
+  RESULTS,
+  shot,
+  unexpected,
+  waitForOpenPeers,
+} from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -65,7 +73,7 @@ for (const where of ["the app's chain", "a chain of its own (MESH3_ENS_RPC_URL)"
       // Mallory's card: her address, and no name (her reverse record says "alice.eth").
       const malloryOnBob = peerOn(bob.page, mallory.address);
       await malloryOnBob.waitFor();
-      await bob.page.locator('[data-testid="peer"][data-state="open"]').nth(1).waitFor();
+      await waitForOpenPeers(bob.page, 2);
       assert.equal(await malloryOnBob.getByTestId("ens-name").count(), 0);
       assert.equal(await peerOn(alice.page, bob.address).getByTestId("ens-name").count(), 0);
       await shot(bob.page, own ? "ens-02-names-other-chain" : "ens-01-names-checked");
