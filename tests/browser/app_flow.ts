@@ -11,6 +11,7 @@ import type { TestChain } from "../../testing/chain.ts";
 import { watchPage } from "./chromium.ts";
 import { installTestWallet, type TestWallet } from "./eip1193_provider.ts";
 import { playwrightPage } from "./playwright_page.ts";
+import { RTC_TRACE_SCRIPT, rtcTrace } from "./rtc_trace.ts";
 import type { Target, TestBrowser, TestPage } from "./test_page.ts";
 
 /** Where screenshots go. */
@@ -58,11 +59,13 @@ export async function person(
   };
   if ("engine" in browser) {
     const page = await browser.newPage();
+    await page.addInitScript(RTC_TRACE_SCRIPT);
     const wallet = await installTestWallet(page, walletOptions);
     const problems = await page.watch();
     return { page, problems, address: wallet.address, wallet };
   }
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await context.addInitScript(RTC_TRACE_SCRIPT);
   const wallet = await installTestWallet(context, walletOptions);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
@@ -179,7 +182,8 @@ export async function waitForOpenPeers(anyPage: AnyPage, n: number): Promise<voi
     if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  // What each peer card says, so a failure shows which link did not open and why.
+  // What each peer card says, and what its connections did, so a failure shows which link did
+  // not open, where it stopped and why.
   const cards = await page.evaluate(
     () =>
       [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
@@ -187,7 +191,10 @@ export async function waitForOpenPeers(anyPage: AnyPage, n: number): Promise<voi
       ),
     null,
   );
-  throw new Error(`Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}`);
+  const trace = (await rtcTrace(page)).join("\n");
+  throw new Error(
+    `Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}\n${trace}`,
+  );
 }
 
 /**
