@@ -39,6 +39,8 @@ export interface SessionOptions {
   missingGraceMs?: number;
   /** Keeps the session's keys (testing/memory_keeper.ts stands in for IndexedDB). */
   keep?: RoomSessionOptions["keep"];
+  /** How long its links may take to open, and their retries' delays. */
+  linkTiming?: RoomSessionOptions["linkTiming"];
 }
 
 /** A chain, a server and the sessions a test started. */
@@ -97,6 +99,7 @@ export async function startEngineBed(env?: Record<string, string>): Promise<Engi
       io: o.io ? o.io(io) : io,
       missingGraceMs: o.missingGraceMs,
       keep: o.keep,
+      linkTiming: o.linkTiming,
     });
     const notices: Notice[] = [];
     s.events.on("notice", (n) => notices.push(n));

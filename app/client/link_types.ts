@@ -86,4 +86,6 @@ export interface LinkSession {
   signal(message: OutgoingMessage): boolean;
   /** Features that ride on every link with a channel and keys of their own (files). */
   extensions?: readonly LinkExtension[];
+  /** How long a link may take to open before it fails (default 30 s; tests make it short). */
+  connectTimeoutMs?: number;
 }

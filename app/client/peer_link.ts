@@ -34,6 +34,7 @@ import type {
 import { LinkChecks } from "./link_checks.ts";
 import { channelKeys, type CheckProblem } from "./link_verify.ts";
 import { selectedPath } from "./rtc_stats.ts";
+import { sdpSession } from "../core/sdp.ts";
 import {
   openSecureChannel,
   type PreparedChannel,
@@ -44,7 +45,8 @@ import { Store } from "./store.ts";
 
 export type * from "./link_types.ts";
 
-const CONNECT_TIMEOUT_MS = 30_000;
+/** How long a link may take to open before it fails (the room session then tries again). */
+export const CONNECT_TIMEOUT_MS = 30_000;
 /** Candidates kept while their description is being verified. */
 const MAX_PENDING_ICE = 64;
 
@@ -148,6 +150,17 @@ export class PeerLink {
     return this.#media;
   }
 
+  /**
+   * Whether an SDP comes from another connection of the peer's than the one this link answered
+   * (its origin line names another session: the peer gave up on that one and started again).
+   *
+   * @param sdp The peer's new offer.
+   */
+  fromOtherConnection(sdp: string): boolean {
+    const now = this.#pc.remoteDescription?.sdp;
+    return now !== undefined && sdpSession(now) !== sdpSession(sdp);
+  }
+
   /** ICE restarts done so far. */
   get iceRestarts(): number {
     return this.#recovery.restarts;
@@ -161,11 +174,11 @@ export class PeerLink {
         // say what we know: no verified connection came up in time.
         this.#fail(
           "connection-failed",
-          "Could not connect to the peer in 30 seconds: it may have refused our keys, or " +
-            "something on the path is blocking or tampering with the connection",
+          "Could not connect to the peer: it may have refused our keys, or something on the " +
+            "path is blocking or tampering with the connection",
         );
       }
-    }, CONNECT_TIMEOUT_MS);
+    }, this.session.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
     // The offer is made while the peer's commitment is read, and sent only if it holds one.
     const committed = this.#checks.peerCommitted();

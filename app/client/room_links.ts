@@ -41,6 +41,14 @@ const MAX_COMMIT_REJOINS = 5;
  * (issue 10, item 11).
  */
 export const MAX_SIGN_IN_PROMPTS = 3;
+/**
+ * A link that could not be made (it did not open in time, or the chain could not be read) is
+ * made again after these delays, one per try, while the peer is in the room; the problem is
+ * shown once they are spent. A refused link is never tried again.
+ */
+export const LINK_RETRY_MS: readonly number[] = [1_000, 4_000, 10_000];
+/** Link problems worth another try: nothing was refused. */
+const RETRIED: ReadonlySet<string> = new Set(["connection-failed", "chain-unreachable"]);
 
 /** Inputs of {@linkcode RoomLinks}: the session's own parts it works with. */
 export interface RoomLinksOptions {
@@ -59,6 +67,16 @@ export interface RoomLinksOptions {
   timing: { firstMessageAt: number };
   /** The room was found closed or expired (by the server or by the chain watch). */
   onRoomOver: (refusal: RoomRefusal) => void;
+  /** How long a link may take to open, and the delays before it is made again (tests). */
+  linkTiming?: LinkTiming;
+}
+
+/** How long a link may take to open, and the delays of its retries. */
+export interface LinkTiming {
+  /** Default `CONNECT_TIMEOUT_MS` (peer_link.ts). */
+  connectTimeoutMs?: number;
+  /** Default {@linkcode LINK_RETRY_MS}. */
+  retryDelaysMs?: readonly number[];
 }
 
 /**
@@ -87,6 +105,10 @@ export class RoomLinks {
   #iceAsked = false;
   /** Wallet prompts made to sign in again; past the cap, none are made. */
   #signInPrompts = 0;
+  /** The peers the server last said are in the room (lower case). */
+  #present = new Set<string>();
+  /** Links to each peer (lower case) that failed in a row, and the retry waiting. */
+  #failures = new Map<string, { count: number; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(o: RoomLinksOptions) {
     this.#o = o;
@@ -105,6 +127,7 @@ export class RoomLinks {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#rejoinTimer);
+    for (const f of this.#failures.values()) clearTimeout(f.timer);
     this.#unwatchChain?.();
     this.#signaling?.close();
     for (const link of this.#links) link.close();
@@ -130,6 +153,7 @@ export class RoomLinks {
       preread,
       signal: (m) => this.#signaling?.send(m) ?? false,
       extensions: this.#o.extensions,
+      connectTimeoutMs: this.#o.linkTiming?.connectTimeoutMs,
     };
     this.#signaling = new SignalingClient({
       url: signalingUrl(io.origin),
@@ -219,16 +243,21 @@ export class RoomLinks {
         this.#joined = true;
         this.#rejoins = 0;
         this.#o.events.emit("cleared", "chain-unavailable");
+        this.#present = new Set(m.peers.map(lower));
         for (const peer of m.peers) this.#ensureLink(peer);
         return;
       case "presence":
-        if (m.state === "joined") await this.#peerJoined(m.address);
-        else this.#link(m.address)?.peerLeft();
-        return;
+        if (m.state === "joined") {
+          this.#present.add(lower(m.address));
+          return await this.#peerJoined(m.address);
+        }
+        this.#present.delete(lower(m.address));
+        return this.#link(m.address)?.peerLeft();
       case "offer":
+        this.#replaceIfRestarted(m.from, m.sdp);
+        return await this.#ensureLink(m.from)?.handleDescription(m.type, m).catch(() => {});
       case "answer":
-        return await (m.type === "offer" ? this.#ensureLink(m.from) : this.#link(m.from))
-          ?.handleDescription(m.type, m).catch(() => {});
+        return await this.#link(m.from)?.handleDescription(m.type, m).catch(() => {});
       case "ice":
         return await this.#link(m.from)?.handleIce(m.candidate);
       case "error":
@@ -302,6 +331,41 @@ export class RoomLinks {
     preread.read(peer).catch(() => {});
   }
 
+  /**
+   * The peer gave up on a link that had not opened and offers from a new connection (its offer
+   * names another SDP session than the one our link answered): our link to its old one is
+   * closed, quietly, and a new one takes the offer. An open link is never closed this way: its
+   * new descriptions are renegotiations, checked as such (a server cannot end an open link by
+   * rewriting an offer).
+   */
+  #replaceIfRestarted(peer: Address, sdp: string): void {
+    const link = this.#link(peer);
+    if (link && !link.ended && link.state !== "open" && link.fromOtherConnection(sdp)) link.close();
+  }
+
+  /**
+   * A link that could not be made is made again (the offering side makes it; the answering side
+   * takes the new offer), after the next delay of {@linkcode LINK_RETRY_MS}, while the peer is
+   * in the room; true while tries remain (its problem is then not shown yet).
+   */
+  #retry(link: PeerLink): boolean {
+    const kind = link.status.value.problem?.kind;
+    if (this.#stopped || link.state === "refused" || !kind || !RETRIED.has(kind)) return false;
+    const key = lower(link.peer);
+    const delays = this.#o.linkTiming?.retryDelaysMs ?? LINK_RETRY_MS;
+    const failed = this.#failures.get(key) ?? { count: 0 };
+    failed.count++;
+    this.#failures.set(key, failed);
+    if (failed.count > delays.length) return false;
+    if (!link.offerer) return true;
+    clearTimeout(failed.timer);
+    failed.timer = setTimeout(() => {
+      if (this.#stopped || !this.#present.has(key) || this.#link(link.peer) !== link) return;
+      this.#ensureLink(link.peer);
+    }, delays[failed.count - 1]);
+    return true;
+  }
+
   #link(peer: Address): PeerLink | undefined {
     return this.#links.find((l) => lower(l.peer) === lower(peer));
   }
@@ -319,11 +383,13 @@ export class RoomLinks {
     });
     this.#o.group.watch(link);
     let told = false;
-    link.status.subscribe(({ problem }) => {
+    link.status.subscribe(({ state, problem }) => {
       // The session's snapshot changes with every link's: one store to watch for the whole room.
       if (this.#links.includes(link)) this.#set({ links: [...this.#links] });
-      if (!problem || told) return;
+      if (state === "open") this.#failures.delete(lower(peer));
+      if (!problem || told || !link.ended) return;
       told = true;
+      if (this.#retry(link)) return;
       events.emit("notice", { kind: problem.kind, tone: "error", message: problem.message });
     });
     this.#set({ links: [...this.#links.filter((l) => l !== existing), link] });

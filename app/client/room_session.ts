@@ -21,7 +21,7 @@ import type { LinkExtension } from "./link_extension.ts";
 import type { MemberList } from "./members.ts";
 import type { PeerLink } from "./peer_link.ts";
 import { checkRoom, RoomCheckError } from "./room_check.ts";
-import { RoomLinks } from "./room_links.ts";
+import { type LinkTiming, RoomLinks } from "./room_links.ts";
 import { SessionKeyStore } from "./session_key_store.ts";
 import { makeSessionKeys, type SessionKeys } from "./session_keys.ts";
 import type { SessionEvents, SessionState } from "./session_state.ts";
@@ -52,6 +52,8 @@ export interface RoomSessionOptions {
    * transaction (key_keeper.ts): where, and for how long after a commitment (0: not kept).
    */
   keep?: { keeper: KeyKeeper; forMs: number };
+  /** How long a link may take to open, and the delays before it is made again (tests). */
+  linkTiming?: LinkTiming;
 }
 
 export type { SendResult };
@@ -132,6 +134,7 @@ export class RoomSession {
       group: this.#group,
       timing: this.timing,
       onRoomOver: (refusal) => this.#roomOver(refusal),
+      linkTiming: o.linkTiming,
     });
   }
 

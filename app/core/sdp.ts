@@ -76,3 +76,22 @@ export function parseFingerprint(text: string): Uint8Array {
 export function formatFingerprint(bytes: Uint8Array): string {
   return bytesToHex(bytes).slice(2).toUpperCase().replace(/(..)(?!$)/g, "$1:");
 }
+
+const ORIGIN_LINE = /^o=\S+ (\d+) /m;
+
+/**
+ * The session id of an SDP's origin line (RFC 8866 section 5.2): one per `RTCPeerConnection`,
+ * kept by its later descriptions (renegotiations, ICE restarts), so a description with another
+ * id comes from another connection of the peer's.
+ *
+ * @param sdp The session description text.
+ * @returns The id, or null when the SDP has no origin line.
+ *
+ * @example
+ * ```ts
+ * sdpSession("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"); // "4611731400430051336"
+ * ```
+ */
+export function sdpSession(sdp: string): string | null {
+  return ORIGIN_LINE.exec(sdp)?.[1] ?? null;
+}

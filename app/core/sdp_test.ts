@@ -4,6 +4,7 @@ import {
   formatFingerprint,
   parseFingerprint,
   SdpFingerprintError,
+  sdpSession,
 } from "./sdp.ts";
 
 const FP = Array.from(
@@ -83,4 +84,14 @@ Deno.test("parseFingerprint and formatFingerprint", async (t) => {
       assert.throws(() => parseFingerprint(bad), SdpFingerprintError, bad);
     }
   });
+});
+
+Deno.test("sdpSession: the origin line's session id, or null without one", () => {
+  assert.equal(
+    sdpSession("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n"),
+    "4611731400430051336",
+  );
+  assert.equal(sdpSession("v=0\no=mozilla...THIS_IS_SDPARTA-99.0 7712 0 IN IP4 0.0.0.0\n"), "7712");
+  assert.equal(sdpSession("v=0\r\ns=-\r\n"), null);
+  assert.equal(sdpSession("v=0\r\na=o=- 1 2 IN IP4 x\r\n"), null);
 });
