@@ -6,7 +6,7 @@
  */
 import type { IceCandidate } from "../core/wire.ts";
 import type { IceConfig } from "./ice.ts";
-import { type PathKind, selectedPath } from "./rtc_stats.ts";
+import type { PathKind } from "./rtc_stats.ts";
 
 /**
  * Gives a connection a new ICE configuration (same certificate, which cannot change).
@@ -43,29 +43,39 @@ export function applyIceConfig(
 }
 
 /**
- * Calls `onPath` whenever the browser switches the selected candidate pair (a better path found
- * later, a relay lost), which changes no ICE state. Needs the SCTP transport (after the remote
- * description); a browser without `RTCIceTransport` events is left as is.
+ * Calls `onSwitch` whenever the browser switches the selected candidate pair (a better path
+ * found later, a relay lost), which changes no ICE state. Needs the SCTP transport (after the
+ * remote description); a browser without `RTCIceTransport` events is left as is. The new pair's
+ * path is read from the transport itself where the browser has `getSelectedCandidatePair`
+ * (statistics read just then may be a cached report from before the switch).
  *
  * @param pc The connection.
- * @param onPath Gets "direct" or "relay".
+ * @param onSwitch Gets "direct" or "relay", or null when the browser cannot say without its
+ *   statistics.
  * @returns false when there is nothing to watch yet.
  *
  * @example
  * ```ts ignore
- * watchSelectedPath(pc, (p) => link.path.value = p);
+ * watchSelectedPath(pc, (p) => p ? show(p) : readStats());
  * ```
  */
 export function watchSelectedPath(
   pc: RTCPeerConnection,
-  onPath: (path: PathKind) => void,
+  onSwitch: (path: PathKind | null) => void,
 ): boolean {
   const ice = pc.sctp?.transport.iceTransport;
   if (!ice) return false;
-  ice.addEventListener("selectedcandidatepairchange", () => {
-    void selectedPath(pc).then((p) => p && onPath(p), () => {});
-  });
+  ice.addEventListener("selectedcandidatepairchange", () => onSwitch(pairPath(ice)));
   return true;
+}
+
+/** The path of the transport's selected pair, read now; null where the browser cannot say. */
+function pairPath(ice: RTCIceTransport): PathKind | null {
+  const get = (ice as { getSelectedCandidatePair?: () => RTCIceCandidatePair | null })
+    .getSelectedCandidatePair;
+  const pair = typeof get === "function" ? get.call(ice) : null;
+  if (!pair?.local || !pair.remote) return null;
+  return pair.local.type === "relay" || pair.remote.type === "relay" ? "relay" : "direct";
 }
 
 /**

@@ -44,6 +44,8 @@ export class IceRecovery {
   #restarts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #watchingPairs = false;
+  /** Path reads and switches so far: only the latest one is shown. */
+  #pathReads = 0;
 
   constructor(pc: RTCPeerConnection, o: IceRecoveryOptions) {
     this.#pc = pc;
@@ -61,7 +63,7 @@ export class IceRecovery {
     clearTimeout(this.#timer);
     if (s === "connected" || s === "completed") {
       this.#o.set({ reconnecting: false });
-      void selectedPath(this.#pc).then((p) => p && this.#o.set({ path: p }), () => {});
+      void this.readPath();
     } else if (s === "disconnected" && this.#o.isOpen()) {
       // Often a blip that heals by itself; if it does not, restart ICE before "failed" (~30 s).
       this.#o.set({ reconnecting: true });
@@ -76,8 +78,21 @@ export class IceRecovery {
   followPairs(): void {
     // The browser may switch to a better pair later without any ICE state change.
     this.#watchingPairs ||= watchSelectedPath(this.#pc, (path) => {
-      if (this.#o.isOpen()) this.#o.set({ path });
+      if (!this.#o.isOpen()) return;
+      if (!path) return void this.readPath();
+      this.#pathReads++;
+      this.#o.set({ path });
     });
+  }
+
+  /**
+   * Reads the selected pair's path from the statistics and shows it, unless a later read or
+   * switch came meanwhile (reads may come back out of order, and a stale one must not win).
+   */
+  async readPath(): Promise<void> {
+    const read = ++this.#pathReads;
+    const path = await selectedPath(this.#pc).catch(() => null);
+    if (path && read === this.#pathReads) this.#o.set({ path });
   }
 
   /** Restarts nothing more (the link closed). */

@@ -33,7 +33,6 @@ import type {
 } from "./link_types.ts";
 import { LinkChecks } from "./link_checks.ts";
 import { channelKeys, type CheckProblem } from "./link_verify.ts";
-import { selectedPath } from "./rtc_stats.ts";
 import { sdpSession } from "../core/sdp.ts";
 import {
   openSecureChannel,
@@ -354,7 +353,7 @@ export class PeerLink {
     }
     clearTimeout(this.#timer);
     this.#set({ state: "open" });
-    this.#set({ path: await selectedPath(this.#pc).catch(() => null) });
+    await this.#recovery.readPath();
   }
 
   /**
