@@ -37,6 +37,7 @@ import { sdpSession } from "../core/sdp.ts";
 import {
   openSecureChannel,
   type PreparedChannel,
+  prepareOwnSafetyNumber,
   prepareSecureChannel,
   type SecureChannel,
 } from "./secure_channel.ts";
@@ -101,6 +102,13 @@ export class PeerLink {
       certificates: [session.keys.certificate],
       // Media (calls) shares the one verified DTLS transport: no section gets one of its own.
       bundlePolicy: "max-bundle",
+    });
+    // Our half of the safety number, ahead of any peer's keys (made once per session's keys).
+    prepareOwnSafetyNumber({
+      address: session.self,
+      publicKey: session.keys.keyPair.publicKey,
+      fingerprint: session.keys.fingerprint,
+      kemKey: session.keys.kemKeyPair.publicKey,
     });
     this.#signals = new LinkSignals(this.#pc, session, peer, () => this.ended);
     this.#checks = new LinkChecks(session, peer, (p) => this.#report(p), () => this.ended);
@@ -204,9 +212,12 @@ export class PeerLink {
     const verified = first ? await this.#checks.first(d) : this.#checks.again(this.#verified!, d);
     if (!verified) return;
     this.#verified = verified;
+    // The verified description is handed to the browser first: the peer's DTLS handshake waits
+    // for it (on the offerer: the answerer's, started as soon as its ICE check passed).
+    const applied = this.#pc.setRemoteDescription({ type, sdp: d.sdp });
     // Keys and hello need only the verified keys: make them while ICE and DTLS run.
     if (first) this.#prepared = this.#prepare(verified);
-    await this.#pc.setRemoteDescription({ type, sdp: d.sdp });
+    await applied;
     if (!first && !sameTransport(this.#pc)) {
       return this.#refuse(
         "certificate-mismatch",
@@ -215,7 +226,9 @@ export class PeerLink {
     }
     this.#remoteSet = true;
     this.#recovery.followPairs();
-    for (const c of this.#pendingIce.splice(0)) await this.#pc.addIceCandidate(c).catch(() => {});
+    // All at once: the connection's operations chain applies them in order (no round trip each).
+    const pending = this.#pendingIce.splice(0);
+    await Promise.all(pending.map((c) => this.#pc.addIceCandidate(c).catch(() => {})));
     if (first) this.#set({ state: "connecting" });
     if (type === "answer") return this.#media.answerApplied();
     await this.#media.remoteOfferApplied();

@@ -10,7 +10,6 @@ import type { ReceiptMessage, TextMessage } from "../core/message.ts";
 import {
   type Channel,
   type ChatMessage,
-  computeSafetyNumber,
   type ConnectionKeys,
   deriveSessionKeys,
   deriveSubChannelKeys,
@@ -21,6 +20,7 @@ import {
   type KemKeyPair,
   makeHello,
   parseChatMessage,
+  SafetyNumberHalves,
   type SessionKeys,
   type SubChannelKeys,
 } from "../core/mod.ts";
@@ -52,7 +52,29 @@ export interface PreparedChannel {
   keys: SessionKeys;
   /** Our hello (fresh ephemeral share, ML-KEM encapsulation to the peer's committed key). */
   hello: HelloSecrets & { hello: Uint8Array };
-  safetyNumber: string;
+  /** The safety number, still under way: key confirmation does not wait for it, opening does. */
+  safetyNumber: Promise<string>;
+}
+
+/** Every party's safety-number half computed in this page (public values only). */
+const safetyHalves = new SafetyNumberHalves();
+
+/**
+ * Starts our own half of the safety number ahead (a PBKDF2 run, the costliest step of the
+ * handshake's preparation), so that only the peer's half is left once its keys are verified. A
+ * link calls it when it is made; later calls find the half made.
+ *
+ * @param self Our address, ECDH public key, DTLS fingerprint and ML-KEM key.
+ *
+ * @example
+ * ```ts ignore
+ * prepareOwnSafetyNumber({ address, publicKey, fingerprint, kemKey });
+ * ```
+ */
+export function prepareOwnSafetyNumber(
+  self: { address: Address; publicKey: Uint8Array; fingerprint: Uint8Array; kemKey: Uint8Array },
+): void {
+  safetyHalves.prepare(self).catch(() => {}); // Computed again, and reported, when needed.
 }
 
 /** Inputs of {@linkcode openSecureChannel}. */
@@ -78,7 +100,9 @@ export interface SecureChannelParameters extends SecureChannelKeys {
 /**
  * Everything of a connection's keys that needs no DataChannel: the session keys, our hello and
  * the safety number. A link starts it as soon as the peer's description is verified, so it runs
- * while ICE and DTLS do (issue 11: setup time).
+ * while ICE and DTLS do (issue 11: setup time). The hello is made first and the safety number
+ * (PBKDF2; our half usually made ahead, {@linkcode prepareOwnSafetyNumber}) only then, so the
+ * hello, which key confirmation waits for, is not queued behind it.
  *
  * @param p Our keys and the peer's verified ones.
  * @returns The session keys, our hello and the safety number.
@@ -93,16 +117,14 @@ export interface SecureChannelParameters extends SecureChannelKeys {
  */
 export async function prepareSecureChannel(p: SecureChannelKeys): Promise<PreparedChannel> {
   const keys = await deriveSessionKeys(p);
-  // The safety number needs only public values: its PBKDF2 runs beside the hello.
-  const [hello, safetyNumber] = await Promise.all([
-    makeHello(keys),
-    computeSafetyNumber({
-      address: p.self.address,
-      publicKey: p.keyPair.publicKey,
-      fingerprint: p.self.fingerprint,
-      kemKey: p.kemKeyPair.publicKey,
-    }, p.peer),
-  ]);
+  const hello = await makeHello(keys);
+  const safetyNumber = safetyHalves.compute({
+    address: p.self.address,
+    publicKey: p.keyPair.publicKey,
+    fingerprint: p.self.fingerprint,
+    kemKey: p.kemKeyPair.publicKey,
+  }, p.peer);
+  safetyNumber.catch(() => {}); // Reported by openSecureChannel, which awaits it.
   return { keys, hello, safetyNumber };
 }
 
@@ -126,7 +148,7 @@ export async function openSecureChannel(
 ): Promise<
   { channel: SecureChannel; safetyNumber: string; subKeys: Map<string, SubChannelKeys> }
 > {
-  const { keys, hello, safetyNumber } = await (p.prepared ?? prepareSecureChannel(p));
+  const { keys, hello, safetyNumber: number } = await (p.prepared ?? prepareSecureChannel(p));
   const { transport } = p;
   const subKeys = new Map<string, SubChannelKeys>();
   const onConnectionKeys = async (connection: ConnectionKeys) => {
@@ -135,6 +157,8 @@ export async function openSecureChannel(
     }
   };
   const channel: Channel = await handshake({ keys, transport, onConnectionKeys, hello });
+  // Nothing is read, and the channel is not given out, before the safety number is there.
+  const safetyNumber = await number;
   let stopped = false;
   const send = async (bytes: Uint8Array) => {
     if (stopped) throw new Error("Cannot send: the secure channel is closed");

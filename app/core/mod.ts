@@ -117,7 +117,11 @@ export {
   type ReceiptMessage,
   type TextMessage,
 } from "./message.ts";
-export { computeSafetyNumber, SAFETY_NUMBER_ITERATIONS } from "./safety_number.ts";
+export {
+  computeSafetyNumber,
+  SAFETY_NUMBER_ITERATIONS,
+  SafetyNumberHalves,
+} from "./safety_number.ts";
 export {
   groupMessageHash,
   type GroupMessageInput,

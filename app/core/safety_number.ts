@@ -84,6 +84,79 @@ export async function computeSafetyNumber(a: Party, b: Party): Promise<string> {
   if (pa.address.every((x, i) => x === pb.address[i])) {
     throw new RangeError("Cannot compute safety number: both parties have one address");
   }
-  const halves = (await Promise.all([half(pa), half(pb)])).sort();
-  return halves.join("").match(/\d{5}/g)!.join(" ");
+  return joinHalves(await Promise.all([half(pa), half(pb)]));
+}
+
+function joinHalves(halves: string[]): string {
+  return halves.sort().join("").match(/\d{5}/g)!.join(" ");
+}
+
+/** Halves kept by a {@linkcode SafetyNumberHalves} (the oldest go first). */
+const MAX_KEPT_HALVES = 64;
+
+/**
+ * The safety number with each party's half kept once computed: a half depends only on that
+ * party's public values, so a session computes its own once (ahead, before any peer is
+ * verified) and a peer's once per key set, and the PBKDF2 runs leave the way to the first
+ * message (issue 11, setup time). The number is the same as {@linkcode computeSafetyNumber}'s.
+ *
+ * @example
+ * ```ts
+ * import { SafetyNumberHalves } from "./safety_number.ts";
+ * const me = {
+ *   address: "0x1111111111111111111111111111111111111111",
+ *   publicKey: new Uint8Array(32).fill(1),
+ *   fingerprint: new Uint8Array(32).fill(3),
+ *   kemKey: new Uint8Array(1184).fill(5),
+ * } as const;
+ * const peer = { ...me, address: "0x2222222222222222222222222222222222222222" } as const;
+ * const halves = new SafetyNumberHalves();
+ * void halves.prepare(me); // ahead: our half
+ * await halves.compute(me, peer); // our half kept, the peer's computed now
+ * ```
+ */
+export class SafetyNumberHalves {
+  #kept = new Map<string, Promise<string>>();
+
+  /**
+   * Starts (or finds) a party's half.
+   *
+   * @param party Address, public key, DTLS fingerprint and ML-KEM key.
+   * @returns The party's 30 digits.
+   * @throws {TypeError} On a malformed party.
+   */
+  async prepare(party: Party): Promise<string> {
+    return await this.#half(partyBytes(party));
+  }
+
+  /**
+   * The safety number of two parties, from the halves kept or computed now.
+   *
+   * @param a One party.
+   * @param b The other party.
+   * @returns 12 groups of 5 digits separated by single spaces.
+   * @throws {TypeError} On a malformed party.
+   * @throws {RangeError} If both parties have the same address.
+   */
+  async compute(a: Party, b: Party): Promise<string> {
+    const pa = partyBytes(a);
+    const pb = partyBytes(b);
+    if (pa.address.every((x, i) => x === pb.address[i])) {
+      throw new RangeError("Cannot compute safety number: both parties have one address");
+    }
+    return joinHalves(await Promise.all([this.#half(pa), this.#half(pb)]));
+  }
+
+  #half(party: PartyBytes): Promise<string> {
+    const key = [party.address, party.publicKey, party.fingerprint, party.kemKeyHash]
+      .map((b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")).join(".");
+    const kept = this.#kept.get(key);
+    if (kept) return kept;
+    const made = half(party);
+    // A failed half is not kept: the next call computes it again.
+    made.catch(() => this.#kept.get(key) === made && this.#kept.delete(key));
+    this.#kept.set(key, made);
+    if (this.#kept.size > MAX_KEPT_HALVES) this.#kept.delete(this.#kept.keys().next().value!);
+    return made;
+  }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { computeSafetyNumber } from "./safety_number.ts";
+import { computeSafetyNumber, SafetyNumberHalves } from "./safety_number.ts";
 import type { Party } from "./transcript.ts";
 import {
   ALICE,
@@ -44,6 +44,33 @@ Deno.test("computeSafetyNumber", async (t) => {
     );
     await assert.rejects(
       computeSafetyNumber(alice, { ...bob, fingerprint: new Uint8Array(33) }),
+      TypeError,
+    );
+  });
+});
+
+Deno.test("SafetyNumberHalves", async (t) => {
+  await t.step("behavior: the same number as computeSafetyNumber, halves kept or not", async () => {
+    const expected = await computeSafetyNumber(alice, bob);
+    const halves = new SafetyNumberHalves();
+    await halves.prepare(alice);
+    assert.equal(await halves.compute(alice, bob), expected);
+    assert.equal(await halves.compute(bob, alice), expected);
+    assert.equal(await new SafetyNumberHalves().compute(bob, alice), expected);
+  });
+  await t.step("behavior: a kept half does not stand for another key of the party", async () => {
+    const halves = new SafetyNumberHalves();
+    await halves.compute(alice, bob);
+    const other = { ...bob, publicKey: new Uint8Array(32).fill(9) };
+    assert.equal(await halves.compute(alice, other), await computeSafetyNumber(alice, other));
+    assert.notEqual(await halves.compute(alice, other), await halves.compute(alice, bob));
+  });
+  await t.step("error: one address twice or a malformed party is refused", async () => {
+    const halves = new SafetyNumberHalves();
+    await assert.rejects(halves.prepare({ ...bob, address: "0x12" }), TypeError);
+    await assert.rejects(halves.compute(alice, { ...bob, address: ALICE }), RangeError);
+    await assert.rejects(
+      halves.compute(alice, { ...bob, fingerprint: new Uint8Array(33) }),
       TypeError,
     );
   });
