@@ -431,7 +431,7 @@ export async function fileBench(
       }
     }
     return {
-      chunk: chunkSizeFor(256 * 1024),
+      chunk: chunkSizeFor(256 * 1024), // What Chromium's 256 KiB maxMessageSize gives.
       runs,
       memory: { bytes: watched ? Math.max(...sizes) : 0, ...(watched?.memory ?? noMemory) },
       rawMemory: rawWatched ?? noMemory,
