@@ -59,8 +59,9 @@ const REFUSE_GRACE_MS = 2_000;
 /**
  * The frame length chunks are cut for: 64 KiB, not the 256 KiB a frame may have. Browsers send
  * one SCTP message of a stream at a time and Chromium does not interleave them (no I-DATA, RFC
- * 8260), so a chat text waits for the end of the chunk being sent: 64 KiB chunks brought a text's
- * p99 from about 240 to 100 ms during a transfer, at a cost in CPU per MiB (bench/README.md).
+ * 8260), so a chat text waits for the end of the chunk being sent: 64 KiB chunks (with lower
+ * water marks) brought a text's p99 during a transfer from 240–570 to 99 ms in one run (446 in a
+ * second on a starved machine), at a cost in CPU per MiB (bench/README.md, benchmark 7).
  */
 export const CHUNK_FRAME_LENGTH = 64 * 1024;
 
