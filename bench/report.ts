@@ -9,6 +9,7 @@ import type { CallBenchReport } from "./call_bench.ts";
 import type { BlockTimeReport } from "./block_time_bench.ts";
 import { type ClusterReport, clusterSection } from "./cluster_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
+import { HIGH_WATER, LOW_WATER } from "../app/client/files/file_link.ts";
 import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
 import type { LoadResult } from "./relay_load.ts";
@@ -386,7 +387,11 @@ function filesSection(files: FileBenchReport, out: string[]): void {
     "",
     `The real app in two Chromium browsers with profiles on disk; files made on disk, picked through the file input, ${
       f(files.chunk)
-    }-byte chunks (from \`sctp.maxMessageSize\`), 4 MiB high / 1 MiB low water. Encrypted: the engine (sealed chunks, written to the origin's private file system, SHA-256 checked), timed from Accept to "Received and checked". Raw: the same file read in the same chunks and sent in the clear on a raw DataChannel of the same connection, received and counted. The sender hashes the file before offering it (not in the time; shown apart).`,
+    }-byte chunks (at most a 64 KiB frame, within \`sctp.maxMessageSize\`), ${
+      HIGH_WATER / 1024
+    } KiB high / ${
+      LOW_WATER / 1024
+    } KiB low water. Encrypted: the engine (sealed chunks, written to the origin's private file system, SHA-256 tree checked), timed in the receiving page from Accept to "Received and checked". Raw: the same file read in the same chunks and sent in the clear on a raw DataChannel of the same connection, received and counted. The sender hashes the file before offering it (not in the time; shown apart).`,
     "",
     "| path | file | encrypted MiB/s (median) | rounds | raw MiB/s (median) | rounds | encrypted vs raw | target ≥ 0.90× | browser CPU s/MiB, encrypted (sender / receiver) | raw (sender / receiver) | hashing before the offer |",
     "|---|---:|---:|---|---:|---|---:|---|---|---|---:|",

@@ -2,9 +2,9 @@
  * Control messages of the file sub-channel (docs/CRYPTO.md section 7a): UTF-8 JSON inside sealed
  * control frames, a union on `type`, with one strict parser that refuses anything else.
  *
- * A transfer is an `offer` (name, size, type, SHA-256 of the whole file, chunk size), answered by
- * `accept` or `decline`; then chunks, `ack`s of what the receiver has written, and `done` once
- * the receiver checked the hash. Either side may `cancel`. Each new connection starts with a
+ * A transfer is an `offer` (name, size, type, root of the file's SHA-256 hash tree, chunk size),
+ * answered by `accept` or `decline`; then chunks, `ack`s of what the receiver has written, and
+ * `done` once the receiver checked the root. Either side may `cancel`. Each new connection starts with a
  * `sync` from each side, which is how an interrupted transfer resumes from the receiver's last
  * acknowledged chunk.
  * @module
@@ -36,8 +36,8 @@ export type FileMessage =
     name: string;
     size: number;
     mime: string;
-    /** SHA-256 of the whole file, 64 hex characters. */
-    sha256: string;
+    /** Root of the file's SHA-256 hash tree (file_tree.ts), 64 hex characters. */
+    root: string;
     chunkSize: number;
   }
   | { type: "accept"; id: string }
@@ -69,7 +69,7 @@ const Schema = v.variant("type", [
     ),
     size: Count,
     mime: v.pipe(v.string(), v.maxLength(127), v.regex(/^[\x21-\x7e]*$/)),
-    sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+    root: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
     chunkSize: v.pipe(Count, v.minValue(MIN_CHUNK_SIZE), v.maxValue(MAX_CHUNK_SIZE)),
   }),
   v.strictObject({ type: v.literal("accept"), id: Id }),

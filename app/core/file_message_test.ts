@@ -10,7 +10,7 @@ const offer = {
   name: "photo.png",
   size: 1048576,
   mime: "image/png",
-  sha256: "ab".repeat(32),
+  root: "ab".repeat(32),
   chunkSize: 261120,
 };
 
@@ -48,7 +48,9 @@ Deno.test("file messages", async (t) => {
       { ...offer, size: 1.5 },
       { ...offer, size: 2 ** 53 },
       { ...offer, mime: "text/html; charset=utf-8" },
-      { ...offer, sha256: "ab" },
+      { ...offer, root: "ab" },
+      { ...offer, root: "AB".repeat(32) },
+      { ...offer, root: undefined, sha256: "ab".repeat(32) }, // the old whole-file hash field
       { ...offer, chunkSize: 10 },
       { ...offer, chunkSize: 300000 },
       { type: "ack", id: ID, next: -1 },

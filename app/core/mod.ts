@@ -154,6 +154,7 @@ export {
   MAX_FILE_NAME_LENGTH,
   parseFileMessage,
 } from "./file_message.ts";
+export { chunkDigest, DIGEST_LENGTH, fileTreeRoot, LABEL_FILE_TREE } from "./file_tree.ts";
 export {
   encapsulate,
   type Encapsulation,

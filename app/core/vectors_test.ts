@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
   commitmentOutputs,
+  fileTreeBytes,
+  fileTreeOutputs,
   frameOutputs,
   groupOutputs,
   kemKeyOfSeed,
@@ -12,6 +14,7 @@ import { RFC7748_SHARED } from "../../testing/vectors/inputs.ts";
 import { intermediates } from "../../testing/vectors/generate.ts";
 import {
   commitment,
+  fileTree,
   fromHex,
   groupMessage,
   roster,
@@ -166,4 +169,21 @@ Deno.test("vectors: group.json", async (t) => {
       assert.equal(`0x${toHex(h)}`, c.output.messageHash);
     });
   }
+});
+
+Deno.test("vectors: file_tree.json", async (t) => {
+  const { cases } = await load("file_tree");
+  assert.ok(cases.length >= 6);
+  for (const c of cases) {
+    await t.step(`behavior: ${c.name} (core and reference agree)`, async () => {
+      assert.deepEqual(await fileTreeOutputs(c.input), c.output);
+      const { size, chunkSize, seed } = c.input;
+      assert.equal(fileTree(fileTreeBytes(size, seed), chunkSize), c.output.root);
+    });
+  }
+  await t.step("behavior: the same bytes in another chunk size give another root", () => {
+    const same = cases.filter((c: Json) => c.input.size === 2500);
+    assert.equal(same.length, 2);
+    assert.notEqual(same[0].output.root, same[1].output.root);
+  });
 });

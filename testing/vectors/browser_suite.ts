@@ -74,6 +74,7 @@ export async function recomputeCoreInBrowser(t: Deno.TestContext, call: CoreCall
       ["key_schedule", "keyScheduleOutputs"],
       ["safety_number", "safetyNumberOutputs"],
       ["group", "groupOutputs"],
+      ["file_tree", "fileTreeOutputs"],
     ]
   ) {
     await t.step(`behavior: ${file}.json recomputes identically`, async () => {

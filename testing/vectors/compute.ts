@@ -16,6 +16,7 @@ import { makeHello, parseHello } from "../../app/core/handshake.ts";
 import { generateKemKeyPair } from "../../app/core/kem.ts";
 import { computeSafetyNumber } from "../../app/core/safety_number.ts";
 import { groupMessageHash, rosterHash } from "../../app/core/group.ts";
+import { chunkDigest, fileTreeRoot } from "../../app/core/file_tree.ts";
 import { fromHex, toHex } from "./reference.ts";
 
 const enc = new TextEncoder();
@@ -230,4 +231,26 @@ export async function groupOutputs(c: GroupCaseInput) {
   const roster = await rosterHash(c.roomId, c.members);
   const messageHash = await groupMessageHash({ ...c, roster });
   return { roster, messageHash };
+}
+
+/** Inputs of a file-tree vector: the file is `fileTreeBytes(size, seed)`. */
+export interface FileTreeCase {
+  size: number;
+  chunkSize: number;
+  seed: number;
+}
+
+/** A vector's file: byte i is the top byte of the low 32 bits of (i + seed) × 2654435761. */
+export function fileTreeBytes(size: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length: size }, (_, i) => Math.imul(i + seed, 2654435761) >>> 24);
+}
+
+/** Each chunk's digest (the leaves) and the root, as the engine computes them. */
+export async function fileTreeOutputs(c: FileTreeCase) {
+  const bytes = fileTreeBytes(c.size, c.seed);
+  const leaves: Uint8Array[] = [];
+  for (let at = 0; at < c.size; at += c.chunkSize) {
+    leaves.push(await chunkDigest(bytes.subarray(at, at + c.chunkSize)));
+  }
+  return { leaves: leaves.map(toHex), root: await fileTreeRoot(leaves, c.size, c.chunkSize) };
 }

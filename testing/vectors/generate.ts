@@ -9,6 +9,7 @@ import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
 import type { EcdhCurve } from "../../app/core/ecdh.ts";
 import {
   commitmentOutputs,
+  fileTreeOutputs,
   frameOutputs,
   groupOutputs,
   keyPairFromPkcs8,
@@ -18,6 +19,7 @@ import {
 } from "./compute.ts";
 import {
   commitmentCases,
+  fileTreeCases,
   frameCases,
   groupCases,
   keyScheduleCases,
@@ -138,5 +140,12 @@ if (import.meta.main) {
     "group",
     'Group consistency (v2): roster = SHA-256("mesh3/v2/roster" || 0x00 || roomId || u16 n || for each member sorted by address bytes: address (20) || commitment (32)); messageHash = SHA-256("mesh3/v2/group-message" || 0x00 || roomId || author (20) || u8 len(id) || id || roster || u64 sentAt || UTF-8 text), the text sent by `author` under that roster.',
     await Promise.all(groupCases.map(async (c) => ({ ...c, output: await groupOutputs(c.input) }))),
+  );
+  await write(
+    "file_tree",
+    'File tree root (v2, section 7a): the file is fileTreeBytes(size, seed): byte i = the top byte of the low 32 bits of (i + seed) * 2654435761; n = ceil(size / chunkSize) leaves, leaf i = SHA-256(chunk i); each level pairs nodes as SHA-256(0x01 || left || right), an odd last node moves up unchanged; top = the last node, or SHA-256("") when n = 0; root = SHA-256("mesh3/v2/file-tree" || 0x00 || u64 size || u32 chunkSize || top).',
+    await Promise.all(
+      fileTreeCases.map(async (c) => ({ ...c, output: await fileTreeOutputs(c.input) })),
+    ),
   );
 }

@@ -5,6 +5,7 @@
 import type { Hex } from "viem";
 import type {
   CommitmentCase,
+  FileTreeCase,
   FrameCase,
   GroupCaseInput,
   KeyScheduleCase,
@@ -256,4 +257,21 @@ export const groupCases: { name: string; input: GroupCaseInput }[] = [
       text: "héllo 👋",
     },
   },
+];
+
+/** A file-tree vector's bytes come from `fileTreeBytes(size, seed)` (compute.ts). */
+export const fileTreeCases: { name: string; input: FileTreeCase }[] = [
+  { name: "an empty file", input: { size: 0, chunkSize: 1024, seed: 0 } },
+  { name: "one byte", input: { size: 1, chunkSize: 1024, seed: 1 } },
+  { name: "exactly one chunk", input: { size: 1024, chunkSize: 1024, seed: 2 } },
+  {
+    name: "three chunks, the last short (an odd node moves up)",
+    input: { size: 2500, chunkSize: 1024, seed: 3 },
+  },
+  {
+    name: "the same bytes in two chunks of 2048: another root",
+    input: { size: 2500, chunkSize: 2048, seed: 3 },
+  },
+  { name: "seven chunks, one byte short", input: { size: 7167, chunkSize: 1024, seed: 4 } },
+  { name: "eight whole chunks", input: { size: 8192, chunkSize: 1024, seed: 5 } },
 ];

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { sha256 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 
 const subtle = crypto.subtle;
@@ -255,5 +256,27 @@ export async function groupMessage(m: {
         enc.encode(m.text),
       ),
     ),
+  );
+}
+
+/**
+ * The file tree root of CRYPTO.md section 7a, written the other way round: the tree of n leaves
+ * splits at the largest power of two below n (RFC 6962's shape, which pairing level by level and
+ * moving an odd node up gives too), with @noble/hashes' SHA-256 instead of WebCrypto's.
+ */
+export function fileTree(bytes: Uint8Array, chunkSize: number): string {
+  const leaves: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += chunkSize) {
+    leaves.push(sha256(bytes.subarray(at, at + chunkSize)));
+  }
+  const node = (xs: Uint8Array[]): Uint8Array => {
+    if (xs.length === 1) return xs[0];
+    let k = 1;
+    while (k * 2 < xs.length) k *= 2;
+    return sha256(cat(Uint8Array.of(1), node(xs.slice(0, k)), node(xs.slice(k))));
+  };
+  const top = leaves.length === 0 ? sha256(new Uint8Array(0)) : node(leaves);
+  return toHex(
+    sha256(cat(enc.encode("mesh3/v2/file-tree\0"), be(bytes.length, 8), be(chunkSize, 4), top)),
   );
 }

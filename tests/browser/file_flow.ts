@@ -165,7 +165,7 @@ export function fileTestHooks(): string {
     const send = RTCDataChannel.prototype.send;
     RTCDataChannel.prototype.send = function (data) {
       const nth = globalThis.__tamperFrame ?? 0;
-      if (nth && this.label === "mesh3-files" && data.byteLength > 100000 && ++large === nth) {
+      if (nth && this.label === "mesh3-files" && data.byteLength > 32768 && ++large === nth) {
         const bytes = new Uint8Array(data.buffer ?? data, data.byteOffset ?? 0, data.byteLength);
         bytes[bytes.length - 100] ^= 1;
       }

@@ -5,7 +5,7 @@
  * and SVG never, a hostile name shown as text, a transfer that resumes after its connection broke
  * and came back (new link after a reconnect), a tampered chunk refused, cancel from either side
  * freeing both, and one file to both others in a room of three. Screenshots go to test-results/.
- * Relay only and Firefox: files_relay_test.ts, firefox_files_test.ts.
+ * Relay only, and Firefox: firefox_files_test.ts.
  */
 import assert from "node:assert/strict";
 import { startTestChain } from "../../testing/chain.ts";

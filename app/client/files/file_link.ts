@@ -22,7 +22,6 @@ import {
   CHUNK_OVERHEAD,
   createFileCipher,
   type FileCipher,
-  MAX_FILE_FRAME_LENGTH,
   type OpenedFileFrame,
 } from "../../core/file_frame.ts";
 import { encodeFileMessage, type FileMessage, parseFileMessage } from "../../core/file_message.ts";
@@ -31,11 +30,12 @@ import { nextTask } from "./next_task.ts";
 
 /**
  * Above this many bytes queued in the channel, sending waits. Small: every byte queued on the
- * connection is a byte a chat text may wait behind (one SCTP association carries both channels).
+ * connection is a byte a chat text may wait behind (one SCTP association carries both channels),
+ * and with 64 KiB chunks a few of them keep the channel busy (bench/README.md, benchmark 7).
  */
-export const HIGH_WATER = 1024 * 1024;
+export const HIGH_WATER = 256 * 1024;
 /** …until the queue is down to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 256 * 1024;
+export const LOW_WATER = 64 * 1024;
 /** Bytes of chunks a sender may have in flight beyond the receiver's last acknowledgement. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
 /** Frames being opened ahead of the one being handled. */
@@ -57,8 +57,17 @@ export interface FileLinkHandler {
 const REFUSE_GRACE_MS = 2_000;
 
 /**
+ * The frame length chunks are cut for: 64 KiB, not the 256 KiB a frame may have. Browsers send
+ * one SCTP message of a stream at a time and Chromium does not interleave them (no I-DATA, RFC
+ * 8260), so a chat text waits for the end of the chunk being sent: 64 KiB chunks (with lower
+ * water marks) brought a text's p99 during a transfer from 240–570 to 99 ms in one run (446 in a
+ * second on a starved machine), at a cost in CPU per MiB (bench/README.md, benchmark 7).
+ */
+export const CHUNK_FRAME_LENGTH = 64 * 1024;
+
+/**
  * The chunk size for a connection: the largest whole KiB that fits one frame in
- * `maxMessageSize`, and at most 256 KiB per frame.
+ * `maxMessageSize`, and at most {@link CHUNK_FRAME_LENGTH} per frame.
  *
  * @param maxMessageSize `RTCSctpTransport.maxMessageSize`.
  * @returns Bytes of file per chunk.
@@ -66,11 +75,11 @@ const REFUSE_GRACE_MS = 2_000;
  * @example
  * ```ts
  * import { chunkSizeFor } from "./file_link.ts";
- * chunkSizeFor(262144); // 261120 (255 KiB)
+ * chunkSizeFor(262144); // 64512 (63 KiB)
  * ```
  */
 export function chunkSizeFor(maxMessageSize: number): number {
-  const frame = Math.min(maxMessageSize, MAX_FILE_FRAME_LENGTH);
+  const frame = Math.min(maxMessageSize, CHUNK_FRAME_LENGTH);
   return Math.floor((frame - CHUNK_OVERHEAD) / 1024) * 1024;
 }
 

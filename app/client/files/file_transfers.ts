@@ -2,27 +2,29 @@
  * Files in a room: the engine's file transfer, a link extension (`extension`) that rides on every
  * verified peer link with a channel and keys of its own (file_link.ts).
  *
- * A file is hashed (SHA-256, a slice at a time), offered to each recipient (name, size, type,
- * hash, chunk size), and sent in chunks once accepted; the receiver writes each chunk to its sink
- * as it arrives (never holding the file), acknowledges what it wrote, and checks the whole file's
- * hash at the end: a mismatch discards the file, never shows it complete. Either side may cancel.
+ * A file is hashed (the root of a SHA-256 tree over its chunks, file_hash.ts, a chunk at a time),
+ * offered to each recipient (name, size, type, root, chunk size), and sent in chunks once
+ * accepted; the receiver digests and writes each chunk as it arrives (never holding the file),
+ * acknowledges what it wrote, and checks the root at the end: a mismatch discards the file, never
+ * shows it complete. Either side may cancel.
  * When a connection is lost, transfers pause; on the next connection to the same peer (an ICE
  * restart keeps the channel; a new link gets new keys) both sides `sync` and the sender continues
- * from the receiver's last acknowledged chunk, into the same partial file and hash state.
+ * from the receiver's last acknowledged chunk, into the same partial file (with the digests of the
+ * chunks written).
  * @module
  */
 import type { Address } from "viem";
 import type { FileMessage } from "../../core/file_message.ts";
-import { CHUNK_OVERHEAD } from "../../core/file_frame.ts";
+import { CHUNK_OVERHEAD, MAX_FILE_FRAME_LENGTH } from "../../core/file_frame.ts";
 import type { AttachedLink, LinkExtension } from "../link_extension.ts";
 import { Store } from "../store.ts";
-import { FileLink } from "./file_link.ts";
+import { chunkSizeFor, FileLink } from "./file_link.ts";
 import { displayName } from "./file_names.ts";
 import type { FileStorage } from "./file_storage.ts";
 import { formatBytes } from "./format.ts";
+import { hashFile } from "./file_hash.ts";
 import { FileReceiver } from "./receive_file.ts";
 import { PeerSender } from "./peer_sender.ts";
-import { hashBlob } from "./sha256.ts";
 import { type Copy, type Item, newCopy, snapshot } from "./transfer_record.ts";
 import { type FileItem, isFinished } from "./transfer_types.ts";
 
@@ -97,7 +99,7 @@ export class FileTransfers {
         mime: /^[\x21-\x7e]{0,127}$/.test(file.type) ? file.type : "",
         at: Date.now(),
         from: lower(this.#o.self),
-        sha256: null,
+        root: null,
         chunkSize: 0,
         hashed: 0,
         file,
@@ -169,8 +171,14 @@ export class FileTransfers {
 
   async #prepare(item: Item): Promise<void> {
     if (item.copies.every((c) => isFinished(c.state))) return;
+    // The root is for one chunk size: the largest every recipient's connection carries now.
+    item.chunkSize = Math.min(
+      chunkSizeFor(MAX_FILE_FRAME_LENGTH),
+      ...item.copies.map((c) => this.#peers.get(c.peer)?.link?.chunkSize ?? Infinity),
+    );
+    for (const c of item.copies) c.chunkSize = item.chunkSize;
     try {
-      item.sha256 = await hashBlob(item.file!, (f) => {
+      item.root = await hashFile(item.file!, item.chunkSize, (f) => {
         item.hashed = f;
         this.#changed();
       });
@@ -276,10 +284,12 @@ export class FileTransfers {
         continue;
       }
       const theirs = m.receiving.find((r) => r.id === id);
-      if (theirs?.next === null) copy.state = "offered";
-      else if (theirs && copy.chunkSize + CHUNK_OVERHEAD > link.maxMessageSize) {
+      if (theirs && copy.chunkSize + CHUNK_OVERHEAD > link.maxMessageSize) {
+        // The root is for this chunk size: the transfer cannot go on in smaller chunks.
         this.#end(copy, "failed", "Cannot resume: the new connection carries smaller messages");
-      } else if (theirs) {
+        this.#send(peer, { type: "cancel", id, reason: "failed" }, link);
+      } else if (theirs?.next === null) copy.state = "offered";
+      else if (theirs) {
         copy.accepted = true;
         copy.acked = theirs.next;
         if (theirs.next > 0) copy.resumedAt = theirs.next;

@@ -22,7 +22,7 @@ export {
 } from "./file_storage.ts";
 export { FileTransfers, type FileTransfersOptions } from "./file_transfers.ts";
 export { formatBytes, formatDuration } from "./format.ts";
-export { hashBlob, incrementalSha256 } from "./sha256.ts";
+export { hashFile } from "./file_hash.ts";
 export {
   chunkCount,
   type FileItem,

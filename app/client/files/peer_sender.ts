@@ -37,20 +37,19 @@ export class PeerSender {
 
   constructor(readonly peer: Address, readonly hooks: PeerSenderHooks) {}
 
-  /** Offers a hashed file on the current link. */
+  /**
+   * Offers a hashed file on the current link, in the chunk size its root is for (or fails it
+   * when that link carries smaller messages).
+   */
   offer(copy: Copy, link: FileLink): void {
-    const { id, name, size, mime, sha256 } = copy.item;
+    const { id, name, size, mime, root, chunkSize } = copy.item;
+    if (chunkSize > link.chunkSize) {
+      const why = "Cannot send it: this connection carries smaller messages than its chunks";
+      return this.hooks.end(copy, "failed", why);
+    }
     copy.state = "offered";
-    copy.chunkSize = link.chunkSize;
-    this.hooks.send({
-      type: "offer",
-      id,
-      name,
-      size,
-      mime,
-      sha256: sha256!,
-      chunkSize: copy.chunkSize,
-    });
+    copy.chunkSize = chunkSize;
+    this.hooks.send({ type: "offer", id, name, size, mime, root: root!, chunkSize });
   }
 
   /** The receiver took it (accept, or a sync after a lost connection): send when its turn comes. */

@@ -1,17 +1,19 @@
 /**
  * The receiving side of file transfers: an offer becomes an item; accepting opens a sink (disk
- * where the browser allows, file_storage.ts); each chunk must be the next one at its exact size,
- * is added to the incremental SHA-256 and written before the next is handled; about every
- * {@link ACK_BYTES} (and at the end) the sender hears how far the file is written. At the
- * end the whole file's hash must equal the offer's, or the partial file is discarded and the
- * sender told: a file is never shown complete unless its hash matched.
+ * where the browser allows, file_storage.ts); each chunk must be the next one at its exact size;
+ * its SHA-256 starts at once (WebCrypto, native and off the page's main thread) and it is written
+ * in order, its digest kept once written (32 bytes a chunk, which is what a resume continues
+ * from); about every {@link ACK_BYTES} (and at the end) the sender hears how far the file is
+ * written. At the end the root of the digests' hash tree (app/core/file_tree.ts) must equal the
+ * offer's, or the partial file is discarded and the sender told: a file is never shown complete
+ * unless its root matched.
  * @module
  */
 import type { Address } from "viem";
 import type { FileMessage } from "../../core/file_message.ts";
+import { chunkDigest, fileTreeRoot } from "../../core/file_tree.ts";
 import { isPreviewable, saveName } from "./file_names.ts";
 import type { FileStorage } from "./file_storage.ts";
-import { incrementalSha256 } from "./sha256.ts";
 import { type Copy, type Item, newCopy } from "./transfer_record.ts";
 import { chunkCount, isFinished } from "./transfer_types.ts";
 
@@ -52,7 +54,7 @@ export class FileReceiver {
       mime: m.mime,
       at: Date.now(),
       from: peer,
-      sha256: m.sha256,
+      root: m.root,
       chunkSize: m.chunkSize,
       hashed: 1,
       file: null,
@@ -82,7 +84,7 @@ export class FileReceiver {
     }
     if (copy.state !== "offered") return void copy.sink.discard(); // Cancelled meanwhile.
     item.sink = copy.sink.kind;
-    copy.hash = incrementalSha256();
+    copy.leaves = [];
     copy.accepted = true;
     copy.problem = null;
     copy.state = linked ? "active" : "paused";
@@ -97,18 +99,19 @@ export class FileReceiver {
    * @param copy Our copy of that file (undefined: unknown, ignored).
    */
   chunk(copy: Copy | undefined, index: number, bytes: Uint8Array): Promise<void> | void {
-    if (!copy || copy.state !== "active" || !copy.sink || !copy.hash) return;
+    if (!copy || copy.state !== "active" || !copy.sink || !copy.leaves) return;
     const { item } = copy;
     const count = chunkCount(item.size, item.chunkSize);
     const size = index === count - 1 ? item.size - index * item.chunkSize : item.chunkSize;
     if (index !== copy.handled || bytes.length !== size) {
       return this.#fail(copy, "failed", "The sender sent a chunk out of order or of a wrong size");
     }
-    copy.hash.update(bytes);
+    const leaf = chunkDigest(bytes); // WebCrypto copies the bytes when the call starts.
+    leaf.catch(() => {}); // Seen by #write.
     copy.handled++;
     // Writes queue up in order while the next frames are opened; the channel waits only when
     // a few are pending (the sender's window bounds them anyway).
-    const written = copy.writing.then(() => this.#write(copy, bytes, count));
+    const written = copy.writing.then(() => this.#write(copy, bytes, leaf, count));
     copy.writing = written;
     if (copy.handled - copy.next > MAX_PENDING_WRITES) return written;
   }
@@ -118,7 +121,7 @@ export class FileReceiver {
     if (copy.item.direction !== "in" || copy.state === "done") return;
     void copy.sink?.discard();
     copy.sink = null;
-    copy.hash = null;
+    copy.leaves = null;
   }
 
   /** A `blob:` URL when the file is an image that may be shown inline, else null. */
@@ -129,14 +132,22 @@ export class FileReceiver {
     return isPreviewable(mime, size, head) ? URL.createObjectURL(file) : null;
   }
 
-  async #write(copy: Copy, bytes: Uint8Array, count: number): Promise<void> {
+  async #write(
+    copy: Copy,
+    bytes: Uint8Array,
+    leaf: Promise<Uint8Array>,
+    count: number,
+  ): Promise<void> {
     if (isFinished(copy.state) || !copy.sink) return;
+    let digest: Uint8Array;
     try {
       await copy.sink!.write(bytes);
+      digest = await leaf;
     } catch (e) {
       return this.#fail(copy, "failed", e instanceof Error ? e.message : "Cannot save the file");
     }
-    if (isFinished(copy.state)) return;
+    if (isFinished(copy.state) || !copy.leaves) return;
+    copy.leaves[copy.next] = digest;
     copy.next++;
     copy.bytes = Math.min(copy.item.size, copy.next * copy.item.chunkSize);
     copy.meter.add(copy.bytes);
@@ -150,11 +161,13 @@ export class FileReceiver {
 
   async #verify(copy: Copy): Promise<void> {
     const { item } = copy;
-    if (copy.hash!.hex() !== item.sha256) {
+    const root = await fileTreeRoot(copy.leaves!, item.size, item.chunkSize).catch(() => null);
+    if (isFinished(copy.state)) return;
+    if (root !== item.root) {
       return this.#fail(
         copy,
         "hash-mismatch",
-        "The received file does not match the SHA-256 its sender announced: it was discarded",
+        "The received file does not match the SHA-256 tree its sender announced: it was discarded",
       );
     }
     let file: Blob;

@@ -6,15 +6,14 @@
 import type { Address } from "viem";
 import type { FileSink } from "./file_storage.ts";
 import { RateMeter } from "./rate_meter.ts";
-import type { Sha256 } from "./sha256.ts";
 import type { FileItem, PeerTransfer, TransferState } from "./transfer_types.ts";
 
 /** A file sent or offered: what the UI shows of it ({@linkcode FileItem}) but the per-peer view,
- * which the engine keeps as {@linkcode Copy}s, and the offer's hash and chunk size. */
+ * which the engine keeps as {@linkcode Copy}s, and the offer's tree root and chunk size. */
 export interface Item extends Omit<FileItem, "peers"> {
-  /** Hex SHA-256: ours once hashed, theirs as offered. */
-  sha256: string | null;
-  /** Theirs: the offered chunk size. */
+  /** Root of the file's SHA-256 hash tree (hex): ours once hashed, theirs as offered. */
+  root: string | null;
+  /** The chunk size the root is for: ours once hashed, theirs as offered. */
   chunkSize: number;
   copies: Copy[];
 }
@@ -31,7 +30,7 @@ export interface Copy {
   acked: number;
   /** Theirs: chunks written (what an ack and a sync report). */
   next: number;
-  /** Theirs: chunks taken from the channel (hashed; written or queued to be). */
+  /** Theirs: chunks taken from the channel (being digested and written, or done). */
   handled: number;
   bytes: number;
   meter: RateMeter;
@@ -42,9 +41,9 @@ export interface Copy {
   stop: AbortController | null;
   /** Ours: resolvers waiting for the next acknowledgement. */
   wake: (() => void)[];
-  /** Theirs: where the bytes go, and the hash of what was written. */
+  /** Theirs: where the bytes go, and the digests of the chunks written (32 bytes each). */
   sink: FileSink | null;
-  hash: Sha256 | null;
+  leaves: Uint8Array[] | null;
   /** Theirs: the write in progress (a new link waits for it before counting). */
   writing: Promise<void>;
 }
@@ -75,7 +74,7 @@ export function newCopy(item: Item, peer: Address, state: TransferState): Copy {
     stop: null,
     wake: [],
     sink: null,
-    hash: null,
+    leaves: null,
     writing: Promise.resolve(),
   };
 }
