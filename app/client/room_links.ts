@@ -43,8 +43,9 @@ const MAX_COMMIT_REJOINS = 5;
 export const MAX_SIGN_IN_PROMPTS = 3;
 /**
  * A link that could not be made (it did not open in time, or the chain could not be read) is
- * made again after these delays, one per try, while the peer is in the room; the problem is
- * shown once they are spent. A refused link is never tried again.
+ * made again after these delays, one per try, while the peer is in the room. Its problem is shown
+ * at once (the peer may have refused our keys, which it cannot tell us), and taken back when a
+ * later link opens. A refused link is never tried again.
  */
 export const LINK_RETRY_MS: readonly number[] = [1_000, 4_000, 10_000];
 /** Link problems worth another try: nothing was refused. */
@@ -346,24 +347,30 @@ export class RoomLinks {
   /**
    * A link that could not be made is made again (the offering side makes it; the answering side
    * takes the new offer), after the next delay of {@linkcode LINK_RETRY_MS}, while the peer is
-   * in the room; true while tries remain (its problem is then not shown yet).
+   * in the room and tries remain.
    */
-  #retry(link: PeerLink): boolean {
+  #retry(link: PeerLink): void {
     const kind = link.status.value.problem?.kind;
-    if (this.#stopped || link.state === "refused" || !kind || !RETRIED.has(kind)) return false;
+    if (this.#stopped || link.state === "refused" || !kind || !RETRIED.has(kind)) return;
+    if (!link.offerer) return;
     const key = lower(link.peer);
     const delays = this.#o.linkTiming?.retryDelaysMs ?? LINK_RETRY_MS;
     const failed = this.#failures.get(key) ?? { count: 0 };
-    failed.count++;
+    if (failed.count >= delays.length) return;
     this.#failures.set(key, failed);
-    if (failed.count > delays.length) return false;
-    if (!link.offerer) return true;
     clearTimeout(failed.timer);
     failed.timer = setTimeout(() => {
       if (this.#stopped || !this.#present.has(key) || this.#link(link.peer) !== link) return;
       this.#ensureLink(link.peer);
-    }, delays[failed.count - 1]);
-    return true;
+    }, delays[failed.count++]);
+  }
+
+  /** A link opened: a "could not connect" shown earlier is taken back, unless another peer's
+   * link still ends with it. */
+  #opened(peer: Address): void {
+    this.#failures.delete(lower(peer));
+    const failed = (l: PeerLink) => l.ended && l.status.value.problem?.kind === "connection-failed";
+    if (!this.#links.some(failed)) this.#o.events.emit("cleared", "connection-failed");
   }
 
   #link(peer: Address): PeerLink | undefined {
@@ -383,14 +390,18 @@ export class RoomLinks {
     });
     this.#o.group.watch(link);
     let told = false;
+    let opened = false;
     link.status.subscribe(({ state, problem }) => {
       // The session's snapshot changes with every link's: one store to watch for the whole room.
       if (this.#links.includes(link)) this.#set({ links: [...this.#links] });
-      if (state === "open") this.#failures.delete(lower(peer));
+      if (state === "open" && !opened) {
+        opened = true;
+        this.#opened(peer);
+      }
       if (!problem || told || !link.ended) return;
       told = true;
-      if (this.#retry(link)) return;
       events.emit("notice", { kind: problem.kind, tone: "error", message: problem.message });
+      this.#retry(link);
     });
     this.#set({ links: [...this.#links.filter((l) => l !== existing), link] });
     void link.start().catch(() => link.close("connection-failed", "Could not connect to the peer"));

@@ -3,10 +3,13 @@ import { unexpected } from "./app_flow.ts";
 
 const URL_A = "http://127.0.0.1:1/static/build/browser-AQOZO6GE.js";
 const aborted = (url: string) => `requestfailed: ${url} NS_BINDING_ABORTED`;
-const sriMismatch = (url: string, q: [string, string] = ["“", "”"]) =>
+/** SHA-384 of no bytes, and of some bytes. */
+const NOTHING = "OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb";
+const SOME = "+GHDcy+Zpmonvw0ZD9caiOB96OyTqfxFspJR2LpiOpS0nZRLNpyufiNek+BM+p6C";
+const sriMismatch = (url: string, q: [string, string] = ["“", "”"], hash = SOME) =>
   `pageerror: None of the ${q[0]}sha384${q[1]} hashes in the integrity attribute match the ` +
   `content of the subresource at ${q[0]}${url}${q[1]}. The computed hash is ` +
-  `${q[0]}OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb${q[1]}.`;
+  `${q[0]}${hash}${q[1]}.`;
 
 Deno.test("unexpected: aborted requests of either browser are expected", () => {
   assert.deepEqual(unexpected([`requestfailed: ${URL_A} net::ERR_ABORTED`, aborted(URL_A)]), []);
@@ -15,6 +18,11 @@ Deno.test("unexpected: aborted requests of either browser are expected", () => {
 Deno.test("unexpected: Firefox's integrity report on a load it aborted is expected", () => {
   assert.deepEqual(unexpected([aborted(URL_A), sriMismatch(URL_A)]), []);
   assert.deepEqual(unexpected([aborted(URL_A), sriMismatch(URL_A, ['"', '"'])]), []);
+});
+
+Deno.test("unexpected: an integrity report over no bytes is a cancelled load, expected", () => {
+  assert.deepEqual(unexpected([sriMismatch(URL_A, undefined, NOTHING)]), []);
+  assert.deepEqual(unexpected([sriMismatch(URL_A, ['"', '"'], NOTHING)]), []);
 });
 
 Deno.test("unexpected: an integrity failure with no aborted load of that URL counts", () => {
