@@ -1,5 +1,5 @@
 /**
- * Links that do not open are made again (room_links.ts): the offering side makes a new link after
+ * Links that do not open are made again (room_links.ts, link_retries.ts): the offering side makes a new link after
  * a delay, the answering side drops its link to the peer's old connection for the new one (the
  * offer names another SDP session); each failure is shown, and taken back once a link opens. An
  * open link is never replaced by an offer that names another session. Real chain, server and

@@ -18,6 +18,7 @@ import type { Emitter } from "./emitter.ts";
 import { fetchIceConfig, type IceConfig, iceSource } from "./ice.ts";
 import { type EngineIO, signalingUrl } from "./io.ts";
 import type { LinkExtension } from "./link_extension.ts";
+import { LinkRetries } from "./link_retries.ts";
 import { serverNotice } from "./notices.ts";
 import { type LinkSession, PeerLink } from "./peer_link.ts";
 import type { RoomGroup } from "./room_group.ts";
@@ -41,16 +42,6 @@ const MAX_COMMIT_REJOINS = 5;
  * (issue 10, item 11).
  */
 export const MAX_SIGN_IN_PROMPTS = 3;
-/**
- * A link that could not be made (it did not open in time, or the chain could not be read) is
- * made again after these delays, one per try, while the peer is in the room. Its problem is shown
- * at once (the peer may have refused our keys, which it cannot tell us), and taken back when a
- * later link opens. A refused link is never tried again.
- */
-export const LINK_RETRY_MS: readonly number[] = [1_000, 4_000, 10_000];
-/** Link problems worth another try: nothing was refused. */
-const RETRIED: ReadonlySet<string> = new Set(["connection-failed", "chain-unreachable"]);
-
 /** Inputs of {@linkcode RoomLinks}: the session's own parts it works with. */
 export interface RoomLinksOptions {
   config: PublicConfig;
@@ -76,7 +67,7 @@ export interface RoomLinksOptions {
 export interface LinkTiming {
   /** Default `CONNECT_TIMEOUT_MS` (peer_link.ts). */
   connectTimeoutMs?: number;
-  /** Default {@linkcode LINK_RETRY_MS}. */
+  /** Default `LINK_RETRY_MS` (link_retries.ts). */
   retryDelaysMs?: readonly number[];
 }
 
@@ -106,13 +97,16 @@ export class RoomLinks {
   #iceAsked = false;
   /** Wallet prompts made to sign in again; past the cap, none are made. */
   #signInPrompts = 0;
-  /** The peers the server last said are in the room (lower case). */
-  #present = new Set<string>();
-  /** Links to each peer (lower case) that failed in a row, and the retry waiting. */
-  #failures = new Map<string, { count: number; timer?: ReturnType<typeof setTimeout> }>();
+  /** Links that could not be made, made again (link_retries.ts). */
+  #retries: LinkRetries;
 
   constructor(o: RoomLinksOptions) {
     this.#o = o;
+    this.#retries = new LinkRetries({
+      delaysMs: o.linkTiming?.retryDelaysMs,
+      current: (peer) => this.#link(peer),
+      remake: (peer) => this.#ensureLink(peer),
+    });
   }
 
   get #links(): readonly PeerLink[] {
@@ -128,7 +122,7 @@ export class RoomLinks {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#rejoinTimer);
-    for (const f of this.#failures.values()) clearTimeout(f.timer);
+    this.#retries.stop();
     this.#unwatchChain?.();
     this.#signaling?.close();
     for (const link of this.#links) link.close();
@@ -244,15 +238,15 @@ export class RoomLinks {
         this.#joined = true;
         this.#rejoins = 0;
         this.#o.events.emit("cleared", "chain-unavailable");
-        this.#present = new Set(m.peers.map(lower));
+        this.#retries.roster(m.peers);
         for (const peer of m.peers) this.#ensureLink(peer);
         return;
       case "presence":
         if (m.state === "joined") {
-          this.#present.add(lower(m.address));
+          this.#retries.arrived(m.address);
           return await this.#peerJoined(m.address);
         }
-        this.#present.delete(lower(m.address));
+        this.#retries.left(m.address);
         return this.#link(m.address)?.peerLeft();
       case "offer":
         this.#replaceIfRestarted(m.from, m.sdp);
@@ -344,31 +338,10 @@ export class RoomLinks {
     if (link && !link.ended && link.state !== "open" && link.fromOtherConnection(sdp)) link.close();
   }
 
-  /**
-   * A link that could not be made is made again (the offering side makes it; the answering side
-   * takes the new offer), after the next delay of {@linkcode LINK_RETRY_MS}, while the peer is
-   * in the room and tries remain.
-   */
-  #retry(link: PeerLink): void {
-    const kind = link.status.value.problem?.kind;
-    if (this.#stopped || link.state === "refused" || !kind || !RETRIED.has(kind)) return;
-    if (!link.offerer) return;
-    const key = lower(link.peer);
-    const delays = this.#o.linkTiming?.retryDelaysMs ?? LINK_RETRY_MS;
-    const failed = this.#failures.get(key) ?? { count: 0 };
-    if (failed.count >= delays.length) return;
-    this.#failures.set(key, failed);
-    clearTimeout(failed.timer);
-    failed.timer = setTimeout(() => {
-      if (this.#stopped || !this.#present.has(key) || this.#link(link.peer) !== link) return;
-      this.#ensureLink(link.peer);
-    }, delays[failed.count++]);
-  }
-
   /** A link opened: a "could not connect" shown earlier is taken back, unless another peer's
    * link still ends with it. */
   #opened(peer: Address): void {
-    this.#failures.delete(lower(peer));
+    this.#retries.opened(peer);
     const failed = (l: PeerLink) => l.ended && l.status.value.problem?.kind === "connection-failed";
     if (!this.#links.some(failed)) this.#o.events.emit("cleared", "connection-failed");
   }
@@ -401,7 +374,7 @@ export class RoomLinks {
       if (!problem || told || !link.ended) return;
       told = true;
       events.emit("notice", { kind: problem.kind, tone: "error", message: problem.message });
-      this.#retry(link);
+      this.#retries.failed(link);
     });
     this.#set({ links: [...this.#links.filter((l) => l !== existing), link] });
     void link.start().catch(() => link.close("connection-failed", "Could not connect to the peer"));
