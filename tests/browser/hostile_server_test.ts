@@ -7,13 +7,24 @@
  *   the real peer's committed key and fingerprint but the attacker's ICE credentials, so ICE
  *   reaches the attacker, which tries to terminate DTLS with its own certificate.
  * Every time the browser that receives the forgery refuses and says why; the other one never
- * opens either and says it could not connect; no DataChannel opens, nothing is sent.
+ * opens either and says it could not connect; no DataChannel opens, nothing is sent. A server that
+ * only loses every answer to the offerer's first connection cannot keep the pair apart: the link
+ * fails, is made again on a new connection (room_links.ts, link_retries.ts), and opens.
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type { Hex } from "viem";
 import { startTestChain, type TestChain } from "../../testing/chain.ts";
-import { createRoom, joinRoom, person, sendMessage, shot, theirMessage } from "./app_flow.ts";
+import {
+  asTestPage,
+  createRoom,
+  joinRoom,
+  person,
+  sendMessage,
+  shot,
+  theirMessage,
+} from "./app_flow.ts";
+import { rtcTrace } from "./rtc_trace.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
 import { startMitmPeer } from "./mitm_peer.ts";
@@ -94,6 +105,36 @@ Deno.test("hostile server: forged, replayed and spliced descriptions are refused
       await pair.a.context().close();
       await pair.b.context().close();
     });
+
+    await t.step(
+      "a link whose answers are all lost is made again on a new connection, which opens",
+      async () => {
+        const attack = {
+          kind: "drop-first-connection" as const,
+          sessions: new Set<string>(),
+          dropped: 0,
+        };
+        const pair = await meet(browser!, chain, app!, [15, 16], (id) => attacks.set(id, attack));
+        // The first link fails after 30 s, says so, and the offerer makes a new connection.
+        for (const p of [pair.a, pair.b]) {
+          await p.locator('[data-testid="peer"][data-state="open"]').waitFor({ timeout: 60_000 });
+        }
+        assert.equal(attack.sessions.size, 2, "the offerer's second connection made the link");
+        assert.ok(attack.dropped >= 1);
+        const trace = (await rtcTrace(asTestPage(pair.offerer))).join("\n");
+        assert.ok((trace.match(/ made$/gm) ?? []).length >= 2, `two connections made:\n${trace}`);
+        assert.match(trace, / closed$/m, "the first one closed");
+        await sendMessage(pair.a, "Connected on the second try.");
+        await theirMessage(pair.b, "Connected on the second try.").waitFor();
+        // The "could not connect" notice was taken back once the new link opened.
+        const failed = pair.offerer.locator('[data-testid="banner"]').filter({
+          hasText: "Could not connect to the peer",
+        });
+        await failed.waitFor({ state: "detached" });
+        await pair.a.context().close();
+        await pair.b.context().close();
+      },
+    );
 
     await t.step("an old description replayed after the peer re-committed is refused", async () => {
       const pair = await meet(browser!, chain, app!, [9, 10], () => {});

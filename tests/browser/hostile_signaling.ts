@@ -1,12 +1,14 @@
 /**
  * A hostile signaling server's attacks, for the hostile-server browser tests: it swaps the public
  * key or the DTLS fingerprint in offers or answers, replays a peer's old description, drops the
- * first offer, or splices an attacker's WebRTC endpoint into the path (mitm_peer.ts). Plus the
+ * first offer, drops every answer to the offerer's first connection, or splices an attacker's
+ * WebRTC endpoint into the path (mitm_peer.ts). Plus the
  * checks those tests make on either browser: who refused, and that nothing opened.
  * @module
  */
 import assert from "node:assert/strict";
 import { encodeBase64Url } from "../../app/core/bytes.ts";
+import { sdpSession } from "../../app/core/sdp.ts";
 import { type AnyPage, asTestPage } from "./app_flow.ts";
 import type { MitmPeer } from "./mitm_peer.ts";
 
@@ -17,6 +19,9 @@ export type Attack =
   | { kind: "swap"; on: "offer" | "answer"; swap: Swap; media?: boolean }
   | { kind: "replay" }
   | { kind: "drop-first-offer"; dropped: number }
+  /** Every answer is dropped until an offer from a second connection of the offerer's is seen:
+   * the first link can never open, and only a new connection gets through. */
+  | { kind: "drop-first-connection"; sessions: Set<string>; dropped: number }
   | { kind: "mitm"; peer: MitmPeer; offerer?: string; answer?: Promise<string> };
 
 const FINGERPRINT = /a=fingerprint:sha-256 \S+/g;
@@ -59,6 +64,13 @@ export function hostile(attacks: Map<string, Attack>) {
         m.sdp = m.sdp.replace(FINGERPRINT, `a=fingerprint:sha-256 ${fp}`);
       }
     } else if (attack.kind === "drop-first-offer" && m.type === "offer" && !attack.dropped) {
+      attack.dropped++;
+      return null;
+    } else if (attack.kind === "drop-first-connection" && m.type === "offer") {
+      attack.sessions.add(sdpSession(m.sdp) ?? "");
+    } else if (
+      attack.kind === "drop-first-connection" && m.type === "answer" && attack.sessions.size < 2
+    ) {
       attack.dropped++;
       return null;
     } else if (attack.kind === "replay" && (m.type === "offer" || m.type === "answer")) {
