@@ -3,7 +3,8 @@
  * with fresh key pairs and the session keys each derives.
  * @module
  */
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
+import { type RoomInfo, ZERO_ROOT } from "../app/chain/room.ts";
 import { type EcdhCurve, type EcdhKeyPair, generateEcdhKeyPair } from "../app/core/ecdh.ts";
 import { makeHello } from "../app/core/handshake.ts";
 import { generateKemKeyPair, type KemKeyPair } from "../app/core/kem.ts";
@@ -108,4 +109,23 @@ export async function connectionPair(
     deriveConnectionKeys(a, ha, peerOf(hb)),
     deriveConnectionKeys(b, hb, peerOf(ha)),
   ]);
+}
+
+/**
+ * An open, unexpired room as the chain reads it (no member list).
+ *
+ * @example
+ * ```ts ignore
+ * const reader = { room: () => Promise.resolve(openRoom(roomId, creator)), ... };
+ * ```
+ */
+export function openRoom(roomId: Hex, creator: Address): RoomInfo {
+  return {
+    roomId,
+    creator,
+    membersRoot: ZERO_ROOT,
+    expiresAt: 0n,
+    closed: false,
+    membersOnly: false,
+  };
 }

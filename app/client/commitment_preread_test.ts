@@ -2,19 +2,13 @@ import assert from "node:assert/strict";
 import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import type { CommitmentReader } from "../chain/offer_check.ts";
-import { type RoomInfo, type StoredCommitment, ZERO_ROOT } from "../chain/room.ts";
+import type { RoomInfo, StoredCommitment } from "../chain/room.ts";
+import { openRoom } from "../../testing/core_fixtures.ts";
 import { CommitmentPreread } from "./commitment_preread.ts";
 
 const roomId = `0x${"ab".repeat(32)}` as Hex;
 const peer = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
-const room: RoomInfo = {
-  roomId,
-  creator: peer,
-  membersRoot: ZERO_ROOT,
-  expiresAt: 0n,
-  closed: false,
-  membersOnly: false,
-};
+const room: RoomInfo = openRoom(roomId, peer);
 const stored: StoredCommitment = { commitment: `0x${"cd".repeat(24)}`, blockNumber: 7n };
 
 /** A reader answering `commitment()` as told, counting its reads. */

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { Address, Hex } from "viem";
 import { ChainUnavailableError } from "../chain/errors.ts";
 import { type CommitmentReader, describeKeys, type VerifiedKeys } from "../chain/offer_check.ts";
-import { type StoredCommitment, ZERO_ROOT } from "../chain/room.ts";
+import type { StoredCommitment } from "../chain/room.ts";
+import { openRoom } from "../../testing/core_fixtures.ts";
 import { storedCommitment } from "../core/commitment.ts";
 import { CommitmentPreread } from "./commitment_preread.ts";
 import { checkFirstDescription, checkRenegotiation } from "./link_verify.ts";
@@ -20,15 +21,7 @@ const before: VerifiedKeys = { ...describeKeys(ctx, first), blockNumber: 7n };
 function session(stored: () => Promise<StoredCommitment | null>) {
   let reads = 0;
   const reader: CommitmentReader = {
-    room: () =>
-      Promise.resolve({
-        roomId,
-        creator: peer,
-        membersRoot: ZERO_ROOT,
-        expiresAt: 0n,
-        closed: false,
-        membersOnly: false,
-      }),
+    room: () => Promise.resolve(openRoom(roomId, peer)),
     commitment: () => (reads++, stored()),
     nowSeconds: () => Date.now() / 1000,
   };
