@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type Hex, numberToHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { startTestChain, type TestChain } from "../../../testing/chain.ts";
+import { startRpcProxy } from "../../../testing/rpc_proxy.ts";
 import { createSiweMessage } from "viem/siwe";
 import {
   Client,
@@ -222,6 +223,38 @@ Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
     });
   } finally {
     await srv.stop();
+    await chain.stop();
+  }
+});
+
+Deno.test("auth: an EOA's sign-in reads nothing from the chain; a contract wallet's is judged there", async () => {
+  const chain = await startTestChain();
+  const proxy = startRpcProxy(chain.rpcUrl);
+  const srv = await startServer(chain, { MESH3_RPC_URL: proxy.url });
+  try {
+    const alice = privateKeyToAccount(chain.accounts[1]);
+    const wallet = await deployWallet(chain, "1626ba7e");
+    const calls = proxy.count("eth_call");
+    const r = await verify(srv.base, await signedMessage(srv.base, alice, chain.chainId));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(proxy.count("eth_call"), calls, "no chain read for a signature that recovers");
+
+    const { nonce } = await (await fetch(`${srv.base}/api/auth/nonce`)).json();
+    const message = createSiweMessage({
+      domain: new URL(ORIGIN).host,
+      uri: ORIGIN,
+      address: wallet,
+      chainId: chain.chainId,
+      nonce,
+      version: "1",
+      issuedAt: new Date(),
+    });
+    const w = await verify(srv.base, { message, signature: `0x${"11".repeat(65)}` });
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    assert.ok(proxy.count("eth_call") > calls, "the contract wallet was asked on chain");
+  } finally {
+    await srv.stop();
+    await proxy.stop();
     await chain.stop();
   }
 });

@@ -1,12 +1,14 @@
 /**
  * Sign-In with Ethereum (EIP-4361) checks on the server. The message must name one of our
  * configured origins (never the request's Host header), our chain, and a live nonce we issued; its times
- * must hold with a small clock skew; the signature must be low-s (EIP-2) and verify through the
- * chain (viem's `verifySiweMessage`: EOAs, EIP-1271 and EIP-6492 wallets).
+ * must hold with a small clock skew; the signature must be low-s (EIP-2) and verify (viem's
+ * `validateSiweMessage` and `verifyHash`): an EOA's by recovering its address, with no chain
+ * read; anything else (EIP-1271 and EIP-6492 wallets) through the chain.
  * @module
  */
-import type { Address, Hex, PublicClient } from "viem";
-import { parseSiweMessage } from "viem/siwe";
+import { type Address, hashMessage, type Hex, type PublicClient } from "viem";
+import { verifyHash } from "viem/actions";
+import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
 import { SignInError } from "../../shared/sign_in_error.ts";
 import type { NonceBackend } from "../state/mod.ts";
 
@@ -115,12 +117,20 @@ export async function verifySignIn(
   const time = m.notBefore && m.notBefore.getTime() > t ? m.notBefore : now;
   let ok: boolean;
   try {
-    ok = await ctx.client.verifySiweMessage({
-      message,
-      signature: signature as Hex,
+    ok = validateSiweMessage({
+      address: m.address,
       domain: m.domain,
+      message: m,
       nonce: m.nonce,
       time,
+    }) && await verifyHash(ctx.client, {
+      address: m.address!,
+      hash: hashMessage(message),
+      signature: signature as Hex,
+      // An ECDSA signature that recovers to the address proves its key: no chain read (a
+      // round trip off every sign-in, and EOAs sign in while the chain is unreachable). A
+      // signature that does not is judged by the chain (contract wallets).
+      mode: "eoa",
     });
   } catch {
     throw new SignInError(
