@@ -362,6 +362,8 @@ export interface MemberSocket {
   cookie: string;
   account: PrivateKeyAccount;
   roomId: Hex;
+  /** The `joined` the server answered the join with. */
+  joined: Extract<ServerMessage, { type: "joined" }>;
 }
 
 /**
@@ -379,6 +381,7 @@ export async function memberSocket(
   await commit(chain, index, room, makeKeys(chain, room));
   const { account, cookie } = await signIn(srv.base, chain, index);
   const c = await Client.connect(srv.wsUrl, cookie);
-  await join(c, room);
-  return { c, cookie, account, roomId: room };
+  c.send({ v: 1, type: "join", roomId: room });
+  const joined = await c.next("joined", (m) => m.roomId === room.toLowerCase());
+  return { c, cookie, account, roomId: room, joined };
 }

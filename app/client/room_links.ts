@@ -157,7 +157,7 @@ export class RoomLinks {
       onMessage: (m) => {
         if (m.type === "joined" && !this.#iceAsked) {
           this.#iceAsked = true;
-          this.#iceReady = this.#fetchIce();
+          this.#iceReady = this.#fetchIce(m.ice);
         }
         // Peers' commitments are read while the ICE servers are asked for.
         if (m.type === "joined") m.peers.forEach((p) => this.#preread(p));
@@ -192,14 +192,15 @@ export class RoomLinks {
   }
 
   /**
-   * The ICE servers the links use, asked once the server has us in the room (it gives TURN
-   * credentials only to a socket in a live room, docs/PROTOCOL.md section 7); fetched again
-   * before they expire (`iceSource`). A failed first fetch is asked again at the next join.
+   * The ICE servers the links use, given in `joined` (the server gives TURN credentials only to
+   * a socket in a live room, docs/PROTOCOL.md section 7) or, from a server that does not, asked
+   * then; fetched again before they expire (`iceSource`). A failed first fetch is asked again
+   * at the next join.
    */
-  async #fetchIce(): Promise<void> {
+  async #fetchIce(given: IceConfig | undefined): Promise<void> {
     const { io, roomId } = this.#o;
     const get = () => fetchIceConfig(io.fetch, io.origin, roomId);
-    const first = await get();
+    const first = given ?? await get();
     this.#iceAsked = first.iceServers.length > 0;
     if (this.#linkSession) {
       this.#linkSession = { ...this.#linkSession, ice: first, freshIce: iceSource(first, get) };

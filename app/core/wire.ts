@@ -83,7 +83,7 @@ export type ClientMessage =
 /** Messages the server sends to a browser. */
 export type ServerMessage =
   | { v: 1; type: "welcome"; address: Address; limits: WireLimits }
-  | { v: 1; type: "joined"; roomId: Hex; peers: Address[]; ref?: string }
+  | { v: 1; type: "joined"; roomId: Hex; peers: Address[]; ice?: WireIceConfig; ref?: string }
   | { v: 1; type: "left"; roomId: Hex; ref?: string }
   | { v: 1; type: "presence"; roomId: Hex; address: Address; state: "joined" | "left" }
   | {
@@ -98,6 +98,12 @@ export type ServerMessage =
   | { v: 1; type: "ice"; from: Address; roomId: Hex; candidate: IceCandidate | null }
   | { v: 1; type: "error"; code: ErrorCode; message: string; ref?: string; roomId?: Hex }
   | { v: 1; type: "pong"; ref?: string };
+
+/** The ICE servers a `joined` carries (the body `GET /api/ice` answers with). */
+export interface WireIceConfig {
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  iceTransportPolicy?: "all" | "relay";
+}
 
 /** Limits the server announces in `welcome`. */
 export interface WireLimits {
@@ -179,6 +185,18 @@ const wireLimits = v.strictObject({
 });
 const serverDescription = (type: "offer" | "answer") =>
   v.strictObject({ v: one, type: v.literal(type), from: address, roomId, publicKey, kemKey, sdp });
+const iceUrl = v.pipe(v.string(), v.maxLength(1024), v.regex(/^(stuns?|turns?):\S+$/));
+const iceConfig = v.strictObject({
+  iceServers: v.pipe(
+    v.array(v.strictObject({
+      urls: v.union([iceUrl, v.pipe(v.array(iceUrl), v.minLength(1), v.maxLength(16))]),
+      username: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+      credential: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+    })),
+    v.maxLength(32),
+  ),
+  iceTransportPolicy: v.optional(v.picklist(["all", "relay"])),
+});
 const serverSchemas = {
   welcome: v.strictObject({ v: one, type: v.literal("welcome"), address, limits: wireLimits }),
   joined: v.strictObject({
@@ -186,6 +204,7 @@ const serverSchemas = {
     type: v.literal("joined"),
     roomId,
     peers: v.pipe(v.array(address), v.maxLength(1024)),
+    ice: v.optional(iceConfig),
     ref,
   }),
   left: v.strictObject({ v: one, type: v.literal("left"), roomId, ref }),
@@ -266,6 +285,24 @@ export function readJsonObject(text: string): ParseResult<Record<string, unknown
     return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
   }
   return { ok: true, message: raw as Record<string, unknown> };
+}
+
+/**
+ * Whether an ICE configuration fits in a `joined` as browsers parse it (the server checks before
+ * sending one: a `joined` the browser refuses would leave it outside the room).
+ *
+ * @param config ICE servers as `GET /api/ice` gives them.
+ * @returns True when a browser's parser accepts it.
+ *
+ * @example
+ * ```ts
+ * import { isWireIceConfig } from "./wire.ts";
+ * isWireIceConfig({ iceServers: [{ urls: "stun:stun.example:3478" }] }); // true
+ * isWireIceConfig({ iceServers: [{ urls: "http://x" }] }); // false
+ * ```
+ */
+export function isWireIceConfig(config: unknown): config is WireIceConfig {
+  return v.is(iceConfig, config);
 }
 
 /**

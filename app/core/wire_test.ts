@@ -3,6 +3,7 @@ import { encodeBase64Url } from "./bytes.ts";
 import {
   encodeRelayedIce,
   encodeWireMessage,
+  isWireIceConfig,
   MAX_SDP_LENGTH,
   parseClientMessage,
   parseServerMessage,
@@ -186,6 +187,35 @@ Deno.test("parseServerMessage: round-trips server messages and refuses client on
   );
   assert.ok(!bad.ok && bad.code === "malformed");
   assert.equal(parseServerMessage(JSON.stringify({ v: 1, type: "join", roomId: room })).ok, false);
+});
+
+Deno.test("parseServerMessage: joined may carry ICE servers; malformed ones refuse the frame", () => {
+  const roomId = room.toLowerCase() as Hex;
+  const ice = {
+    iceServers: [
+      { urls: ["stun:stun.example:3478"] },
+      { urls: "turns:turn.example:443?transport=tcp", username: "1:0xabc", credential: "c" },
+    ],
+    iceTransportPolicy: "relay" as const,
+  };
+  const m: ServerMessage = { v: 1, type: "joined", roomId, peers: [], ice };
+  const r = parseServerMessage(encodeWireMessage(m));
+  assert.ok(r.ok);
+  assert.deepEqual(r.message, m);
+  assert.ok(isWireIceConfig(ice));
+  const bad = [
+    { iceServers: [{ urls: "http://turn.example" }] }, // not a STUN/TURN URL
+    { iceServers: [{ urls: [] }] },
+    { iceServers: [{ urls: "stun:a", password: "x" }] }, // unknown field
+    { iceServers: Array.from({ length: 33 }, () => ({ urls: "stun:a" })) },
+    { iceServers: [], iceTransportPolicy: "none" },
+    { iceServers: [{ urls: "turn:a", username: "u".repeat(1025) }] },
+  ];
+  for (const b of bad) {
+    assert.equal(isWireIceConfig(b), false, JSON.stringify(b).slice(0, 80));
+    const p = parseServerMessage(JSON.stringify({ ...m, ice: b }));
+    assert.equal(p.ok, false);
+  }
 });
 
 Deno.test("encodeRelayedIce: the same text as encodeWireMessage of the ice message", () => {

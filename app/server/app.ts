@@ -112,6 +112,7 @@ export async function createServer(
   });
   const state = opts.state ?? await openSharedState(config);
   const { nonces, sessions } = state;
+  const ice = iceProvider(config.ice, opts.fetch);
   const hub = new SignalingHub({
     limits: l,
     view,
@@ -120,9 +121,9 @@ export async function createServer(
     sessionLive: (id) => sessions.live(id),
     caps: state.caps(l),
     rooms: state.rooms(),
+    ice: (address) => ice(address),
   });
   sessions.onEnd((id) => hub.endSession(id));
-  const ice = iceProvider(config.ice, opts.fetch);
   const mayHaveIce = iceAccess({
     inRoom: (roomId, address) => hub.inRoom(roomId, address),
     reader: (requester) => view.reader(requester),

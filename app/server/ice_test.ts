@@ -164,7 +164,7 @@ Deno.test("GET /api/ice: TURN REST credentials are accepted by a real coturn", a
     MESH3_ICE_POLICY: "relay",
   });
   try {
-    const { account, cookie, roomId, c } = await memberSocket(srv, chain, 1);
+    const { account, cookie, roomId, c, joined } = await memberSocket(srv, chain, 1);
     const body: IceResponse = await (await fetch(`${srv.base}/api/ice?room=${roomId}`, {
       headers: { cookie },
     })).json();
@@ -195,6 +195,20 @@ Deno.test("GET /api/ice: TURN REST credentials are accepted by a real coturn", a
       const expired = await allocate(turn.port, old.username, old.credential);
       assert.equal(expired.type, 0x0113);
     });
+
+    await t.step(
+      "behavior: joined carries the same servers; coturn allocates with them",
+      async () => {
+        const ice = joined.ice!;
+        assert.equal(ice.iceTransportPolicy, "relay");
+        assert.deepEqual(ice.iceServers[0], body.iceServers[0]);
+        const server = ice.iceServers[1];
+        assert.deepEqual(server.urls, body.iceServers[1].urls);
+        assert.equal(server.username!.split(":")[1], account.address);
+        const r = await allocate(turn.port, server.username!, server.credential!);
+        assert.equal(r.type, 0x0103, `allocate failed with ${r.errorCode}`);
+      },
+    );
 
     await t.step("error: only for signed-in sessions", async () => {
       const res = await fetch(`${srv.base}/api/ice?room=${roomId}`);

@@ -165,7 +165,9 @@ const bench = {
       if (m.type === "joined") {
         mark("joined");
         m.peers.forEach(prereadPeer);
-        void fetchIceConfig(io.fetch, io.origin, p.roomId).then((config) => {
+        // As RoomLinks does: the servers come in `joined` (asked for only when they do not).
+        const given = m.ice ? Promise.resolve(m.ice) : undefined;
+        void (given ?? fetchIceConfig(io.fetch, io.origin, p.roomId)).then((config) => {
           ice = config;
           mark("ice-config");
           for (const peer of m.peers) ensure(peer);

@@ -7,7 +7,12 @@
  * @module
  */
 import type { Address, Hex } from "viem";
-import type { ClientMessage, ErrorCode } from "../../core/wire.ts";
+import {
+  type ClientMessage,
+  type ErrorCode,
+  isWireIceConfig,
+  type WireIceConfig,
+} from "../../core/wire.ts";
 import type { ChainView } from "../chain_view.ts";
 import type { Limits } from "../config/mod.ts";
 import { type ConnectionCaps, MemoryAdmission } from "./admission.ts";
@@ -47,6 +52,9 @@ export interface HubDeps {
   caps?: ConnectionCaps;
   /** Where rooms are kept (default: in this process). */
   rooms?: RoomState<Peer>;
+  /** The ICE servers for a member who joined a room (what `GET /api/ice` gives), sent in its
+   * `joined`; a failure sends `joined` without them (the browser then asks `/api/ice`). */
+  ice?: (address: Address) => Promise<WireIceConfig>;
 }
 
 /**
@@ -264,6 +272,12 @@ export class SignalingHub {
       return void strike(peer, l.maxStrikes, refusal.code, refusal.message, { ...ref, roomId });
     }
     if (refusal) return fail(refusal.code, refusal.message);
+    // A member of the live room may have TURN credentials (as from `/api/ice`): in `joined`
+    // they save the browser a request before its first offer.
+    const ice = await this.#d.ice?.(peer.address).then(
+      (c) => isWireIceConfig(c) ? c : undefined,
+      () => undefined,
+    );
     if (peer.closed) return;
     if (this.#rooms.prepare) {
       try {
@@ -287,7 +301,8 @@ export class SignalingHub {
     }
     const { others, fresh } = this.#rooms.add(roomId, peer);
     peer.enter(roomId);
-    peer.send({ v: 1, type: "joined", roomId, peers: others.map((p) => p.address), ...ref });
+    const peers = others.map((p) => p.address);
+    peer.send({ v: 1, type: "joined", roomId, peers, ...(ice ? { ice } : {}), ...ref });
     if (fresh) {
       for (const o of others) {
         o.send({ v: 1, type: "presence", roomId, address: peer.address, state: "joined" });
