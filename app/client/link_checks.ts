@@ -5,8 +5,8 @@
  * themselves are in link_verify.ts.
  * @module
  */
-import type { Address } from "viem";
-import type { Description, VerifiedKeys } from "../chain/offer_check.ts";
+import type { Address, Hex } from "viem";
+import type { CommitmentReader, Description, VerifiedKeys } from "../chain/offer_check.ts";
 import type { LinkSession } from "./link_types.ts";
 import {
   checkFirstDescription,
@@ -43,12 +43,23 @@ export class LinkChecks {
     readonly ended: () => boolean,
   ) {}
 
-  /** Whether the chain says the peer holds a commitment in the live room; reports it if not. */
+  /** The offerer's second chain read, started once the peer's commitment is known to hold. */
+  #readAhead: CommitmentReader | undefined;
+
+  /**
+   * Whether the chain says the peer holds a commitment in the live room; reports it if not.
+   * When it does, the chain read the answer is checked with again (`chainAgreed`) starts now,
+   * as the offer goes out, rather than when the answer comes: it is then done by the time the
+   * channel would open (docs/DECISIONS.md, "The offerer's second read").
+   */
   async peerCommitted(): Promise<boolean> {
     const check = await checkPeerCommitted(this.session, this.peer);
-    if (check.ok) return !this.ended();
-    this.report(check);
-    return false;
+    if (!check.ok) {
+      this.report(check);
+      return false;
+    }
+    this.#readAhead = readAhead(this.session.reader, this.session.roomId, this.peer);
+    return !this.ended();
   }
 
   /**
@@ -58,7 +69,12 @@ export class LinkChecks {
    */
   async first(d: Description): Promise<VerifiedKeys | null> {
     const { publicKey, kemKey, sdp } = d;
-    const check = await checkFirstDescription(this.session, this.peer, { publicKey, kemKey, sdp });
+    const check = await checkFirstDescription(
+      this.session,
+      this.peer,
+      { publicKey, kemKey, sdp },
+      this.#readAhead,
+    );
     if (!check.ok) {
       this.report(check);
       return null;
@@ -81,4 +97,39 @@ export class LinkChecks {
     void check.chain.then((problem) => problem && !this.ended() && this.report(problem));
     return check.verified;
   }
+}
+
+/**
+ * A reader whose reads of `member`'s room and commitment are started now and answered from then
+ * on (every other read goes through): a chain read made at a known moment, asked before it is
+ * needed.
+ *
+ * @param reader The chain reader.
+ * @param roomId The room.
+ * @param member The member whose commitment is read.
+ * @returns The reader.
+ *
+ * @example
+ * ```ts ignore
+ * const ahead = readAhead(session.reader, roomId, peer); // both reads under way
+ * await checkOffer(ahead, ctx, answer); // answered by the reads made above
+ * ```
+ */
+export function readAhead(
+  reader: CommitmentReader,
+  roomId: Hex,
+  member: Address,
+): CommitmentReader {
+  const room = reader.room(roomId);
+  const commitment = reader.commitment(roomId, member);
+  // Settled later by whoever asks; a failure then is theirs to report.
+  room.catch(() => {});
+  commitment.catch(() => {});
+  const mine = (id: Hex, m?: Address) =>
+    id === roomId && (m === undefined || m.toLowerCase() === member.toLowerCase());
+  return {
+    room: (id) => mine(id) ? room : reader.room(id),
+    commitment: (id, m, expected) => mine(id, m) ? commitment : reader.commitment(id, m, expected),
+    nowSeconds: () => reader.nowSeconds(),
+  };
 }

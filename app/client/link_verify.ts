@@ -9,6 +9,7 @@ import { ChainUnavailableError } from "../chain/errors.ts";
 import {
   checkMember,
   checkOffer,
+  type CommitmentReader,
   describeKeys,
   type Description,
   OfferRefusedError,
@@ -184,6 +185,8 @@ export function checkRenegotiation(
  * @param session The room session's shared link settings (and its pre-reads).
  * @param peer The peer's address.
  * @param description The peer's description.
+ * @param chainReader What the chain's verdict in case 1 reads (default the session's reader;
+ *   the offerer's reads started as its offer went out, link_checks.ts).
  * @returns The verdict now and, when it passed, the chain's.
  *
  * @example
@@ -198,6 +201,7 @@ export async function checkFirstDescription(
   session: LinkSession,
   peer: Address,
   description: Description,
+  chainReader: CommitmentReader = session.reader,
 ): Promise<EarlyCheck> {
   const stored = await session.preread?.usable(peer)?.catch(() => null);
   if (stored) {
@@ -206,7 +210,8 @@ export async function checkFirstDescription(
       const described = describeKeys({ chainId, registry, roomId, member: peer }, description);
       if (commitmentMatches(described.commitment, stored.commitment)) {
         const verified = { ...described, blockNumber: stored.blockNumber };
-        return { ok: true, verified, chain: chainVerdict(session, peer, null, description) };
+        const chain = chainVerdict({ ...session, reader: chainReader }, peer, null, description);
+        return { ok: true, verified, chain };
       }
     } catch (e) {
       if (e instanceof OfferRefusedError) {

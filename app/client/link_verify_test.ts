@@ -6,6 +6,7 @@ import type { StoredCommitment } from "../chain/room.ts";
 import { openRoom } from "../../testing/core_fixtures.ts";
 import { storedCommitment } from "../core/commitment.ts";
 import { CommitmentPreread } from "./commitment_preread.ts";
+import { LinkChecks, readAhead } from "./link_checks.ts";
 import { checkFirstDescription, checkRenegotiation } from "./link_verify.ts";
 import type { LinkSession } from "./link_types.ts";
 
@@ -175,4 +176,58 @@ Deno.test("checkFirstDescription: without pre-reads (or a stale one) it reads th
   assert.equal(stale.ok, true);
   if (stale.ok) assert.equal(await stale.chain, null);
   assert.equal(t.reads(), 2);
+});
+
+Deno.test("checkFirstDescription: the chain's verdict comes from the offerer's reads, made as its offer went out", async () => {
+  const other = describeKeys(ctx, { ...first, sdp: sdp("EF") });
+  const replaced = () =>
+    Promise.resolve({ commitment: storedCommitment(other.commitment), blockNumber: 9n });
+  // Pre-read: our keys. Then the peer committed others, and the offer went out (reads ahead).
+  const s = await withPreread(onChain, replaced);
+  const ahead = readAhead(s.session.reader, roomId, peer);
+  assert.equal(s.reads(), 2, "the read ahead started when it was made");
+  const check = await checkFirstDescription(s.session, peer, first, ahead);
+  assert.equal(check.ok, true); // the pre-read matched...
+  if (!check.ok) return;
+  const problem = await check.chain; // ...the chain as the offer went out does not
+  assert.equal(problem?.kind, "commitment-mismatch");
+  assert.equal(s.reads(), 2, "the verdict read nothing more");
+});
+
+Deno.test("readAhead: a member's room and commitment are read once, at once; other reads go through", async () => {
+  let rooms = 0;
+  let commitments = 0;
+  const reader: CommitmentReader = {
+    room: () => (rooms++, Promise.resolve(openRoom(roomId, peer))),
+    commitment: () => (commitments++, onChain()),
+    nowSeconds: () => 1,
+  };
+  const ahead = readAhead(reader, roomId, peer);
+  assert.deepEqual([rooms, commitments], [1, 1]);
+  assert.equal((await ahead.commitment(roomId, peer.toLowerCase() as Address))?.blockNumber, 7n);
+  assert.ok(await ahead.room(roomId));
+  assert.deepEqual([rooms, commitments], [1, 1]);
+  await ahead.commitment(roomId, registry);
+  await ahead.room(`0x${"cd".repeat(32)}`);
+  assert.deepEqual([rooms, commitments], [2, 2]);
+  // A failed read is the asker's to see, not an unhandled rejection.
+  const failing = readAhead(
+    {
+      ...reader,
+      commitment: () => Promise.reject(new ChainUnavailableError()),
+    },
+    roomId,
+    peer,
+  );
+  await assert.rejects(failing.commitment(roomId, peer), ChainUnavailableError);
+});
+
+Deno.test("LinkChecks: the offerer's commitment check starts the reads its answer's chain verdict uses", async () => {
+  const s = await withPreread(onChain, onChain);
+  const checks = new LinkChecks(s.session, peer, () => {}, () => false);
+  assert.equal(await checks.peerCommitted(), true); // the pre-read: no read now...
+  assert.equal(s.reads(), 2); // ...but the read ahead started
+  assert.ok(await checks.first(first));
+  assert.equal(await checks.chainAgreed, true);
+  assert.equal(s.reads(), 2, "the answer's verdict came from the read made as the offer went out");
 });
