@@ -332,3 +332,30 @@ Deno.test("chain reads: a renegotiation with the pair's verified keys waits for 
     await chain.stop();
   }
 });
+
+Deno.test("chain reads: a join beside another member starts a poll, before any description", async () => {
+  const chain = await startTestChain();
+  const proxy = startRpcProxy(chain.rpcUrl);
+  const roomId = await createRoom(chain, 1);
+  await commit(chain, 1, roomId, makeKeys(chain, roomId));
+  // No timed poll after start-up: any later poll is one the server asked for.
+  const bed = await startSignalingBed({
+    chain,
+    env: { MESH3_RPC_URL: proxy.url, MESH3_CHAIN_POLL_MS: "60000" },
+  });
+  try {
+    const alice = await bed.connect(1);
+    const bob = await bed.connect(2);
+    // Bob's commitment comes in a block the server has not polled.
+    await commit(chain, 2, roomId, makeKeys(chain, roomId));
+    await join(alice.c, roomId); // alone: nobody to describe to, no poll
+    const polls = proxy.count("eth_getLogs");
+    await join(bob.c, roomId);
+    const after = await waitUntil(() => proxy.count("eth_getLogs"), (n) => n > polls);
+    assert.ok(after > polls, "a poll read the new blocks");
+  } finally {
+    await bed.close();
+    await proxy.stop();
+    await chain.stop();
+  }
+});

@@ -301,6 +301,10 @@ export class SignalingHub {
     }
     const { others, fresh } = this.#rooms.add(roomId, peer);
     peer.enter(roomId);
+    // Descriptions between the peers follow at once, and each waits for a poll that starts
+    // after it arrives: one started now reads the blocks since the last poll (the members'
+    // commitments, likely), so theirs find only the head to compare (docs/PROTOCOL.md section 6).
+    if (others.length > 0) view.fresh().catch(() => {});
     const peers = others.map((p) => p.address);
     peer.send({ v: 1, type: "joined", roomId, peers, ...(ice ? { ice } : {}), ...ref });
     if (fresh) {
