@@ -100,9 +100,10 @@ export interface SecureChannelParameters extends SecureChannelKeys {
 /**
  * Everything of a connection's keys that needs no DataChannel: the session keys, our hello and
  * the safety number. A link starts it as soon as the peer's description is verified, so it runs
- * while ICE and DTLS do (issue 11: setup time). The hello is made first and the safety number
- * (PBKDF2; our half usually made ahead, {@linkcode prepareOwnSafetyNumber}) only then, so the
- * hello, which key confirmation waits for, is not queued behind it.
+ * while ICE and DTLS do (issue 11: setup time). The peer's half of the safety number (PBKDF2;
+ * ours is usually made ahead, {@linkcode prepareOwnSafetyNumber}) starts first: the link opens
+ * only with the number, and on the offerer, which learns the peer's keys last, it was what the
+ * open waited for. The browser runs it beside the hello's own crypto, not before it.
  *
  * @param p Our keys and the peer's verified ones.
  * @returns The session keys, our hello and the safety number.
@@ -116,8 +117,6 @@ export interface SecureChannelParameters extends SecureChannelKeys {
  * ```
  */
 export async function prepareSecureChannel(p: SecureChannelKeys): Promise<PreparedChannel> {
-  const keys = await deriveSessionKeys(p);
-  const hello = await makeHello(keys);
   const safetyNumber = safetyHalves.compute({
     address: p.self.address,
     publicKey: p.keyPair.publicKey,
@@ -125,6 +124,8 @@ export async function prepareSecureChannel(p: SecureChannelKeys): Promise<Prepar
     kemKey: p.kemKeyPair.publicKey,
   }, p.peer);
   safetyNumber.catch(() => {}); // Reported by openSecureChannel, which awaits it.
+  const keys = await deriveSessionKeys(p);
+  const hello = await makeHello(keys);
   return { keys, hello, safetyNumber };
 }
 
