@@ -8,8 +8,8 @@
  *   SHA-256 checked. Timed in the receiver's page from its Accept click to the card saying
  *   "Received and checked", both noted in that page (the sender hashes the file before offering:
  *   not in the time, reported apart). Baseline in the same pages, over the same connection (a negotiated raw DataChannel
- *   on the engine's RTCPeerConnection): the same file read in the same chunks, the same
- *   high/low water marks, sent in the clear, received and counted. Sizes 64 MiB and 1 GiB, each
+ *   on the engine's RTCPeerConnection): the same file read in the same blocks and sent in the
+ *   same chunks, the same high/low water marks, sent in the clear, received and counted. Sizes 64 MiB and 1 GiB, each
  *   path, alternating encrypted and raw.
  * - **Memory.** During the 1 GiB direct transfer: each page's JS heap (CDP `Runtime.getHeapUsage`)
  *   and the RSS of each browser's process tree and of its largest renderer (/proc), sampled every
@@ -258,7 +258,9 @@ export async function fileBench(
                 return await rawRun(a, b, file, chunk);
               } finally {
                 on = false;
-                rawWatched = (await w).memory;
+                const seen = await w;
+                rawWatched = seen.memory;
+                log(`files:   raw round: UDP datagrams dropped ${seen.latency.udpDrops}`);
               }
             }),
           );
@@ -372,7 +374,9 @@ function logWatched(w: Watched, log: Log): void {
       n(l.receiverBusyP99)
     } ms (long tasks: receiver ${l.receiverLongTasks}, sender ${l.senderLongTasks}), file KiB delivered before the text beyond those sent before it ${
       n(l.behindP50)
-    }/${n(l.behindP99)}, receiving event-loop lag ${n(l.receiverLagP50)}/${n(l.receiverLagP99)} ms`,
+    }/${n(l.behindP99)}, receiving event-loop lag ${n(l.receiverLagP50)}/${
+      n(l.receiverLagP99)
+    } ms, UDP datagrams dropped ${l.udpDrops}`,
   );
   if (Deno.env.get("MESH3_BENCH_FILE_TEXTS")) {
     for (const r of l.rows ?? []) {

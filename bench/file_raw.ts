@@ -1,10 +1,11 @@
 /**
  * Benchmark 7's baseline: a raw, negotiated DataChannel on the engine's own connection, the file
- * read in the engine's chunks with its water marks, sent in the clear, received and counted.
+ * read as the engine reads it (blocks of whole chunks) and sent in its chunks with its water marks, sent in the clear, received and counted.
  * @module
  */
 import type { Page } from "playwright-core";
 import type { TestFile } from "../tests/browser/file_flow.ts";
+import { READ_BLOCK_BYTES } from "../app/client/files/chunk_reader.ts";
 import { HIGH_WATER, LOW_WATER } from "../app/client/files/file_link.ts";
 
 const MiB = 1024 * 1024;
@@ -62,20 +63,29 @@ export async function rawRun(from: Side, to: Side, file: TestFile, chunk: number
     document.body.append(input);
   });
   await from.page.locator("#bench-file").setInputFiles(file.path);
-  const started = await from.page.evaluate(async ([chunk, high, low]) => {
+  const started = await from.page.evaluate(async ([chunk, high, low, block]) => {
     const g = globalThis as unknown as Record<string, unknown>;
     const dc = g.__raw as RTCDataChannel;
     const f = (document.getElementById("bench-file") as HTMLInputElement).files![0];
     dc.bufferedAmountLowThreshold = low;
     const t0 = performance.timeOrigin + performance.now();
-    for (let at = 0; at < f.size; at += chunk) {
-      if (dc.bufferedAmount > high) {
-        await new Promise((r) => dc.addEventListener("bufferedamountlow", r, { once: true }));
+    // Read as the engine reads (whole chunks a block at a time, the next block while sending).
+    const step = Math.max(1, Math.floor(block / chunk)) * chunk;
+    const read = (at: number) =>
+      f.slice(at, at + step).arrayBuffer().then((b) => new Uint8Array(b));
+    let next = read(0);
+    for (let start = 0; start < f.size; start += step) {
+      const bytes = await next;
+      next = read(start + step);
+      for (let at = 0; at < bytes.length; at += chunk) {
+        if (dc.bufferedAmount > high) {
+          await new Promise((r) => dc.addEventListener("bufferedamountlow", r, { once: true }));
+        }
+        dc.send(bytes.subarray(at, at + chunk));
       }
-      dc.send(await f.slice(at, at + chunk).arrayBuffer());
     }
     return t0;
-  }, [chunk, HIGH_WATER, LOW_WATER] as const);
+  }, [chunk, HIGH_WATER, LOW_WATER, READ_BLOCK_BYTES] as const);
   await to.page.waitForFunction(
     (size) => (globalThis as unknown as Record<string, number>).__rawReceived >= size,
     file.size,

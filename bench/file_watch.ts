@@ -128,6 +128,19 @@ export async function profilePages<T>(
   }
 }
 
+/**
+ * UDP datagrams this machine dropped so far because a socket's receive buffer was full
+ * (`RcvbufErrors` of /proc/net/snmp; the browsers' ICE sockets are on loopback): each one is a
+ * lost SCTP packet that a retransmission has to make up for.
+ */
+export async function udpDrops(): Promise<number> {
+  const lines = (await Deno.readTextFile("/proc/net/snmp").catch(() => "")).split("\n")
+    .filter((l) => l.startsWith("Udp:"));
+  if (lines.length < 2) return 0;
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  return Number(values[names.indexOf("RcvbufErrors")] ?? 0);
+}
+
 /** Memory growth and text latency measured by {@linkcode watch}. */
 export interface Watched {
   memory: {
@@ -169,6 +182,8 @@ export interface Watched {
     /** The receiving page's worst event-loop lag (50 ms probe) during the wire part (p50, p99). */
     receiverLagP50?: number;
     receiverLagP99?: number;
+    /** UDP datagrams dropped on this machine (full receive buffers) during the transfer. */
+    udpDrops?: number;
     /** One line per text (for the log). */
     rows?: string[];
   };
@@ -205,6 +220,7 @@ export async function watch(
     g.__arrivals = [];
     g.__wire = [];
   });
+  const drops = await udpDrops();
   const base = await sample();
   const peak = { ...base, s: { ...base.s }, r: { ...base.r } };
   let samples = 0;
@@ -227,6 +243,7 @@ export async function watch(
     await sleep(500);
   }
   await sender;
+  const dropped = await udpDrops() - drops;
   await sleep(500);
   const { arrivals, wire: pairs, longTasks, lag } = await to.page.evaluate(() => {
     const g = globalThis as unknown as Record<string, number[]>;
@@ -313,6 +330,7 @@ export async function watch(
       receiverLagP50: percentile(lagged, 0.5),
       receiverLagP99: percentile(lagged, 0.99),
       rows,
+      udpDrops: dropped,
     },
   };
 }
