@@ -8,8 +8,8 @@
  *   SHA-256 checked. Timed in the receiver's page from its Accept click to the card saying
  *   "Received and checked", both noted in that page (the sender hashes the file before offering:
  *   not in the time, reported apart). Baseline in the same pages, over the same connection (a negotiated raw DataChannel
- *   on the engine's RTCPeerConnection): the same file read in the same chunks, the same
- *   high/low water marks, sent in the clear, received and counted. Sizes 64 MiB and 1 GiB, each
+ *   on the engine's RTCPeerConnection): the same file read in the same blocks and sent in the
+ *   same chunks, the same high/low water marks, sent in the clear, received and counted. Sizes 64 MiB and 1 GiB, each
  *   path, alternating encrypted and raw.
  * - **Memory.** During the 1 GiB direct transfer: each page's JS heap (CDP `Runtime.getHeapUsage`)
  *   and the RSS of each browser's process tree and of its largest renderer (/proc), sampled every
@@ -35,7 +35,7 @@ import {
 } from "../tests/browser/file_flow.ts";
 import { playwrightPage } from "../tests/browser/playwright_page.ts";
 import type { TestPage } from "../tests/browser/test_page.ts";
-import { chunkSizeFor, HIGH_WATER, LOW_WATER } from "../app/client/files/file_link.ts";
+import { chunkSizeFor } from "../app/client/files/file_link.ts";
 import {
   browserPid,
   profilePages,
@@ -44,6 +44,8 @@ import {
   type Watched,
   type WatchedSide,
 } from "./file_watch.ts";
+import { pageTools } from "./file_page_tools.ts";
+import { openRaw, rawRun } from "./file_raw.ts";
 import { median } from "./stats.ts";
 
 const MiB = 1024 * 1024;
@@ -104,80 +106,6 @@ async function openSide(chain: TestChain, account: number): Promise<Side> {
   return { context, page, test: playwrightPage(page), dir, pid: await browserPid(dir) };
 }
 
-/**
- * Runs in the pages: a text-arrival log (`__arrivals`: send → shown, ms) and, for each, how much
- * of it passed before the chat channel's message event (`__wire`: send → the last chat-channel
- * event before it was shown; the rest is the page's own work: opening, checks, rendering).
- */
-function pageTools(): void {
-  const g = globalThis as unknown as Record<string, unknown>;
-  const now = () => performance.timeOrigin + performance.now();
-  g.__arrivals = [] as number[];
-  g.__wire = [] as number[];
-  g.__chatSends = [] as number[];
-  let lastChatEvent = 0;
-  const send = RTCDataChannel.prototype.send;
-  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
-    if (this.label === "mesh3") (g.__chatSends as number[]).push(now());
-    return send.call(this, data);
-  };
-  const hooked = new WeakSet<RTCDataChannel>();
-  const add = EventTarget.prototype.addEventListener;
-  RTCDataChannel.prototype.addEventListener = function (
-    this: RTCDataChannel,
-    ...args: Parameters<EventTarget["addEventListener"]>
-  ) {
-    if (args[0] === "message" && this.label === "mesh3" && !hooked.has(this)) {
-      hooked.add(this);
-      add.call(this, "message", () => lastChatEvent = now());
-    }
-    return add.apply(this, args);
-  };
-  // When each file card first says "done" in this page (the encrypted round's end, timed in the
-  // page like the raw round's last byte, not when the driver's polling notices it).
-  g.__doneAt = {} as Record<string, number>;
-  new MutationObserver(() => {
-    const done = g.__doneAt as Record<string, number>;
-    for (const card of document.querySelectorAll('[data-testid="file-card"][data-state="done"]')) {
-      const id = card.getAttribute("data-id");
-      if (id && !(id in done)) done[id] = now();
-    }
-  }).observe(document, {
-    childList: true,
-    subtree: true,
-    attributes: true,
-    attributeFilter: ["data-state"],
-  });
-  new MutationObserver((records) => {
-    for (const r of records) {
-      for (const n of r.addedNodes) {
-        const text = (n as HTMLElement).querySelector?.('[data-testid="message-text"]')
-          ?.textContent;
-        const m = text?.match(/^latency (\d+(\.\d+)?)$/);
-        if (!m) continue;
-        (g.__arrivals as number[]).push(now() - Number(m[1]));
-        (g.__wire as number[]).push(Number(m[1]), lastChatEvent);
-      }
-    }
-  }).observe(document, { childList: true, subtree: true });
-}
-
-async function openRaw(side: Side): Promise<void> {
-  await side.page.evaluate(() => {
-    const g = globalThis as unknown as Record<string, unknown>;
-    const pcs = g.__pcs as RTCPeerConnection[];
-    const pc = pcs.findLast((p) => p.connectionState === "connected")!;
-    const dc = pc.createDataChannel("bench-raw", { negotiated: true, id: 900 });
-    dc.binaryType = "arraybuffer";
-    g.__raw = dc;
-    g.__rawReceived = 0;
-    dc.onmessage = (e) => {
-      g.__rawReceived = (g.__rawReceived as number) + (e.data as ArrayBuffer).byteLength;
-      g.__rawLast = performance.timeOrigin + performance.now();
-    };
-  });
-}
-
 /** Result of one timed transfer. */
 interface Timed {
   mbps: number;
@@ -214,45 +142,6 @@ async function timed(
     receiverCpu: (after[1].total - before[1].total) / mib,
     detail: `sender ${types(0)}; receiver ${types(1)}`,
   };
-}
-
-/** The raw baseline: the sender reads and sends the file in chunks; returns MB/s. */
-async function rawRun(from: Side, to: Side, file: TestFile, chunk: number): Promise<number> {
-  await to.page.evaluate(() => {
-    (globalThis as unknown as Record<string, unknown>).__rawReceived = 0;
-  });
-  await from.page.evaluate(() => {
-    const input = document.createElement("input");
-    input.type = "file";
-    input.id = "bench-file";
-    input.hidden = true;
-    document.getElementById("bench-file")?.remove();
-    document.body.append(input);
-  });
-  await from.page.locator("#bench-file").setInputFiles(file.path);
-  const started = await from.page.evaluate(async ([chunk, high, low]) => {
-    const g = globalThis as unknown as Record<string, unknown>;
-    const dc = g.__raw as RTCDataChannel;
-    const f = (document.getElementById("bench-file") as HTMLInputElement).files![0];
-    dc.bufferedAmountLowThreshold = low;
-    const t0 = performance.timeOrigin + performance.now();
-    for (let at = 0; at < f.size; at += chunk) {
-      if (dc.bufferedAmount > high) {
-        await new Promise((r) => dc.addEventListener("bufferedamountlow", r, { once: true }));
-      }
-      dc.send(await f.slice(at, at + chunk).arrayBuffer());
-    }
-    return t0;
-  }, [chunk, HIGH_WATER, LOW_WATER] as const);
-  await to.page.waitForFunction(
-    (size) => (globalThis as unknown as Record<string, number>).__rawReceived >= size,
-    file.size,
-    { timeout: 600_000, polling: 50 },
-  );
-  const last = await to.page.evaluate(() =>
-    (globalThis as unknown as Record<string, number>).__rawLast
-  );
-  return file.size / MiB / ((last - started) / 1000);
 }
 
 /** The real engine: pick, hash, offer, accept, chunks, check. Returns MB/s and hash seconds. */
@@ -369,7 +258,9 @@ export async function fileBench(
                 return await rawRun(a, b, file, chunk);
               } finally {
                 on = false;
-                rawWatched = (await w).memory;
+                const seen = await w;
+                rawWatched = seen.memory;
+                log(`files:   raw round: UDP datagrams dropped ${seen.latency.udpDrops}`);
               }
             }),
           );
@@ -396,6 +287,7 @@ export async function fileBench(
               raw[round].receiverCpu.toFixed(3)
             })`,
           );
+          if (memoryRun && watched) logWatched(watched, log);
           log(`files:   CPU s/MiB encrypted: ${enc[round].detail}`);
           log(`files:   CPU s/MiB raw: ${raw[round].detail}`);
         }
@@ -465,4 +357,37 @@ async function profileBoth<T>(a: Side, b: Side, f: () => Promise<T>, log: Log): 
     for (const row of p.topFunctions.slice(0, 12)) log(`  ${row.share}% ${row.name}`);
   }
   return result;
+}
+
+function logWatched(w: Watched, log: Log): void {
+  const l = w.latency;
+  const m = w.memory;
+  const n = (x: number | undefined) => (x ?? 0).toFixed(0);
+  log(
+    `files:   texts ${l.samples}/${l.sent}: p50 ${n(l.p50)} p99 ${n(l.p99)} max ${
+      n(l.max)
+    } ms; wire ${n(l.wireP50)}/${n(l.wireP99)}, sending page ${n(l.pageP50)}/${
+      n(l.pageP99)
+    }, file channel queued at the send ${n(l.fileQueuedP50)}/${
+      n(l.fileQueuedP99)
+    } KiB, receiver long tasks in the wire part ${n(l.receiverBusyP50)}/${
+      n(l.receiverBusyP99)
+    } ms (long tasks: receiver ${l.receiverLongTasks}, sender ${l.senderLongTasks}), file KiB delivered before the text beyond those sent before it ${
+      n(l.behindP50)
+    }/${n(l.behindP99)}, receiving event-loop lag ${n(l.receiverLagP50)}/${
+      n(l.receiverLagP99)
+    } ms, UDP datagrams dropped ${l.udpDrops}`,
+  );
+  if (Deno.env.get("MESH3_BENCH_FILE_TEXTS")) {
+    for (const r of l.rows ?? []) {
+      log(`files:     ${r}`);
+    }
+  }
+  log(
+    `files:   growth MiB: heap ${n(m.senderHeapMiB)}/${n(m.receiverHeapMiB)}, renderer RSS ${
+      n(m.senderRendererRssMiB)
+    }/${n(m.receiverRendererRssMiB)}, tree RSS ${n(m.senderTreeRssMiB)}/${
+      n(m.receiverTreeRssMiB)
+    } (sender/receiver)`,
+  );
 }

@@ -128,6 +128,19 @@ export async function profilePages<T>(
   }
 }
 
+/**
+ * UDP datagrams this machine dropped so far because a socket's receive buffer was full
+ * (`RcvbufErrors` of /proc/net/snmp; the browsers' ICE sockets are on loopback): each one is a
+ * lost SCTP packet that a retransmission has to make up for.
+ */
+export async function udpDrops(): Promise<number> {
+  const lines = (await Deno.readTextFile("/proc/net/snmp").catch(() => "")).split("\n")
+    .filter((l) => l.startsWith("Udp:"));
+  if (lines.length < 2) return 0;
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  return Number(values[names.indexOf("RcvbufErrors")] ?? 0);
+}
+
 /** Memory growth and text latency measured by {@linkcode watch}. */
 export interface Watched {
   memory: {
@@ -152,6 +165,27 @@ export interface Watched {
     /** Of that, send → the sender's chat-channel `send` (the sender page's own work; p50, p99). */
     pageP50?: number;
     pageP99?: number;
+    /** KiB queued on the sender's file channel at the text's chat-channel `send` (p50, p99). */
+    fileQueuedP50?: number;
+    fileQueuedP99?: number;
+    /**
+     * Of the wire part, ms of the receiving page's long tasks (> 50 ms) between the send and
+     * the message event (p50, p99), and the receiving page's long tasks during the transfer.
+     */
+    receiverBusyP50?: number;
+    receiverBusyP99?: number;
+    receiverLongTasks?: number;
+    senderLongTasks?: number;
+    /** KiB of file bytes delivered before the text minus those sent before it (p50, p99). */
+    behindP50?: number;
+    behindP99?: number;
+    /** The receiving page's worst event-loop lag (50 ms probe) during the wire part (p50, p99). */
+    receiverLagP50?: number;
+    receiverLagP99?: number;
+    /** UDP datagrams dropped on this machine (full receive buffers) during the transfer. */
+    udpDrops?: number;
+    /** One line per text (for the log). */
+    rows?: string[];
   };
 }
 
@@ -186,6 +220,7 @@ export async function watch(
     g.__arrivals = [];
     g.__wire = [];
   });
+  const drops = await udpDrops();
   const base = await sample();
   const peak = { ...base, s: { ...base.s }, r: { ...base.r } };
   let samples = 0;
@@ -208,21 +243,60 @@ export async function watch(
     await sleep(500);
   }
   await sender;
+  const dropped = await udpDrops() - drops;
   await sleep(500);
-  const { arrivals, wire: pairs } = await to.page.evaluate(() => {
-    const g = globalThis as unknown as { __arrivals: number[]; __wire: number[] };
-    return { arrivals: g.__arrivals, wire: g.__wire };
+  const { arrivals, wire: pairs, longTasks, lag } = await to.page.evaluate(() => {
+    const g = globalThis as unknown as Record<string, number[]>;
+    return {
+      arrivals: g.__arrivals,
+      wire: g.__wire,
+      longTasks: g.__longTasks ?? [],
+      lag: g.__lag ?? [],
+    };
   });
-  const sends = await from.page.evaluate(() =>
-    (globalThis as unknown as { __chatSends: number[] }).__chatSends
-  );
+  const { sends, queued, sentAt, senderTasks } = await from.page.evaluate(() => {
+    const g = globalThis as unknown as Record<string, number[]>;
+    return {
+      sends: g.__chatSends,
+      queued: g.__fileQueued ?? [],
+      sentAt: g.__filesSentAtText ?? [],
+      senderTasks: g.__longTasks?.length ?? 0,
+    };
+  });
   const wire: number[] = [];
   const own: number[] = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [t, event] = [pairs[i], pairs[i + 1]];
+  const fileQueued: number[] = [];
+  const busy: number[] = [];
+  const behind: number[] = [];
+  const lagged: number[] = [];
+  const rows: string[] = [];
+  for (let i = 0; i + 2 < pairs.length; i += 3) {
+    const [t, event, filesThen] = [pairs[i], pairs[i + 1], pairs[i + 2]];
     wire.push(Math.max(0, event - t));
-    const sent = sends.find((s) => s >= t);
-    if (sent !== undefined) own.push(sent - t);
+    const at = sends.findIndex((s) => s >= t);
+    if (at >= 0) {
+      own.push(sends[at] - t);
+      fileQueued.push((queued[at] ?? 0) / 1024);
+      // File bytes delivered before the text minus those sent before it: ≥ 0 means the text
+      // waited behind every file byte sent before it (and any sent after it).
+      behind.push((filesThen - (sentAt[at] ?? 0)) / 1024);
+    }
+    let worst = 0;
+    for (let j = 0; j + 1 < lag.length; j += 2) {
+      if (lag[j] >= t && lag[j] <= event) worst = Math.max(worst, lag[j + 1]);
+    }
+    lagged.push(worst);
+    rows.push(
+      `${(event - t).toFixed(0)}ms own=${at >= 0 ? (sends[at] - t).toFixed(0) : "?"} q=${
+        ((queued[at] ?? 0) / 1024).toFixed(0)
+      } behind=${behind.at(-1)?.toFixed(0)} lag=${worst.toFixed(0)}`,
+    );
+    let overlap = 0;
+    for (let j = 0; j + 1 < longTasks.length; j += 2) {
+      const [start, end] = [longTasks[j], longTasks[j] + longTasks[j + 1]];
+      overlap += Math.max(0, Math.min(end, event) - Math.max(start, t));
+    }
+    busy.push(overlap);
   }
   const m = (x: number) => x / MiB;
   return {
@@ -245,6 +319,18 @@ export async function watch(
       wireP99: percentile(wire, 0.99),
       pageP50: percentile(own, 0.5),
       pageP99: percentile(own, 0.99),
+      fileQueuedP50: percentile(fileQueued, 0.5),
+      fileQueuedP99: percentile(fileQueued, 0.99),
+      receiverBusyP50: percentile(busy, 0.5),
+      receiverBusyP99: percentile(busy, 0.99),
+      receiverLongTasks: longTasks.length / 2,
+      senderLongTasks: senderTasks / 2,
+      behindP50: percentile(behind, 0.5),
+      behindP99: percentile(behind, 0.99),
+      receiverLagP50: percentile(lagged, 0.5),
+      receiverLagP99: percentile(lagged, 0.99),
+      rows,
+      udpDrops: dropped,
     },
   };
 }

@@ -391,7 +391,7 @@ function filesSection(files: FileBenchReport, out: string[]): void {
       HIGH_WATER / 1024
     } KiB high / ${
       LOW_WATER / 1024
-    } KiB low water. Encrypted: the engine (sealed chunks, written to the origin's private file system, SHA-256 tree checked), timed in the receiving page from Accept to "Received and checked". Raw: the same file read in the same chunks and sent in the clear on a raw DataChannel of the same connection, received and counted. The sender hashes the file before offering it (not in the time; shown apart).`,
+    } KiB low water. Encrypted: the engine (sealed chunks, written to the origin's private file system, SHA-256 tree checked), timed in the receiving page from Accept to "Received and checked". Raw: the same file read in the same 1 MiB blocks, sent in the same chunks in the clear on a raw DataChannel of the same connection, received and counted. The sender hashes the file before offering it (not in the time; shown apart).`,
     "",
     "| path | file | encrypted MiB/s (median) | rounds | raw MiB/s (median) | rounds | encrypted vs raw | target ≥ 0.90× | browser CPU s/MiB, encrypted (sender / receiver) | raw (sender / receiver) | hashing before the offer |",
     "|---|---:|---:|---|---:|---|---:|---|---|---|---:|",

@@ -1,10 +1,12 @@
 /**
  * The sender's hash of a file before it is offered: the root of its SHA-256 hash tree
- * (app/core/file_tree.ts), one native WebCrypto digest per chunk. The file is read one chunk at a
- * time (a File from disk stays on disk) and a few digests run while the next chunk is read.
+ * (app/core/file_tree.ts), one native WebCrypto digest per chunk. The file is read a block of
+ * chunks at a time (chunk_reader.ts; a File from disk stays on disk) and a few digests run while
+ * the next chunk is cut.
  * @module
  */
 import { chunkDigest, fileTreeRoot } from "../../core/file_tree.ts";
+import { ChunkReader } from "./chunk_reader.ts";
 
 /** Digests running while the next chunk is read. */
 const IN_FLIGHT = 4;
@@ -32,10 +34,10 @@ export async function hashFile(
   signal?: AbortSignal,
 ): Promise<string> {
   const leaves: Promise<Uint8Array>[] = [];
-  for (let at = 0; at < blob.size; at += chunkSize) {
+  const reader = new ChunkReader(blob, chunkSize);
+  for (let at = 0, i = 0; at < blob.size; at += chunkSize, i++) {
     signal?.throwIfAborted();
-    const bytes = new Uint8Array(await blob.slice(at, at + chunkSize).arrayBuffer());
-    leaves.push(chunkDigest(bytes));
+    leaves.push(chunkDigest(await reader.chunk(i))); // WebCrypto copies the bytes at the call.
     if (leaves.length > IN_FLIGHT) await leaves[leaves.length - 1 - IN_FLIGHT];
     onProgress?.(Math.min(1, (at + chunkSize) / blob.size));
   }

@@ -29,13 +29,14 @@ import type { AttachedLink } from "../link_extension.ts";
 import { nextTask } from "./next_task.ts";
 
 /**
- * Above this many bytes queued in the channel, sending waits. Small: every byte queued on the
- * connection is a byte a chat text may wait behind (one SCTP association carries both channels),
- * and with 64 KiB chunks a few of them keep the channel busy (bench/README.md, benchmark 7).
+ * Above this many bytes queued in the channel, sending waits: at most this plus one frame is
+ * queued. Small: a chat text sent on its own channel reaches the peer after every byte the file
+ * channel had queued when it was sent (measured in Chromium: bench/README.md, benchmark 7, "where
+ * a text waits"), so the queue is one frame going out and at most one more.
  */
-export const HIGH_WATER = 256 * 1024;
+export const HIGH_WATER = 64 * 1024;
 /** …until the queue is down to this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER = 64 * 1024;
+export const LOW_WATER = 16 * 1024;
 /** Bytes of chunks a sender may have in flight beyond the receiver's last acknowledgement. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
 /** Frames being opened ahead of the one being handled. */

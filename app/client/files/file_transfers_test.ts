@@ -83,9 +83,10 @@ Deno.test("FileTransfers", async (t) => {
     // Every frame fits the connection's messages; chunks are whole KiB.
     assert.ok(Math.max(...sizes) <= 64 * 1024);
     assert.equal(Math.max(...sizes), 63 * 1024 + 49);
-    // The queue stayed under the high-water mark plus what was sealed while it filled.
-    assert.ok(wire.a.peakBufferedAmount <= HIGH_WATER + 64 * 1024, `${wire.a.peakBufferedAmount}`);
-    assert.ok(wire.a.peakBufferedAmount >= HIGH_WATER / 2, "the queue was filled");
+    // A chat text waits behind what the file channel has queued (bench/README.md, benchmark
+    // 7): never more than two frames, the one going out and the next.
+    assert.ok(wire.a.peakBufferedAmount <= 2 * 64 * 1024, `${wire.a.peakBufferedAmount}`);
+    assert.ok(wire.a.peakBufferedAmount > HIGH_WATER, "the queue was filled");
     assert.equal(got[0].name, "pasted image");
   });
 

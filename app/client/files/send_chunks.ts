@@ -1,12 +1,15 @@
 /**
- * The sender's loop for one file to one peer: reads a slice of the file per chunk (the file is
- * never read whole), starts its seal at once, and keeps a few chunks being read and sealed while
- * earlier ones wait for the channel; never more than {@link WINDOW_BYTES} beyond the receiver's
+ * The sender's loop for one file to one peer: reads the file a block of chunks at a time
+ * (chunk_reader.ts; the file is never read whole), starts each chunk's seal at once, and keeps a
+ * few chunks being sealed while earlier ones wait for the channel; never more than {@link WINDOW_BYTES} beyond the receiver's
  * last acknowledgement, so the receiver never holds more than that in memory.
  * @module
  */
+import { ChunkReader } from "./chunk_reader.ts";
 import { type FileLink, WINDOW_BYTES } from "./file_link.ts";
 import { chunkCount } from "./transfer_types.ts";
+
+export { ReadError } from "./chunk_reader.ts";
 
 /** Chunks read and sealed ahead of the channel. */
 export const READ_AHEAD = 4;
@@ -41,6 +44,7 @@ export async function sendChunks(o: SendChunks): Promise<void> {
   const count = chunkCount(o.file.size, o.chunkSize);
   const window = Math.max(1, Math.floor(WINDOW_BYTES / o.chunkSize));
   const sending: Promise<void>[] = [];
+  const reader = new ChunkReader(o.file, o.chunkSize);
   try {
     for (let i = o.from; i < count; i++) {
       while (i >= o.acked() + window) {
@@ -48,7 +52,7 @@ export async function sendChunks(o: SendChunks): Promise<void> {
         await o.nextAck();
       }
       o.signal.throwIfAborted();
-      const bytes = await read(o.file, i * o.chunkSize, (i + 1) * o.chunkSize);
+      const bytes = await reader.chunk(i);
       o.signal.throwIfAborted();
       const sent = o.link.sendChunk(o.id, i, bytes);
       sent.catch(() => {}); // Seen when awaited below; a later one may fail first.
@@ -59,17 +63,4 @@ export async function sendChunks(o: SendChunks): Promise<void> {
   } finally {
     sending.length = 0;
   }
-}
-
-async function read(file: Blob, start: number, end: number): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await file.slice(start, end).arrayBuffer());
-  } catch {
-    throw new ReadError("Cannot read the file: it was changed or removed since it was picked");
-  }
-}
-
-/** The file could not be read. */
-export class ReadError extends Error {
-  override name = "ReadError";
 }
