@@ -12,6 +12,9 @@
  */
 import * as v from "valibot";
 import { type Address, getAddress, type Hex } from "viem";
+import { iceConfig, type WireIceConfig } from "./wire_ice.ts";
+
+export { isWireIceConfig, type WireIceConfig } from "./wire_ice.ts";
 import {
   ADDRESS_PATTERN,
   KEM_KEY_PATTERN,
@@ -99,12 +102,6 @@ export type ServerMessage =
   | { v: 1; type: "error"; code: ErrorCode; message: string; ref?: string; roomId?: Hex }
   | { v: 1; type: "pong"; ref?: string };
 
-/** The ICE servers a `joined` carries (the body `GET /api/ice` answers with). */
-export interface WireIceConfig {
-  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
-  iceTransportPolicy?: "all" | "relay";
-}
-
 /** Limits the server announces in `welcome`. */
 export interface WireLimits {
   maxFrameBytes: number;
@@ -185,18 +182,6 @@ const wireLimits = v.strictObject({
 });
 const serverDescription = (type: "offer" | "answer") =>
   v.strictObject({ v: one, type: v.literal(type), from: address, roomId, publicKey, kemKey, sdp });
-const iceUrl = v.pipe(v.string(), v.maxLength(1024), v.regex(/^(stuns?|turns?):\S+$/));
-const iceConfig = v.strictObject({
-  iceServers: v.pipe(
-    v.array(v.strictObject({
-      urls: v.union([iceUrl, v.pipe(v.array(iceUrl), v.minLength(1), v.maxLength(16))]),
-      username: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-      credential: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-    })),
-    v.maxLength(32),
-  ),
-  iceTransportPolicy: v.optional(v.picklist(["all", "relay"])),
-});
 const serverSchemas = {
   welcome: v.strictObject({ v: one, type: v.literal("welcome"), address, limits: wireLimits }),
   joined: v.strictObject({
@@ -285,24 +270,6 @@ export function readJsonObject(text: string): ParseResult<Record<string, unknown
     return { ok: false, code: "malformed", reason: "frame is not a JSON object" };
   }
   return { ok: true, message: raw as Record<string, unknown> };
-}
-
-/**
- * Whether an ICE configuration fits in a `joined` as browsers parse it (the server checks before
- * sending one: a `joined` the browser refuses would leave it outside the room).
- *
- * @param config ICE servers as `GET /api/ice` gives them.
- * @returns True when a browser's parser accepts it.
- *
- * @example
- * ```ts
- * import { isWireIceConfig } from "./wire.ts";
- * isWireIceConfig({ iceServers: [{ urls: "stun:stun.example:3478" }] }); // true
- * isWireIceConfig({ iceServers: [{ urls: "http://x" }] }); // false
- * ```
- */
-export function isWireIceConfig(config: unknown): config is WireIceConfig {
-  return v.is(iceConfig, config);
 }
 
 /**
