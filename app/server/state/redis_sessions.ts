@@ -15,6 +15,8 @@ import type { SessionBackend } from "./shared_state.ts";
 
 const ENDED = `${PREFIX}ended`;
 const SESSION = `${PREFIX}s:`;
+/** Orders the sessions made in one millisecond. */
+const SEQUENCE = `${PREFIX}sseq`;
 
 /** Makes room under both caps, then stores the session. Returns nothing (ends are published). */
 const CREATE = `
@@ -29,8 +31,11 @@ end
 trim(KEYS[2], tonumber(ARGV[5]))
 trim(KEYS[3], tonumber(ARGV[6]))
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+-- Sessions made in the same millisecond keep their order: a member's score is its time plus a
+-- sequence number's fraction (ties would go by the random id, ending any of them).
+local score = tonumber(ARGV[4]) + (redis.call('INCR', KEYS[4]) % 1000) / 1000
 for i = 2, 3 do
-  redis.call('ZADD', KEYS[i], ARGV[4], ARGV[1])
+  redis.call('ZADD', KEYS[i], score, ARGV[1])
   redis.call('PEXPIRE', KEYS[i], ARGV[3])
 end
 return 0`;
@@ -94,10 +99,11 @@ export class RedisSessions implements SessionBackend {
       const session: Session = { id, address, ip, expiresAt: now + ttlMs };
       await r.eval(
         CREATE,
-        3,
+        4,
         SESSION + id,
         byAddress(address),
         byIp(ip),
+        SEQUENCE,
         id,
         JSON.stringify(session),
         ttlMs,

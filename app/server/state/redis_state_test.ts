@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startRedis, type TestRedis } from "../../../testing/redis.ts";
 import { stateCommonCase, TEST_STATE_OPTIONS } from "../../../testing/state_common_case.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 import { RedisState } from "./redis_state.ts";
 import { StateUnavailableError } from "./shared_state.ts";
 
@@ -26,6 +27,27 @@ async function twoInstances(): Promise<
 }
 
 stateCommonCase("redis", twoInstances);
+
+Deno.test("redis: sessions made in the same millisecond end oldest first", async () => {
+  const redis = await startRedis();
+  // A frozen clock: every session has the same time.
+  const a = await RedisState.open(redis.url, { ...OPTIONS, now: () => 1_700_000_000_000 });
+  try {
+    const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+    const ended: string[] = [];
+    a.sessions.onEnd((id) => ended.push(id));
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await a.sessions.create(alice, `198.51.100.${i}`));
+    // The cap is 2 per address: each new one ended the oldest of the two before it.
+    const gone = await waitUntil(() => ended.length, (n) => n >= 10);
+    assert.equal(gone, 10);
+    assert.deepEqual(ended, made.slice(0, 10).map((s) => s.id));
+    assert.equal((await a.sessions.get(made[11].id))?.address, alice);
+  } finally {
+    await a.close();
+    await redis.dispose();
+  }
+});
 
 Deno.test("redis: a session value that is not a session reads as no session", async () => {
   const s = await twoInstances();
