@@ -41,6 +41,8 @@ Deno.test("wallet: discovery, wrong network, declined transaction, dev account",
       await shot(p.page, "12-wrong-network");
       await p.page.getByTestId("switch-network").click();
       await p.page.getByTestId("wrong-network").waitFor({ state: "detached" });
+      // The wallet's clients are made again for the new chain before the button comes back.
+      await p.page.locator('[data-testid="create-button"]:enabled').waitFor();
       assert.equal(await p.page.getByTestId("create-button").isEnabled(), true);
       await p.wallet.setChain(5);
       await p.page.getByTestId("wrong-network").waitFor();
