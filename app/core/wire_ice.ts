@@ -11,7 +11,10 @@ export interface WireIceConfig {
   iceTransportPolicy?: "all" | "relay";
 }
 
-const iceUrl = v.pipe(v.string(), v.maxLength(1024), v.regex(/^(stuns?|turns?):\S+$/));
+/** A STUN or TURN URL, as browsers and the server take them. */
+export const ICE_URL_PATTERN = /^(stuns?|turns?):\S+$/;
+
+const iceUrl = v.pipe(v.string(), v.maxLength(1024), v.regex(ICE_URL_PATTERN));
 /** The schema of a `joined`'s `ice` (wire.ts). */
 export const iceConfig = v.strictObject({
   iceServers: v.pipe(

@@ -127,10 +127,11 @@ export class ChainView {
    * `eth_getLogs` for new blocks) per interval for the whole server. Its failure fails the
    * waiting checks only (health is the timer poll's).
    *
-   * @throws {ChainUnavailableError} When the view is unhealthy or the poll fails.
+   * @returns Rejects with {@linkcode ChainUnavailableError} when the view is unhealthy or the
+   *   poll fails (never throws at the call: a caller that does not wait may just catch).
    */
   fresh(): Promise<void> {
-    this.#assertHealthy();
+    if (!this.#healthy) return Promise.reject(new ChainUnavailableError());
     if (!this.#pending) {
       this.#pending = (async () => {
         await this.#queue; // a poll already running may have started before the call

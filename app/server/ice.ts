@@ -6,6 +6,7 @@
  */
 import type { IceConfig, IceServer } from "./config/mod.ts";
 import { encodeBase64 } from "../core/bytes.ts";
+import { ICE_URL_PATTERN } from "../core/wire_ice.ts";
 
 /** The body of `GET /api/ice`. */
 export interface IceResponse {
@@ -116,7 +117,7 @@ function validateServers(body: unknown): IceServer[] {
   }
   return list.map((s) => {
     const urls = s?.urls;
-    const ok = (u: unknown) => typeof u === "string" && /^(stuns?|turns?):\S+$/.test(u);
+    const ok = (u: unknown) => typeof u === "string" && ICE_URL_PATTERN.test(u);
     if (!(ok(urls) || (Array.isArray(urls) && urls.length > 0 && urls.every(ok)))) {
       throw new Error("Cannot use the credentials API answer: bad urls");
     }

@@ -39,6 +39,20 @@ function highS(sig: Hex): Hex {
   }` as Hex;
 }
 
+/** A SIWE message for a contract wallet at `address`, with a nonce the server issued. */
+async function walletMessage(base: string, address: Hex, chainId: number): Promise<string> {
+  const { nonce } = await (await fetch(`${base}/api/auth/nonce`)).json();
+  return createSiweMessage({
+    domain: new URL(ORIGIN).host,
+    uri: ORIGIN,
+    address,
+    chainId,
+    nonce,
+    version: "1",
+    issuedAt: new Date(),
+  });
+}
+
 Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
   const chain = await startTestChain();
   const srv = await startServer(chain, { MESH3_ALLOWED_ORIGINS: "http://alt.mesh3.test" });
@@ -168,24 +182,18 @@ Deno.test("auth: SIWE sign-in against a real chain", async (t) => {
       async () => {
         const yes = await deployWallet(chain, "1626ba7e");
         const no = await deployWallet(chain, "ffffffff");
-        const contractMessage = async (address: Hex) => {
-          const { nonce } = await (await fetch(`${base}/api/auth/nonce`)).json();
-          return createSiweMessage({
-            domain: new URL(ORIGIN).host,
-            uri: ORIGIN,
-            address,
-            chainId: chain.chainId,
-            nonce,
-            version: "1",
-            issuedAt: new Date(),
-          });
-        };
         // The wallets judge the signature bytes themselves: any low-s bytes will do.
         const signature = `0x${"11".repeat(65)}` as Hex;
-        const ok = await verify(base, { message: await contractMessage(yes), signature });
+        const ok = await verify(base, {
+          message: await walletMessage(base, yes, chain.chainId),
+          signature,
+        });
         assert.equal(ok.status, 200);
         assert.equal(ok.body.address.toLowerCase(), yes.toLowerCase());
-        await refuse({ message: await contractMessage(no), signature }, "bad-signature");
+        await refuse(
+          { message: await walletMessage(base, no, chain.chainId), signature },
+          "bad-signature",
+        );
       },
     );
 
@@ -239,16 +247,7 @@ Deno.test("auth: an EOA's sign-in reads nothing from the chain; a contract walle
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(proxy.count("eth_call"), calls, "no chain read for a signature that recovers");
 
-    const { nonce } = await (await fetch(`${srv.base}/api/auth/nonce`)).json();
-    const message = createSiweMessage({
-      domain: new URL(ORIGIN).host,
-      uri: ORIGIN,
-      address: wallet,
-      chainId: chain.chainId,
-      nonce,
-      version: "1",
-      issuedAt: new Date(),
-    });
+    const message = await walletMessage(srv.base, wallet, chain.chainId);
     const w = await verify(srv.base, { message, signature: `0x${"11".repeat(65)}` });
     assert.equal(w.status, 200, JSON.stringify(w.body));
     assert.ok(proxy.count("eth_call") > calls, "the contract wallet was asked on chain");
