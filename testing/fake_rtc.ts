@@ -30,6 +30,13 @@ export class FakeNetwork {
   maxMessageSize = 256 * 1024;
   /** Bytes a channel delivers per timer tick: its send queue grows when sent to faster. */
   bytesPerTick = 1024 * 1024;
+  /**
+   * How long `addIceCandidate`'s promise takes to settle after the candidate is applied (ms): a
+   * busy browser's operations chain can settle it after the connection it made has opened.
+   */
+  addIceSettleMs = 0;
+  /** How long each DataChannel message takes to arrive (ms; messages keep their order). */
+  messageDelayMs = 0;
   #nextPort = 40000;
   /** Peer connections made so far, in order. */
   readonly connections: FakePeerConnection[] = [];
@@ -151,7 +158,8 @@ export class FakePeerConnection {
     const port = Number(/ (\d+) typ /.exec(c.candidate ?? "")?.[1]);
     if (Number.isInteger(port)) this.#remotePort = port;
     this.#tryConnect();
-    return Promise.resolve();
+    const ms = this.net.addIceSettleMs;
+    return ms ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
   }
 
   setConfiguration(_config: RTCConfiguration): void {
@@ -332,9 +340,12 @@ export class FakeDataChannel extends EventTarget {
       budget -= data.byteLength;
       const before = this.bufferedAmount;
       this.bufferedAmount -= data.byteLength;
-      if (peer?.readyState === "open") {
-        peer.dispatchEvent(new MessageEvent("message", { data }));
-      }
+      const deliver = () => {
+        if (peer?.readyState === "open") peer.dispatchEvent(new MessageEvent("message", { data }));
+      };
+      const delay = this.net?.messageDelayMs ?? 0;
+      if (delay) setTimeout(deliver, delay);
+      else deliver();
       if (before > this.bufferedAmountLowThreshold) {
         if (this.bufferedAmount <= this.bufferedAmountLowThreshold) {
           this.dispatchEvent(new Event("bufferedamountlow"));

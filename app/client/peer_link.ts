@@ -49,6 +49,8 @@ export type * from "./link_types.ts";
 export const CONNECT_TIMEOUT_MS = 30_000;
 /** Candidates kept while their description is being verified. */
 const MAX_PENDING_ICE = 64;
+/** The states a link goes through, in order, until it opens (it may end at any of them). */
+const FORWARD: readonly LinkState[] = ["waiting", "verifying", "connecting", "confirming", "open"];
 
 /**
  * One peer connection, its verification and its encrypted channel.
@@ -206,7 +208,7 @@ export class PeerLink {
     // A second answer to an offer we resent: the first one was applied already.
     if (type === "answer" && this.#pc.signalingState !== "have-local-offer") return;
     const first = this.#verified === null;
-    if (first) this.#set({ state: "verifying" });
+    if (first) this.#advance("verifying");
     // Candidates of this description wait until it is verified and applied.
     this.#remoteSet = false;
     const verified = first ? await this.#checks.first(d) : this.#checks.again(this.#verified!, d);
@@ -229,7 +231,8 @@ export class PeerLink {
     // All at once: the connection's operations chain applies them in order (no round trip each).
     const pending = this.#pendingIce.splice(0);
     await Promise.all(pending.map((c) => this.#pc.addIceCandidate(c).catch(() => {})));
-    if (first) this.#set({ state: "connecting" });
+    // Not back: the channel may have opened while the candidates were being applied.
+    if (first) this.#advance("connecting");
     if (type === "answer") return this.#media.answerApplied();
     await this.#media.remoteOfferApplied();
     if (!this.ended) await this.#signals.describe("answer");
@@ -335,7 +338,7 @@ export class PeerLink {
    * description checked against a pre-read; the link opens when all three succeed.
    */
   async #onOpen(): Promise<void> {
-    this.#set({ state: "confirming" });
+    this.#advance("confirming");
     const verified = this.#verified;
     if (!verified) return this.#refuseCertificate();
     const agreed = this.#checks.chainAgreed;
@@ -357,10 +360,13 @@ export class PeerLink {
     if (!(await agreed)) return; // Reported when the chain answered.
     try {
       const { channel, safetyNumber, subKeys } = await opening;
+      // Ended meanwhile (timed out or closed): nothing of it opens.
+      if (this.ended) return channel.close();
       this.#channel = channel;
       this.#set({ safetyNumber });
       this.#extensions.attach(this.peer, subKeys, this.#pc.sctp?.maxMessageSize);
     } catch (e) {
+      if (this.ended) return; // Its channel closed with it: already said why.
       const why = e instanceof Error ? e.message : "unknown error";
       return this.#refuse("key-confirmation", `Key confirmation failed: ${why}`);
     }
@@ -399,6 +405,15 @@ export class PeerLink {
   #fail(kind: LinkProblem, message: string): void {
     this.#set({ problem: { kind, message } });
     this.close();
+  }
+
+  /**
+   * Moves the state forward, never back: steps of a description's handling that settle late
+   * cannot take a link that went further (or ended) back, where no timer would end it (the
+   * connect timer is cleared at open).
+   */
+  #advance(state: LinkState): void {
+    if (!this.ended && FORWARD.indexOf(state) > FORWARD.indexOf(this.state)) this.#set({ state });
   }
 
   #set(patch: Partial<PeerStatus>): void {

@@ -174,33 +174,42 @@ export function theirMessage(page: AnyPage, text: string): Locator | Target {
   return page.locator('[data-testid="message"][data-mine="false"]').filter({ hasText: text });
 }
 
-/** Waits until every page shows an open, verified peer. */
+/**
+ * Waits (bounded, past one connect timeout and retry) until every page shows an open, verified
+ * peer; on failure, prints every page's cards and connection trace.
+ */
 export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
-  for (const p of pages) {
-    await asTestPage(p).find("peer", { attrs: { "data-state": "open" } }).waitFor();
-  }
+  for (const p of pages) await waitForOpenPeers(p, 1, pages);
 }
 
-/** Waits (bounded) until `page` shows `n` open, verified peers. */
-export async function waitForOpenPeers(anyPage: AnyPage, n: number): Promise<void> {
+/**
+ * Waits (bounded) until `page` shows `n` open, verified peers. When it does not, the error says
+ * what each peer card of `page` and of the `others` says and what their connections did, so a
+ * failure shows which link did not open, where it stopped on both sides, and why.
+ */
+export async function waitForOpenPeers(
+  anyPage: AnyPage,
+  n: number,
+  others: readonly AnyPage[] = [],
+): Promise<void> {
   const page = asTestPage(anyPage);
   for (let i = 0; i < 120; i++) {
     if (await page.find("peer", { attrs: { "data-state": "open" } }).count() >= n) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  // What each peer card says, and what its connections did, so a failure shows which link did
-  // not open, where it stopped and why.
-  const cards = await page.evaluate(
-    () =>
-      [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
-        `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
-      ),
-    null,
-  );
-  const trace = (await rtcTrace(page)).join("\n");
-  throw new Error(
-    `Cannot see ${n} open peers on ${page.engine}; peers: ${cards.join(" | ")}\n${trace}`,
-  );
+  const pages = [page, ...others.filter((o) => o !== anyPage).map(asTestPage)];
+  const told = await Promise.all(pages.map(async (p, i) => {
+    const cards = await p.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
+          `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
+        ),
+      null,
+    ).catch((e) => [`(cannot read: ${e})`]);
+    const trace = await rtcTrace(p).catch((e) => [`(no trace: ${e})`]);
+    return `page ${i} (${p.engine}) peers: ${cards.join(" | ")}\n${trace.join("\n")}`;
+  }));
+  throw new Error(`Cannot see ${n} open peers on page 0\n${told.join("\n")}`);
 }
 
 /**

@@ -126,12 +126,11 @@ Deno.test("calls: Chromium to Chromium over the verified link", async (t) => {
       const carol = await person(browser, chain, 4);
       await joinRoom(carol.page, link);
       await waitForOpenPeer(carol.page);
-      await carol.page.find("peer", { attrs: { "data-state": "open" } }).waitFor();
       const c: Peer = { page: carol.page, address: carol.address };
       for (const p of [alice.page, bob.page]) {
         await p.find("call-panel", { attrs: { "data-phase": "idle" } }).waitFor();
       }
-      await waitForOpenPeers(carol.page, 2);
+      await waitForOpenPeers(carol.page, 2, [alice.page, bob.page]);
       await call(a, [b, c], false);
       await waitForMedia(a, b, false);
       await waitForMedia(a, c, false);

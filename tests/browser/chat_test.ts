@@ -15,6 +15,7 @@ import {
   shot,
   theirMessage,
   unexpected,
+  waitForOpenPeer,
 } from "./app_flow.ts";
 import { withChromiumApp } from "./chromium_bed.ts";
 
@@ -41,9 +42,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
       await alice.page.locator('[data-testid="session-steps"][data-step="ready"]').waitFor();
       await shot(alice.page, "03-waiting-for-peer");
       await joinRoom(bob.page, link);
-      for (const p of [alice.page, bob.page]) {
-        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
-      }
+      await waitForOpenPeer(alice.page, bob.page);
       const [sa, sb] = await Promise.all(
         [alice.page, bob.page].map((p) => p.getByTestId("safety-number").innerText()),
       );
@@ -132,9 +131,7 @@ Deno.test("chat: two people create, join, verify and talk through the real serve
 
     await t.step("the peer joins again with new keys and the chat resumes", async () => {
       await bob.page.getByTestId("join-room").click();
-      for (const p of [alice.page, bob.page]) {
-        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
-      }
+      await waitForOpenPeer(alice.page, bob.page);
       const [sa, sb] = await Promise.all(
         [alice.page, bob.page].map((p) => p.getByTestId("safety-number").innerText()),
       );

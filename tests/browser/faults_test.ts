@@ -19,6 +19,7 @@ import {
   shot,
   theirMessage,
   unexpected,
+  waitForOpenPeer,
 } from "./app_flow.ts";
 import type { TestAppServer } from "./app_server.ts";
 import { withChromiumApp } from "./chromium_bed.ts";
@@ -54,9 +55,7 @@ Deno.test("faults: chain down, server restart and a closed tab during a live cha
     await alice.page.goto(link);
     await alice.page.getByTestId("join-room").click();
     await joinRoom(bob.page, link);
-    for (const p of [alice.page, bob.page]) {
-      await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
-    }
+    await waitForOpenPeer(alice.page, bob.page);
     const numberBefore = await safety(alice.page);
 
     await t.step("chain RPC down: the room says so, chat goes on, it recovers", async () => {

@@ -15,6 +15,7 @@ import {
   shot,
   theirMessage,
   unexpected,
+  waitForOpenPeers,
 } from "./app_flow.ts";
 import { withChromiumApp } from "./chromium_bed.ts";
 
@@ -31,9 +32,8 @@ Deno.test("group: a sender showing two peers different texts is flagged on both 
       await alice.page.goto(link);
       await alice.page.getByTestId("join-room").click();
       await Promise.all([joinRoom(bob.page, link), joinRoom(carol.page, link)]);
-      for (const p of people) {
-        await p.page.locator('[data-testid="peer"][data-state="open"]').nth(1).waitFor();
-      }
+      const pages = people.map((p) => p.page);
+      for (const p of pages) await waitForOpenPeers(p, 2, pages);
     });
 
     await t.step("an honest text reaches both, is delivered, and warns nobody", async () => {

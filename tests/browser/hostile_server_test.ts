@@ -23,6 +23,7 @@ import {
   sendMessage,
   shot,
   theirMessage,
+  waitForOpenPeer,
   waitForOpenPeers,
 } from "./app_flow.ts";
 import { rtcTrace } from "./rtc_trace.ts";
@@ -97,9 +98,7 @@ Deno.test("hostile server: forged, replayed and spliced descriptions are refused
     await t.step("a dropped offer is sent again and the pair still connects", async () => {
       const attack = { kind: "drop-first-offer" as const, dropped: 0 };
       const pair = await meet(browser!, chain, app!, [13, 14], (id) => attacks.set(id, attack));
-      for (const p of [pair.a, pair.b]) {
-        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
-      }
+      await waitForOpenPeer(pair.a, pair.b);
       assert.equal(attack.dropped, 1);
       await sendMessage(pair.b, "Connected despite the lost offer.");
       await theirMessage(pair.a, "Connected despite the lost offer.").waitFor();
@@ -138,9 +137,7 @@ Deno.test("hostile server: forged, replayed and spliced descriptions are refused
 
     await t.step("an old description replayed after the peer re-committed is refused", async () => {
       const pair = await meet(browser!, chain, app!, [9, 10], () => {});
-      for (const p of [pair.a, pair.b]) {
-        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
-      }
+      await waitForOpenPeer(pair.a, pair.b);
       await sendMessage(pair.a, "First session.");
       await theirMessage(pair.b, "First session.").waitFor();
       // B starts a new session (new keys, new on-chain commitment); the server replays B's

@@ -8,7 +8,15 @@
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { startTestChain } from "../../testing/chain.ts";
-import { createRoom, joinRoom, person, sendMessage, shot, theirMessage } from "./app_flow.ts";
+import {
+  createRoom,
+  joinRoom,
+  person,
+  sendMessage,
+  shot,
+  theirMessage,
+  waitForOpenPeer,
+} from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
 import { type Coturn, startCoturn } from "./coturn.ts";
@@ -51,8 +59,8 @@ for (const transport of ["udp", "tcp"] as const) {
       await alice.page.goto(link);
       await alice.page.getByTestId("join-room").click();
       await joinRoom(bob.page, link);
+      await waitForOpenPeer(alice.page, bob.page);
       for (const p of [alice.page, bob.page]) {
-        await p.locator('[data-testid="peer"][data-state="open"]').waitFor();
         const badge = p.getByTestId("path-badge");
         await badge.waitFor();
         assert.equal(await badge.getAttribute("data-path"), "relay");
