@@ -3,7 +3,7 @@
  * (Enter sends, Shift+Enter starts a new line).
  * @module
  */
-import { type ComponentChildren, Fragment } from "preact";
+import { Component, type ComponentChildren, Fragment } from "preact";
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { MAX_TEXT_LENGTH } from "../core/mod.ts";
@@ -135,8 +135,22 @@ export function Chat(props: ChatProps) {
   );
 }
 
-/** One chat message with sender, time and delivery state. */
-function Message(props: { m: ChatEntry }) {
+/**
+ * One chat message with sender, time and delivery state, drawn again only when its entry changed
+ * (entries are immutable, chat_log.ts): a long chat does not redraw every message at each new one,
+ * each receipt, or each 100 ms of a file card's progress.
+ */
+class Message extends Component<{ m: ChatEntry }> {
+  override shouldComponentUpdate(next: { m: ChatEntry }): boolean {
+    return next.m !== this.props.m;
+  }
+
+  override render() {
+    return <MessageView m={this.props.m} />;
+  }
+}
+
+function MessageView(props: { m: ChatEntry }) {
   const { m } = props;
   return (
     <div
