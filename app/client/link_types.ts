@@ -24,6 +24,30 @@ export type LinkState =
   | "refused" // the peer's keys or confirmation failed: will not connect
   | "closed"; // the peer left or the connection died
 
+/** The states a link goes through, in order, until it opens (it may end at any of them). */
+export const LINK_FORWARD: readonly LinkState[] = [
+  "waiting",
+  "verifying",
+  "connecting",
+  "confirming",
+  "open",
+];
+
+/** What a link says when it ends for these reasons (one sentence each, shown as is). */
+export const LINK_ENDS = {
+  timeout: "Could not connect to the peer: it may have refused our keys, or something on the " +
+    "path is blocking or tampering with the connection",
+  mediaMoved: "Refused the peer's new description: it moves media off the verified connection",
+  commitmentChanged: "Closed the connection: the peer's key commitment on chain changed since " +
+    "it was verified (a new session of theirs, or keys replaced); a new connection needs the " +
+    "new keys",
+  pathCertificate: "Refused the connection: the DTLS certificate on the network path is not " +
+    "the one the peer committed to (someone may be trying to stand in between)",
+  certificate: "Refused the connection: the peer's DTLS certificate is not the one it committed to",
+  peerLeft: "The peer left the room",
+  channelClosed: "The peer left: the connection closed",
+} as const;
+
 /** Failure kinds the UI has a notice for. */
 export type LinkProblem =
   | "commitment-mismatch"

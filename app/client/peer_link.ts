@@ -1,16 +1,13 @@
 /**
- * One verified WebRTC link to one peer in a room.
- *
- * The peer with the lower address offers; the other answers, so offers never cross (no glare).
- * Each side checks the other's description against the chain before `setRemoteDescription`
- * (the one offer check, app/chain/offer_check.ts, through link_checks.ts: against the peer's
- * commitment read when it appeared, the chain's own verdict due before the link opens), checks
- * after connecting that the DTLS certificate in use is the committed one (certificate_in_use.ts),
- * then runs key confirmation and encrypted chat over the data channel (secure_channel.ts). Offers, answers and candidates go out
- * through link_signals.ts; when the ICE path fails, the offerer restarts ICE (ice_recovery.ts).
- * State is reported in {@linkcode PeerLink.status}, messages as events. Calls put
- * media on the same connection ({@linkcode PeerLink.media}, link_media.ts): each renegotiation is
- * a description like the first, checked the same way.
+ * One verified WebRTC link to one peer in a room. The lower address offers (offers never cross).
+ * Each side checks the other's description against the chain before `setRemoteDescription` (the
+ * offer check, app/chain/offer_check.ts, through link_checks.ts), checks after connecting that the
+ * DTLS certificate in use is the committed one (certificate_in_use.ts), then runs key confirmation
+ * and encrypted chat over the data channel (secure_channel.ts). Signals go out through
+ * link_signals.ts; a lost ICE path is restarted by the offerer (ice_recovery.ts). State is in
+ * {@linkcode PeerLink.status} (it only moves forward, `LINK_FORWARD`, until the link ends),
+ * messages are events; calls renegotiate the same connection, each description checked like the
+ * first ({@linkcode PeerLink.media}, link_media.ts).
  * @module
  */
 import type { Address, Hex } from "viem";
@@ -24,12 +21,14 @@ import { IceRecovery } from "./ice_recovery.ts";
 import { LinkChannels } from "./link_extension.ts";
 import { type LinkMedia, MediaControl, sameTransport } from "./link_media.ts";
 import { LinkSignals } from "./link_signals.ts";
-import type {
-  LinkProblem,
-  LinkSession,
-  LinkState,
-  PeerLinkEvents,
-  PeerStatus,
+import {
+  LINK_ENDS,
+  LINK_FORWARD,
+  type LinkProblem,
+  type LinkSession,
+  type LinkState,
+  type PeerLinkEvents,
+  type PeerStatus,
 } from "./link_types.ts";
 import { LinkChecks } from "./link_checks.ts";
 import { channelKeys, type CheckProblem } from "./link_verify.ts";
@@ -49,8 +48,6 @@ export type * from "./link_types.ts";
 export const CONNECT_TIMEOUT_MS = 30_000;
 /** Candidates kept while their description is being verified. */
 const MAX_PENDING_ICE = 64;
-/** The states a link goes through, in order, until it opens (it may end at any of them). */
-const FORWARD: readonly LinkState[] = ["waiting", "verifying", "connecting", "confirming", "open"];
 
 /**
  * One peer connection, its verification and its encrypted channel.
@@ -181,11 +178,7 @@ export class PeerLink {
       if (this.state !== "open" && this.state !== "refused") {
         // The peer cannot tell us it refused our keys (the server could drop that too), so
         // say what we know: no verified connection came up in time.
-        this.#fail(
-          "connection-failed",
-          "Could not connect to the peer: it may have refused our keys, or something on the " +
-            "path is blocking or tampering with the connection",
-        );
+        this.#fail("connection-failed", LINK_ENDS.timeout);
       }
     }, this.session.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     if (!this.offerer) return;
@@ -221,10 +214,7 @@ export class PeerLink {
     if (first) this.#prepared = this.#prepare(verified);
     await applied;
     if (!first && !sameTransport(this.#pc)) {
-      return this.#refuse(
-        "certificate-mismatch",
-        "Refused the peer's new description: it moves media off the verified connection",
-      );
+      return this.#refuse("certificate-mismatch", LINK_ENDS.mediaMoved);
     }
     this.#remoteSet = true;
     this.#recovery.followPairs();
@@ -280,16 +270,12 @@ export class PeerLink {
    */
   commitmentChanged(): void {
     if (this.ended) return;
-    this.#fail(
-      "commitment-mismatch",
-      "Closed the connection: the peer's key commitment on chain changed since it was verified " +
-        "(a new session of theirs, or keys replaced); a new connection needs the new keys",
-    );
+    this.#fail("commitment-mismatch", LINK_ENDS.commitmentChanged);
   }
 
   /** The peer's socket left the room: the link is kept while the connection lives. */
   peerLeft(): void {
-    if (this.state !== "open") this.close("peer-left", "The peer left the room");
+    if (this.state !== "open") this.close("peer-left", LINK_ENDS.peerLeft);
   }
 
   /** Closes the link; `kind` and `message` say why when the close is a problem. */
@@ -320,7 +306,7 @@ export class PeerLink {
     dc.onopen = () => void this.#onOpen();
     dc.onclose = () => {
       if (this.state === "open" || this.state === "confirming") {
-        this.close("peer-left", "The peer left: the connection closed");
+        this.close("peer-left", LINK_ENDS.channelClosed);
       }
     };
   }
@@ -351,7 +337,7 @@ export class PeerLink {
       onText: ({ id, text, sentAt, roster }) =>
         this.events.emit("text", { from: this.peer, id, text, sentAt, roster }),
       onReceipt: (receipt) => this.events.emit("receipt", { from: this.peer, receipt }),
-      onBye: () => this.close("peer-left", "The peer left the room"),
+      onBye: () => this.close("peer-left", LINK_ENDS.peerLeft),
       onError: (message) => this.#refuse("key-confirmation", message),
       subChannels: this.#extensions.labels,
     });
@@ -383,18 +369,11 @@ export class PeerLink {
   #onConnectionState(): void {
     if (this.#pc.connectionState !== "failed" || this.ended) return;
     if (this.#pc.sctp?.transport.state !== "failed") return;
-    this.#refuse(
-      "certificate-mismatch",
-      "Refused the connection: the DTLS certificate on the network path is not the one the " +
-        "peer committed to (someone may be trying to stand in between)",
-    );
+    this.#refuse("certificate-mismatch", LINK_ENDS.pathCertificate);
   }
 
   #refuseCertificate(): void {
-    this.#refuse(
-      "certificate-mismatch",
-      "Refused the connection: the peer's DTLS certificate is not the one it committed to",
-    );
+    this.#refuse("certificate-mismatch", LINK_ENDS.certificate);
   }
 
   #refuse(kind: LinkProblem, message: string): void {
@@ -407,13 +386,11 @@ export class PeerLink {
     this.close();
   }
 
-  /**
-   * Moves the state forward, never back: steps of a description's handling that settle late
-   * cannot take a link that went further (or ended) back, where no timer would end it (the
-   * connect timer is cleared at open).
-   */
+  /** Moves the state forward, never back (a late step cannot undo an open: its timer is gone). */
   #advance(state: LinkState): void {
-    if (!this.ended && FORWARD.indexOf(state) > FORWARD.indexOf(this.state)) this.#set({ state });
+    if (!this.ended && LINK_FORWARD.indexOf(state) > LINK_FORWARD.indexOf(this.state)) {
+      this.#set({ state });
+    }
   }
 
   #set(patch: Partial<PeerStatus>): void {
