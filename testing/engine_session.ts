@@ -9,13 +9,17 @@ import { ChatLog } from "../app/client/chat_log.ts";
 import type { EngineIO } from "../app/client/io.ts";
 import type { MemberList } from "../app/client/members.ts";
 import type { Notice } from "../app/client/notices.ts";
-import { RoomSession, type RoomSessionOptions } from "../app/client/room_session.ts";
+import {
+  RoomSession,
+  type RoomSessionOptions,
+  type SessionState,
+} from "../app/client/room_session.ts";
 import type { WalletConnection } from "../app/client/wallet.ts";
 import type { PublicConfig } from "../app/shared/public_config.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
 import { engineIO, type Tamper, walletConnection } from "./engine_io.ts";
 import { FakeNetwork } from "./fake_rtc.ts";
-import { ORIGIN, type RunningServer, startServer } from "./server.ts";
+import { createRoom, ORIGIN, type RunningServer, startServer } from "./server.ts";
 
 /** A session and what it told the person. */
 export interface Observed {
@@ -156,4 +160,32 @@ export async function until<T>(
     off();
     clearTimeout(timer);
   }
+}
+
+/** Development accounts of a pair: account 2's address sorts below 1's, so Bob offers. */
+export const ALICE = 1;
+export const BOB = 2;
+
+/** The open links of a session's state. */
+export function openLinks(s: SessionState): SessionState["links"] {
+  return s.links.filter((l) => l.state === "open");
+}
+
+/**
+ * Alice waits in a new room she created; then Bob joins.
+ *
+ * @example
+ * ```ts ignore
+ * const { alice, bob } = await meet(bed, {}, { linkTiming: { connectTimeoutMs: 1_000 } });
+ * ```
+ */
+export async function meet(
+  bed: EngineBed,
+  alice: SessionOptions = {},
+  bob: SessionOptions = {},
+): Promise<{ alice: Observed; bob: Observed }> {
+  const roomId = await createRoom(bed.chain, ALICE);
+  const a = bed.start(ALICE, roomId, alice);
+  await until(a.s.state, (v) => v.step === "ready", "alice ready");
+  return { alice: a, bob: bed.start(BOB, roomId, bob) };
 }

@@ -3,24 +3,11 @@
  * a delay, the answering side drops its link to the peer's old connection for the new one (the
  * offer names another SDP session); each failure is shown, and taken back once a link opens. An
  * open link is never replaced by an offer that names another session. Real chain, server and
- * wallets; WebRTC in memory (testing/fake_rtc.ts).
+ * wallets; WebRTC in memory (testing/fake_rtc.ts). Bob offers, Alice answers (`meet`).
  */
 import assert from "node:assert/strict";
-import type { Tamper } from "../../testing/engine_io.ts";
-import {
-  type EngineBed,
-  type Observed,
-  type SessionOptions,
-  startEngineBed,
-  until,
-} from "../../testing/engine_session.ts";
-import { createRoom } from "../../testing/server.ts";
+import { meet, openLinks, startEngineBed, until } from "../../testing/engine_session.ts";
 import { sdpSession } from "../core/sdp.ts";
-import type { SessionState } from "./room_session.ts";
-
-const open = (s: SessionState) => s.links.filter((l) => l.state === "open");
-/** Account 2's address sorts below account 1's: Bob (2) offers, Alice (1) answers. */
-const [ALICE, BOB] = [1, 2];
 
 /** A tamper that drops the first `n` frames of `type` and counts the offers' SDP sessions. */
 function dropping(type: "offer" | "answer", n: number) {
@@ -38,18 +25,6 @@ function dropping(type: "offer" | "answer", n: number) {
   return { tamper, sessions, dropped: () => dropped };
 }
 
-/** Alice waits in a new room (her frames through `atAlice`); then Bob joins with `bob`. */
-async function meet(
-  bed: EngineBed,
-  atAlice: Tamper,
-  bob: SessionOptions,
-): Promise<{ alice: Observed; bob: Observed }> {
-  const roomId = await createRoom(bed.chain, ALICE);
-  const alice = bed.start(ALICE, roomId, { tamper: atAlice });
-  await until(alice.s.state, (v) => v.step === "ready", "alice ready");
-  return { alice, bob: bed.start(BOB, roomId, bob) };
-}
-
 Deno.test("link retry: a link that did not open is made again and opens; its problem is taken back", async () => {
   const bed = await startEngineBed();
   try {
@@ -57,7 +32,7 @@ Deno.test("link retry: a link that did not open is made again and opens; its pro
     const atAlice = dropping("answer", 0);
     // Bob gives up quickly; Alice's link to his first connection is still waiting when his
     // second connection's offer comes: she must take it on a new link.
-    const { alice, bob } = await meet(bed, atAlice.tamper, {
+    const { alice, bob } = await meet(bed, { tamper: atAlice.tamper }, {
       tamper: lost.tamper,
       linkTiming: { connectTimeoutMs: 1_500, retryDelaysMs: [100, 100] },
     });
@@ -67,13 +42,13 @@ Deno.test("link retry: a link that did not open is made again and opens; its pro
     const first = (await until(alice.s.state, (v) =>
       v.links[0]?.state === "connecting", "answered"))
       .links[0];
-    for (const p of [alice, bob]) await until(p.s.state, (v) => open(v).length === 1, "open");
+    for (const p of [alice, bob]) await until(p.s.state, (v) => openLinks(v).length === 1, "open");
     assert.equal(lost.dropped(), 1);
-    assert.notEqual(open(alice.s.state.value)[0], first, "a new link took the new connection");
+    assert.notEqual(openLinks(alice.s.state.value)[0], first, "a new link took the new connection");
     assert.equal(first.state, "closed");
     assert.equal(first.status.value.problem, null, "closed quietly: it was replaced");
     assert.equal(atAlice.sessions.size, 2, "Alice got offers from two connections of Bob's");
-    const [a, b] = [open(alice.s.state.value)[0], open(bob.s.state.value)[0]];
+    const [a, b] = [openLinks(alice.s.state.value)[0], openLinks(bob.s.state.value)[0]];
     assert.equal(a.status.value.safetyNumber, b.status.value.safetyNumber);
     assert.equal(alice.s.links.length, 1);
     await bob.chat.send("after a retry");
@@ -93,7 +68,7 @@ Deno.test("link retry: error: the tries are bounded; each failed link says it co
   try {
     const lost = dropping("answer", Infinity);
     const atAlice = dropping("answer", 0);
-    const { bob } = await meet(bed, atAlice.tamper, {
+    const { bob } = await meet(bed, { tamper: atAlice.tamper }, {
       tamper: lost.tamper,
       linkTiming: { connectTimeoutMs: 600, retryDelaysMs: [50, 50] },
     });
@@ -127,8 +102,8 @@ Deno.test("link retry: error: an open link is not replaced by an offer naming an
       if (!rewrite || m.type !== "offer") return frame;
       return JSON.stringify({ ...m, sdp: m.sdp.replace(/^o=(\S+) \d+ /m, "o=$1 123456789 ") });
     };
-    const { alice, bob } = await meet(bed, tamper, {});
-    for (const p of [alice, bob]) await until(p.s.state, (v) => open(v).length === 1, "open");
+    const { alice, bob } = await meet(bed, { tamper });
+    for (const p of [alice, bob]) await until(p.s.state, (v) => openLinks(v).length === 1, "open");
     const link = alice.s.links[0];
     rewrite = true;
     const offered = bob.s.links[0].media.renegotiate();

@@ -8,25 +8,18 @@
 import assert from "node:assert/strict";
 import {
   type EngineBed,
+  meet,
+  openLinks,
   type SessionOptions,
   startEngineBed,
   until,
 } from "../../testing/engine_session.ts";
-import { createRoom } from "../../testing/server.ts";
-import type { LinkState } from "./link_types.ts";
-import type { SessionState } from "./room_session.ts";
+import { LINK_FORWARD, type LinkState } from "./link_types.ts";
 
-const open = (s: SessionState) => s.links.filter((l) => l.state === "open");
-/** Account 2's address sorts below account 1's: Bob (2) offers, Alice (1) answers. */
-const [ALICE, BOB] = [1, 2];
-const ORDER: readonly LinkState[] = ["waiting", "verifying", "connecting", "confirming", "open"];
-
-/** Alice waits in a new room; Bob joins; Bob's first link and the states it goes through. */
-async function meet(bed: EngineBed, bobOptions: SessionOptions = {}) {
-  const roomId = await createRoom(bed.chain, ALICE);
-  const alice = bed.start(ALICE, roomId);
-  await until(alice.s.state, (v) => v.step === "ready", "alice ready");
-  const bob = bed.start(BOB, roomId, bobOptions);
+/** Alice waits in a new room, Bob (the offerer) joins: his first link and the states it goes
+ * through. */
+async function bobsLink(bed: EngineBed, bobOptions: SessionOptions = {}) {
+  const { alice, bob } = await meet(bed, {}, bobOptions);
   const seen: LinkState[] = [];
   const link = (await until(bob.s.state, (v) => v.links.length === 1, "bob's link")).links[0];
   link.status.subscribe(({ state }) => seen.at(-1) !== state && seen.push(state));
@@ -37,12 +30,12 @@ Deno.test("link state: a link that opens before its candidates settle stays open
   const bed = await startEngineBed();
   try {
     bed.net.addIceSettleMs = 1_500;
-    const { alice, bob, link, seen } = await meet(bed);
-    for (const p of [alice, bob]) await until(p.s.state, (v) => open(v).length === 1, "open");
+    const { alice, bob, link, seen } = await bobsLink(bed);
+    for (const p of [alice, bob]) await until(p.s.state, (v) => openLinks(v).length === 1, "open");
     // Past the candidates' settling: the offerer's handling of the answer has finished.
     await new Promise((r) => setTimeout(r, 2_500));
     assert.equal(link.state, "open", `Bob's link went ${seen.join(" → ")}`);
-    const steps = seen.map((s) => ORDER.indexOf(s));
+    const steps = seen.map((s) => LINK_FORWARD.indexOf(s));
     assert.deepEqual(steps, [...steps].sort((x, y) => x - y), `went ${seen.join(" → ")}`);
     await bob.chat.send("still open");
     const got = await until(alice.chat.entries, (e) => e.length === 1, "alice receives");
@@ -58,19 +51,19 @@ Deno.test("link state: error: a link that times out confirming keys ends, is not
     // Key confirmation's frames take longer than the link may take to open: the first link
     // times out while confirming; the next one, with the network quick again, opens.
     bed.net.messageDelayMs = 2_000;
-    const { alice, bob, link: first, seen } = await meet(bed, {
+    const { alice, bob, link: first, seen } = await bobsLink(bed, {
       linkTiming: { connectTimeoutMs: 1_000, retryDelaysMs: [100] },
     });
     first.status.subscribe(({ state }) => state === "closed" && (bed.net.messageDelayMs = 0));
-    for (const p of [alice, bob]) await until(p.s.state, (v) => open(v).length === 1, "open");
-    assert.notEqual(open(bob.s.state.value)[0], first, "a new link opened");
+    for (const p of [alice, bob]) await until(p.s.state, (v) => openLinks(v).length === 1, "open");
+    assert.notEqual(openLinks(bob.s.state.value)[0], first, "a new link opened");
     // Past the first link's delayed frames: its key confirmation finished or failed by now.
     await new Promise((r) => setTimeout(r, 2_500));
     assert.deepEqual(seen.slice(-2), ["confirming", "closed"], `went ${seen.join(" → ")}`);
     assert.equal(first.state, "closed", `went ${seen.join(" → ")}`);
     assert.equal(first.status.value.problem?.kind, "connection-failed");
     assert.equal(first.status.value.safetyNumber, null);
-    assert.equal(open(bob.s.state.value).length, 1);
+    assert.equal(openLinks(bob.s.state.value).length, 1);
   } finally {
     await bed.close();
   }

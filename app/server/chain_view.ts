@@ -128,10 +128,11 @@ export class ChainView {
    * waiting checks only (health is the timer poll's).
    *
    * @returns Rejects with {@linkcode ChainUnavailableError} when the view is unhealthy or the
-   *   poll fails (never throws at the call: a caller that does not wait may just catch).
+   *   poll fails (an async function: never throws at the call, so a caller that does not wait
+   *   may just catch).
    */
-  fresh(): Promise<void> {
-    if (!this.#healthy) return Promise.reject(new ChainUnavailableError());
+  async fresh(): Promise<void> {
+    this.#assertHealthy();
     if (!this.#pending) {
       this.#pending = (async () => {
         await this.#queue; // a poll already running may have started before the call
@@ -141,7 +142,7 @@ export class ChainView {
         await this.#serial(() => this.#poll());
       })();
     }
-    return this.#pending.catch(() => {
+    await this.#pending.catch(() => {
       throw new ChainUnavailableError();
     });
   }
