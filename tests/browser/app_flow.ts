@@ -183,6 +183,28 @@ export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
 }
 
 /**
+ * Waits (bounded, 30 s) until `page`'s session reaches `step`. When it does not, the error says
+ * which step the session is at and what the page shows (the checklist and any banner), so a
+ * miss shows where the join stopped.
+ */
+export async function waitForSession(anyPage: AnyPage, step = "ready"): Promise<void> {
+  const page = asTestPage(anyPage);
+  for (let i = 0; i < 60; i++) {
+    if (await page.find("session-steps", { attrs: { "data-step": step } }).count() > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const told = await page.evaluate(() => {
+    const text = (id: string) =>
+      [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
+        .map((el) => el.innerText.replace(/\s+/g, " ").slice(0, 300));
+    const steps = document.querySelector<HTMLElement>('[data-testid="session-steps"]');
+    return `at step ${steps?.dataset.step ?? "(no checklist)"} (${location.pathname}); ` +
+      `steps: ${text("session-steps").join(" | ")}; banners: ${text("banner").join(" | ")}`;
+  }, null).catch((e) => `(cannot read the page: ${e})`);
+  throw new Error(`The session did not reach "${step}" in 30 s: ${told}`);
+}
+
+/**
  * Waits (bounded) until `page` shows `n` open, verified peers. When it does not, the error says
  * what each peer card of `page` and of the `others` says and what their connections did, so a
  * failure shows which link did not open, where it stopped on both sides, and why.

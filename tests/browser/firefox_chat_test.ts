@@ -24,6 +24,7 @@ import {
   theirMessage,
   unexpected,
   waitForOpenPeer,
+  waitForSession,
 } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchChromium } from "./chromium.ts";
@@ -44,7 +45,7 @@ async function meet(
   arm(link.split("/room/")[1].toLowerCase());
   await a.page.goto(link);
   await a.page.find("join-room").click();
-  await a.page.find("session-steps", { attrs: { "data-step": "ready" } }).waitFor();
+  await waitForSession(a.page);
   await joinRoom(b.page, link);
   return link;
 }

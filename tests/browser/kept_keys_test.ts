@@ -22,6 +22,7 @@ import {
   theirMessage,
   unexpected,
   waitForOpenPeer,
+  waitForSession,
 } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchTestBrowser } from "./test_browser.ts";
@@ -33,7 +34,7 @@ const txCount = (chain: TestChain, address: string) =>
 /** Opens the room link again (a reload) and joins; waits until the session is ready. */
 async function returnTo(page: TestPage, link: string): Promise<void> {
   await joinRoom(page, link);
-  await page.find("session-steps", { attrs: { "data-step": "ready" } }).waitFor();
+  await waitForSession(page);
 }
 
 /** How many records the page's IndexedDB keeps; `expire` first moves each one's expiry past. */
