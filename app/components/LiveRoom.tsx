@@ -84,6 +84,7 @@ export function LiveRoom(
     <div
       class="space-y-4"
       data-testid="live-room"
+      data-step={step}
       data-commit-mined-at={session.timing.commitMinedAt || undefined}
       data-first-message-at={session.timing.firstMessageAt || undefined}
     >

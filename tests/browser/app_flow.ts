@@ -183,22 +183,23 @@ export async function waitForOpenPeer(...pages: AnyPage[]): Promise<void> {
 }
 
 /**
- * Waits (bounded, 30 s) until `page`'s session reaches `step`. When it does not, the error says
- * which step the session is at and what the page shows (the checklist and any banner), so a
- * miss shows where the join stopped.
+ * Waits (bounded, 30 s) until `page`'s session reaches `step`, read from the room's
+ * `data-step` (the checklist itself is gone once a peer's link opens, which can come first). When
+ * it does not, the error says which step the session is at and what the page shows (the
+ * checklist and any banner), so a miss shows where the join stopped.
  */
 export async function waitForSession(anyPage: AnyPage, step = "ready"): Promise<void> {
   const page = asTestPage(anyPage);
-  for (let i = 0; i < 60; i++) {
-    if (await page.find("session-steps", { attrs: { "data-step": step } }).count() > 0) return;
-    await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 120; i++) {
+    if (await page.find("live-room", { attrs: { "data-step": step } }).count() > 0) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
   const told = await page.evaluate(() => {
     const text = (id: string) =>
       [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
         .map((el) => el.innerText.replace(/\s+/g, " ").slice(0, 300));
-    const steps = document.querySelector<HTMLElement>('[data-testid="session-steps"]');
-    return `at step ${steps?.dataset.step ?? "(no checklist)"} (${location.pathname}); ` +
+    const room = document.querySelector<HTMLElement>('[data-testid="live-room"]');
+    return `at step ${room?.dataset.step ?? "(not in a room)"} (${location.pathname}); ` +
       `steps: ${text("session-steps").join(" | ")}; banners: ${text("banner").join(" | ")}`;
   }, null).catch((e) => `(cannot read the page: ${e})`);
   throw new Error(`The session did not reach "${step}" in 30 s: ${told}`);
