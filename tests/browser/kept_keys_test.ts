@@ -103,11 +103,16 @@ Deno.test("kept keys (Chromium): a reload rejoins without a transaction", async 
     });
 
     await t.step("reload: the kept keys come back, no transaction, and chat works", async () => {
+      // Bob is away while Alice returns: the checklist is shown only until a link opens.
+      await bob.page.goto("about:blank");
       const before = await txCount(chain, alice.address);
+      const bobBefore = await txCount(chain, bob.address);
       await returnTo(alice.page, link);
       assert.equal(await txCount(chain, alice.address), before, "no new transaction");
       assert.match(await alice.page.find("keep-status").text(), /no transaction was needed/);
       assert.match(await alice.page.find("step-commit").text(), /already on chain/);
+      await returnTo(bob.page, link);
+      assert.equal(await txCount(chain, bob.address), bobBefore, "Bob's keys were kept too");
       await waitForOpenPeer(alice.page, bob.page);
       await chat(alice, bob, "back without a transaction");
       await chat(bob, alice, "welcome back");
