@@ -67,6 +67,7 @@ export function FileCard(props: { item: FileItem; actions: FileActions; canSaveA
       data-state={state}
       data-id={item.id}
       data-sink={item.sink ?? undefined}
+      data-in-place={item.inPlace || undefined}
     >
       <div class="flex items-start gap-3">
         <FileIcon image={!!item.preview} class="mt-0.5 h-5 w-5 shrink-0 text-slate-400" />

@@ -103,6 +103,19 @@ export async function bytesOf(page: TestPage, id: string): Promise<number> {
   }, id);
 }
 
+/** Whether the page's writer worker wrote file `id` in place (the card's `data-in-place`). */
+export async function writtenInPlace(page: TestPage, id: string): Promise<boolean> {
+  return await page.evaluate(
+    (id) =>
+      document.querySelector(`[data-testid="file-card"][data-id="${id}"]`)
+        ?.getAttribute("data-in-place") === "true",
+    id,
+  );
+}
+
+/** Runs in the page before its scripts: no `Worker`, as where the writer worker cannot run. */
+export const NO_WORKERS = "delete globalThis.Worker;";
+
 /**
  * The SHA-256 of the file `id` as the page stored it (the origin's private file system), or
  * null when the page holds no such file (discarded or never written).

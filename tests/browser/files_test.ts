@@ -26,12 +26,14 @@ import {
   clickInCard,
   fileCard,
   fileTestHooks,
+  NO_WORKERS,
   pickFiles,
   storedFiles,
   storedSha256,
   tamperWith,
   writeFile,
   writeRandomFile,
+  writtenInPlace,
 } from "./file_flow.ts";
 import { launchTestBrowser } from "./test_browser.ts";
 import type { TestBrowser, TestPage } from "./test_page.ts";
@@ -60,6 +62,7 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
     );
     people.push(alice, bob, carol);
     for (const p of people) await p.page.addInitScript(fileTestHooks());
+    await carol.page.addInitScript(NO_WORKERS); // Carol's files go through createWritable.
     const link = await createRoom(alice.page, app.url);
     await alice.page.goto(link);
     await alice.page.find("join-room").click();
@@ -74,6 +77,7 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
         const id = await accept(bob.page, f.name);
         await fileCard(bob.page, f.name, "in", "done").waitFor({ timeout: 180_000 });
         assert.equal(await storedSha256(bob.page, id), f.sha256, f.name);
+        assert.ok(await writtenInPlace(bob.page, id), `${f.name} written by the writer worker`);
         await fileCard(alice.page, f.name, "out", "done").waitFor();
       }
       await bob.page.find("file-save").waitFor();
@@ -211,6 +215,11 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
         await fileCard(p.page, file.name, "in", "done").waitFor();
         assert.equal(await storedSha256(p.page, ids[i]), file.sha256);
       }
+      // Carol's page has no workers: the same file, written through createWritable instead.
+      assert.deepEqual(
+        [await writtenInPlace(bob.page, ids[0]), await writtenInPlace(carol.page, ids[1])],
+        [true, false],
+      );
       await fileCard(alice.page, file.name, "out", "done").waitFor();
       const rows = await alice.page.evaluate(
         (id) =>

@@ -27,6 +27,7 @@ import {
   storedFiles,
   storedSha256,
   writeRandomFile,
+  writtenInPlace,
 } from "./file_flow.ts";
 import { launchTestBrowser } from "./test_browser.ts";
 import type { TestBrowser, TestPage } from "./test_page.ts";
@@ -59,6 +60,7 @@ async function moveFile(
   const id = await accept(to, file.name);
   await fileCard(to, file.name, "in", "done").waitFor({ timeout: 240_000 });
   assert.equal(await storedSha256(to, id), file.sha256, `${file.name} in ${to.engine}`);
+  assert.ok(await writtenInPlace(to, id), `${file.name} written in place in ${to.engine}`);
   await fileCard(from, file.name, "out", "done").waitFor();
 }
 

@@ -5,8 +5,10 @@
  *   person picks a file before the first byte; chunks are written to it as they arrive (Chromium
  *   writes to a `.crswap` file beside it and moves it into place on close). If the hash does not
  *   match, the write is aborted: the chosen file never gets the bytes (an empty file may remain).
- * - **Accept** (Chromium, Firefox, Safari): the origin's private file system (OPFS,
- *   `navigator.storage.getDirectory()` + `createWritable`), one folder per tab. Once the hash
+ * - **Accept** (Chromium, Firefox, Safari): the origin's private file system (OPFS), one folder
+ *   per tab, written in place by the page's writer worker through synchronous access handles
+ *   (disk_writer.ts); where that worker cannot run, through `createWritable` (a swap file, and a
+ *   copy to the browser process per write). Once the hash
  *   matches, "Save" downloads the disk-backed file through a `blob:` URL; nothing else can reach
  *   it. The tab's folder is deleted when the page goes away, and a page that opens later deletes
  *   the folders of tabs that are gone (a crashed one): each tab holds a Web Lock named after its
@@ -20,6 +22,7 @@ import {
   memoryFileStorage,
   type SinkKind,
 } from "./file_storage.ts";
+import { DiskWriter, type WriterFile } from "./disk_writer.ts";
 import { batchWrites } from "./write_batch.ts";
 
 /** The OPFS folder all tabs' incoming files live under. */
@@ -74,6 +77,7 @@ export function browserFileStorage(): FileStorage {
     return folder;
   })();
   const mine = incoming.then((f) => f.getDirectoryHandle(tab, { create: true }));
+  const writer = new DiskWriter();
   return {
     get canSaveAs() {
       return picker() !== null;
@@ -95,7 +99,10 @@ export function browserFileStorage(): FileStorage {
       }
       const remove = () =>
         kind === "chosen-file" ? handle.remove?.() : mine.then((d) => d.removeEntry(request.id));
-      return diskSink(kind, handle, await handle.createWritable(), remove);
+      const inPlace = kind === "private-disk"
+        ? await writer.open([INCOMING_FOLDER, tab, request.id])
+        : null;
+      return diskSink(kind, handle, inPlace ?? await handle.createWritable(), remove);
     },
     dispose() {
       void incoming.then((f) => f.removeEntry(tab, { recursive: true })).catch(() => {});
@@ -106,11 +113,17 @@ export function browserFileStorage(): FileStorage {
 function diskSink(
   kind: SinkKind,
   handle: FileHandle,
-  w: Writable,
+  file: Writable | WriterFile,
   remove: () => Promise<void> | undefined,
 ): FileSink {
-  // Chunks reach the stream 1 MiB at a time (write_batch.ts); the batch is part of this sink,
-  // which lives as long as the tab, so a resumed transfer continues after it.
+  const inPlace = !("close" in file);
+  const w = {
+    write: (b: Uint8Array) => file.write(b),
+    close: () => "close" in file ? file.close() : file.finish(),
+    abort: () => file.abort(),
+  };
+  // Chunks are written 1 MiB at a time (write_batch.ts); the batch is part of this sink, which
+  // lives as long as the tab, so a resumed transfer continues after it.
   const batched = batchWrites(async (bytes) => {
     try {
       await w.write(bytes);
@@ -125,6 +138,7 @@ function diskSink(
   });
   return {
     kind,
+    inPlace,
     write: (bytes) => batched.write(bytes),
     async finish() {
       await batched.flush();

@@ -13,6 +13,8 @@ export type SinkKind = "chosen-file" | "private-disk" | "memory";
 /** One file being received. */
 export interface FileSink {
   readonly kind: SinkKind;
+  /** Written in place by the page's writer worker (disk_writer.ts). */
+  readonly inPlace?: boolean;
   /** Appends bytes (calls are awaited one at a time). */
   write(bytes: Uint8Array): Promise<void>;
   /** Ends writing: the complete file (on disk for disk sinks). */

@@ -105,6 +105,7 @@ export class FileTransfers {
         file,
         preview: null,
         sink: null,
+        inPlace: false,
         copies: [],
       };
       item.copies = peers.map((peer) => newCopy(item, peer, "hashing"));

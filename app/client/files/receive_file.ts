@@ -60,6 +60,7 @@ export class FileReceiver {
       file: null,
       preview: null,
       sink: null,
+      inPlace: false,
       copies: [],
     };
     item.copies = [newCopy(item, peer, "offered")];
@@ -84,6 +85,7 @@ export class FileReceiver {
     }
     if (copy.state !== "offered") return void copy.sink.discard(); // Cancelled meanwhile.
     item.sink = copy.sink.kind;
+    item.inPlace = copy.sink.inPlace === true;
     copy.leaves = [];
     copy.accepted = true;
     copy.problem = null;

@@ -88,7 +88,7 @@ export function newCopy(item: Item, peer: Address, state: TransferState): Copy {
  * ```
  */
 export function snapshot(item: Item): FileItem {
-  const { id, direction, name, size, mime, at, from, hashed, file, preview, sink } = item;
+  const { id, direction, name, size, mime, at, from, hashed, file, preview, sink, inPlace } = item;
   return {
     id,
     direction,
@@ -101,6 +101,7 @@ export function snapshot(item: Item): FileItem {
     file: item.copies.some((c) => c.state === "done") || direction === "out" ? file : null,
     preview,
     sink,
+    inPlace,
     peers: item.copies.map((c): PeerTransfer => {
       const moving = c.state === "active";
       return {

@@ -60,6 +60,8 @@ export interface FileItem {
   preview: string | null;
   /** Theirs: where the bytes are kept. */
   sink: SinkKind | null;
+  /** Theirs: written in place by the page's writer worker (no swap file, no copy per write). */
+  inPlace: boolean;
 }
 
 /** Terminal states: nothing more happens. */

@@ -47,6 +47,9 @@ export interface Assets {
   stylesheet: string;
   /** URL of the service worker's code among `files` (pwa.ts serves it as `/sw.js`). */
   serviceWorker: string;
+  /** URL of the received-file writer worker among `files` (pwa.ts serves it as
+   * `/file-writer.js`). */
+  fileWriter: string;
   /** Every built file by URL path (entry, island and shared chunks, stylesheet); immutable. */
   files: Map<string, AssetFile>;
   /** Names of the islands in the bundle (all registered for the server render). */
@@ -87,6 +90,8 @@ interface BuildManifest {
   stylesheet: string;
   /** The service worker's code among `files` (served with its configuration as `/sw.js`). */
   serviceWorker: string;
+  /** The received-file writer among `files` (served as `/file-writer.js`). */
+  fileWriter: string;
   /** Island name → file name of its chunk (empty when not split). */
   islandChunks: Record<string, string>;
 }
@@ -163,11 +168,13 @@ async function loadOrBuild(
   const entry = await hashedName("islands", ".js", entryBody);
   const stylesheet = await hashedName("styles", ".css", new TextEncoder().encode(css));
   const sw = await hashedName("sw", ".js", bundle.serviceWorker);
+  const writer = await hashedName("file-writer", ".js", bundle.fileWriter);
   const bodies = new Map(bundle.files);
   bodies.delete(bundle.entry);
   bodies.set(entry[0], entry[1]);
   bodies.set(stylesheet[0], stylesheet[1]);
   bodies.set(sw[0], sw[1]);
+  bodies.set(writer[0], writer[1]);
   const files = new Map<string, AssetFile>();
   await Deno.mkdir(outDir, { recursive: true });
   for (const [name, body] of bodies) {
@@ -186,6 +193,7 @@ async function loadOrBuild(
     entry: entry[0],
     stylesheet: stylesheet[0],
     serviceWorker: sw[0],
+    fileWriter: writer[0],
     islandChunks: Object.fromEntries(bundle.islandChunks),
   };
   await writeAtomic(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -210,7 +218,7 @@ async function toAssets(
   islands: string[],
   pin: Assets["pin"],
 ): Promise<Assets> {
-  const needed = [manifest.entry, manifest.stylesheet, manifest.serviceWorker];
+  const needed = [manifest.entry, manifest.stylesheet, manifest.serviceWorker, manifest.fileWriter];
   if (!needed.every((n) => n !== undefined && byName.has(n))) {
     throw new Error("Cannot load assets: the build manifest is incomplete");
   }
@@ -233,10 +241,15 @@ async function toAssets(
     const needed = closure([manifest.entry, chunk]).filter((n) => n !== manifest.entry);
     preload.set(island, needed.map((n) => BUILD_PREFIX + n));
   }
-  // The page's modules: not the service worker, which the browser fetches as `/sw.js`.
+  // The page's modules: not the workers, which the browser fetches as `/sw.js` and
+  // `/file-writer.js`.
   const serviceWorker = BUILD_PREFIX + manifest.serviceWorker;
+  const fileWriter = BUILD_PREFIX + manifest.fileWriter;
   const modules = await moduleIntegrity(
-    new Map([...files].filter(([url]) => url !== serviceWorker).map(([url, f]) => [url, f.body])),
+    new Map(
+      [...files].filter(([url]) => url !== serviceWorker && url !== fileWriter)
+        .map(([url, f]) => [url, f.body]),
+    ),
   );
   const script = BUILD_PREFIX + manifest.entry;
   return {
@@ -246,6 +259,7 @@ async function toAssets(
     ...(pin ? { pin } : {}),
     stylesheet: BUILD_PREFIX + manifest.stylesheet,
     serviceWorker,
+    fileWriter,
     files,
     islands,
     preload,

@@ -27,7 +27,7 @@ Deno.test("buildAssets: content-hashed entry, island chunks and stylesheet, writ
     for (const [url, file] of assets.files) {
       const name = url.slice("/static/build/".length);
       assert.deepEqual(await Deno.readFile(`${outDir}/${name}`), file.body);
-      const ours = url.match(/^\/static\/build\/(islands|styles|sw)-([0-9a-f]{16})\./);
+      const ours = url.match(/^\/static\/build\/(islands|styles|sw|file-writer)-([0-9a-f]{16})\./);
       if (ours) assert.equal((await sha256Hex(file.body)).slice(0, 16), ours[2]);
       else assert.match(name, /^[\w]+-[A-Z0-9]{8}\.js$/);
       // Compressed forms decompress to the file itself.
@@ -118,7 +118,7 @@ Deno.test("buildAssets: the pinned chain and registry are in the bundle; others 
     assert.equal(pinned.scriptIntegrity, `sha384-${btoa(String.fromCharCode(...digest))}`);
     // Every module (entry and chunks) is listed in the import map with the SHA-384 of its bytes.
     const js384 = [...pinned.files].filter(([url]) =>
-      url.endsWith(".js") && url !== pinned.serviceWorker
+      url.endsWith(".js") && url !== pinned.serviceWorker && url !== pinned.fileWriter
     );
     assert.ok(js384.length > 1, "split into chunks");
     const map = JSON.parse(pinned.importMap) as { integrity: Record<string, string> };
@@ -143,7 +143,7 @@ Deno.test("buildAssets: split: false gives the one-file bundle of before (the be
     const one = await buildAssets({ outDir, islandsDir: FIXTURES, split: false });
     assert.deepEqual(
       [...one.files.keys()].sort(),
-      [one.script, one.stylesheet, one.serviceWorker].sort(),
+      [one.script, one.stylesheet, one.serviceWorker, one.fileWriter].sort(),
     );
     assert.equal(one.preload.size, 0);
   } finally {

@@ -36,6 +36,8 @@ export interface IslandBundle {
   islandChunks: Map<string, string>;
   /** The service worker (app/browser/service_worker.ts), one classic script. */
   serviceWorker: Uint8Array;
+  /** The received-file writer worker (app/browser/file_writer.ts), one classic script. */
+  fileWriter: Uint8Array;
 }
 
 /** Name of the generated entry file before it is given its hashed name. */
@@ -81,18 +83,25 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
     else args.push("-o", `${dir}/out/${ENTRY}`);
     args.push(`${dir}/islands.ts`);
     await runDeno(args, "Cannot bundle the islands: deno bundle failed");
-    const sw = `${dir}/sw/service_worker.js`;
-    await runDeno([
-      "bundle",
-      "--config",
-      `${PROJECT_ROOT}deno.json`,
-      "--platform=browser",
-      ...(opts.minify ?? true ? ["--minify"] : []),
-      "-o",
-      sw,
-      new URL("../../browser/service_worker.ts", import.meta.url).pathname,
-    ], "Cannot bundle the service worker: deno bundle failed");
-    const serviceWorker = await Deno.readFile(sw);
+    // The workers: one classic script each, nothing shared with the page's modules.
+    const [serviceWorker, fileWriter] = await Promise.all(
+      [["service_worker", "the service worker"], ["file_writer", "the file writer"]].map(
+        async ([name, what]) => {
+          const out = `${dir}/workers/${name}.js`;
+          await runDeno([
+            "bundle",
+            "--config",
+            `${PROJECT_ROOT}deno.json`,
+            "--platform=browser",
+            ...(opts.minify ?? true ? ["--minify"] : []),
+            "-o",
+            out,
+            new URL(`../../browser/${name}.ts`, import.meta.url).pathname,
+          ], `Cannot bundle ${what}: deno bundle failed`);
+          return await Deno.readFile(out);
+        },
+      ),
+    );
     const files = new Map<string, Uint8Array>();
     for await (const e of Deno.readDir(`${dir}/out`)) {
       if (e.isFile && e.name.endsWith(".js")) {
@@ -110,7 +119,7 @@ export async function bundleIslands(opts: BundleIslandsOptions = {}): Promise<Is
         islandChunks.set(name, found[0]);
       }
     }
-    return { entry: ENTRY, files, islandChunks, serviceWorker };
+    return { entry: ENTRY, files, islandChunks, serviceWorker, fileWriter };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

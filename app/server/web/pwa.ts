@@ -7,6 +7,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { FILE_WRITER_URL } from "../../shared/file_writer.ts";
 import type { SwConfig } from "../../shared/sw_config.ts";
 import type { Assets } from "./assets.ts";
 import { SHORT_CACHE } from "./static_files.ts";
@@ -87,6 +88,7 @@ export function pwaFiles(assets: Assets): MiddlewareHandler {
   const manifest = JSON.stringify(webManifest());
   const sw = `self.MESH3_SW=${JSON.stringify(serviceWorkerConfig(assets))};\n` +
     new TextDecoder().decode(assets.files.get(assets.serviceWorker)!.body);
+  const writer = assets.files.get(assets.fileWriter)!.body;
   return async function pwaHandler(c, next) {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return await next();
     if (c.req.path === MANIFEST_PATH) {
@@ -97,6 +99,12 @@ export function pwaFiles(assets: Assets): MiddlewareHandler {
     }
     if (c.req.path === "/sw.js") {
       return c.body(sw, 200, {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "no-cache",
+      });
+    }
+    if (c.req.path === FILE_WRITER_URL) {
+      return c.body(writer as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "text/javascript; charset=utf-8",
         "Cache-Control": "no-cache",
       });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FILE_WRITER_URL } from "../../shared/file_writer.ts";
 import type { SwConfig } from "../../shared/sw_config.ts";
 import { pages } from "../../pages.ts";
 import type { PublicConfig } from "../../shared/public_config.ts";
@@ -84,6 +85,17 @@ Deno.test("pwa: /sw.js is the service worker with this build's shell, each modul
   assert.equal(assets.integrity.has(assets.serviceWorker), false);
 });
 
+Deno.test("pwa: /file-writer.js is the received-file writer worker, not a page module", async () => {
+  const res = await app.request(FILE_WRITER_URL);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.equal(res.headers.get("cache-control"), "no-cache");
+  const code = await res.text();
+  assert.equal(code, new TextDecoder().decode(assets.files.get(assets.fileWriter)!.body));
+  assert.ok(code.includes("createSyncAccessHandle"), "the writer's code");
+  assert.equal(assets.integrity.has(assets.fileWriter), false);
+});
+
 Deno.test("pwa: another build gives another service worker version", async () => {
   const other = await buildAssets({
     minify: false,
@@ -102,8 +114,8 @@ Deno.test("pwa: another build gives another service worker version", async () =>
   assert.match(a, /^[\w.-]+$/);
 });
 
-Deno.test("pwa: error: /sw.js and the manifest answer GET and HEAD only", async () => {
-  for (const path of ["/sw.js", MANIFEST_PATH]) {
+Deno.test("pwa: error: /sw.js, /file-writer.js and the manifest answer GET and HEAD only", async () => {
+  for (const path of ["/sw.js", FILE_WRITER_URL, MANIFEST_PATH]) {
     const res = await app.request(path, { method: "POST" });
     assert.equal(res.status, 404, path);
     await res.body?.cancel();
