@@ -9,6 +9,7 @@ import type { CallBenchReport } from "./call_bench.ts";
 import type { BlockTimeReport } from "./block_time_bench.ts";
 import { type ClusterReport, clusterSection } from "./cluster_bench.ts";
 import type { FileBenchReport } from "./file_bench.ts";
+import { type DiskBenchReport, diskSection } from "./disk_write_bench.ts";
 import { HIGH_WATER, LOW_WATER } from "../app/client/files/file_link.ts";
 import type { FirstLoadReport } from "./first_load_bench.ts";
 import type { RelayReport } from "./relay_bench.ts";
@@ -26,6 +27,7 @@ export interface Results {
   cluster?: ClusterReport;
   browser?: BrowserReport;
   files?: FileBenchReport;
+  disk?: DiskBenchReport;
   calls?: CallBenchReport;
   firstLoad?: FirstLoadReport;
   blockTimes?: BlockTimeReport;
@@ -495,6 +497,7 @@ export async function writeReport(results: Results, started: Date): Promise<void
   if (results.cluster) out.push(...clusterSection(results.cluster));
   if (results.browser) browserSection(results.browser, out);
   if (results.files) filesSection(results.files, out);
+  if (results.disk) out.push(...diskSection(results.disk));
   if (results.calls) callsSection(results.calls, out);
   if (results.firstLoad) firstLoadSection(results.firstLoad, out);
   if (results.blockTimes) blockTimeSection(results.blockTimes, out);

@@ -5,8 +5,8 @@
  * Environment:
  * - `MESH3_BENCH_SCALE` (default 1): multiplies socket counts (relay levels 100/1,000/5,000,
  *   memory sockets, capacity ladder). 0.2 gives a quick run.
- * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, cluster, browser, files, calls, core,
- *   gas, load, blocks).
+ * - `MESH3_BENCH_ONLY`: comma list of parts to run (relay, cluster, browser, files, disk, calls,
+ *   core, gas, load, blocks).
  * - `MESH3_BENCH_ROOMS` (default 50): rooms of the cluster part (several instances on Redis).
  * - `MESH3_BENCH_CALL_RUNS` (default 5): accept → first frame runs per path in the calls part.
  * - `MESH3_BENCH_CALL_MESHES` (default 2,3,4; `none`: accept → first frame only),
@@ -26,6 +26,7 @@ import { browserBench } from "./browser_bench.ts";
 import { callBench } from "./call_bench.ts";
 import { clusterBench } from "./cluster_bench.ts";
 import { coreBench, gasBench } from "./core_and_gas.ts";
+import { diskWriteBench } from "./disk_write_bench.ts";
 import { blockTimeBench } from "./block_time_bench.ts";
 import { fileBench } from "./file_bench.ts";
 import { firstLoadBench } from "./first_load_bench.ts";
@@ -35,7 +36,8 @@ import { type Results, writeReport } from "./report.ts";
 const scale = Number(Deno.env.get("MESH3_BENCH_SCALE") ?? "1");
 if (!(scale > 0 && scale <= 4)) throw new RangeError("MESH3_BENCH_SCALE must be in (0, 4]");
 const only = (
-  Deno.env.get("MESH3_BENCH_ONLY") ?? "relay,cluster,browser,files,calls,core,gas,load,blocks"
+  Deno.env.get("MESH3_BENCH_ONLY") ??
+    "relay,cluster,browser,files,disk,calls,core,gas,load,blocks"
 )
   .split(",");
 const even = (n: number) => Math.max(10, 2 * Math.round((n * scale) / 2));
@@ -78,6 +80,10 @@ try {
       rounds: Number(Deno.env.get("MESH3_BENCH_FILE_ROUNDS") ?? "3"),
       profile: Deno.env.get("MESH3_BENCH_FILE_PROFILE") === "1",
     });
+  }
+  if (only.includes("disk")) {
+    log("disk: received-file writes, the writer worker vs createWritable");
+    results.disk = await diskWriteBench(log);
   }
   if (only.includes("calls")) {
     const runs = Number(Deno.env.get("MESH3_BENCH_CALL_RUNS") ?? "5");

@@ -186,6 +186,44 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
       await waitForOpenPeer(alice.page, bob.page);
     });
 
+    await t.step("error: a full disk stops the transfer, says so, and keeps nothing", async () => {
+      // The origin's quota set just above what Bob's private storage holds now: the writer
+      // worker's next batches do not fit.
+      const origin = new URL(app!.url).origin;
+      const used = await bob.page.evaluate(
+        async () => (await navigator.storage.estimate()).usage ?? 0,
+        null,
+      );
+      await bob.page.cdp!("Storage.overrideQuotaForOrigin", { origin, quotaSize: used + MiB });
+      const file = await writeRandomFile(dir, "disk-full.bin", 8 * MiB, 9);
+      await pickFiles(alice.page, file);
+      const id = await accept(bob.page, file.name);
+      await fileCard(bob.page, file.name, "in", "failed").waitFor();
+      const said = await bob.page.evaluate(
+        (id) =>
+          document.querySelector(
+            `[data-testid="file-card"][data-id="${id}"] [data-testid="file-error"]`,
+          )
+            ?.textContent ?? "",
+        id,
+      );
+      assert.match(said, /not enough storage space/);
+      await fileCard(alice.page, file.name, "out", "failed").waitFor();
+      assert.match(
+        await alice.page.find("file-error", { hasText: "could not go on" }).text(),
+        /The other side stopped the transfer/,
+      );
+      assert.ok(!(await storedFiles(bob.page)).includes(id), "the partial file is deleted");
+      // Space again: the next file arrives whole, on the same link and the same writer.
+      await bob.page.cdp!("Storage.overrideQuotaForOrigin", { origin });
+      const next = await writeRandomFile(dir, "after-disk-full.bin", 2 * MiB, 10);
+      await pickFiles(alice.page, next);
+      const nextId = await accept(bob.page, next.name);
+      await fileCard(bob.page, next.name, "in", "done").waitFor();
+      assert.equal(await storedSha256(bob.page, nextId), next.sha256);
+      assert.ok(await writtenInPlace(bob.page, nextId));
+    });
+
     for (const who of ["receiver", "sender"] as const) {
       await t.step(`the ${who} cancels: both stop and the partial file is gone`, async () => {
         const file = await writeRandomFile(dir, `cancel-${who}.bin`, 32 * MiB, 5);
@@ -259,7 +297,10 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
       await alice.page.find("file-peer", {
         attrs: { "data-peer": bob.address.toLowerCase(), "data-state": "failed" },
       }).waitFor();
-      assert.match(await alice.page.find("file-error").text(), /refused a damaged chunk/);
+      assert.match(
+        await alice.page.find("file-error", { hasText: "damaged" }).text(),
+        /The recipient refused a damaged chunk/,
+      );
       assert.equal(await storedSha256(bob.page, id), null);
       await shot(bob.page, "files-04-tampered-refused");
     });

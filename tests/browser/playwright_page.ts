@@ -2,7 +2,7 @@
  * {@linkcode TestPage} over a Playwright page (Chromium): a thin mapping onto locators.
  * @module
  */
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, CDPSession, Locator, Page } from "playwright-core";
 import { watchPage } from "./chromium.ts";
 import {
   DEFAULT_TIMEOUT_MS,
@@ -61,6 +61,7 @@ export function playwrightBrowser(browser: Browser, permissions: string[] = []):
 }
 
 function adapt(page: Page): TestPage {
+  let session: Promise<CDPSession> | undefined;
   return {
     engine: "chromium",
     async goto(url) {
@@ -83,6 +84,12 @@ function adapt(page: Page): TestPage {
     setInputFiles: (testId, paths) =>
       page.locator(testIdSelector(testId)).first().setInputFiles(paths),
     isClosed: () => page.isClosed(),
+    async cdp(method, params) {
+      // One session for the page's life: some overrides (a storage quota) end with their session.
+      session ??= page.context().newCDPSession(page);
+      // deno-lint-ignore no-explicit-any
+      return await (await session).send(method as any, params);
+    },
     close: () => page.context().close(),
   };
 }

@@ -78,6 +78,8 @@ export interface TestPage {
   watch(): Promise<string[]>;
   /** Whether the page was closed. */
   isClosed(): boolean;
+  /** Chromium only: sends a DevTools Protocol command for this page (e.g. a storage quota). */
+  cdp?(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Closes the page and its browser context (cookies and storage go with it). */
   close(): Promise<void>;
 }

@@ -128,7 +128,8 @@ function diskSink(
     try {
       await w.write(bytes);
     } catch (e) {
-      const full = e instanceof DOMException && e.name === "QuotaExceededError";
+      // A DOMException from the stream, a WriterError from the writer worker: the same name.
+      const full = e instanceof Error && e.name === "QuotaExceededError";
       throw new Error(
         full
           ? "Cannot save the file: there is not enough storage space for it"

@@ -26,7 +26,7 @@ import { hashFile } from "./file_hash.ts";
 import { FileReceiver } from "./receive_file.ts";
 import { PeerSender } from "./peer_sender.ts";
 import { type Copy, type Item, newCopy, snapshot } from "./transfer_record.ts";
-import { type FileItem, isFinished } from "./transfer_types.ts";
+import { CANCELLED, DECLINED, type FileItem, isFinished } from "./transfer_types.ts";
 
 /** Options of {@linkcode FileTransfers}. */
 export interface FileTransfersOptions {
@@ -367,10 +367,10 @@ export class FileTransfers {
     this.peers.set([...this.#peers].filter(([, p]) => p.link).map(([a]) => a));
   }
 
-  /** Publishes a new snapshot now, or within 100 ms (progress). */
+  /** Publishes a new snapshot now, or within {@link PROGRESS_MS} (progress). */
   #changed(now = false): void {
     if (!now) {
-      this.#timer ??= setTimeout(() => this.#changed(true), 100);
+      this.#timer ??= setTimeout(() => this.#changed(true), PROGRESS_MS);
       return;
     }
     clearTimeout(this.#timer);
@@ -379,18 +379,12 @@ export class FileTransfers {
   }
 }
 
-const DECLINED = {
-  "declined": "Declined",
-  "too-large": "Declined: larger than the recipient accepts",
-  "unavailable": "Declined: the recipient cannot store it",
-} as const;
-
-const CANCELLED = {
-  "cancelled": "Cancelled",
-  "failed": "The other side stopped the transfer: it could not go on",
-  "hash-mismatch": "The received file did not match its SHA-256: the recipient discarded it",
-  "refused": "The recipient refused a damaged chunk: the transfer was stopped",
-} as const;
+/**
+ * How often progress is published while bytes move. Each snapshot redraws the room on both pages;
+ * at every 100 ms that was about 0.003 s of CPU per MiB on a 2-core machine (bench/README.md,
+ * benchmark 7, "writing to disk"); four times a second still moves the bar smoothly.
+ */
+const PROGRESS_MS = 250;
 
 function lower(a: Address): Address {
   return a.toLowerCase() as Address;

@@ -28,7 +28,7 @@ export interface FileReceiverOptions {
   storage: FileStorage;
   /** Sends a control message to a peer on its current link (dropped when there is none). */
   send(peer: Address, message: FileMessage): void;
-  /** Something changed (`now`: publish at once rather than within 100 ms). */
+  /** Something changed (`now`: publish at once rather than with the next progress). */
   changed(now?: boolean): void;
 }
 

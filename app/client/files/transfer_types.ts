@@ -82,3 +82,18 @@ export function isFinished(state: TransferState): boolean {
 export function chunkCount(size: number, chunkSize: number): number {
   return Math.ceil(size / chunkSize);
 }
+
+/** What the sender reads when a recipient declined, by the reason it gave. */
+export const DECLINED = {
+  "declined": "Declined",
+  "too-large": "Declined: larger than the recipient accepts",
+  "unavailable": "Declined: the recipient cannot store it",
+} as const;
+
+/** What one side reads when the other stopped a transfer, by the reason it gave. */
+export const CANCELLED = {
+  "cancelled": "Cancelled",
+  "failed": "The other side stopped the transfer: it could not go on",
+  "hash-mismatch": "The received file did not match its SHA-256: the recipient discarded it",
+  "refused": "The recipient refused a damaged chunk: the transfer was stopped",
+} as const;
