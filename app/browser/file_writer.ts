@@ -26,8 +26,9 @@ interface Dir {
   ): Promise<{ createSyncAccessHandle?(): Promise<SyncHandle> }>;
 }
 
-const reply = (r: WriterReply) =>
-  (globalThis as unknown as { postMessage(r: WriterReply): void }).postMessage(r);
+const reply = (r: WriterReply, transfer: Transferable[] = []) =>
+  (globalThis as unknown as { postMessage(r: WriterReply, t: Transferable[]): void })
+    .postMessage(r, transfer);
 const open = new Map<number, { handle: SyncHandle; at: number }>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -62,7 +63,10 @@ async function run(m: WriterRequest): Promise<void> {
 addEventListener("message", (e) => {
   const m = (e as MessageEvent<WriterRequest>).data;
   queue = queue.then(() => run(m)).then(
-    () => reply({ request: m.request, ok: true }),
+    () =>
+      m.op === "write"
+        ? reply({ request: m.request, ok: true, bytes: m.bytes }, [m.bytes.buffer])
+        : reply({ request: m.request, ok: true }),
     (err) => {
       const name = err instanceof DOMException || err instanceof Error ? err.name : "Error";
       const message = err instanceof Error || err instanceof DOMException

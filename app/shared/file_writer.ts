@@ -22,7 +22,8 @@ export type WriterRequest =
     | { op: "abort" }
   );
 
-/** The writer's answer to request `request`. */
+/** The writer's answer to request `request` (a write gives its bytes back, transferred, for
+ * the page to fill again). */
 export type WriterReply =
-  | { request: number; ok: true }
+  | { request: number; ok: true; bytes?: Uint8Array }
   | { request: number; ok: false; name: string; message: string };

@@ -23,7 +23,7 @@ import {
   type SinkKind,
 } from "./file_storage.ts";
 import { DiskWriter, type WriterFile } from "./disk_writer.ts";
-import { batchWrites } from "./write_batch.ts";
+import { batchWrites, WRITE_BATCH_BYTES } from "./write_batch.ts";
 
 /** The OPFS folder all tabs' incoming files live under. */
 export const INCOMING_FOLDER = "mesh3-incoming";
@@ -102,7 +102,7 @@ export function browserFileStorage(): FileStorage {
       const inPlace = kind === "private-disk"
         ? await writer.open([INCOMING_FOLDER, tab, request.id])
         : null;
-      return diskSink(kind, handle, inPlace ?? await handle.createWritable(), remove);
+      return diskSink(kind, handle, inPlace ?? await handle.createWritable(), remove, writer);
     },
     dispose() {
       void incoming.then((f) => f.removeEntry(tab, { recursive: true })).catch(() => {});
@@ -115,6 +115,7 @@ function diskSink(
   handle: FileHandle,
   file: Writable | WriterFile,
   remove: () => Promise<void> | undefined,
+  writer: DiskWriter,
 ): FileSink {
   const inPlace = !("close" in file);
   const w = {
@@ -124,19 +125,23 @@ function diskSink(
   };
   // Chunks are written 1 MiB at a time (write_batch.ts); the batch is part of this sink, which
   // lives as long as the tab, so a resumed transfer continues after it.
-  const batched = batchWrites(async (bytes) => {
-    try {
-      await w.write(bytes);
-    } catch (e) {
-      // A DOMException from the stream, a WriterError from the writer worker: the same name.
-      const full = e instanceof Error && e.name === "QuotaExceededError";
-      throw new Error(
-        full
-          ? "Cannot save the file: there is not enough storage space for it"
-          : "Cannot save the file: writing to disk failed",
-      );
-    }
-  });
+  const batched = batchWrites(
+    async (bytes) => {
+      try {
+        await w.write(bytes);
+      } catch (e) {
+        // A DOMException from the stream, a WriterError from the writer worker: the same name.
+        const full = e instanceof Error && e.name === "QuotaExceededError";
+        throw new Error(
+          full
+            ? "Cannot save the file: there is not enough storage space for it"
+            : "Cannot save the file: writing to disk failed",
+        );
+      }
+    },
+    WRITE_BATCH_BYTES,
+    inPlace ? (size) => writer.take(size) : undefined,
+  );
   return {
     kind,
     inPlace,

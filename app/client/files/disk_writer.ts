@@ -1,12 +1,16 @@
 /**
  * The page's side of the received-file writer (app/browser/file_writer.ts): one dedicated worker
  * per page, started at the first file, that writes files in the origin's private file system
- * through synchronous access handles. Batches of chunks are transferred to it, not copied. When
+ * through synchronous access handles. Batches of chunks are transferred to it, not copied, and
+ * it transfers each back once written: the page joins the next batches into those buffers
+ * ({@linkcode DiskWriter.take}), so a long transfer reuses a few buffers instead of leaving one
+ * per MiB to the worker's garbage collector. When
  * the worker cannot start or cannot open a file that way, {@linkcode DiskWriter.open} says so
  * and the caller writes through `createWritable` instead (browser_storage.ts).
  * @module
  */
 import { FILE_WRITER_URL, type WriterReply, type WriterRequest } from "../../shared/file_writer.ts";
+import { WRITE_BATCH_BYTES } from "./write_batch.ts";
 
 /** An error the writer reported, by its DOMException name. */
 export class WriterError extends Error {
@@ -44,6 +48,10 @@ export class DiskWriter {
   #nextRequest = 1;
   #nextFile = 1;
   #waiting = new Map<number, { resolve(): void; reject(e: Error): void }>();
+  /** Buffers the writer gave back, for {@link take}. */
+  #spare: ArrayBuffer[] = [];
+  /** Buffers that are ours to transfer whole (made or given back here). */
+  #ours = new WeakSet<ArrayBufferLike>();
 
   /** @param url The writer's script. */
   constructor(readonly url: string = FILE_WRITER_URL) {}
@@ -65,14 +73,24 @@ export class DiskWriter {
     }
     return {
       write: (bytes) => {
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-          ? bytes
-          : bytes.slice();
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        const own = whole || this.#ours.has(bytes.buffer) ? bytes : bytes.slice();
         return this.#call({ op: "write", bytes: own, request: 0, file }, [own.buffer]);
       },
       finish: () => this.#end("finish", file),
       abort: () => this.#end("abort", file).catch(() => {}),
     };
+  }
+
+  /**
+   * A buffer of `size` bytes to join a batch into: one the writer gave back when one is large
+   * enough, else a new one. Writing it transfers its whole buffer.
+   */
+  take(size: number): Uint8Array {
+    const i = this.#spare.findIndex((b) => b.byteLength >= size);
+    const buffer = i >= 0 ? this.#spare.splice(i, 1)[0] : new ArrayBuffer(size);
+    this.#ours.add(buffer);
+    return new Uint8Array(buffer, 0, size);
   }
 
   #end(op: Op, file: number): Promise<void> {
@@ -99,6 +117,10 @@ export class DiskWriter {
     }
     this.#worker.addEventListener("message", (e: MessageEvent<WriterReply>) => {
       const r = e.data;
+      const back = r.ok ? r.bytes?.buffer : undefined;
+      if (back && back.byteLength >= WRITE_BATCH_BYTES && this.#spare.length < 4) {
+        this.#spare.push(back as ArrayBuffer);
+      }
       const waiting = this.#waiting.get(r.request);
       this.#waiting.delete(r.request);
       if (r.ok) waiting?.resolve();

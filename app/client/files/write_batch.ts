@@ -25,6 +25,7 @@ export interface BatchedWriter {
  *
  * @param write The underlying write (called with one batch at a time, in order).
  * @param batch Bytes per batch.
+ * @param alloc Gives the buffer parts are joined into (`size` bytes; default a new one).
  * @returns The batched writer.
  *
  * @example
@@ -41,12 +42,13 @@ export interface BatchedWriter {
 export function batchWrites(
   write: (bytes: Uint8Array) => Promise<void>,
   batch = WRITE_BATCH_BYTES,
+  alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size),
 ): BatchedWriter {
   let parts: Uint8Array[] = [];
   let held = 0;
   const out = async () => {
     if (held === 0) return;
-    const all = parts.length === 1 ? parts[0] : new Uint8Array(held);
+    const all = parts.length === 1 ? parts[0] : alloc(held);
     if (parts.length > 1) {
       let at = 0;
       for (const p of parts) {

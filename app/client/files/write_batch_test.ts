@@ -43,3 +43,21 @@ Deno.test("a failed write rejects the write that filled the batch", async () => 
   await w.write(Uint8Array.of(1));
   await assert.rejects(() => w.write(Uint8Array.of(2)), /disk full/);
 });
+
+Deno.test("batches are joined into the buffers alloc gives, a single part is passed as it is", async () => {
+  const given: Uint8Array[] = [];
+  const seen: Uint8Array[] = [];
+  const w = batchWrites((b) => Promise.resolve(void seen.push(b)), 4, (size) => {
+    const view = new Uint8Array(new ArrayBuffer(16), 0, size);
+    given.push(view);
+    return view;
+  });
+  await w.write(Uint8Array.of(1, 2));
+  await w.write(Uint8Array.of(3, 4, 5));
+  const single = Uint8Array.of(6, 7, 8, 9);
+  await w.write(single);
+  assert.equal(given.length, 1);
+  assert.equal(seen[0], given[0], "the joined batch is the buffer alloc gave");
+  assert.deepEqual([...seen[0]], [1, 2, 3, 4, 5]);
+  assert.equal(seen[1], single);
+});
