@@ -68,6 +68,19 @@ function tree(all: ProcEntry[], root: number): ProcEntry[] {
 export interface TreeCpu {
   total: number;
   byType: Record<string, number>;
+  /** Renderer processes' CPU by thread name (`CrRendererMain`, `DedicatedWorker`, …). */
+  rendererThreads: Record<string, number>;
+}
+
+/** CPU seconds of each thread of a process, by thread name (digits dropped: one per kind). */
+async function threadCpu(pid: number, into: Record<string, number>): Promise<void> {
+  for await (const t of Deno.readDir(`/proc/${pid}/task`)) {
+    const stat = await Deno.readTextFile(`/proc/${pid}/task/${t.name}/stat`).catch(() => "");
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/\d+$/, "");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (f.length < 13) continue;
+    into[name] = (into[name] ?? 0) + (+f[11] + +f[12]) / TICKS;
+  }
 }
 
 /**
@@ -77,12 +90,13 @@ export interface TreeCpu {
  * @param root The browser process.
  */
 export async function treeCpu(root: number): Promise<TreeCpu> {
-  const out: TreeCpu = { total: 0, byType: {} };
+  const out: TreeCpu = { total: 0, byType: {}, rendererThreads: {} };
   for (const p of tree(await processes(), root)) {
     const cmd = await Deno.readTextFile(`/proc/${p.pid}/cmdline`).catch(() => "");
     const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? "browser";
     out.total += p.cpu;
     out.byType[type] = (out.byType[type] ?? 0) + p.cpu;
+    if (type === "renderer") await threadCpu(p.pid, out.rendererThreads).catch(() => {});
   }
   return out;
 }
