@@ -38,6 +38,7 @@ import type { TestPage } from "../tests/browser/test_page.ts";
 import { chunkSizeFor } from "../app/client/files/file_link.ts";
 import {
   browserPid,
+  cpuDetail,
   profilePages,
   treeCpu,
   watch,
@@ -132,23 +133,11 @@ async function timed(
   });
   const after = [await treeCpu(from.pid), await treeCpu(to.pid)];
   const mib = bytes / MiB;
-  const types = (i: number) =>
-    Object.entries(after[i].byType).map(([k, v]) =>
-      `${k} ${((v - (before[i].byType[k] ?? 0)) / mib).toFixed(3)}`
-    ).join(", ");
-  // The renderer threads that took at least 1 ms per MiB, busiest first.
-  const threads = (i: number) =>
-    Object.entries(after[i].rendererThreads)
-      .map(([k, v]) => [k, (v - (before[i].rendererThreads[k] ?? 0)) / mib] as const)
-      .filter(([, v]) => v >= 0.001).sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ");
   return {
     mbps,
     senderCpu: (after[0].total - before[0].total) / mib,
     receiverCpu: (after[1].total - before[1].total) / mib,
-    detail: `sender ${types(0)}; receiver ${types(1)}; renderer threads: sender ${
-      threads(0)
-    }; receiver ${threads(1)}`,
+    detail: cpuDetail(before, after, mib),
   };
 }
 

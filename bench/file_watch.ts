@@ -84,6 +84,28 @@ async function threadCpu(pid: number, into: Record<string, number>): Promise<voi
 }
 
 /**
+ * The log line of two browsers' CPU between two readings, s/MiB: by process type, and the
+ * renderer threads that took at least 1 ms per MiB, busiest first.
+ *
+ * @param before `[sender, receiver]` before.
+ * @param after The same after.
+ * @param mib MiB moved between them.
+ */
+export function cpuDetail(before: TreeCpu[], after: TreeCpu[], mib: number): string {
+  const types = (i: number) =>
+    Object.entries(after[i].byType).map(([k, v]) =>
+      `${k} ${((v - (before[i].byType[k] ?? 0)) / mib).toFixed(3)}`
+    ).join(", ");
+  const threads = (i: number) =>
+    Object.entries(after[i].rendererThreads)
+      .map(([k, v]) => [k, (v - (before[i].rendererThreads[k] ?? 0)) / mib] as const)
+      .filter(([, v]) => v >= 0.001).sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ");
+  return `sender ${types(0)}; receiver ${types(1)}; renderer threads: sender ${threads(0)}; ` +
+    `receiver ${threads(1)}`;
+}
+
+/**
  * CPU seconds (user + system) used so far by a process tree, by process type (`browser`,
  * `renderer`, `utility`, `gpu-process`, `zygote`…).
  *
