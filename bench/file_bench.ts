@@ -270,7 +270,10 @@ export async function fileBench(
           const profiled = o.profile && round === 0 && !memoryRun; // Not the watched round.
           enc.push(
             await timed(a, b, file.size, async (start) => {
-              const r = profiled ? await profileBoth(a, b, run(start), log) : await run(start)();
+              // The profile covers the timed part only (not the hash before the offer).
+              const r = profiled
+                ? await profileBoth(a, b, (begin) => run(() => start().then(begin))(), log)
+                : await run(start)();
               if (round === 0) hashSeconds = r.hashSeconds;
               return r.mbps;
             }),
@@ -347,11 +350,16 @@ const noMemory: Watched["memory"] = {
   receiverTreeRssMiB: 0,
 };
 
-async function profileBoth<T>(a: Side, b: Side, f: () => Promise<T>, log: Log): Promise<T> {
+async function profileBoth<T>(
+  a: Side,
+  b: Side,
+  f: (begin: () => Promise<void>) => Promise<T>,
+  log: Log,
+): Promise<T> {
   const { result, profiles } = await profilePages([a, b], f);
   for (const [i, p] of profiles.entries()) {
     log(`files: profile of the ${i ? "receiver" : "sender"} page (${p.samples} busy samples):`);
-    for (const row of p.topFunctions.slice(0, 12)) log(`  ${row.share}% ${row.name}`);
+    for (const row of p.topFunctions.slice(0, 25)) log(`  ${row.share}% ${row.name}`);
   }
   return result;
 }

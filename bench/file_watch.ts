@@ -137,22 +137,28 @@ async function treeRss(root: number): Promise<{ tree: number; renderer: number }
 }
 
 /**
- * Profiles both pages' JavaScript while `f` runs (CDP `Profiler`, 1 ms sampling).
+ * Profiles both pages' JavaScript while `f` runs, from when it calls `begin` (CDP `Profiler`, 1
+ * ms sampling).
  *
  * @returns Each page's summary (self time by function).
  */
 export async function profilePages<T>(
   sides: WatchedSide[],
-  f: () => Promise<T>,
+  f: (begin: () => Promise<void>) => Promise<T>,
 ): Promise<{ result: T; profiles: ProfileSummary[] }> {
   const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
+  let begun: Promise<void> | undefined;
+  const begin = () =>
+    begun ??= (async () => {
+      for (const cdp of sessions) await cdp.send("Profiler.start");
+    })();
   try {
     for (const cdp of sessions) {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
-      await cdp.send("Profiler.start");
     }
-    const result = await f();
+    const result = await f(begin);
+    await begin();
     const profiles = [];
     for (const cdp of sessions) {
       const { profile } = await cdp.send("Profiler.stop");
