@@ -68,10 +68,10 @@ addEventListener("message", (e) => {
         ? reply({ request: m.request, ok: true, bytes: m.bytes }, [m.bytes.buffer])
         : reply({ request: m.request, ok: true }),
     (err) => {
-      const name = err instanceof DOMException || err instanceof Error ? err.name : "Error";
-      const message = err instanceof Error || err instanceof DOMException
-        ? err.message
-        : String(err);
+      // DOMException is an Error in every engine with synchronous access handles.
+      const [name, message] = err instanceof Error
+        ? [err.name, err.message]
+        : ["Error", String(err)];
       reply({ request: m.request, ok: false, name, message });
     },
   );

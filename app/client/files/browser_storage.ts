@@ -102,7 +102,7 @@ export function browserFileStorage(): FileStorage {
       const inPlace = kind === "private-disk"
         ? await writer.open([INCOMING_FOLDER, tab, request.id])
         : null;
-      return diskSink(kind, handle, inPlace ?? await handle.createWritable(), remove, writer);
+      return diskSink(kind, handle, inPlace ?? await handle.createWritable(), remove);
     },
     dispose() {
       void incoming.then((f) => f.removeEntry(tab, { recursive: true })).catch(() => {});
@@ -113,16 +113,10 @@ export function browserFileStorage(): FileStorage {
 function diskSink(
   kind: SinkKind,
   handle: FileHandle,
-  file: Writable | WriterFile,
+  w: Writable | WriterFile,
   remove: () => Promise<void> | undefined,
-  writer: DiskWriter,
 ): FileSink {
-  const inPlace = !("close" in file);
-  const w = {
-    write: (b: Uint8Array) => file.write(b),
-    close: () => "close" in file ? file.close() : file.finish(),
-    abort: () => file.abort(),
-  };
+  const inPlace = "take" in w;
   // Chunks are written 1 MiB at a time (write_batch.ts); the batch is part of this sink, which
   // lives as long as the tab, so a resumed transfer continues after it.
   const batched = batchWrites(
@@ -140,7 +134,7 @@ function diskSink(
       }
     },
     WRITE_BATCH_BYTES,
-    inPlace ? (size) => writer.take(size) : undefined,
+    inPlace ? w.take : undefined,
   );
   return {
     kind,

@@ -21,14 +21,16 @@ export class WriterError extends Error {
 
 type Op = Exclude<WriterRequest["op"], "open" | "write">;
 
-/** One file open in the writer. */
+/** One file open in the writer (the shape of a `createWritable` stream, and a buffer maker). */
 export interface WriterFile {
   /** Appends `bytes`; the page must not use them after (their buffer is transferred). */
   write(bytes: Uint8Array): Promise<void>;
   /** Flushes and closes the file. */
-  finish(): Promise<void>;
+  close(): Promise<void>;
   /** Closes the file without flushing (best effort; never throws). */
   abort(): Promise<void>;
+  /** A buffer to join the next batch into ({@linkcode DiskWriter.take}). */
+  take(size: number): Uint8Array;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface WriterFile {
  * const writer = new DiskWriter();
  * const file = await writer.open(["mesh3-incoming", tab, id]); // null: use createWritable
  * await file?.write(bytes);
- * await file?.finish();
+ * await file?.close();
  * ```
  */
 export class DiskWriter {
@@ -77,8 +79,9 @@ export class DiskWriter {
         const own = whole || this.#ours.has(bytes.buffer) ? bytes : bytes.slice();
         return this.#call({ op: "write", bytes: own, request: 0, file }, [own.buffer]);
       },
-      finish: () => this.#end("finish", file),
+      close: () => this.#end("finish", file),
       abort: () => this.#end("abort", file).catch(() => {}),
+      take: (size) => this.take(size),
     };
   }
 
