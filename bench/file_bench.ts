@@ -33,6 +33,7 @@ import {
   type TestFile,
   writeRandomFile,
 } from "../tests/browser/file_flow.ts";
+import { RoundTasks } from "./page_tasks.ts";
 import { playwrightPage } from "../tests/browser/playwright_page.ts";
 import type { TestPage } from "../tests/browser/test_page.ts";
 import { chunkSizeFor } from "../app/client/files/file_link.ts";
@@ -180,8 +181,10 @@ export interface FileBenchOptions {
   paths?: ("direct" | "relay")[];
   /** Rounds of each (raw, encrypted) per file up to 256 MiB (larger files: one). Default 3. */
   rounds?: number;
-  /** Log a CPU profile of both pages during the first encrypted round. */
+  /** Log a CPU profile of both pages during the first encrypted round not watched. */
   profile?: boolean;
+  /** Log both pages' main-thread tasks, raw against encrypted, in that round (page_tasks.ts). */
+  tasks?: boolean;
 }
 
 /**
@@ -247,8 +250,13 @@ export async function fileBench(
           // The memory and latency watch runs during the largest direct transfer (first round);
           // the raw round before it is watched too (memory only), for what Chromium costs alone.
           const memoryRun = path === "direct" && file.size === Math.max(...sizes) && round === 0;
+          // The first round of a path that is not the watched one.
+          const profiled = o.profile && !memoryRun && !profileTaken;
+          const tasks = o.tasks && !memoryRun && !profileTaken ? new RoundTasks([a, b]) : null;
+          if (profiled || tasks) profileTaken = true;
           raw.push(
             await timed(a, b, file.size, async () => {
+              if (tasks) return await tasks.trace("raw", () => rawRun(a, b, file, chunk));
               if (!memoryRun) return await rawRun(a, b, file, chunk);
               let on = true;
               const w = watch(a, b, () => on, false);
@@ -268,14 +276,13 @@ export async function fileBench(
             : () => Promise.resolve();
           const run = (start: () => Promise<void>) => () =>
             encryptedRun(a, b, file, during, () => done = true, start);
-          // The first round of a path that is not the watched one.
-          const profiled = o.profile && !memoryRun && !profileTaken;
-          if (profiled) profileTaken = true;
           enc.push(
             await timed(a, b, file.size, async (start) => {
               // The profile covers the timed part only (not the hash before the offer).
               const r = profiled
                 ? await profileBoth(a, b, (begin) => run(() => start().then(begin))(), log)
+                : tasks
+                ? await tasks.trace("encrypted", run(start))
                 : await run(start)();
               if (round === 0) hashSeconds = r.hashSeconds;
               return r.mbps;
@@ -293,6 +300,7 @@ export async function fileBench(
           if (memoryRun && watched) logWatched(watched, log);
           log(`files:   CPU s/MiB encrypted: ${enc[round].detail}`);
           log(`files:   CPU s/MiB raw: ${raw[round].detail}`);
+          for (const line of tasks?.lines(file.size / MiB) ?? []) log(`files:   ${line}`);
         }
         const med = (xs: Timed[], k: "mbps" | "senderCpu" | "receiverCpu") =>
           median(xs.map((x) => x[k]));

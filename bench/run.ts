@@ -79,6 +79,7 @@ try {
       paths: paths.filter((p) => p === "direct" || p === "relay"),
       rounds: Number(Deno.env.get("MESH3_BENCH_FILE_ROUNDS") ?? "3"),
       profile: Deno.env.get("MESH3_BENCH_FILE_PROFILE") === "1",
+      tasks: Deno.env.get("MESH3_BENCH_FILE_TASKS") === "1",
     });
   }
   if (only.includes("disk")) {

@@ -52,7 +52,16 @@ export interface FileCipher {
   sealChunk(fileId: Uint8Array, index: number, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Opens the peer's next frame, or throws {@link FrameError}. */
   open(frame: Uint8Array): Promise<OpenedFileFrame>;
+  /**
+   * Gives back a frame this cipher sealed once it was sent (a DataChannel copies what `send` is
+   * given): a later seal of the same length fills it instead of a fresh zero-filled frame. The
+   * caller must not read or send it again.
+   */
+  recycle(frame: Uint8Array): void;
 }
+
+/** Sent frames a cipher keeps for reuse. */
+const SPARE_FRAMES = 4;
 
 const subtle = globalThis.crypto.subtle;
 
@@ -88,6 +97,7 @@ export function createFileCipher(keys: SubChannelKeys): FileCipher {
   let sendNext = 0;
   let receiveNext = 0;
   const { roomId } = keys;
+  const spare: Uint8Array[] = [];
 
   async function seal(header: Uint8Array, sequence: number, plaintext: Uint8Array) {
     const sealed = await subtle.encrypt(
@@ -99,7 +109,9 @@ export function createFileCipher(keys: SubChannelKeys): FileCipher {
       keys.send.key,
       plaintext as BufferSource,
     );
-    const frame = new Uint8Array(header.length + sealed.byteLength);
+    const length = header.length + sealed.byteLength;
+    const reused = spare.findIndex((f) => f.length === length);
+    const frame = reused >= 0 ? spare.splice(reused, 1)[0] : new Uint8Array(length);
     frame.set(header);
     frame.set(new Uint8Array(sealed), header.length);
     return frame;
@@ -116,6 +128,10 @@ export function createFileCipher(keys: SubChannelKeys): FileCipher {
   }
 
   return {
+    recycle(frame) {
+      const whole = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
+      if (whole && spare.length < SPARE_FRAMES && !spare.includes(frame)) spare.push(frame);
+    },
     sealControl(plaintext) {
       if (plaintext.length > MAX_CONTROL_LENGTH) {
         return Promise.reject(new RangeError("Cannot seal control message: over 16 KiB"));

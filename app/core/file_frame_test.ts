@@ -65,6 +65,28 @@ Deno.test("createFileCipher", async (t) => {
     await assert.rejects(b.open(Uint8Array.of(0x99, ...f2.subarray(1))), reason("version"));
   });
 
+  await t.step(
+    "behavior: a recycled frame is filled by the next seal of its length, once",
+    async () => {
+      const [a, b] = await ciphers();
+      const first = await a.sealChunk(id(4), 0, new Uint8Array(500).fill(1));
+      await b.open(first.slice());
+      a.recycle(first);
+      a.recycle(first); // Twice: still one spare, never two seals in one buffer.
+      a.recycle(new Uint8Array(new ArrayBuffer(600), 10, 500 + CHUNK_OVERHEAD)); // A view: ignored.
+      const second = await a.sealChunk(id(4), 1, new Uint8Array(500).fill(2));
+      const third = await a.sealChunk(id(4), 2, new Uint8Array(500).fill(3));
+      assert.equal(second, first, "the spare frame was reused");
+      assert.notEqual(third, first);
+      const short = await a.sealChunk(id(4), 3, new Uint8Array(20).fill(4)); // Another length.
+      for (const [frame, index, fill] of [[second, 1, 2], [third, 2, 3], [short, 3, 4]] as const) {
+        const opened = await b.open(frame);
+        assert.ok(opened.kind === "chunk" && opened.index === index);
+        assert.ok(opened.plaintext.every((x) => x === fill), `chunk ${index} opened whole`);
+      }
+    },
+  );
+
   await t.step("error: the other direction's frames do not open", async () => {
     const [a] = await ciphers();
     const frame = await a.sealControl(new Uint8Array(4));

@@ -115,6 +115,9 @@ export class FileLink {
   #refusing = false;
   #ending = false;
   #idle: Promise<void> = Promise.resolve();
+  /** The file id chunks were last sent or received for, as hex and bytes (worked out once). */
+  #sendingId: { hex: string; bytes: Uint8Array } = { hex: "", bytes: new Uint8Array(0) };
+  #receivingId: { hex: string; bytes: Uint8Array } = { hex: "", bytes: new Uint8Array(0) };
 
   /**
    * @param link The extension's attachment (channel, keys, early messages).
@@ -175,7 +178,9 @@ export class FileLink {
    * @returns Resolves when handed to the channel; rejects if the link closed first.
    */
   sendChunk(id: string, index: number, bytes: Uint8Array): Promise<void> {
-    return this.#queue(() => this.#cipher.sealChunk(idBytes(id), index, bytes));
+    if (id !== this.#sendingId.hex) this.#sendingId = { hex: id, bytes: idBytes(id) };
+    const fileId = this.#sendingId.bytes;
+    return this.#queue(() => this.#cipher.sealChunk(fileId, index, bytes));
   }
 
   /** Ends the link (and tells the owner once). */
@@ -212,6 +217,7 @@ export class FileLink {
         // Closing: the close event rejects what is left.
         if (this.#closed || this.#out[0] !== head || this.#dc.readyState !== "open") return;
         this.#dc.send(frame as Uint8Array<ArrayBuffer>);
+        this.#cipher.recycle(frame);
         this.#out.shift();
         head.done.resolve();
       }
@@ -282,7 +288,7 @@ export class FileLink {
         this.#inBytes -= head.size;
         this.#openAhead();
         if (frame.kind === "chunk") {
-          await this.#handler.chunk(idHex(frame.fileId), frame.index, frame.plaintext);
+          await this.#handler.chunk(this.#idHex(frame.fileId), frame.index, frame.plaintext);
         } else {
           await this.#handler.control(parseFileMessage(frame.plaintext));
         }
@@ -298,6 +304,14 @@ export class FileLink {
       finished();
       if (this.#ending) this.close();
     }
+  }
+
+  #idHex(bytes: Uint8Array): string {
+    const last = this.#receivingId;
+    if (bytes.length !== last.bytes.length || bytes.some((b, i) => b !== last.bytes[i])) {
+      this.#receivingId = { hex: idHex(bytes), bytes: bytes.slice() };
+    }
+    return this.#receivingId.hex;
   }
 }
 

@@ -1,0 +1,180 @@
+/**
+ * Where a page's main thread spends its time, by the task it runs: a Chromium trace of the
+ * `toplevel` category only (one event per task, cheap enough not to change what is measured),
+ * summed by the code location that posted each task (`src_file:src_func`, such as
+ * `rtc_data_channel.cc:OnMessage` for a DataChannel message event with every microtask it leads
+ * to, or `proxy_impl.cc:ScheduledActionSendBeginMainFrame` for a rendered frame). A V8 profile
+ * cannot say this: what is not JavaScript is all "(program)" there.
+ * @module
+ */
+import type { CDPSession } from "playwright-core";
+import type { WatchedSide } from "./file_watch.ts";
+
+/** Main-thread time of one page by posting location. */
+export interface PageTasks {
+  /** Seconds of top-level tasks in all. */
+  busy: number;
+  tasks: number;
+  /** Largest first. */
+  bySource: { source: string; seconds: number; count: number }[];
+}
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; src_file?: string; src_func?: string };
+}
+
+/**
+ * Traces each side's page while `f` runs.
+ *
+ * @returns `f`'s result and each page's tasks (in the order of `sides`).
+ */
+export async function tracePages<T>(
+  sides: WatchedSide[],
+  f: () => Promise<T>,
+): Promise<{ result: T; tasks: PageTasks[] }> {
+  const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
+  try {
+    for (const cdp of sessions) {
+      await cdp.send("Tracing.start", {
+        transferMode: "ReturnAsStream",
+        traceConfig: { includedCategories: ["toplevel"] },
+      });
+    }
+    const result = await f();
+    const tasks = [];
+    for (const cdp of sessions) tasks.push(summarizeTasks(await endTrace(cdp)));
+    return { result, tasks };
+  } finally {
+    for (const cdp of sessions) await cdp.detach().catch(() => {});
+  }
+}
+
+async function endTrace(cdp: CDPSession): Promise<TraceEvent[]> {
+  const complete = new Promise<string>((resolve) =>
+    cdp.once("Tracing.tracingComplete", (e) => resolve(e.stream!))
+  );
+  await cdp.send("Tracing.end");
+  const handle = await complete;
+  let text = "";
+  for (;;) {
+    const chunk = await cdp.send("IO.read", { handle, size: 1 << 20 });
+    text += chunk.base64Encoded ? atob(chunk.data) : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send("IO.close", { handle });
+  const parsed = JSON.parse(text) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/**
+ * Sums the top-level tasks of the busiest renderer main thread in a trace by posting location.
+ *
+ * @example
+ * ```ts
+ * import { summarizeTasks } from "./page_tasks.ts";
+ * summarizeTasks([]).busy; // 0
+ * ```
+ */
+export function summarizeTasks(events: TraceEvent[]): PageTasks {
+  const mains = new Set(
+    events.filter((e) =>
+      e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain"
+    )
+      .map((e) => `${e.pid}/${e.tid}`),
+  );
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const key = `${e.pid}/${e.tid}`;
+    if (e.ph !== "X" || !mains.has(key)) continue;
+    byThread.set(key, [...byThread.get(key) ?? [], e]);
+  }
+  const main = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const sums = new Map<string, { seconds: number; count: number }>();
+  let end = -Infinity;
+  for (const e of main.sort((a, b) => a.ts - b.ts)) {
+    if (e.ts < end) continue; // Inside the task before it.
+    end = e.ts + (e.dur ?? 0);
+    const file = e.args?.src_file?.split("/").pop();
+    const source = file ? `${file}:${e.args?.src_func ?? e.name}` : e.name;
+    const sum = sums.get(source) ?? { seconds: 0, count: 0 };
+    sum.seconds += (e.dur ?? 0) / 1e6;
+    sum.count++;
+    sums.set(source, sum);
+  }
+  const bySource = [...sums].map(([source, s]) => ({ source, ...s }))
+    .sort((a, b) => b.seconds - a.seconds);
+  return {
+    busy: bySource.reduce((t, s) => t + s.seconds, 0),
+    tasks: bySource.reduce((t, s) => t + s.count, 0),
+    bySource,
+  };
+}
+
+/**
+ * Lines comparing two pages' tasks (raw against encrypted), per MiB, largest differences first.
+ *
+ * @param mib MiB each moved.
+ */
+export function compareTasks(raw: PageTasks, enc: PageTasks, mib: number, rows = 8): string[] {
+  const sources = new Set([...raw.bySource, ...enc.bySource].map((s) => s.source));
+  const get = (t: PageTasks, s: string) => t.bySource.find((x) => x.source === s);
+  const ms = (x: number) => (x * 1000 / mib).toFixed(2);
+  const diff = [...sources].map((source) => ({
+    source,
+    raw: get(raw, source),
+    enc: get(enc, source),
+  })).sort((a, b) =>
+    ((b.enc?.seconds ?? 0) - (b.raw?.seconds ?? 0)) -
+    ((a.enc?.seconds ?? 0) - (a.raw?.seconds ?? 0))
+  );
+  return [
+    `main thread ms/MiB raw ${ms(raw.busy)} (${raw.tasks} tasks), encrypted ${
+      ms(enc.busy)
+    } (${enc.tasks})`,
+    ...diff.slice(0, rows).map((d) =>
+      `  ${ms(d.raw?.seconds ?? 0)} (${d.raw?.count ?? 0}) → ${ms(d.enc?.seconds ?? 0)} (${
+        d.enc?.count ?? 0
+      }) ${d.source}`
+    ),
+  ];
+}
+
+/**
+ * One round's tasks, raw and encrypted, traced on both pages and compared.
+ *
+ * @example
+ * ```ts ignore
+ * const round = new RoundTasks([a, b]);
+ * await round.trace("raw", () => rawRun(a, b, file, chunk));
+ * await round.trace("encrypted", () => encryptedRun(…));
+ * round.lines(64).forEach(log);
+ * ```
+ */
+export class RoundTasks {
+  #tasks: { raw?: PageTasks[]; encrypted?: PageTasks[] } = {};
+
+  constructor(readonly sides: WatchedSide[]) {}
+
+  /** Runs `f` with both pages traced. */
+  async trace<T>(kind: "raw" | "encrypted", f: () => Promise<T>): Promise<T> {
+    const { result, tasks } = await tracePages(this.sides, f);
+    this.#tasks[kind] = tasks;
+    return result;
+  }
+
+  /** Each page's comparison (sender first), once both were traced. */
+  lines(mib: number): string[] {
+    const { raw, encrypted } = this.#tasks;
+    if (!raw || !encrypted) return [];
+    return ["sender", "receiver"].flatMap((who, i) => {
+      const [head, ...rows] = compareTasks(raw[i], encrypted[i], mib);
+      return [`${who} ${head}`, ...rows];
+    });
+  }
+}
