@@ -33,14 +33,13 @@ import {
   type TestFile,
   writeRandomFile,
 } from "../tests/browser/file_flow.ts";
-import { RoundTasks } from "./page_tasks.ts";
+import { profileBoth, RoundTasks } from "./page_tasks.ts";
 import { playwrightPage } from "../tests/browser/playwright_page.ts";
 import type { TestPage } from "../tests/browser/test_page.ts";
 import { chunkSizeFor } from "../app/client/files/file_link.ts";
 import {
   browserPid,
   cpuDetail,
-  profilePages,
   treeCpu,
   watch,
   type Watched,
@@ -280,7 +279,7 @@ export async function fileBench(
             await timed(a, b, file.size, async (start) => {
               // The profile covers the timed part only (not the hash before the offer).
               const r = profiled
-                ? await profileBoth(a, b, (begin) => run(() => start().then(begin))(), log)
+                ? await profileBoth([a, b], (begin) => run(() => start().then(begin))(), log)
                 : tasks
                 ? await tasks.trace("encrypted", run(start))
                 : await run(start)();
@@ -360,20 +359,6 @@ const noMemory: Watched["memory"] = {
   senderTreeRssMiB: 0,
   receiverTreeRssMiB: 0,
 };
-
-async function profileBoth<T>(
-  a: Side,
-  b: Side,
-  f: (begin: () => Promise<void>) => Promise<T>,
-  log: Log,
-): Promise<T> {
-  const { result, profiles } = await profilePages([a, b], f);
-  for (const [i, p] of profiles.entries()) {
-    log(`files: profile of the ${i ? "receiver" : "sender"} page (${p.samples} busy samples):`);
-    for (const row of p.topFunctions.slice(0, 25)) log(`  ${row.share}% ${row.name}`);
-  }
-  return result;
-}
 
 function logWatched(w: Watched, log: Log): void {
   const l = w.latency;

@@ -1,14 +1,16 @@
 /**
  * Where a page's main thread spends its time, by the task it runs: a Chromium trace of the
- * `toplevel` category only (one event per task, cheap enough not to change what is measured),
+ * `toplevel` category only (one event per task; it still slows the traced round, here its CPU per
+ * MiB by 40–50 %: read it for where the time goes, not for how fast the round was),
  * summed by the code location that posted each task (`src_file:src_func`, such as
  * `rtc_data_channel.cc:OnMessage` for a DataChannel message event with every microtask it leads
  * to, or `proxy_impl.cc:ScheduledActionSendBeginMainFrame` for a rendered frame). A V8 profile
- * cannot say this: what is not JavaScript is all "(program)" there.
+ * cannot say this: what is not JavaScript is all "(program)" there ({@linkcode profileBoth} logs
+ * that profile, by function).
  * @module
  */
 import type { CDPSession } from "playwright-core";
-import type { WatchedSide } from "./file_watch.ts";
+import { profilePages, type WatchedSide } from "./file_watch.ts";
 
 /** Main-thread time of one page by posting location. */
 export interface PageTasks {
@@ -101,7 +103,9 @@ export function summarizeTasks(events: TraceEvent[]): PageTasks {
     if (e.ts < end) continue; // Inside the task before it.
     end = e.ts + (e.dur ?? 0);
     const file = e.args?.src_file?.split("/").pop();
-    const source = file ? `${file}:${e.args?.src_func ?? e.name}` : e.name;
+    // "static Handle a::b::Task::Post(…)" → "Task::Post".
+    const func = (e.args?.src_func ?? e.name).split("(")[0].split(" ").pop()!;
+    const source = file ? `${file}:${func.split("::").slice(-2).join("::")}` : e.name;
     const sum = sums.get(source) ?? { seconds: 0, count: 0 };
     sum.seconds += (e.dur ?? 0) / 1e6;
     sum.count++;
@@ -177,4 +181,21 @@ export class RoundTasks {
       return [`${who} ${head}`, ...rows];
     });
   }
+}
+
+/**
+ * Runs `f` with both pages' JavaScript profiled from its `begin` (file_watch.ts) and logs each
+ * page's busiest functions.
+ */
+export async function profileBoth<T>(
+  sides: WatchedSide[],
+  f: (begin: () => Promise<void>) => Promise<T>,
+  log: (line: string) => void,
+): Promise<T> {
+  const { result, profiles } = await profilePages(sides, f);
+  for (const [i, p] of profiles.entries()) {
+    log(`files: profile of the ${i ? "receiver" : "sender"} page (${p.samples} busy samples):`);
+    for (const row of p.topFunctions.slice(0, 25)) log(`  ${row.share}% ${row.name}`);
+  }
+  return result;
 }
