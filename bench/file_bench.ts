@@ -255,7 +255,12 @@ export async function fileBench(
           if (profiled || tasks) profileTaken = true;
           raw.push(
             await timed(a, b, file.size, async () => {
-              if (tasks) return await tasks.trace("raw", () => rawRun(a, b, file, chunk));
+              if (tasks) {
+                return await tasks.trace(
+                  "raw",
+                  (begin) => begin().then(() => rawRun(a, b, file, chunk)),
+                );
+              }
               if (!memoryRun) return await rawRun(a, b, file, chunk);
               let on = true;
               const w = watch(a, b, () => on, false);
@@ -277,11 +282,11 @@ export async function fileBench(
             encryptedRun(a, b, file, during, () => done = true, start);
           enc.push(
             await timed(a, b, file.size, async (start) => {
-              // The profile covers the timed part only (not the hash before the offer).
+              // Profile and trace cover the timed part only (not the hash before the offer).
               const r = profiled
                 ? await profileBoth([a, b], (begin) => run(() => start().then(begin))(), log)
                 : tasks
-                ? await tasks.trace("encrypted", run(start))
+                ? await tasks.trace("encrypted", (begin) => run(() => start().then(begin))())
                 : await run(start)();
               if (round === 0) hashSeconds = r.hashSeconds;
               return r.mbps;

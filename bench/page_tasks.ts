@@ -1,20 +1,20 @@
 /**
- * Where a page's main thread spends its time, by the task it runs: a Chromium trace of the
- * `toplevel` category only (one event per task; it still slows the traced round, here its CPU per
- * MiB by 40–50 %: read it for where the time goes, not for how fast the round was),
- * summed by the code location that posted each task (`src_file:src_func`, such as
+ * Where a page's main thread spends its CPU, by the task it runs: a Chromium trace of the
+ * `toplevel` category only (one event per task, with the thread's CPU time in it), summed by the
+ * code location that posted each task (`src_file:src_func`, such as
  * `rtc_data_channel.cc:OnMessage` for a DataChannel message event with every microtask it leads
- * to, or `proxy_impl.cc:ScheduledActionSendBeginMainFrame` for a rendered frame). A V8 profile
- * cannot say this: what is not JavaScript is all "(program)" there ({@linkcode profileBoth} logs
- * that profile, by function).
+ * to, or `proxy_impl.cc:ScheduledActionSendBeginMainFrame` for a rendered frame). Tracing still
+ * slows the traced round (here its CPU per MiB by 40–50 %): read it for where the CPU goes, not
+ * for how fast the round was. A V8 profile cannot say this: what is not JavaScript is all
+ * "(program)" there ({@linkcode profileBoth} logs that profile, by function).
  * @module
  */
 import type { CDPSession } from "playwright-core";
 import { profilePages, type WatchedSide } from "./file_watch.ts";
 
-/** Main-thread time of one page by posting location. */
+/** Main-thread CPU time of one page by posting location. */
 export interface PageTasks {
-  /** Seconds of top-level tasks in all. */
+  /** CPU seconds of top-level tasks in all (wall time where the trace has no thread time). */
   busy: number;
   tasks: number;
   /** Largest first. */
@@ -28,27 +28,35 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event (wall time `dur` also counts waiting for a core). */
+  tdur?: number;
   args?: { name?: string; src_file?: string; src_func?: string };
 }
 
 /**
- * Traces each side's page while `f` runs.
+ * Traces each side's page while `f` runs, from when it calls `begin` (an `f` that never calls it
+ * traces nothing of its own).
  *
  * @returns `f`'s result and each page's tasks (in the order of `sides`).
  */
 export async function tracePages<T>(
   sides: WatchedSide[],
-  f: () => Promise<T>,
+  f: (begin: () => Promise<void>) => Promise<T>,
 ): Promise<{ result: T; tasks: PageTasks[] }> {
   const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
+  let begun: Promise<void> | undefined;
+  const begin = () =>
+    begun ??= (async () => {
+      for (const cdp of sessions) {
+        await cdp.send("Tracing.start", {
+          transferMode: "ReturnAsStream",
+          traceConfig: { includedCategories: ["toplevel"] },
+        });
+      }
+    })();
   try {
-    for (const cdp of sessions) {
-      await cdp.send("Tracing.start", {
-        transferMode: "ReturnAsStream",
-        traceConfig: { includedCategories: ["toplevel"] },
-      });
-    }
-    const result = await f();
+    const result = await f(begin);
+    await begin();
     const tasks = [];
     for (const cdp of sessions) tasks.push(summarizeTasks(await endTrace(cdp)));
     return { result, tasks };
@@ -107,7 +115,7 @@ export function summarizeTasks(events: TraceEvent[]): PageTasks {
     const func = (e.args?.src_func ?? e.name).split("(")[0].split(" ").pop()!;
     const source = file ? `${file}:${func.split("::").slice(-2).join("::")}` : e.name;
     const sum = sums.get(source) ?? { seconds: 0, count: 0 };
-    sum.seconds += (e.dur ?? 0) / 1e6;
+    sum.seconds += (e.tdur ?? e.dur ?? 0) / 1e6;
     sum.count++;
     sums.set(source, sum);
   }
@@ -138,7 +146,7 @@ export function compareTasks(raw: PageTasks, enc: PageTasks, mib: number, rows =
     ((a.enc?.seconds ?? 0) - (a.raw?.seconds ?? 0))
   );
   return [
-    `main thread ms/MiB raw ${ms(raw.busy)} (${raw.tasks} tasks), encrypted ${
+    `main thread CPU ms/MiB raw ${ms(raw.busy)} (${raw.tasks} tasks), encrypted ${
       ms(enc.busy)
     } (${enc.tasks})`,
     ...diff.slice(0, rows).map((d) =>
@@ -165,8 +173,11 @@ export class RoundTasks {
 
   constructor(readonly sides: WatchedSide[]) {}
 
-  /** Runs `f` with both pages traced. */
-  async trace<T>(kind: "raw" | "encrypted", f: () => Promise<T>): Promise<T> {
+  /** Runs `f` with both pages traced from its `begin`. */
+  async trace<T>(
+    kind: "raw" | "encrypted",
+    f: (begin: () => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const { result, tasks } = await tracePages(this.sides, f);
     this.#tasks[kind] = tasks;
     return result;

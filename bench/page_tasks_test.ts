@@ -30,7 +30,7 @@ Deno.test("summarizeTasks", async (t) => {
       task(2, 10, 1000, "a/b/sweeper.cc", sweep),
       { ph: "X", name: "inner", pid: 1, tid: 2, ts: 20, dur: 10 }, // Inside the task before.
       task(2, 2000, 500, "x/rtc_data_channel.cc", "OnMessage"),
-      task(2, 3000, 1500, "x/rtc_data_channel.cc", "OnMessage"),
+      { ...task(2, 3000, 2500, "x/rtc_data_channel.cc", "OnMessage"), tdur: 1500 }, // Waited 1 ms.
       { ph: "X", name: "RunTask", pid: 9, tid: 9, ts: 0, dur: 5 }, // Not a page main thread.
     ] as never);
     assert.deepEqual(out, {
@@ -56,7 +56,7 @@ Deno.test("compareTasks: largest growth first, per MiB, with counts", () => {
     [main(2), task(2, 0, 2000, "a.cc", "A"), task(2, 5000, 5000, "b.cc", "B")] as never,
   );
   assert.deepEqual(compareTasks(raw, enc, 2), [
-    "main thread ms/MiB raw 1.50 (2 tasks), encrypted 3.50 (2)",
+    "main thread CPU ms/MiB raw 1.50 (2 tasks), encrypted 3.50 (2)",
     "  0.50 (1) → 2.50 (1) b.cc:B",
     "  1.00 (1) → 1.00 (1) a.cc:A",
   ]);

@@ -115,6 +115,7 @@ export class FileLink {
   #refusing = false;
   #ending = false;
   #idle: Promise<void> = Promise.resolve();
+  #drainWaiters: (() => void)[] = [];
   /** The file id chunks were last sent or received for, as hex and bytes (worked out once). */
   #sendingId: { hex: string; bytes: Uint8Array } = { hex: "", bytes: new Uint8Array(0) };
   #receivingId: { hex: string; bytes: Uint8Array } = { hex: "", bytes: new Uint8Array(0) };
@@ -135,8 +136,10 @@ export class FileLink {
       if (e.data instanceof ArrayBuffer) this.#receive(e.data);
     });
     this.#dc.addEventListener("open", () => this.#pump());
+    this.#dc.addEventListener("bufferedamountlow", () => this.#wakeDrained());
     // What came before the close is still handled (a peer's last cancel), then the link ends.
     this.#dc.addEventListener("close", () => {
+      this.#wakeDrained();
       this.#ending = true;
       if (!this.#handling) this.close();
     });
@@ -195,6 +198,7 @@ export class FileLink {
     this.#in.splice(0).forEach((p) => p.frame?.catch(() => {}));
     this.#inBytes = 0;
     if (this.#dc.readyState !== "closed") this.#dc.close();
+    this.#wakeDrained();
     this.#handler.closed(problem);
   }
 
@@ -228,16 +232,13 @@ export class FileLink {
     }
   }
 
+  /** Resolves at the next `bufferedamountlow` or close (one listener for the link's life). */
   #drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#dc.removeEventListener("bufferedamountlow", done);
-        this.#dc.removeEventListener("close", done);
-        resolve();
-      };
-      this.#dc.addEventListener("bufferedamountlow", done);
-      this.#dc.addEventListener("close", done);
-    });
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #wakeDrained(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
   }
 
   #receive(data: ArrayBuffer): void {
