@@ -24,6 +24,7 @@ import {
   type FileSink,
   type FileStorage,
   memoryFileStorage,
+  StorageFullError,
 } from "../app/client/files/file_storage.ts";
 import { FakeDataChannel, type FakeNetwork } from "./fake_rtc.ts";
 
@@ -42,8 +43,11 @@ export interface FilePeer {
  *
  * @param address The peer's address.
  * @param maxBytes The size limit (default 1 GiB).
+ * @param storageBytes Bytes its storage holds at once (a discarded file frees its part) before a
+ *   write fails as full.
  */
-export function filePeer(address: Address, maxBytes = 2 ** 30): FilePeer {
+export function filePeer(address: Address, maxBytes = 2 ** 30, storageBytes = Infinity): FilePeer {
+  let stored = 0;
   const sinks: FilePeer["sinks"] = [];
   const memory = memoryFileStorage();
   const storage: FileStorage = {
@@ -59,6 +63,10 @@ export function filePeer(address: Address, maxBytes = 2 ** 30): FilePeer {
       const spied: FileSink = {
         kind: sink.kind,
         write: (b) => {
+          if (stored + b.length > storageBytes) {
+            return Promise.reject(new StorageFullError("Cannot save the file: storage is full"));
+          }
+          stored += b.length;
           record.written += b.length;
           return sink.write(b);
         },
@@ -68,6 +76,7 @@ export function filePeer(address: Address, maxBytes = 2 ** 30): FilePeer {
         },
         discard: () => {
           record.ended = "discarded";
+          stored -= record.written;
           return sink.discard();
         },
       };

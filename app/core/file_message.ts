@@ -25,7 +25,7 @@ export const MAX_CHUNK_SIZE = MAX_FILE_FRAME_LENGTH - CHUNK_OVERHEAD;
 /** Why a receiver declined. */
 export type DeclineReason = "declined" | "too-large" | "unavailable";
 /** Why a transfer was cancelled. */
-export type CancelReason = "cancelled" | "failed" | "hash-mismatch" | "refused";
+export type CancelReason = "cancelled" | "failed" | "hash-mismatch" | "refused" | "no-space";
 
 /** Every control message. */
 export type FileMessage =
@@ -81,7 +81,7 @@ const Schema = v.variant("type", [
   v.strictObject({
     type: v.literal("cancel"),
     id: Id,
-    reason: v.picklist(["cancelled", "failed", "hash-mismatch", "refused"]),
+    reason: v.picklist(["cancelled", "failed", "hash-mismatch", "refused", "no-space"]),
   }),
   v.strictObject({ type: v.literal("ack"), id: Id, next: Count }),
   v.strictObject({ type: v.literal("done"), id: Id }),

@@ -210,8 +210,8 @@ Deno.test("files: Chromium to Chromium, the whole feature", async (t) => {
       assert.match(said, /not enough storage space/);
       await fileCard(alice.page, file.name, "out", "failed").waitFor();
       assert.match(
-        await alice.page.find("file-error", { hasText: "could not go on" }).text(),
-        /The other side stopped the transfer/,
+        await alice.page.find("file-error", { hasText: "storage is full" }).text(),
+        /^The recipient's storage is full: the transfer was stopped/,
       );
       assert.ok(!(await storedFiles(bob.page)).includes(id), "the partial file is deleted");
       // Space again: the next file arrives whole, on the same link and the same writer.

@@ -21,6 +21,7 @@ import {
   type FileStorage,
   memoryFileStorage,
   type SinkKind,
+  StorageFullError,
 } from "./file_storage.ts";
 import { DiskWriter, type WriterFile } from "./disk_writer.ts";
 import { batchWrites, WRITE_BATCH_BYTES } from "./write_batch.ts";
@@ -125,12 +126,12 @@ function diskSink(
         await w.write(bytes);
       } catch (e) {
         // A DOMException from the stream, a WriterError from the writer worker: the same name.
-        const full = e instanceof Error && e.name === "QuotaExceededError";
-        throw new Error(
-          full
-            ? "Cannot save the file: there is not enough storage space for it"
-            : "Cannot save the file: writing to disk failed",
-        );
+        if (e instanceof Error && e.name === "QuotaExceededError") {
+          throw new StorageFullError(
+            "Cannot save the file: there is not enough storage space for it",
+          );
+        }
+        throw new Error("Cannot save the file: writing to disk failed");
       }
     },
     WRITE_BATCH_BYTES,

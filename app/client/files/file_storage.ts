@@ -46,6 +46,11 @@ export interface FileStorage {
   dispose(): void;
 }
 
+/** A sink's write failed because the storage is full (its message says so to the person). */
+export class StorageFullError extends Error {
+  override name = "StorageFullError";
+}
+
 /** Files kept in memory at most (a browser without writable storage). */
 export const MEMORY_STORAGE_MAX_BYTES = 256 * 1024 * 1024;
 

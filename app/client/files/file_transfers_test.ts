@@ -173,6 +173,31 @@ Deno.test("FileTransfers", async (t) => {
     assert.match(sent.peers[0].problem ?? "", /did not match its SHA-256/);
   });
 
+  await t.step("error: a full disk stops the transfer and tells the sender why", async () => {
+    const net = new FakeNetwork();
+    // Bob's storage takes 1.5 MiB: the second 1 MiB batch of a 3 MiB file does not fit.
+    const [a, b] = [filePeer(ALICE), filePeer(BOB, 2 ** 30, 1.5 * 1024 * 1024)];
+    await link(net, a, b);
+    a.files.send([randomBlob(3 * 1024 * 1024, 5)]);
+    const offered = await until(b, state("offered"), "offer");
+    await b.files.accept(offered[0].id, ALICE);
+    const [item] = await until(b, state("failed"), "receiver stopped");
+    assert.match(item.peers[0].problem ?? "", /storage is full/);
+    assert.equal(item.file, null);
+    assert.deepEqual(b.sinks.map((s) => s.ended), ["discarded"]);
+    const [sent] = await until(a, state("failed"), "sender told");
+    assert.equal(
+      sent.peers[0].problem,
+      "The recipient's storage is full: the transfer was stopped and nothing of it kept",
+    );
+    // Nothing else broke: the partial file's space is free again, and a file that fits crosses
+    // on the same link.
+    a.files.send([new File([randomBlob(200_000, 6)], "small.bin")]);
+    const next = await until(b, (items) => items[1]?.peers[0]?.state === "offered", "2nd offer");
+    await b.files.accept(next[1].id, ALICE);
+    await until(b, (items) => items[1]?.peers[0]?.state === "done", "small file received");
+  });
+
   await t.step("error: a chunk altered in transit is refused and nothing is kept", async () => {
     const net = new FakeNetwork();
     const [a, b] = [filePeer(ALICE), filePeer(BOB)];

@@ -13,7 +13,7 @@ import type { Address } from "viem";
 import type { FileMessage } from "../../core/file_message.ts";
 import { chunkDigest, fileTreeRoot } from "../../core/file_tree.ts";
 import { isPreviewable, saveName } from "./file_names.ts";
-import type { FileStorage } from "./file_storage.ts";
+import { type FileStorage, StorageFullError } from "./file_storage.ts";
 import { type Copy, type Item, newCopy } from "./transfer_record.ts";
 import { chunkCount, isFinished } from "./transfer_types.ts";
 
@@ -146,7 +146,8 @@ export class FileReceiver {
       await copy.sink!.write(bytes);
       digest = await leaf;
     } catch (e) {
-      return this.#fail(copy, "failed", e instanceof Error ? e.message : "Cannot save the file");
+      const reason = e instanceof StorageFullError ? "no-space" : "failed";
+      return this.#fail(copy, reason, e instanceof Error ? e.message : "Cannot save the file");
     }
     if (isFinished(copy.state) || !copy.leaves) return;
     copy.leaves[copy.next] = digest;
@@ -185,7 +186,7 @@ export class FileReceiver {
     this.o.send(copy.peer, { type: "done", id: item.id });
   }
 
-  #fail(copy: Copy, reason: "failed" | "hash-mismatch", problem: string): void {
+  #fail(copy: Copy, reason: "failed" | "hash-mismatch" | "no-space", problem: string): void {
     this.drop(copy);
     Object.assign(copy, { state: "failed", problem });
     this.o.send(copy.peer, { type: "cancel", id: copy.item.id, reason });

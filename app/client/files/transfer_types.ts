@@ -96,4 +96,5 @@ export const CANCELLED = {
   "failed": "The other side stopped the transfer: it could not go on",
   "hash-mismatch": "The received file did not match its SHA-256: the recipient discarded it",
   "refused": "The recipient refused a damaged chunk: the transfer was stopped",
+  "no-space": "The recipient's storage is full: the transfer was stopped and nothing of it kept",
 } as const;
