@@ -1,10 +1,10 @@
 /**
  * The receiving side of file transfers: an offer becomes an item; accepting opens a sink (disk
  * where the browser allows, file_storage.ts); each chunk must be the next one at its exact size;
- * its SHA-256 starts at once (WebCrypto, native but on the page's main thread here) and it is written
- * in order, its digest kept once written (32 bytes a chunk, which is what a resume continues
- * from); about every {@link ACK_BYTES} (and at the end) the sender hears how far the file is
- * written. At the end the root of the digests' hash tree (app/core/file_tree.ts) must equal the
+ * its SHA-256 starts at once (WebCrypto: native, though on the page's main thread) and it is
+ * written in order, its digest kept once written (32 bytes a chunk, which is what a resume
+ * continues from); about every {@link ACK_BYTES} (and at the end) the sender hears how far the file
+ * is written. At the end the root of the digests' hash tree (app/core/file_tree.ts) must equal the
  * offer's, or the partial file is discarded and the sender told: a file is never shown complete
  * unless its root matched.
  * @module
