@@ -283,10 +283,11 @@ export async function fileBench(
           enc.push(
             await timed(a, b, file.size, async (start) => {
               // Profile and trace cover the timed part only (not the hash before the offer).
+              const recorded = (begin: () => Promise<void>) => run(() => start().then(begin))();
               const r = profiled
-                ? await profileBoth([a, b], (begin) => run(() => start().then(begin))(), log)
+                ? await profileBoth([a, b], recorded, log)
                 : tasks
-                ? await tasks.trace("encrypted", (begin) => run(() => start().then(begin))())
+                ? await tasks.trace("encrypted", recorded)
                 : await run(start)();
               if (round === 0) hashSeconds = r.hashSeconds;
               return r.mbps;

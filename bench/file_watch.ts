@@ -1,11 +1,10 @@
 /**
  * What benchmark 7 watches around a transfer: each browser's process tree (RSS and CPU time from
  * /proc), each page's JS heap (CDP `Runtime.getHeapUsage`), chat text latency while a file
- * streams, and an optional CPU profile of both pages (CDP `Profiler`).
+ * streams (the pages' CPU profile and task trace: page_tasks.ts).
  * @module
  */
 import type { BrowserContext, Page } from "playwright-core";
-import { type ProfileSummary, summarizeProfile } from "./cpu_profile.ts";
 import { readRss, sleep } from "./process.ts";
 import { percentile } from "./stats.ts";
 
@@ -134,40 +133,6 @@ async function treeRss(root: number): Promise<{ tree: number; renderer: number }
     if (cmd.includes("--type=renderer")) renderer = Math.max(renderer, rss);
   }
   return { tree: total, renderer };
-}
-
-/**
- * Profiles both pages' JavaScript while `f` runs, from when it calls `begin` (CDP `Profiler`, 1
- * ms sampling).
- *
- * @returns Each page's summary (self time by function).
- */
-export async function profilePages<T>(
-  sides: WatchedSide[],
-  f: (begin: () => Promise<void>) => Promise<T>,
-): Promise<{ result: T; profiles: ProfileSummary[] }> {
-  const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
-  let begun: Promise<void> | undefined;
-  const begin = () =>
-    begun ??= (async () => {
-      for (const cdp of sessions) await cdp.send("Profiler.start");
-    })();
-  try {
-    for (const cdp of sessions) {
-      await cdp.send("Profiler.enable");
-      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
-    }
-    const result = await f(begin);
-    await begin();
-    const profiles = [];
-    for (const cdp of sessions) {
-      const { profile } = await cdp.send("Profiler.stop");
-      profiles.push(summarizeProfile(profile as Parameters<typeof summarizeProfile>[0]));
-    }
-    return { result, profiles };
-  } finally {
-    for (const cdp of sessions) await cdp.detach().catch(() => {});
-  }
 }
 
 /**

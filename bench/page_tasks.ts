@@ -10,7 +10,8 @@
  * @module
  */
 import type { CDPSession } from "playwright-core";
-import { profilePages, type WatchedSide } from "./file_watch.ts";
+import { summarizeProfile } from "./cpu_profile.ts";
+import type { WatchedSide } from "./file_watch.ts";
 
 /** Main-thread CPU time of one page by posting location. */
 export interface PageTasks {
@@ -43,26 +44,15 @@ export async function tracePages<T>(
   sides: WatchedSide[],
   f: (begin: () => Promise<void>) => Promise<T>,
 ): Promise<{ result: T; tasks: PageTasks[] }> {
-  const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
-  let begun: Promise<void> | undefined;
-  const begin = () =>
-    begun ??= (async () => {
-      for (const cdp of sessions) {
-        await cdp.send("Tracing.start", {
-          transferMode: "ReturnAsStream",
-          traceConfig: { includedCategories: ["toplevel"] },
-        });
-      }
-    })();
-  try {
-    const result = await f(begin);
-    await begin();
-    const tasks = [];
-    for (const cdp of sessions) tasks.push(summarizeTasks(await endTrace(cdp)));
-    return { result, tasks };
-  } finally {
-    for (const cdp of sessions) await cdp.detach().catch(() => {});
-  }
+  const { result, records } = await recordPages(sides, {
+    start: (cdp) =>
+      cdp.send("Tracing.start", {
+        transferMode: "ReturnAsStream",
+        traceConfig: { includedCategories: ["toplevel"] },
+      }),
+    stop: async (cdp) => summarizeTasks(await endTrace(cdp)),
+  }, f);
+  return { result, tasks: records };
 }
 
 async function endTrace(cdp: CDPSession): Promise<TraceEvent[]> {
@@ -102,7 +92,9 @@ export function summarizeTasks(events: TraceEvent[]): PageTasks {
   for (const e of events) {
     const key = `${e.pid}/${e.tid}`;
     if (e.ph !== "X" || !mains.has(key)) continue;
-    byThread.set(key, [...byThread.get(key) ?? [], e]);
+    const list = byThread.get(key);
+    if (list) list.push(e);
+    else byThread.set(key, [e]);
   }
   const main = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
   const sums = new Map<string, { seconds: number; count: number }>();
@@ -195,18 +187,67 @@ export class RoundTasks {
 }
 
 /**
- * Runs `f` with both pages' JavaScript profiled from its `begin` (file_watch.ts) and logs each
- * page's busiest functions.
+ * Runs `f` with both pages' JavaScript profiled from its `begin` (CDP `Profiler`, 1 ms sampling)
+ * and logs each page's busiest functions.
  */
 export async function profileBoth<T>(
   sides: WatchedSide[],
   f: (begin: () => Promise<void>) => Promise<T>,
   log: (line: string) => void,
 ): Promise<T> {
-  const { result, profiles } = await profilePages(sides, f);
-  for (const [i, p] of profiles.entries()) {
+  const { result, records } = await recordPages(sides, {
+    async prepare(cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
+    },
+    start: (cdp) => cdp.send("Profiler.start"),
+    async stop(cdp) {
+      const { profile } = await cdp.send("Profiler.stop");
+      return summarizeProfile(profile as Parameters<typeof summarizeProfile>[0]);
+    },
+  }, f);
+  for (const [i, p] of records.entries()) {
     log(`files: profile of the ${i ? "receiver" : "sender"} page (${p.samples} busy samples):`);
     for (const row of p.topFunctions.slice(0, 25)) log(`  ${row.share}% ${row.name}`);
   }
   return result;
+}
+
+/** How {@linkcode recordPages} records one page through its own DevTools session. */
+interface PageRecorder<R> {
+  /** Before `f` runs (optional). */
+  prepare?(cdp: CDPSession): Promise<void>;
+  /** When `f` calls `begin` (or after `f`, if it never did). */
+  start(cdp: CDPSession): Promise<unknown>;
+  /** After `f`: what was recorded. */
+  stop(cdp: CDPSession): Promise<R>;
+}
+
+/**
+ * Records each side's page while `f` runs, from when it calls `begin`; the sessions are detached
+ * whatever happens.
+ *
+ * @returns `f`'s result and each page's record (in the order of `sides`).
+ */
+async function recordPages<T, R>(
+  sides: WatchedSide[],
+  recorder: PageRecorder<R>,
+  f: (begin: () => Promise<void>) => Promise<T>,
+): Promise<{ result: T; records: R[] }> {
+  const sessions = await Promise.all(sides.map((s) => s.context.newCDPSession(s.page)));
+  let begun: Promise<void> | undefined;
+  const begin = () =>
+    begun ??= (async () => {
+      for (const cdp of sessions) await recorder.start(cdp);
+    })();
+  try {
+    for (const cdp of sessions) await recorder.prepare?.(cdp);
+    const result = await f(begin);
+    await begin();
+    const records = [];
+    for (const cdp of sessions) records.push(await recorder.stop(cdp));
+    return { result, records };
+  } finally {
+    for (const cdp of sessions) await cdp.detach().catch(() => {});
+  }
 }
