@@ -303,7 +303,7 @@ export class Client {
         throw new Error(`socket closed (${this.closeCode}) before ${type}`);
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} within ${ms} ms`);
+      if (left <= 0) throw new Error(`no ${type} within ${ms} ms; queued: ${this.queued()}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -312,6 +312,12 @@ export class Client {
         });
       });
     }
+  }
+
+  /** What waits in the queue, by type (and an error's code), for a failing test's message. */
+  queued(): string {
+    const each = this.messages.map((m) => m.type === "error" ? `error ${m.code}` : m.type);
+    return each.length === 0 ? "nothing" : each.join(", ");
   }
 
   /** Waits for an error frame and returns its code. */

@@ -229,8 +229,16 @@ export async function waitForOpenPeers(
         ),
       null,
     ).catch((e) => [`(cannot read: ${e})`]);
+    const banners = await p.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="banner"] [data-kind]')].map(
+          (el) => `${el.dataset.kind}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`,
+        ),
+      null,
+    ).catch((e) => [`(cannot read: ${e})`]);
     const trace = await rtcTrace(p).catch((e) => [`(no trace: ${e})`]);
-    return `page ${i} (${p.engine}) peers: ${cards.join(" | ")}\n${trace.join("\n")}`;
+    const said = banners.length > 0 ? `\nbanners: ${banners.join(" | ")}` : "";
+    return `page ${i} (${p.engine}) peers: ${cards.join(" | ")}${said}\n${trace.join("\n")}`;
   }));
   throw new Error(`Cannot see ${n} open peers on page 0\n${told.join("\n")}`);
 }

@@ -203,7 +203,9 @@ Deno.test("cluster: two instances on one Redis act as one server", async (t) => 
           // a busy wait: nothing else runs
         }
         ca.send({ ...describe("offer", bobKey, roomId, kA), ref: "after-stall" });
-        const offer = await cb.next("offer", () => true, 15_000);
+        const offer = await cb.next("offer", () => true, 15_000).catch((e) => {
+          throw new Error(`${e.message}; Alice's queue: ${ca.queued()}`);
+        });
         assert.equal(offer.from, alice.account.address);
         // Two sweeps later, still nobody was told anyone left.
         await new Promise((r) => setTimeout(r, 2500));
