@@ -83,7 +83,17 @@ export function filePeer(address: Address, maxBytes = 2 ** 30, storageBytes = In
       return spied;
     },
   };
-  return { address, sinks, files: new FileTransfers({ self: address, maxBytes, storage }) };
+  return {
+    address,
+    sinks,
+    files: new FileTransfers({
+      self: address,
+      maxBytes,
+      storage,
+      // Often, so a test sees a transfer's middle on a fast in-process network.
+      progressMs: 100,
+    }),
+  };
 }
 
 /** The two channel ends of one link between `a` and `b` (a's end first). */

@@ -36,6 +36,8 @@ export interface FileTransfersOptions {
   maxBytes: number;
   /** Where received files go (`browserFileStorage()` in a page). */
   storage: FileStorage;
+  /** How often progress is published while bytes move (default {@link PROGRESS_MS}). */
+  progressMs?: number;
 }
 
 const LABEL = "files";
@@ -370,7 +372,7 @@ export class FileTransfers {
   /** Publishes a new snapshot now, or within {@link PROGRESS_MS} (progress). */
   #changed(now = false): void {
     if (!now) {
-      this.#timer ??= setTimeout(() => this.#changed(true), PROGRESS_MS);
+      this.#timer ??= setTimeout(() => this.#changed(true), this.#o.progressMs ?? PROGRESS_MS);
       return;
     }
     clearTimeout(this.#timer);
@@ -380,11 +382,11 @@ export class FileTransfers {
 }
 
 /**
- * How often progress is published while bytes move. Each snapshot redraws the room on both pages;
- * at every 100 ms that was about 0.003 s of CPU per MiB on a 2-core machine (bench/README.md,
- * benchmark 7, "writing to disk"); four times a second still moves the bar smoothly.
+ * How often progress is published while bytes move (a change of state at once). Each snapshot
+ * redraws the room on both pages, in browsers short of CPU while a file moves: once a second took
+ * about 0.02 s of CPU per MiB off each side against every 250 ms (bench/README.md, benchmark 7).
  */
-const PROGRESS_MS = 250;
+const PROGRESS_MS = 1000;
 
 function lower(a: Address): Address {
   return a.toLowerCase() as Address;
