@@ -222,25 +222,24 @@ export async function waitForOpenPeers(
   }
   const pages = [page, ...others.filter((o) => o !== anyPage).map(asTestPage)];
   const told = await Promise.all(pages.map(async (p, i) => {
-    const cards = await p.evaluate(
-      () =>
-        [...document.querySelectorAll<HTMLElement>('[data-testid="peer"]')].map((el) =>
-          `${el.dataset.state}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
-        ),
-      null,
-    ).catch((e) => [`(cannot read: ${e})`]);
-    const banners = await p.evaluate(
-      () =>
-        [...document.querySelectorAll<HTMLElement>('[data-testid="banner"] [data-kind]')].map(
-          (el) => `${el.dataset.kind}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`,
-        ),
-      null,
-    ).catch((e) => [`(cannot read: ${e})`]);
+    const cards = await labelled(p, '[data-testid="peer"]', "state");
+    const banners = await labelled(p, '[data-testid="banner"] [data-kind]', "kind");
     const trace = await rtcTrace(p).catch((e) => [`(no trace: ${e})`]);
     const said = banners.length > 0 ? `\nbanners: ${banners.join(" | ")}` : "";
     return `page ${i} (${p.engine}) peers: ${cards.join(" | ")}${said}\n${trace.join("\n")}`;
   }));
   throw new Error(`Cannot see ${n} open peers on page 0\n${told.join("\n")}`);
+}
+
+/** Each element matching `selector` as "its `data-<key>`: its text", for a failure message. */
+function labelled(page: TestPage, selector: string, key: string): Promise<string[]> {
+  return page.evaluate(
+    ([selector, key]) =>
+      [...document.querySelectorAll<HTMLElement>(selector)].map((el) =>
+        `${el.dataset[key]}: ${el.innerText.replace(/\s+/g, " ").slice(0, 200)}`
+      ),
+    [selector, key] as const,
+  ).catch((e) => [`(cannot read: ${e})`]);
 }
 
 /**

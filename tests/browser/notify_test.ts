@@ -20,6 +20,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestChain } from "../../testing/chain.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
 import { createRoom, joinAndTalk, person, sendMessage, unexpected } from "./app_flow.ts";
 import { startAppServer, type TestAppServer } from "./app_server.ts";
 import { launchTestBrowser } from "./test_browser.ts";
@@ -79,11 +80,12 @@ function shownCount(page: TestPage): Promise<number> {
  * reads the notifications once (never while one is being shown: see the module comment).
  */
 async function notified(page: TestPage, count: number): Promise<{ title: string; body: string }[]> {
-  for (let waited = 0; waited < 30_000; waited += 100) {
-    if (await shownCount(page) >= count) return await notifications(page);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`showNotification settled ${await shownCount(page)} times, not ${count}`);
+  const settled = await waitUntil(() => shownCount(page), (n) => n >= count, {
+    tries: 300,
+    everyMs: 100,
+  });
+  if (settled < count) throw new Error(`showNotification settled ${settled} times, not ${count}`);
+  return await notifications(page);
 }
 
 /** Whether the "show the text" box is ticked. */

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Address } from "viem";
-import type { FileMessage } from "../../core/file_message.ts";
+import type { CancelReason, FileMessage } from "../../core/file_message.ts";
 import { chunkDigest, fileTreeRoot } from "../../core/file_tree.ts";
 import { isPreviewable, saveName } from "./file_names.ts";
 import { type FileStorage, StorageFullError } from "./file_storage.ts";
@@ -186,7 +186,7 @@ export class FileReceiver {
     this.o.send(copy.peer, { type: "done", id: item.id });
   }
 
-  #fail(copy: Copy, reason: "failed" | "hash-mismatch" | "no-space", problem: string): void {
+  #fail(copy: Copy, reason: CancelReason, problem: string): void {
     this.drop(copy);
     Object.assign(copy, { state: "failed", problem });
     this.o.send(copy.peer, { type: "cancel", id: copy.item.id, reason });
