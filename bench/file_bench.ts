@@ -45,6 +45,7 @@ import {
   type Watched,
   type WatchedSide,
 } from "./file_watch.ts";
+import { logGrowth, logTexts, noMemory } from "./file_log.ts";
 import { pageTools } from "./file_page_tools.ts";
 import { openRaw, rawRun } from "./file_raw.ts";
 import { median } from "./stats.ts";
@@ -206,6 +207,7 @@ export async function fileBench(
   const sides: Side[] = [];
   const runs: FileRun[] = [];
   let watched: Watched | undefined;
+  let texts: Watched | undefined;
   let rawWatched: Watched["memory"] | undefined;
   try {
     turn = await startCoturn();
@@ -275,8 +277,10 @@ export async function fileBench(
             }),
           );
           let done = false;
+          // Memory is watched without texts, as in the raw round: the chat list's own growth
+          // is not the file's. Texts get a transfer of their own after it.
           const during = memoryRun
-            ? async () => void (watched = await watch(a, b, () => !done))
+            ? async () => void (watched = await watch(a, b, () => !done, false))
             : () => Promise.resolve();
           const run = (start: () => Promise<void>) => () =>
             encryptedRun(a, b, file, during, () => done = true, start);
@@ -302,7 +306,25 @@ export async function fileBench(
               raw[round].receiverCpu.toFixed(3)
             })`,
           );
-          if (memoryRun && watched) logWatched(watched, log);
+          if (memoryRun && watched) logGrowth("growth MiB", watched.memory, log);
+          if (memoryRun) {
+            let sending = true;
+            const r = await encryptedRun(
+              a,
+              b,
+              file,
+              async () => {
+                texts = await watch(a, b, () => sending);
+              },
+              () => sending = false,
+              () => Promise.resolve(),
+            );
+            log(
+              `files:   texts round: encrypted ${r.mbps.toFixed(1)} MiB/s with a text every 250 ms`,
+            );
+            logTexts(texts!.latency, log);
+            logGrowth("growth MiB with the texts", texts!.memory, log);
+          }
           log(`files:   CPU s/MiB encrypted: ${enc[round].detail}`);
           log(`files:   CPU s/MiB raw: ${raw[round].detail}`);
           for (const line of tasks?.lines(file.size / MiB) ?? []) log(`files:   ${line}`);
@@ -343,7 +365,7 @@ export async function fileBench(
       runs,
       memory: { bytes: watched ? Math.max(...sizes) : 0, ...(watched?.memory ?? noMemory) },
       rawMemory: rawWatched ?? noMemory,
-      latency: watched?.latency ?? { samples: 0, sent: 0, p50: 0, p99: 0, max: 0 },
+      latency: texts?.latency ?? { samples: 0, sent: 0, p50: 0, p99: 0, max: 0 },
     };
   } finally {
     for (const s of sides) {
@@ -354,47 +376,4 @@ export async function fileBench(
     await turn?.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-}
-
-const noMemory: Watched["memory"] = {
-  samples: 0,
-  senderHeapMiB: 0,
-  receiverHeapMiB: 0,
-  senderRendererRssMiB: 0,
-  receiverRendererRssMiB: 0,
-  senderTreeRssMiB: 0,
-  receiverTreeRssMiB: 0,
-};
-
-function logWatched(w: Watched, log: Log): void {
-  const l = w.latency;
-  const m = w.memory;
-  const n = (x: number | undefined) => (x ?? 0).toFixed(0);
-  log(
-    `files:   texts ${l.samples}/${l.sent}: p50 ${n(l.p50)} p99 ${n(l.p99)} max ${
-      n(l.max)
-    } ms; wire ${n(l.wireP50)}/${n(l.wireP99)}, sending page ${n(l.pageP50)}/${
-      n(l.pageP99)
-    }, file channel queued at the send ${n(l.fileQueuedP50)}/${
-      n(l.fileQueuedP99)
-    } KiB, receiver long tasks in the wire part ${n(l.receiverBusyP50)}/${
-      n(l.receiverBusyP99)
-    } ms (long tasks: receiver ${l.receiverLongTasks}, sender ${l.senderLongTasks}), file KiB delivered before the text beyond those sent before it ${
-      n(l.behindP50)
-    }/${n(l.behindP99)}, receiving event-loop lag ${n(l.receiverLagP50)}/${
-      n(l.receiverLagP99)
-    } ms, UDP datagrams dropped ${l.udpDrops}`,
-  );
-  if (Deno.env.get("MESH3_BENCH_FILE_TEXTS")) {
-    for (const r of l.rows ?? []) {
-      log(`files:     ${r}`);
-    }
-  }
-  log(
-    `files:   growth MiB: heap ${n(m.senderHeapMiB)}/${n(m.receiverHeapMiB)}, renderer RSS ${
-      n(m.senderRendererRssMiB)
-    }/${n(m.receiverRendererRssMiB)}, tree RSS ${n(m.senderTreeRssMiB)}/${
-      n(m.receiverTreeRssMiB)
-    } (sender/receiver)`,
-  );
 }

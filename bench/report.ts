@@ -413,7 +413,7 @@ function filesSection(files: FileBenchReport, out: string[]): void {
     "",
     `Memory during the ${
       mib(m.bytes)
-    } direct transfer (${m.samples} samples, growth over the value before it; target below 64 MiB):`,
+    } direct transfer (${m.samples} samples, growth over the value before it; no texts, as in the raw round; target below 64 MiB):`,
     "",
     "| | JS heap | largest renderer RSS | whole browser RSS |",
     "|---|---:|---:|---:|",
@@ -434,7 +434,7 @@ function filesSection(files: FileBenchReport, out: string[]): void {
       ]
       : []),
     "",
-    `Chat text sent every 250 ms during that transfer, send → shown on the other page: ${l.samples} of ${l.sent} texts, p50 ${
+    `Chat text sent every 250 ms during a second transfer of that file, send → shown on the other page: ${l.samples} of ${l.sent} texts, p50 ${
       f(l.p50, 1)
     } ms, p99 ${f(l.p99, 1)} ms ${verdict(l.p99 < 100)} (target p99 < 100 ms), max ${
       f(l.max, 1)
