@@ -5,17 +5,6 @@
  */
 import type { Watched } from "./file_watch.ts";
 
-/** No memory watched. */
-export const noMemory: Watched["memory"] = {
-  samples: 0,
-  senderHeapMiB: 0,
-  receiverHeapMiB: 0,
-  senderRendererRssMiB: 0,
-  receiverRendererRssMiB: 0,
-  senderTreeRssMiB: 0,
-  receiverTreeRssMiB: 0,
-};
-
 const n = (x: number | undefined) => (x ?? 0).toFixed(0);
 
 /** Logs the texts' latency and where their time went (and, asked, one line per text). */

@@ -196,6 +196,17 @@ export interface Watched {
   };
 }
 
+/** No memory watched. */
+export const noMemory: Watched["memory"] = {
+  samples: 0,
+  senderHeapMiB: 0,
+  receiverHeapMiB: 0,
+  senderRendererRssMiB: 0,
+  receiverRendererRssMiB: 0,
+  senderTreeRssMiB: 0,
+  receiverTreeRssMiB: 0,
+};
+
 /**
  * Samples memory every 500 ms while `transferring()`, and with `texts` sends a chat text every
  * 250 ms through the composer (Enter in the box, as a person sends; a text counts as sent once
