@@ -331,15 +331,9 @@ export class Calls {
   }
 
   #sendState(peer: Address): void {
-    const s = this.state.value;
-    if (!s.call) return;
-    void this.#channels.get(lower(peer))?.send({
-      type: "state",
-      call: s.call,
-      mic: s.mic,
-      camera: s.camera,
-      screen: s.screen,
-    });
+    const { call, mic, camera, screen } = this.state.value;
+    if (!call) return;
+    void this.#channels.get(lower(peer))?.send({ type: "state", call, mic, camera, screen });
   }
 
   async #openMedia(video: boolean): Promise<void> {
