@@ -21,7 +21,7 @@ import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { startRedis } from "../testing/redis.ts";
 import { Client, join, signedMessage, type TestKeys, verify } from "../testing/server.ts";
 import { readCpuSeconds, type ServerProcess, spawnServer } from "./process.ts";
-import { benchServerEnv, commitPairKeys } from "./relay_bench.ts";
+import { benchServerEnv, commitPairKeys } from "./relay_setup.ts";
 import { summarize } from "./stats.ts";
 
 const ICE_EACH = 200;

@@ -3,30 +3,30 @@
  * Mesh3 (real `/ws`, signed-in sockets, offers and answers checked against on-chain
  * commitments from the event cache) against the bare Deno relay and the PeerJS server; then
  * memory per idle socket and the largest number of held sockets with the relay p99 < 50 ms.
- * Each server runs in its own process; this process is the client.
+ * Each server runs in its own process; this process is the client. The servers and the chain
+ * are set up by relay_setup.ts; the capacity search is in relay_capacity.ts.
  * @module
  */
 import type { Hex, PrivateKeyAccount } from "viem";
-import {
-  makeKeys,
-  ORIGIN,
-  signedMessage,
-  type TestKeys,
-  UNLIMITED_READS,
-  verify,
-} from "../testing/server.ts";
+import { ORIGIN, signedMessage, verify } from "../testing/server.ts";
 import type { TestChain } from "../testing/chain.ts";
-import { commitAll, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
+import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
-import { type ServerProcess, sleep, spawnServer } from "./process.ts";
+import { type ServerProcess, sleep } from "./process.ts";
+import { type CapacityResult, capacitySearch } from "./relay_capacity.ts";
+import {
+  benchServerEnv,
+  commitPairKeys,
+  denoServer,
+  serverStats,
+  startPeerJs,
+} from "./relay_setup.ts";
 import {
   closeAll,
   type Endpoint,
   type Kind,
   type LoadResult,
   openAll,
-  probe,
-  type ProbeResult,
   runPhases,
   type Sock,
 } from "./relay_load.ts";
@@ -34,20 +34,6 @@ import {
 const BENCH = new URL("./", import.meta.url).pathname;
 const ICE_MS = 5000;
 const WINDOW = 1;
-const P99_LIMIT_MS = 50;
-
-/** Limits raised for the bench (per-socket rate limit, per-IP caps: all clients are 127.0.0.1). */
-export const BENCH_LIMITS: Record<string, string> = {
-  MESH3_RATE_PER_SECOND: "1000000",
-  MESH3_RATE_BURST: "1000",
-  MESH3_MAX_SOCKETS: "100000",
-  MESH3_MAX_SOCKETS_PER_IP: "100000",
-  MESH3_AUTH_PER_MINUTE_PER_IP: "1000000",
-  MESH3_MAX_SESSIONS: "100000",
-  MESH3_MAX_SESSIONS_PER_IP: "100000",
-  MESH3_MAX_NONCES: "100000",
-  ...UNLIMITED_READS,
-};
 
 /** Memory per idle socket of one server. */
 export interface MemoryRow {
@@ -57,17 +43,6 @@ export interface MemoryRow {
   heapPerSocket: number | null;
   /** Mesh3: memory per signed-in session (SIWE sign-in), measured before its sockets. */
   rssPerSession?: number;
-}
-
-/** One step of the capacity search. */
-export interface CapacityStep {
-  idleSockets: number;
-  /** Server RSS with these sockets held, bytes. */
-  rss: number;
-  probe: ProbeResult;
-  /** The same probe through the bare relay right after (no idle sockets there). */
-  control?: ProbeResult;
-  ok: boolean;
 }
 
 /** Everything benchmarks 1 and 2 report. */
@@ -80,118 +55,12 @@ export interface RelayReport {
   }[];
   signIn: { accounts: number; perSecond: number };
   memory: MemoryRow[];
-  capacity: {
-    steps: CapacityStep[];
-    largestOk: number;
-    probeRate: number;
-    /** Mesh3 and bare-relay probes before the search (not judged). */
-    warmup: ProbeResult[];
-  };
+  capacity: CapacityResult;
   profile: { relay: ProfileSummary | null; relaySockets: number; profiledRate: number };
   setupSeconds: number;
 }
 
 type Log = (line: string) => void;
-
-async function stats(p: ServerProcess): Promise<{ rss: number; heapUsed: number | null }> {
-  const rss = await p.rss();
-  try {
-    const s = await (await fetch(`http://127.0.0.1:${p.port}/__bench/stats`)).json();
-    return { rss, heapUsed: s.heapUsed };
-  } catch {
-    return { rss, heapUsed: null };
-  }
-}
-
-function denoServer(
-  name: string,
-  script: string,
-  env: Record<string, string> = {},
-  inspectPort?: number,
-) {
-  return spawnServer(
-    name,
-    Deno.execPath(),
-    [
-      "run",
-      "-A",
-      "--v8-flags=--expose-gc",
-      ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
-      `${BENCH}servers/${script}`,
-    ],
-    env,
-  );
-}
-
-/**
- * The environment of a bench Mesh3 server (servers/mesh3_server.ts) on `chain`: the chain, the
- * test origin, a 200 ms event poll and {@linkcode BENCH_LIMITS}.
- *
- * @example
- * ```ts ignore
- * // Needs a test chain (testing/chain.ts).
- * const server = await spawnServer("mesh3", Deno.execPath(), ["run", "-A", script], benchServerEnv(chain));
- * ```
- */
-export function benchServerEnv(chain: TestChain): Record<string, string> {
-  return {
-    MESH3_RPC_URL: chain.rpcUrl,
-    MESH3_CHAIN_ID: String(chain.chainId),
-    MESH3_REGISTRY: chain.registry,
-    MESH3_PUBLIC_ORIGIN: ORIGIN,
-    MESH3_CHAIN_POLL_MS: "200",
-    ...BENCH_LIMITS,
-  };
-}
-
-/**
- * Fresh session keys for every account, each committed in its pair's room (accounts 2i and
- * 2i + 1 share `rooms[i]`), as batched raw transactions.
- *
- * @param chain The test chain.
- * @param accounts Funded accounts (the rooms' members).
- * @param rooms One room per pair of accounts.
- * @returns Each account's keys, in the order of `accounts`.
- *
- * @example
- * ```ts ignore
- * // Needs a test chain with funded accounts and rooms (testing/chain_batch.ts).
- * const keys = await commitPairKeys(chain, accounts, rooms);
- * ```
- */
-export async function commitPairKeys(
-  chain: TestChain,
-  accounts: PrivateKeyAccount[],
-  rooms: Hex[],
-): Promise<TestKeys[]> {
-  const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
-  await commitAll(
-    chain,
-    accounts.map((account, i) => ({
-      account,
-      roomId: rooms[i >> 1],
-      commitment: keys[i].commitmentOf(account.address),
-    })),
-  );
-  return keys;
-}
-
-/** Starts the PeerJS server with Node.js from the npm install under bench/out/peerjs. */
-export async function startPeerJs(): Promise<ServerProcess> {
-  const dir = `${BENCH}out/peerjs`;
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.copyFile(`${BENCH}peerjs/package.json`, `${dir}/package.json`);
-  const out = await new Deno.Command("npm", {
-    args: ["install", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`Cannot install the PeerJS server: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return await spawnServer("peerjs", "node", [`${BENCH}servers/peerjs_server.mjs`, dir]);
-}
 
 /** Runs `f` over `items` with at most `parallel` at a time. */
 async function pool<T, R>(items: T[], parallel: number, f: (x: T, i: number) => Promise<R>) {
@@ -239,7 +108,7 @@ export async function relayBench(
     log(`relay: chain ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Memory: a fresh Mesh3 process before and after sign-in, then with idle joined sockets.
-    const m0 = await stats(mesh);
+    const m0 = await serverStats(mesh);
     const tSign = performance.now();
     const signInAll = (base: string, list: PrivateKeyAccount[]) =>
       pool(list, 16, async (account: PrivateKeyAccount) => {
@@ -254,7 +123,7 @@ export async function relayBench(
     };
     log(`relay: ${accounts.length} sign-ins at ${signIn.perSecond.toFixed(0)}/s`);
     await sleep(1000); // two event polls: the cache holds every commitment
-    const m1 = await stats(mesh);
+    const m1 = await serverStats(mesh);
     const eps = (kind: Kind, n: number, copy = 0): Endpoint[] =>
       accounts.slice(0, n).map((a, i) =>
         kind === "mesh3"
@@ -280,10 +149,10 @@ export async function relayBench(
       const half = all.length >> 1;
       const socks = await openAll(kind, wsBase(proc), all.slice(0, half), ORIGIN);
       await sleep(1000);
-      const before = await stats(proc);
+      const before = await serverStats(proc);
       socks.push(...await openAll(kind, wsBase(proc), all.slice(half), ORIGIN));
       await sleep(1000);
-      const after = await stats(proc);
+      const after = await serverStats(proc);
       const n = all.length - half;
       memory.push({
         server: kind,
@@ -385,106 +254,6 @@ export async function relayBench(
   } finally {
     for (const s of servers) await s.stop();
   }
-}
-
-const PROBE_PAIRS = 50;
-const PROBE_RATE = 10;
-
-async function capacitySearch(
-  mesh: ServerProcess,
-  bare: ServerProcess,
-  eps: (kind: Kind, n: number, copy?: number) => Endpoint[],
-  ladder: number[],
-  log: Log,
-): Promise<RelayReport["capacity"]> {
-  const base = `ws://127.0.0.1:${mesh.port}`;
-  await sleep(3000); // the relay runs' sockets are gone and collected before the search
-  await stats(mesh);
-  const probeSocks = await openAll("mesh3", base, eps("mesh3", PROBE_PAIRS * 2), ORIGIN);
-  await runPhases("mesh3", probeSocks, { iceMs: 200, window: 1 });
-  // Control: the same probe through the bare relay (no idle sockets), right after each Mesh3
-  // probe. When it is over 50 ms too, the machine was busy, not the server.
-  const controlSocks = await openAll(
-    "bare",
-    `ws://127.0.0.1:${bare.port}`,
-    eps("bare", PROBE_PAIRS * 2, 9),
-  );
-  // Warm-up probes (recorded, not judged): both paths and both processes settle first.
-  const warmup = [
-    await probe("mesh3", probeSocks, { ms: 5000, ratePerSecond: PROBE_RATE, serverPid: mesh.pid }),
-    await probe("bare", controlSocks, { ms: 5000, ratePerSecond: PROBE_RATE, serverPid: bare.pid }),
-  ];
-  log(`capacity: warm-up p99 ${warmup.map((w) => w.latency.p99.toFixed(1)).join(" / ")} ms`);
-  const idle: Sock[] = [];
-  const steps: CapacityStep[] = [];
-  let largestOk = 0;
-  try {
-    const perCopy = eps("mesh3", 1 << 30).length;
-    for (const target of ladder) {
-      // Copies 1..7 of each account, each in another room (≤ 8 sockets per address, ≤ 16 per room).
-      let copy = Math.floor(idle.length / perCopy) + 1;
-      try {
-        for (let i = 0; idle.length < target && copy <= 7 && i < 100; i++) {
-          const all = eps("mesh3", perCopy, copy);
-          const have = idle.length - (copy - 1) * perCopy;
-          const want = Math.min(all.length, have + target - idle.length);
-          idle.push(...await openAll("mesh3", base, all.slice(have, want), ORIGIN));
-          if (want === all.length) copy++;
-        }
-      } catch (e) {
-        log(`capacity: stopped opening at ${idle.length}: ${e instanceof Error ? e.message : e}`);
-        steps.push({
-          idleSockets: idle.length,
-          rss: 0,
-          probe: {
-            messages: 0,
-            latency: { n: 0, p50: 0, p99: 0, mean: 0 },
-            errors: 1,
-            serverCpu: null,
-          },
-          ok: false,
-        });
-        break;
-      }
-      if (idle.length < target) {
-        log(`capacity: only ${idle.length} sockets possible with these accounts`);
-        break;
-      }
-      await sleep(2000); // joins and presence fan-out settle
-      const held = await stats(mesh); // also a full GC, so the probe starts from a clean heap
-      // Probes 2 s apart until one is under 50 ms (pass), or two are over while their control
-      // was under 50 ms (the server's fault: fail), or five were made (fail). A burst of other
-      // work on the shared machine should not end the search. Every probe is recorded.
-      let ok = false;
-      let attributable = 0;
-      for (let attempt = 0; attempt < 5 && !ok && attributable < 2; attempt++) {
-        if (attempt > 0) await sleep(2000);
-        const p = await probe("mesh3", probeSocks, {
-          ms: 5000,
-          ratePerSecond: PROBE_RATE,
-          serverPid: mesh.pid,
-        });
-        ok = p.latency.p99 < P99_LIMIT_MS && p.errors === 0;
-        const control = await probe("bare", controlSocks, {
-          ms: 5000,
-          ratePerSecond: PROBE_RATE,
-          serverPid: bare.pid,
-        });
-        if (!ok && control.latency.p99 < P99_LIMIT_MS) attributable++;
-        steps.push({ idleSockets: idle.length, rss: held.rss, probe: p, control, ok });
-        log(
-          `capacity: ${idle.length} idle + ${probeSocks.length} probe sockets: p99 ` +
-            `${p.latency.p99.toFixed(1)} ms, server CPU ${p.serverCpu?.toFixed(2)} ` +
-            `${ok ? "ok" : "over"} (bare relay control p99 ${control.latency.p99.toFixed(1)} ms)`,
-        );
-      }
-      if (!ok) break;
-      largestOk = idle.length + probeSocks.length;
-    }
-  } finally {
-    await closeAll([...probeSocks, ...controlSocks, ...idle]);
-  }
-  return { steps, largestOk, probeRate: PROBE_PAIRS * 2 * PROBE_RATE, warmup };
 }
 
 /** For callers that want the room of a pair. */

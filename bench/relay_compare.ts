@@ -23,7 +23,7 @@ import { ORIGIN, signedMessage, verify } from "../testing/server.ts";
 import { startTestChain } from "../testing/chain.ts";
 import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
-import { benchServerEnv, commitPairKeys, startPeerJs } from "./relay_bench.ts";
+import { benchServerEnv, commitPairKeys, startPeerJs } from "./relay_setup.ts";
 import { closeAll, type Endpoint, openAll, runPhases } from "./relay_load.ts";
 
 const [n = "100", rounds = "3", ...named] = Deno.args;
