@@ -2,26 +2,17 @@
  * `/ws` protocol fuzzing (issue 6, item 1): seeded hostile frames from several signed-in
  * sockets and signed-out upgrade attempts, while an honest pair in another room keeps
  * signaling. `MESH3_FUZZ_WS_FRAMES` (default 2,000; `deno task fuzz:ws` runs 10,000) and
- * `MESH3_FUZZ_WS_SEED` choose the run.
+ * `MESH3_FUZZ_WS_SEED` choose the run. The hostile frames come from testing/ws_fuzz.ts; the
+ * honest pair, the signed-out attempts and the raw RFC 6455 frames from ws_fuzz_traffic.ts.
  */
 import assert from "node:assert/strict";
-import type { Address } from "viem";
 import { storedCommitment } from "../../core/commitment.ts";
 import {
-  rawUpgrade,
-  readUntilClosed,
-  UPGRADE_HEADERS,
-  upgradeStatus,
-  wsFrame,
-} from "../../../testing/raw_ws.ts";
-import {
-  type Client,
   commit,
   committedRoom,
   createRoom,
   join,
   makeKeys,
-  ORIGIN,
   signIn,
   type TestKeys,
   UNLIMITED_READS,
@@ -30,6 +21,11 @@ import { startSignalingBed } from "../../../testing/signaling_bed.ts";
 import type { HubStats } from "./hub.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 import { type FuzzContext, nextFrame, prng } from "../../../testing/ws_fuzz.ts";
+import {
+  honestSignaling,
+  rawFrameAttempts,
+  signedOutAttempts,
+} from "../../../testing/ws_fuzz_traffic.ts";
 
 const FRAMES = Number(Deno.env.get("MESH3_FUZZ_WS_FRAMES") ?? "2000");
 /** The same run over three instances on one Redis (issue 15), shorter: `deno task fuzz:ws`
@@ -43,7 +39,6 @@ const MIN_HONEST_ROUNDS = 20;
  * collected counts then). The code before issue 10 kept about 700 bytes per frame. */
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapBound = (frames: number) => gc ? 2 * 1024 * 1024 + 256 * frames : 64 * 1024 * 1024;
-const CANDIDATE = (r: number, i: number) => `candidate:${r} ${i} udp 1 127.0.0.1 5000 typ host`;
 
 type Tally = Map<string, Map<string, number>>;
 const count = (t: Tally, kind: string, outcome: string) => {
@@ -51,30 +46,6 @@ const count = (t: Tally, kind: string, outcome: string) => {
   m.set(outcome, (m.get(outcome) ?? 0) + 1);
   t.set(kind, m);
 };
-
-const enc = new TextEncoder();
-const PING = enc.encode('{"v":1,"type":"ping"}');
-/** Frames that break RFC 6455 itself (the `ws` parser refuses them, unmasked client frames
- * included: the connection is dropped), and a fragmented one it reassembles (answered). */
-const RAW: [string, Uint8Array, "dropped" | "answered"][] = [
-  ["reserved-opcode", wsFrame(PING, { opcode: 3 }), "dropped"],
-  ["rsv1-without-extension", wsFrame(PING, { rsv: 4 }), "dropped"],
-  ["invalid-utf8", wsFrame(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), "dropped"],
-  ["lone-continuation", wsFrame(PING, { opcode: 0 }), "dropped"],
-  ["control-over-125", wsFrame(new Uint8Array(200), { opcode: 9 }), "dropped"],
-  ["fragmented-control", wsFrame(new Uint8Array(2), { opcode: 9, fin: false }), "dropped"],
-  ["close-code-999", wsFrame(new Uint8Array([0x03, 0xe7]), { opcode: 8 }), "dropped"],
-  ["length-2^62", wsFrame(enc.encode("{"), { length: 1n << 62n }), "dropped"],
-  ["unmasked", wsFrame(PING, { mask: false }), "dropped"],
-  [
-    "fragmented-text",
-    new Uint8Array([
-      ...wsFrame(PING.subarray(0, 7), { fin: false }),
-      ...wsFrame(PING.subarray(7), { opcode: 0 }),
-    ]),
-    "answered",
-  ],
-];
 
 Deno.test(
   `fuzz: ${FRAMES} hostile /ws frames, seed ${SEED}; the honest pair loses nothing`,
@@ -178,130 +149,37 @@ async function fuzz(t: Deno.TestContext, FRAMES: number, instances?: number): Pr
     gc?.();
     const heapBefore = Deno.memoryUsage().heapUsed;
 
-    // The honest pair: offer, answer and ICE both ways, round after round, every one counted.
+    // The honest pair signals round after round, every message counted, while the fuzz runs.
     let fuzzing = true;
-    const sent = { offer: 0, answer: 0, ice: 0 };
-    const got = { offer: 0, answer: 0, ice: 0 };
-    const a1 = h1s.account.address, a2 = h2s.account.address;
-    const desc = (type: string, to: Address, k: TestKeys, r: number) => ({
-      v: 1,
-      type,
-      to,
-      roomId: honestRoom,
-      publicKey: k.publicKey,
-      kemKey: k.kemKey,
-      sdp: k.sdp + `a=x-round:${r}\r\n`,
-    });
-    const ice = (c: Client, to: Address, r: number) => {
-      for (let i = 0; i < 2; i++) {
-        c.send({
-          v: 1,
-          type: "ice",
-          to,
-          roomId: honestRoom,
-          candidate: { candidate: CANDIDATE(r, i), sdpMid: "0" },
-        });
-        sent.ice++;
-      }
-    };
-    /** A wait for the honest pair that, on timeout, says what the sender was told instead. */
-    const relayed = async <T>(sender: Client, wait: Promise<T>): Promise<T> => {
-      try {
-        return await wait;
-      } catch (e) {
-        const told = sender.messages.map((m) => m.type === "error" ? `error:${m.code}` : m.type);
-        throw new Error(`${(e as Error).message}; the sender was told ${told.join(", ")}`);
-      }
-    };
-    const expectIce = async (c: Client, from: Address, r: number) => {
-      for (let i = 0; i < 2; i++) {
-        await relayed(
-          c === h1 ? h2 : h1,
-          c.next(
-            "ice",
-            (m) => m.from === from && m.candidate?.candidate === CANDIDATE(r, i),
-            20_000,
-          ),
-        );
-        got.ice++;
-      }
-    };
-    const honest = (async () => {
-      let r = 0;
-      for (; r < 100_000 && (fuzzing || r < MIN_HONEST_ROUNDS); r++) {
-        h1.send(desc("offer", a2, kH1, r));
-        sent.offer++;
-        ice(h1, a2, r);
-        await relayed(
-          h1,
-          h2.next("offer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000),
-        );
-        got.offer++;
-        h2.send(desc("answer", a1, kH2, r));
-        sent.answer++;
-        ice(h2, a1, r);
-        await expectIce(h2, a1, r);
-        await relayed(
-          h2,
-          h1.next("answer", (m) => m.sdp.endsWith(`a=x-round:${r}\r\n`), 20_000),
-        );
-        got.answer++;
-        await expectIce(h1, a2, r);
-      }
-      return r;
-    })();
+    const honest = honestSignaling(
+      honestRoom,
+      [
+        { c: h1, address: h1s.address, keys: kH1 },
+        { c: h2, address: h2s.address, keys: kH2 },
+      ],
+      () => fuzzing,
+      MIN_HONEST_ROUNDS,
+    );
 
     // Signed-out attempts run alongside: no cookie, forged, oversized or ended sessions,
     // foreign Origin, not an upgrade.
-    const refused = new Map<string, number>();
-    const strangers = (async () => {
-      const ended = await signIn(srv.base, chain, 10);
-      const c = await open(ended.cookie);
-      await join(c, fuzzRoom);
-      const out = await fetch(srv.base + "/api/auth/logout", {
-        method: "POST",
-        headers: { origin: ORIGIN, cookie: ended.cookie },
-      });
-      await out.body?.cancel();
-      assert.equal(await c.error(), "unauthorized");
-      assert.equal(await c.closed(), 1008);
-      const forged = "mesh3_session=" + "A".repeat(43);
-      const cases: [string, Record<string, string>, string?][] = [
-        ["no-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN }],
-        ["forged-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: forged }],
-        ["huge-cookie", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: "a=" + "b".repeat(9000) }],
-        ["ended-session", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: ended.cookie }],
-        ["foreign-origin", { ...UPGRADE_HEADERS, origin: "http://evil.test", cookie: h1s.cookie }],
-        ["no-origin", { ...UPGRADE_HEADERS, cookie: h1s.cookie }],
-        ["not-upgrade", { origin: ORIGIN, cookie: h1s.cookie }],
-        ["post", { ...UPGRADE_HEADERS, origin: ORIGIN, cookie: h1s.cookie }, "POST"],
-      ];
-      for (let i = 0; i < Math.ceil(FRAMES / 10); i++) {
-        const [name, headers, method] = cases[i % cases.length];
-        const status = await upgradeStatus(srv.base, headers, method);
-        const key = `${name}:${status}`;
-        refused.set(key, (refused.get(key) ?? 0) + 1);
-      }
-    })();
+    const strangers = signedOutAttempts(bed, {
+      ended: 10,
+      roomId: fuzzRoom,
+      cookie: h1s.cookie,
+      count: Math.ceil(FRAMES / 10),
+    });
 
     const tally: Tally = new Map();
     const violations: string[] = [];
     // Frames that break the WebSocket framing itself, over raw TCP.
-    const raw = new Map<string, number>();
     const rawSession = await signIn(srv.base, chain, 11);
-    const rawFrames = (async () => {
-      for (let i = 0; i < Math.ceil(FRAMES / 50); i++) {
-        const [name, bytes, want] = RAW[i % RAW.length];
-        const conn = await rawUpgrade(srv.base, rawSession.cookie);
-        await conn.write(bytes);
-        const end = await readUntilClosed(conn, 10_000, { text: /"type":"pong"/ });
-        const outcome = end.matched ? "answered" : end.eof ? "dropped" : "open";
-        if (outcome !== want) violations.push(`raw ${name}: ${outcome}, expected ${want}`);
-        const key = `${name}:${outcome}${end.closeCode ? `+close:${end.closeCode}` : ""}`;
-        raw.set(key, (raw.get(key) ?? 0) + 1);
-        conn.close();
-      }
-    })();
+    const rawFrames = rawFrameAttempts(
+      srv.base,
+      rawSession.cookie,
+      Math.ceil(FRAMES / 50),
+      violations,
+    );
 
     // The fuzzing sockets: one frame, then a ping as a barrier; what came back in between
     // (frames are handled in order per socket) is that frame's answer.
@@ -374,9 +252,9 @@ async function fuzz(t: Deno.TestContext, FRAMES: number, instances?: number): Pr
       await c.close();
     }));
     fuzzing = false;
-    const rounds = await honest;
-    await strangers;
-    await rawFrames;
+    const rounds = await honest.rounds;
+    const refused = await strangers;
+    const raw = await rawFrames;
 
     await t.step("behavior: every hostile frame got a typed error or a clean close", () => {
       const rows = [...tally].sort().map(([k, m]) =>
@@ -398,12 +276,12 @@ async function fuzz(t: Deno.TestContext, FRAMES: number, instances?: number): Pr
 
     await t.step("behavior: the honest pair lost no signaling message", () => {
       console.log(
-        `fuzz: honest pair ${rounds} rounds, sent ${JSON.stringify(sent)}, received ${
-          JSON.stringify(got)
+        `fuzz: honest pair ${rounds} rounds, sent ${JSON.stringify(honest.sent)}, received ${
+          JSON.stringify(honest.got)
         }`,
       );
       assert.ok(rounds >= MIN_HONEST_ROUNDS);
-      assert.deepEqual(got, sent);
+      assert.deepEqual(honest.got, honest.sent);
       for (const c of [h1, h2]) {
         assert.deepEqual(c.messages.filter((m) => m.type !== "presence"), []);
       }
