@@ -10,6 +10,7 @@
  *   MESH3_FUZZ_SEALS      real seals checked for (epoch, IV) reuse default 100000
  *   MESH3_FUZZ_IVS        IVs from the sender's counter checked   default 1000000
  * `deno task fuzz:core` runs the long form: 1,000,000 real seals.
+ * @module
  */
 import assert from "node:assert/strict";
 import { createChannel } from "./channel.ts";
