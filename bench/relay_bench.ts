@@ -13,7 +13,7 @@ import type { TestChain } from "../testing/chain.ts";
 import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
 import { type ServerProcess, sleep } from "./process.ts";
-import { type CapacityResult, capacitySearch } from "./relay_capacity.ts";
+import { type CapacityResult, capacitySearch, MAX_COPIES } from "./relay_capacity.ts";
 import {
   benchServerEnv,
   commitPairKeys,
@@ -124,6 +124,10 @@ export async function relayBench(
     log(`relay: ${accounts.length} sign-ins at ${signIn.perSecond.toFixed(0)}/s`);
     await sleep(1000); // two event polls: the cache holds every commitment
     const m1 = await serverStats(mesh);
+    // Keys by copy: copy c of every account sits in another pair's room, and the server lets a
+    // socket join a room only with its own commitment there (copies are committed before the
+    // capacity search, below).
+    const copyKeys = [keys];
     const eps = (kind: Kind, n: number, copy = 0): Endpoint[] =>
       accounts.slice(0, n).map((a, i) =>
         kind === "mesh3"
@@ -131,9 +135,9 @@ export async function relayBench(
             id: a.address,
             cookie: cookies[i],
             roomId: rooms[((i >> 1) + copy) % rooms.length],
-            publicKey: keys[i].publicKey,
-            kemKey: keys[i].kemKey,
-            sdp: keys[i].sdp,
+            publicKey: copyKeys[copy][i].publicKey,
+            kemKey: copyKeys[copy][i].kemKey,
+            sdp: copyKeys[copy][i].sdp,
           }
           : { id: `p${copy}x${i}`, sdp: keys[i].sdp }
       );
@@ -215,6 +219,13 @@ export async function relayBench(
     }
     await peer.stop();
 
+    const copies = Math.min(MAX_COPIES, Math.ceil(Math.max(0, ...o.ladder) / accounts.length));
+    for (let copy = 1; copy <= copies; copy++) {
+      const shifted = rooms.map((_, j) => rooms[(j + copy) % rooms.length]);
+      copyKeys.push(await commitPairKeys(chain, accounts, shifted, copy));
+    }
+    await sleep(1000); // two event polls: the cache holds every commitment
+    log(`capacity: ${copies} more commitments per account, one per copy's room`);
     const capacity = await capacitySearch(mesh, bare, eps, o.ladder, log);
     await bare.stop();
     await mesh.stop();

@@ -19,6 +19,12 @@ import {
 } from "./relay_load.ts";
 import { serverStats } from "./relay_setup.ts";
 
+/**
+ * Sockets per account the search opens beyond the account's first, each in another pair's room
+ * with a commitment of its own there (relay_bench.ts commits them).
+ */
+export const MAX_COPIES = 7;
+
 /** One step of the capacity search. */
 export interface CapacityStep {
   idleSockets: number;
@@ -95,7 +101,7 @@ export async function capacitySearch(
       // Copies 1..7 of each account, each in another room (≤ 8 sockets per address, ≤ 16 per room).
       let copy = Math.floor(idle.length / perCopy) + 1;
       try {
-        for (let i = 0; idle.length < target && copy <= 7 && i < 100; i++) {
+        for (let i = 0; idle.length < target && copy <= MAX_COPIES && i < 100; i++) {
           const all = eps("mesh3", perCopy, copy);
           const have = idle.length - (copy - 1) * perCopy;
           const want = Math.min(all.length, have + target - idle.length);

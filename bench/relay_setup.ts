@@ -115,6 +115,7 @@ export function benchServerEnv(chain: TestChain): Record<string, string> {
  * @param chain The test chain.
  * @param accounts Funded accounts (the rooms' members).
  * @param rooms One room per pair of accounts.
+ * @param nonce The accounts' transaction count before (0 for fresh accounts).
  * @returns Each account's keys, in the order of `accounts`.
  *
  * @example
@@ -127,6 +128,7 @@ export async function commitPairKeys(
   chain: TestChain,
   accounts: PrivateKeyAccount[],
   rooms: Hex[],
+  nonce = 0,
 ): Promise<TestKeys[]> {
   const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
   await commitAll(
@@ -136,6 +138,7 @@ export async function commitPairKeys(
       roomId: rooms[i >> 1],
       commitment: keys[i].commitmentOf(account.address),
     })),
+    nonce,
   );
   return keys;
 }

@@ -144,16 +144,19 @@ export async function createRooms(
   return salts.map((salt) => roomIdOf(creator.address, salt));
 }
 
-/** Publishes commitments, each its account's first transaction (nonce 0). */
+/**
+ * Publishes commitments, each its account's transaction number `nonce` (default 0: its first).
+ */
 export async function commitAll(
   chain: TestChain,
   entries: { account: PrivateKeyAccount; roomId: Hex; commitment: Hex }[],
+  nonce = 0,
 ): Promise<void> {
   await sendCalls(
     chain,
     entries.map((e) => [
       e.account,
-      0,
+      nonce,
       encodeFunctionData({
         abi: roomRegistryAbi,
         functionName: "commitKey",
