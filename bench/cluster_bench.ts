@@ -17,11 +17,11 @@
  */
 import type { PrivateKeyAccount } from "viem";
 import { startTestChain, type TestChain } from "../testing/chain.ts";
-import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
+import { commitPairKeys, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { startRedis } from "../testing/redis.ts";
 import { Client, join, signedMessage, type TestKeys, verify } from "../testing/server.ts";
 import { readCpuSeconds, type ServerProcess, spawnServer } from "./process.ts";
-import { benchServerEnv, commitPairKeys } from "./relay_setup.ts";
+import { benchServerEnv } from "./relay_setup.ts";
 import { summarize } from "./stats.ts";
 
 const ICE_EACH = 200;

@@ -10,17 +10,11 @@
 import type { Hex, PrivateKeyAccount } from "viem";
 import { ORIGIN, signedMessage, verify } from "../testing/server.ts";
 import type { TestChain } from "../testing/chain.ts";
-import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
+import { commitPairKeys, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { freePort, type ProfileSummary, profileWhile } from "./cpu_profile.ts";
 import { type ServerProcess, sleep } from "./process.ts";
 import { type CapacityResult, capacitySearch, MAX_COPIES } from "./relay_capacity.ts";
-import {
-  benchServerEnv,
-  commitPairKeys,
-  denoServer,
-  serverStats,
-  startPeerJs,
-} from "./relay_setup.ts";
+import { benchServerEnv, denoServer, serverStats, startPeerJs } from "./relay_setup.ts";
 import {
   closeAll,
   type Endpoint,

@@ -21,9 +21,9 @@
 import type { PrivateKeyAccount } from "viem";
 import { ORIGIN, signedMessage, verify } from "../testing/server.ts";
 import { startTestChain } from "../testing/chain.ts";
-import { createRooms, fundedAccounts } from "../testing/chain_batch.ts";
+import { commitPairKeys, createRooms, fundedAccounts } from "../testing/chain_batch.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
-import { benchServerEnv, commitPairKeys, startPeerJs } from "./relay_setup.ts";
+import { benchServerEnv, startPeerJs } from "./relay_setup.ts";
 import { closeAll, type Endpoint, openAll, runPhases } from "./relay_load.ts";
 
 const [n = "100", rounds = "3", ...named] = Deno.args;

@@ -1,14 +1,11 @@
 /**
  * What the relay benchmarks set up before they measure: the raised server limits and a bench
- * Mesh3 server's environment, session keys committed on the test chain for pairs of accounts,
- * the server processes (a Deno server from bench/servers/, the PeerJS server under Node.js), and
+ * Mesh3 server's environment, the server processes (a Deno server from bench/servers/, the PeerJS server under Node.js), and
  * a server's memory read from its `/__bench/stats` endpoint.
  * @module
  */
-import type { Hex, PrivateKeyAccount } from "viem";
-import { makeKeys, ORIGIN, type TestKeys, UNLIMITED_READS } from "../testing/server.ts";
+import { ORIGIN, UNLIMITED_READS } from "../testing/server.ts";
 import type { TestChain } from "../testing/chain.ts";
-import { commitAll } from "../testing/chain_batch.ts";
 import { type ServerProcess, spawnServer } from "./process.ts";
 
 const BENCH = new URL("./", import.meta.url).pathname;
@@ -106,41 +103,6 @@ export function benchServerEnv(chain: TestChain): Record<string, string> {
     MESH3_CHAIN_POLL_MS: "200",
     ...BENCH_LIMITS,
   };
-}
-
-/**
- * Fresh session keys for every account, each committed in its pair's room (accounts 2i and
- * 2i + 1 share `rooms[i]`), as batched raw transactions.
- *
- * @param chain The test chain.
- * @param accounts Funded accounts (the rooms' members).
- * @param rooms One room per pair of accounts.
- * @param nonce The accounts' transaction count before (0 for fresh accounts).
- * @returns Each account's keys, in the order of `accounts`.
- *
- * @example
- * ```ts ignore
- * // Needs a test chain with funded accounts and rooms (testing/chain_batch.ts).
- * const keys = await commitPairKeys(chain, accounts, rooms);
- * ```
- */
-export async function commitPairKeys(
-  chain: TestChain,
-  accounts: PrivateKeyAccount[],
-  rooms: Hex[],
-  nonce = 0,
-): Promise<TestKeys[]> {
-  const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
-  await commitAll(
-    chain,
-    accounts.map((account, i) => ({
-      account,
-      roomId: rooms[i >> 1],
-      commitment: keys[i].commitmentOf(account.address),
-    })),
-    nonce,
-  );
-  return keys;
 }
 
 /** Starts the PeerJS server with Node.js from the npm install under bench/out/peerjs. */

@@ -9,6 +9,7 @@
 import { encodeFunctionData, type Hex, toHex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { TestChain } from "./chain.ts";
+import { makeKeys, type TestKeys } from "./server.ts";
 import { roomRegistryAbi } from "../app/chain/registry_abi.ts";
 import { roomIdOf } from "../app/chain/room.ts";
 
@@ -164,4 +165,39 @@ export async function commitAll(
       }),
     ]),
   );
+}
+
+/**
+ * Fresh session keys for every account, each committed in its pair's room (accounts 2i and
+ * 2i + 1 share `rooms[i]`), as batched raw transactions.
+ *
+ * @param chain The test chain.
+ * @param accounts Funded accounts (the rooms' members).
+ * @param rooms One room per pair of accounts.
+ * @param nonce The accounts' transaction count before (0 for fresh accounts).
+ * @returns Each account's keys, in the order of `accounts`.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a test chain with funded accounts and rooms (testing/chain_batch.ts).
+ * const keys = await commitPairKeys(chain, accounts, rooms);
+ * ```
+ */
+export async function commitPairKeys(
+  chain: TestChain,
+  accounts: PrivateKeyAccount[],
+  rooms: Hex[],
+  nonce = 0,
+): Promise<TestKeys[]> {
+  const keys = accounts.map((_, i) => makeKeys(chain, rooms[i >> 1]));
+  await commitAll(
+    chain,
+    accounts.map((account, i) => ({
+      account,
+      roomId: rooms[i >> 1],
+      commitment: keys[i].commitmentOf(account.address),
+    })),
+    nonce,
+  );
+  return keys;
 }

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import type { Hex } from "viem";
-import { commitAll, createRooms, fundedAccounts } from "../../../testing/chain_batch.ts";
+import { commitPairKeys, createRooms, fundedAccounts } from "../../../testing/chain_batch.ts";
 import { startCluster } from "../../../testing/cluster.ts";
-import { Client, makeKeys, signedMessage, verify } from "../../../testing/server.ts";
+import { Client, signedMessage, verify } from "../../../testing/server.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 
 const ROOMS = Number(Deno.env.get("MESH3_CLUSTER_LOAD_ROOMS") ?? "90");
@@ -44,15 +44,7 @@ Deno.test(`cluster load: ${ROOMS} rooms over ${INSTANCES} instances, every relay
   try {
     const [creator, ...members] = await fundedAccounts(chain, 1 + 2 * ROOMS);
     const rooms = await createRooms(chain, creator, ROOMS);
-    const keys = members.map((_, i) => makeKeys(chain, rooms[i >> 1]));
-    await commitAll(
-      chain,
-      members.map((account, i) => ({
-        account,
-        roomId: rooms[i >> 1],
-        commitment: keys[i].commitmentOf(account.address),
-      })),
-    );
+    const keys = await commitPairKeys(chain, members, rooms);
     // Member 2r on instance r mod 3, member 2r + 1 on the next one: every pair spans two.
     const home = (i: number) => instances[((i >> 1) + (i & 1)) % INSTANCES];
     clients = await pool(members, async (account, i) => {
